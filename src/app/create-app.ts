@@ -1,0 +1,145 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { App, HTTPReceiver, SocketModeReceiver } from "@slack/bolt";
+import type { WebClientOptions } from "@slack/web-api";
+import { AuditRepository } from "../audit/audit-repository.js";
+import { accessControlMiddleware } from "../auth/access-control-middleware.js";
+import { RoleResolver } from "../auth/role-resolver.js";
+import type { Config } from "../config/env.js";
+import { CustomerRepository } from "../customers/customer-repository.js";
+import { CustomerService } from "../customers/customer-service.js";
+import type { Database } from "../db/mongo.js";
+import * as actions from "../listeners/actions/index.js";
+import * as commands from "../listeners/commands/index.js";
+import * as events from "../listeners/events/index.js";
+import { boltLoggerFrom, type Logger } from "../logging/logger.js";
+import type { Deps } from "./deps.js";
+import { createHttpServer, slackEventsPath } from "./http-server.js";
+import { InFlight } from "./in-flight.js";
+import { requestScopeMiddleware } from "./middleware/request-scope-middleware.js";
+
+export interface BotAppOptions {
+  config: Config;
+  logger: Logger;
+  database: Database;
+  now?: () => Date;
+}
+
+export interface BotApp {
+  readonly app: App;
+  readonly deps: Deps;
+  readonly mode: "http" | "socket";
+  /** In HTTP mode, the port actually bound (useful when PORT is 0). */
+  readonly port: number | undefined;
+  start(): Promise<void>;
+  /** Stops taking new work and waits (up to SHUTDOWN_TIMEOUT) for work in flight. */
+  stop(): Promise<void>;
+}
+
+function webClientOptions(config: Config, logger: Logger): WebClientOptions {
+  const apiUrl = config.slack.apiUrl;
+  return {
+    logger: boltLoggerFrom(logger),
+    retryConfig: { retries: 3, factor: 2, minTimeout: 250, maxTimeout: 3000, randomize: true },
+    ...(apiUrl ? { slackApiUrl: apiUrl.endsWith("/") ? apiUrl : `${apiUrl}/` } : {}),
+  };
+}
+
+/** The composition root: builds the Bolt app, its receiver, repositories and services from config. */
+export function createBotApp(options: BotAppOptions): BotApp {
+  const { config, logger, database } = options;
+  const boltLogger = boltLoggerFrom(logger);
+  const clientOptions = webClientOptions(config, logger);
+  const inFlight = new InFlight();
+  const mode = config.slack.appToken ? "socket" : "http";
+  const receiver = config.slack.appToken
+    ? new SocketModeReceiver({
+        appToken: config.slack.appToken,
+        logger: boltLogger,
+        installerOptions: { clientOptions },
+      })
+    : new HTTPReceiver({
+        signingSecret: config.slack.signingSecret ?? "",
+        endpoints: slackEventsPath,
+        logger: boltLogger,
+        processBeforeResponse: false,
+      });
+  const app = new App({
+    token: config.slack.botToken,
+    receiver,
+    logger: boltLogger,
+    clientOptions,
+    convoStore: false,
+  });
+
+  const audit = new AuditRepository(database.db);
+  const deps: Deps = {
+    config,
+    logger,
+    database,
+    audit,
+    customers: new CustomerService(new CustomerRepository(database.db)),
+    roles: new RoleResolver(config.roles, app.client, logger),
+    now: options.now ?? (() => new Date()),
+  };
+
+  app.use(requestScopeMiddleware(logger, inFlight));
+  app.use(accessControlMiddleware(deps));
+  commands.register(app, deps);
+  actions.register(app, deps);
+  events.register(app, deps);
+  app.error(async (error) => {
+    logger.error({ err: error }, "unhandled error in a listener");
+  });
+
+  let server: Server | undefined;
+  let closing = false;
+  let port: number | undefined;
+
+  return {
+    app,
+    deps,
+    mode,
+    get port() {
+      return port;
+    },
+    async start() {
+      if (receiver instanceof SocketModeReceiver) {
+        await app.start();
+        logger.info("connected to Slack in Socket Mode");
+        return;
+      }
+      server = createHttpServer({
+        slackListener: receiver.requestListener,
+        isReady: () => database.isReachable(),
+        isClosing: () => closing,
+        logger,
+      });
+      const listening = server;
+      await new Promise<void>((resolve, reject) => {
+        listening.once("error", reject);
+        listening.listen(config.port, () => resolve());
+      });
+      port = (listening.address() as AddressInfo).port;
+      logger.info(
+        { port },
+        `listening for Slack on http://0.0.0.0:${port}${slackEventsPath} (HTTP mode)`,
+      );
+    },
+    async stop() {
+      closing = true;
+      if (receiver instanceof SocketModeReceiver) await app.stop().catch(() => {});
+      const stopped = server
+        ? new Promise<void>((resolve) => {
+            server?.close(() => resolve());
+            server?.closeIdleConnections();
+          })
+        : Promise.resolve();
+      const drained = await inFlight.drain(config.shutdownTimeoutMs);
+      if (!drained)
+        logger.warn({ inFlight: inFlight.size }, "shutdown timeout: some work was still in flight");
+      server?.closeAllConnections();
+      await stopped;
+    },
+  };
+}

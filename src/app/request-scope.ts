@@ -1,0 +1,62 @@
+import { randomBytes } from "node:crypto";
+import type { Context } from "@slack/bolt";
+import type { Role } from "../auth/roles.js";
+import type { Logger } from "../logging/logger.js";
+
+/** What every listener knows about the request it handles, set by the first middleware. */
+export interface RequestScope {
+  /** Short random ID, in every log line of the request and in "something went wrong (ref: …)". */
+  requestId: string;
+  log: Logger;
+  userId: string | null;
+  role: Role | null;
+  /** Slack's X-Slack-Retry-Num, when this delivery is a retry. */
+  retryNum: number | undefined;
+}
+
+export function newRequestId(): string {
+  return randomBytes(6).toString("base64url");
+}
+
+export function scopeOf(context: Context): RequestScope {
+  const scope = context.scope as RequestScope | undefined;
+  if (!scope) throw new Error("request scope missing: the requestScope middleware must run first");
+  return scope;
+}
+
+/** Who sent a Slack request and what kind it is, from any payload Bolt hands to middleware. */
+export function describeRequest(body: Record<string, unknown>): {
+  userId: string | null;
+  kind: string;
+  name: string;
+} {
+  const user = body.user as { id?: string } | undefined;
+  if (typeof body.command === "string") {
+    const word =
+      String(body.text ?? "")
+        .trim()
+        .split(/\s+/)[0] ?? "";
+    return {
+      userId: (body.user_id as string) ?? null,
+      kind: "command",
+      name: `${body.command} ${word}`.trim(),
+    };
+  }
+  if (body.type === "block_actions") {
+    const [action] = (body.actions as { action_id?: string }[] | undefined) ?? [];
+    return { userId: user?.id ?? null, kind: "action", name: action?.action_id ?? "unknown" };
+  }
+  if (body.type === "view_submission" || body.type === "view_closed") {
+    const view = body.view as { callback_id?: string } | undefined;
+    return {
+      userId: user?.id ?? null,
+      kind: String(body.type),
+      name: view?.callback_id ?? "unknown",
+    };
+  }
+  if (body.type === "event_callback") {
+    const event = body.event as { type?: string; user?: string } | undefined;
+    return { userId: event?.user ?? null, kind: "event", name: event?.type ?? "unknown" };
+  }
+  return { userId: user?.id ?? null, kind: String(body.type ?? "unknown"), name: "unknown" };
+}

@@ -1,0 +1,86 @@
+import type { AnyMiddlewareArgs, Middleware } from "@slack/bolt";
+import type { WebClient } from "@slack/web-api";
+import { scopeOf } from "../app/request-scope.js";
+import type { AuditRepository } from "../audit/audit-repository.js";
+import { buildNotice } from "../blocks/message.js";
+import { plain } from "../blocks/text.js";
+import { replyPrivately } from "../listeners/reply.js";
+import type { RoleResolver } from "./role-resolver.js";
+
+export const noAccessMessage =
+  "Sorry, you don't have access to the customer bot. Ask one of its admins to give you the support, manager or admin role.";
+
+/**
+ * Checks, on the server, that whoever sent any command, button or modal submission holds a role;
+ * refuses everyone else politely and records the refusal. Events pass with the role attached (App
+ * Home explains itself to people without one). Finer permissions are checked where they apply.
+ */
+export function accessControlMiddleware(deps: {
+  roles: RoleResolver;
+  audit: AuditRepository;
+}): Middleware<AnyMiddlewareArgs> {
+  return async (args) => {
+    const scope = scopeOf(args.context);
+    const body = args.body as unknown as Record<string, unknown>;
+    scope.role = scope.userId ? await deps.roles.roleOf(scope.userId) : null;
+    if (scope.role !== null || body.type === "event_callback") {
+      await args.next();
+      return;
+    }
+    const ack = "ack" in args ? (args.ack as (response?: unknown) => Promise<void>) : undefined;
+    if (body.type !== "view_submission") await ack?.();
+    scope.log.warn("refused: no role");
+    await deps.audit
+      .record({
+        at: new Date(),
+        actorId: scope.userId ?? "unknown",
+        actorRole: null,
+        action: "access.refused",
+        outcome: "refused",
+        detail: `no role for ${String(body.type ?? "command")} ${describeName(body)}`.slice(0, 300),
+        requestId: scope.requestId,
+      })
+      .catch((error: unknown) =>
+        scope.log.error({ err: error }, "could not record a refusal in the audit trail"),
+      );
+    await tellRefused(args, ack);
+  };
+}
+
+function describeName(body: Record<string, unknown>): string {
+  if (typeof body.command === "string") return body.command;
+  const actions = body.actions as { action_id?: string }[] | undefined;
+  if (actions?.[0]?.action_id) return actions[0].action_id;
+  const view = body.view as { callback_id?: string } | undefined;
+  return view?.callback_id ?? "";
+}
+
+/** Commands and buttons were acked before the audit write (so it never delays the ack); modals are acked here. */
+async function tellRefused(
+  args: AnyMiddlewareArgs & { client: WebClient },
+  ack: ((response?: unknown) => Promise<void>) | undefined,
+): Promise<void> {
+  const body = args.body as unknown as Record<string, unknown>;
+  if (body.type === "view_submission") {
+    await ack?.({
+      response_action: "update",
+      view: {
+        type: "modal",
+        title: plain("No access", 24),
+        close: plain("Close", 24),
+        blocks: buildNotice(noAccessMessage).blocks,
+      },
+    });
+    return;
+  }
+  if (typeof body.command === "string" || body.type === "block_actions") {
+    const respond =
+      "respond" in args
+        ? (args.respond as Parameters<typeof replyPrivately>[0]["respond"])
+        : undefined;
+    await replyPrivately(
+      { body: body as never, respond, client: args.client },
+      buildNotice(noAccessMessage),
+    );
+  }
+}

@@ -1,0 +1,89 @@
+import type { Button, KnownBlock, SectionBlock } from "@slack/types";
+import { type Customer, teamTypeLabels } from "../customers/customer.js";
+import type { CustomerQuery } from "../customers/customer-query.js";
+import type { ListPage } from "../customers/customer-service.js";
+import { type Currency, formatMoney } from "../money/currency.js";
+import { actionIds } from "./action-ids.js";
+import { encodeListPage } from "./button-values.js";
+import { statusLabel } from "./customer-fields.js";
+import type { SlackMessage } from "./message.js";
+import { clip, escapeMrkdwn, mrkdwn, plain, slackDate } from "./text.js";
+
+/** One list row: the columns of the console's customer list, and a button to open the card. */
+export function customerRow(customer: Customer, currency: Currency): SectionBlock {
+  const first = [
+    `*${escapeMrkdwn(customer.account)}*`,
+    `\`${customer.customerId}\``,
+    escapeMrkdwn(customer.teamName) || "—",
+    teamTypeLabels[customer.teamType] +
+      (customer.companyName ? ` · ${escapeMrkdwn(customer.companyName)}` : ""),
+  ].join(" · ");
+  const second = [
+    `Balance ${formatMoney(customer.balance, currency)}`,
+    `Credits ${formatMoney(customer.credits, currency)}`,
+    statusLabel(customer.status),
+    customer.tag ? `\`${customer.tag}\`` : "no tag",
+    `registered ${slackDate(customer.createdAt)}`,
+  ].join(" · ");
+  return {
+    type: "section",
+    text: mrkdwn(`${first}\n${second}`),
+    accessory: {
+      type: "button",
+      action_id: actionIds.showCustomer,
+      text: plain("Open"),
+      value: customer.customerId,
+    },
+  };
+}
+
+export function describeQuery(query: CustomerQuery): string {
+  const parts: string[] = [];
+  if (query.text) parts.push(`matching “${escapeMrkdwn(clip(query.text, 60))}”`);
+  if (query.teamType) parts.push(`type ${teamTypeLabels[query.teamType]}`);
+  if (query.status) parts.push(`status ${query.status}`);
+  if (query.tag) parts.push(`tag \`${query.tag}\``);
+  return parts.length ? parts.join(", ") : "all customers";
+}
+
+function pageButton(label: string, query: CustomerQuery, page: number): Button {
+  return {
+    type: "button",
+    action_id: `${actionIds.listPage}:${label.toLowerCase()}`,
+    text: plain(label),
+    value: encodeListPage(query, page),
+  };
+}
+
+/** A page of the customer list, newest first, with the total and Previous/Next buttons. */
+export function buildCustomerList(result: ListPage, currency: Currency): SlackMessage {
+  const { query, customers, total, page, pageCount } = result;
+  const summary =
+    total === 0
+      ? `No customers — ${describeQuery(query)}.`
+      : `*${total.toLocaleString("en-US")}* customer${total === 1 ? "" : "s"} — ${describeQuery(query)} · page ${page + 1} of ${pageCount}`;
+  const blocks: KnownBlock[] = [
+    { type: "header", text: plain("Customers") },
+    { type: "context", elements: [mrkdwn(summary)] },
+  ];
+  if (customers.length > 0) blocks.push({ type: "divider" });
+  for (const customer of customers) blocks.push(customerRow(customer, currency));
+  const navigation: Button[] = [];
+  if (page > 0) navigation.push(pageButton("Previous", query, page - 1));
+  if (page + 1 < pageCount) navigation.push(pageButton("Next", query, page + 1));
+  if (navigation.length > 0)
+    blocks.push({ type: "actions", block_id: "pages", elements: navigation });
+  if (total === 0) {
+    blocks.push({
+      type: "context",
+      elements: [mrkdwn("Try fewer filters, or `/customer list` for everyone.")],
+    });
+  }
+  return {
+    text:
+      total === 0
+        ? "No customers match"
+        : `Customers: ${total} match, page ${page + 1} of ${pageCount}`,
+    blocks,
+  };
+}

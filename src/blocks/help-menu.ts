@@ -1,0 +1,41 @@
+import { actionIds } from "./action-ids.js";
+import type { SlackMessage } from "./message.js";
+import { mrkdwn, plain } from "./text.js";
+
+export const commandGrammar = [
+  "`/customer list [text] [type:default|individual|enterprise] [status:on|off] [tag:T]`",
+  "`/customer show REF` or just `/customer REF` (REF = account, internal ID, or text matching one customer)",
+  "`/customer create` · `/customer invite [email]` · `/customer edit REF`",
+  "`/customer balance REF +N|-N reason…` · `/customer credits REF N reason…`",
+  "`/customer tag REF TAG|none` · `/customer enable REF` · `/customer disable REF`",
+  "`/customer password REF` · `/customer billing REF` · `/customer history REF`",
+  "`/customer pool` · `/customer pool set N` · `/customer approvals`",
+];
+
+/** `/customer` and `/customer help`: the grammar and buttons for the common actions. */
+export function buildHelpMenu(): SlackMessage {
+  return {
+    text: "Customer management: commands and quick actions",
+    blocks: [
+      { type: "header", text: plain("Customer management") },
+      { type: "section", text: mrkdwn(commandGrammar.join("\n")) },
+      {
+        type: "actions",
+        block_id: "menu",
+        elements: [
+          {
+            type: "button",
+            action_id: actionIds.menuList,
+            text: plain("List customers"),
+            style: "primary",
+          },
+          { type: "button", action_id: actionIds.menuCreate, text: plain("New customer") },
+          { type: "button", action_id: actionIds.menuInvite, text: plain("Invite customer") },
+          { type: "button", action_id: actionIds.menuPool, text: plain("Credit pool") },
+          { type: "button", action_id: actionIds.menuApprovals, text: plain("Pending approvals") },
+        ],
+      },
+      { type: "context", elements: [mrkdwn("Answers are visible only to you.")] },
+    ],
+  };
+}

@@ -1,0 +1,68 @@
+import { AppError } from "../errors/app-error.js";
+import type { Customer } from "./customer.js";
+import type { CustomerQuery } from "./customer-query.js";
+import type { CustomerRepository } from "./customer-repository.js";
+
+export const listPageSize = 10;
+/** How many candidates an ambiguous reference offers to pick from. */
+export const choiceLimit = 8;
+
+export type Resolution =
+  | { kind: "one"; customer: Customer }
+  | { kind: "many"; ref: string; customers: Customer[]; total: number };
+
+export interface ListPage {
+  query: CustomerQuery;
+  customers: Customer[];
+  total: number;
+  /** Zero-based. */
+  page: number;
+  pageCount: number;
+}
+
+/** Read-side rules for customers: references, lists, pages. */
+export class CustomerService {
+  constructor(private readonly repository: CustomerRepository) {}
+
+  /**
+   * A REF is an account, an internal ID, or text that matches exactly one customer. Exact matches
+   * win; otherwise a substring search decides between one, several (to pick from) and none.
+   */
+  async resolve(ref: string): Promise<Resolution> {
+    const exact = await this.repository.findExact(ref);
+    if (exact) return { kind: "one", customer: exact };
+    const { customers, total } = await this.repository.search(
+      { text: ref },
+      { skip: 0, limit: choiceLimit },
+    );
+    const [only] = customers;
+    if (total === 1 && only) return { kind: "one", customer: only };
+    if (total === 0) {
+      throw new AppError(
+        "not_found",
+        `No customer matches “${ref}”. Try an account, an internal ID (CUS-…), or \`/customer list ${ref}\`.`,
+      );
+    }
+    return { kind: "many", ref, customers, total };
+  }
+
+  async get(customerId: string): Promise<Customer> {
+    const customer = await this.repository.findByCustomerId(customerId);
+    if (!customer) throw new AppError("not_found", `Customer ${customerId} no longer exists.`);
+    return customer;
+  }
+
+  async list(query: CustomerQuery, page: number): Promise<ListPage> {
+    const { customers, total } = await this.repository.search(query, {
+      skip: page * listPageSize,
+      limit: listPageSize,
+    });
+    return {
+      query,
+      customers,
+      total,
+      page,
+      pageCount: Math.max(1, Math.ceil(total / listPageSize)),
+    };
+  }
+}

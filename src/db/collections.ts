@@ -1,0 +1,5 @@
+/** Collection names, in one place: the console reads some of these (see README “Console integration”). */
+export const collections = {
+  customers: "customers",
+  auditEvents: "audit_events",
+} as const;

@@ -1,0 +1,19 @@
+import type { Db } from "mongodb";
+import { collections } from "./collections.js";
+
+/** Every index the app's queries need; created at start-up (a no-op when they exist). */
+export async function ensureIndexes(db: Db): Promise<void> {
+  await db.collection(collections.customers).createIndexes([
+    { key: { account: 1 }, name: "account_unique", unique: true },
+    { key: { customerId: 1 }, name: "customerId_unique", unique: true },
+    { key: { createdAt: -1, _id: -1 }, name: "newest_first" },
+    { key: { teamType: 1, createdAt: -1, _id: -1 }, name: "by_team_type" },
+    { key: { status: 1, createdAt: -1, _id: -1 }, name: "by_status" },
+    { key: { tag: 1, createdAt: -1, _id: -1 }, name: "by_tag" },
+  ]);
+  await db.collection(collections.auditEvents).createIndexes([
+    { key: { at: -1, _id: -1 }, name: "newest_first" },
+    { key: { "target.customerId": 1, at: -1, _id: -1 }, name: "by_customer" },
+    { key: { actorId: 1, at: -1, _id: -1 }, name: "by_actor" },
+  ]);
+}

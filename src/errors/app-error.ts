@@ -1,0 +1,25 @@
+/** The one error type of the app: a code for logs and tests, a message that is safe to show the user. */
+export type AppErrorCode =
+  | "invalid_input"
+  | "not_found"
+  | "ambiguous"
+  | "forbidden"
+  | "conflict"
+  | "unavailable"
+  | "not_implemented";
+
+export class AppError extends Error {
+  readonly code: AppErrorCode;
+  readonly userMessage: string;
+
+  constructor(code: AppErrorCode, userMessage: string, options?: { cause?: unknown }) {
+    super(userMessage, options);
+    this.name = "AppError";
+    this.code = code;
+    this.userMessage = userMessage;
+  }
+}
+
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof AppError;
+}

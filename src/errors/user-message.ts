@@ -1,0 +1,31 @@
+import {
+  MongoNetworkError,
+  MongoNotConnectedError,
+  MongoServerSelectionError,
+  MongoTopologyClosedError,
+} from "mongodb";
+import { isAppError } from "./app-error.js";
+
+export const databaseUnavailableMessage =
+  "The customer database is not reachable right now, so nothing was changed. Please try again in a minute.";
+
+function isDatabaseUnavailable(error: unknown): boolean {
+  return (
+    error instanceof MongoNetworkError ||
+    error instanceof MongoServerSelectionError ||
+    error instanceof MongoNotConnectedError ||
+    error instanceof MongoTopologyClosedError
+  );
+}
+
+/** What the user is told for an error: an AppError's own message, or a generic one with a reference. */
+export function userMessageFor(error: unknown, requestId: string): string {
+  if (isAppError(error)) return error.userMessage;
+  if (isDatabaseUnavailable(error)) return databaseUnavailableMessage;
+  return `Something went wrong on our side (ref: ${requestId}). Please try again; if it keeps happening, give this ref to the bot's operators.`;
+}
+
+/** Unexpected errors are logged with details; expected ones (AppError) only at debug level. */
+export function isUnexpected(error: unknown): boolean {
+  return !isAppError(error);
+}

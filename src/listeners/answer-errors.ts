@@ -1,0 +1,31 @@
+import type { Context } from "@slack/bolt";
+import { scopeOf } from "../app/request-scope.js";
+import { buildNotice } from "../blocks/message.js";
+import { isUnexpected, userMessageFor } from "../errors/user-message.js";
+import { type ReplyTarget, replyPrivately } from "./reply.js";
+
+/**
+ * Runs a listener's work and turns any error into one ephemeral answer: an AppError's own message, or
+ * "something went wrong (ref: …)" with the details only in the log. The one place errors meet users.
+ */
+export async function answerErrors(
+  args: ReplyTarget & { context: Context },
+  work: () => Promise<void>,
+): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    const scope = scopeOf(args.context);
+    if (isUnexpected(error)) scope.log.error({ err: error }, "request failed");
+    else
+      scope.log.info({ code: (error as { code?: string }).code }, "request refused with a message");
+    try {
+      await replyPrivately(
+        args,
+        buildNotice(`:warning: ${userMessageFor(error, scope.requestId)}`),
+      );
+    } catch (replyError) {
+      scope.log.error({ err: replyError }, "could not tell the user about an error");
+    }
+  }
+}

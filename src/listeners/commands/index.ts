@@ -1,0 +1,7 @@
+import type { App } from "@slack/bolt";
+import type { Deps } from "../../app/deps.js";
+import { customerCommand } from "./customer-command.js";
+
+export function register(app: App, deps: Deps): void {
+  app.command("/customer", customerCommand(deps));
+}

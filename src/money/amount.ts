@@ -1,0 +1,51 @@
+import type { Currency } from "./currency.js";
+
+/** The largest amount anyone may type in one go: 1 billion major units. */
+const maxMajorUnits = 1_000_000_000;
+
+export type ParsedAmount =
+  | { ok: true; minorUnits: number; sign: "+" | "-" | "" }
+  | { ok: false; message: string };
+
+/**
+ * Parses what people type — `50`, `50.5`, `$1,000.00`, `+50`, `-20` — into integer minor units.
+ * The sign is returned separately; `minorUnits` is always positive.
+ */
+export function parseAmount(input: string, currency: Currency): ParsedAmount {
+  const accepted = acceptedForms(currency);
+  const text = input.trim();
+  if (text === "") return { ok: false, message: `Enter an amount. ${accepted}` };
+  const match = /^([+-]?)\s*(\p{Sc})?\s*(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?$/u.exec(text);
+  if (!match) return { ok: false, message: `“${clip(text)}” is not an amount. ${accepted}` };
+  const [, sign = "", , wholeText = "", fractionText] = match;
+  if (fractionText !== undefined && fractionText.length > currency.digits) {
+    const allowed =
+      currency.digits === 0
+        ? `${currency.code} has no decimals`
+        : `${currency.code} has at most ${currency.digits} decimal${currency.digits === 1 ? "" : "s"}`;
+    return { ok: false, message: `“${clip(text)}” has too many decimals: ${allowed}.` };
+  }
+  const whole = Number(wholeText.replaceAll(",", ""));
+  if (whole > maxMajorUnits) {
+    return {
+      ok: false,
+      message: `“${clip(text)}” is too large: the most is ${maxMajorUnits.toLocaleString("en-US")}.`,
+    };
+  }
+  const fraction = Number((fractionText ?? "").padEnd(currency.digits, "0") || "0");
+  const minorUnits = whole * 10 ** currency.digits + fraction;
+  if (minorUnits === 0) return { ok: false, message: "The amount must be more than zero." };
+  return { ok: true, minorUnits, sign: sign as "+" | "-" | "" };
+}
+
+function acceptedForms(currency: Currency): string {
+  const example =
+    currency.digits === 0
+      ? "`1000`, `1,000`"
+      : `\`50\`, \`50.5\`, \`1,000.${"0".repeat(currency.digits)}\``;
+  return `Use digits with an optional sign and currency symbol, e.g. ${example}, \`+50\`, \`-20\`.`;
+}
+
+function clip(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}

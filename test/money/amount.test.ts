@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { parseAmount } from "../../src/money/amount.js";
+import { currencyOf, formatMoney } from "../../src/money/currency.js";
+
+const usd = currencyOf("USD");
+const jpy = currencyOf("JPY");
+
+describe("parseAmount", () => {
+  it.each([
+    ["50", 5000, ""],
+    ["50.5", 5050, ""],
+    ["50.05", 5005, ""],
+    ["$1,000.00", 100_000, ""],
+    ["+50", 5000, "+"],
+    ["-20", 2000, "-"],
+    ["- $20", 2000, "-"],
+    ["0.01", 1, ""],
+    ["1000000000", 100_000_000_000, ""],
+  ])("accepts %j as %i minor units", (input, minorUnits, sign) => {
+    expect(parseAmount(input, usd)).toEqual({ ok: true, minorUnits, sign });
+  });
+
+  it.each([
+    ["50.123", /too many decimals: USD has at most 2 decimals/],
+    ["0", /more than zero/],
+    ["0.00", /more than zero/],
+    ["1e5", /is not an amount/],
+    ["fifty", /is not an amount/],
+    ["", /Enter an amount/],
+    ["12,34", /is not an amount/],
+    ["1000000001", /too large/],
+    ["NaN", /is not an amount/],
+    ["Infinity", /is not an amount/],
+    ["0x10", /is not an amount/],
+    ["5 5", /is not an amount/],
+  ])("refuses %j with a message saying what is accepted", (input, message) => {
+    const result = parseAmount(input, usd);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.message).toMatch(message);
+  });
+
+  it("respects a currency without decimals", () => {
+    expect(parseAmount("1,500", jpy)).toEqual({ ok: true, minorUnits: 1500, sign: "" });
+    const refused = parseAmount("1.5", jpy);
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.message).toMatch(/JPY has no decimals/);
+  });
+});
+
+describe("formatMoney", () => {
+  it("formats minor units in the currency's own way", () => {
+    expect(formatMoney(123_450, usd)).toBe("$1,234.50");
+    expect(formatMoney(0, usd)).toBe("$0.00");
+    expect(formatMoney(1500, jpy)).toBe("¥1,500");
+  });
+});

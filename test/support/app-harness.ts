@@ -1,0 +1,234 @@
+import { Writable } from "node:stream";
+import type { Db } from "mongodb";
+import { type BotApp, createBotApp } from "../../src/app/create-app.js";
+import { slackEventsPath } from "../../src/app/http-server.js";
+import { type Config, loadConfig } from "../../src/config/env.js";
+import type { Database } from "../../src/db/mongo.js";
+import { createLogger } from "../../src/logging/logger.js";
+import { openTestDatabase } from "./mongo/test-database.js";
+import {
+  type FakeSlackApi,
+  type RecordedResponse,
+  startFakeSlackApi,
+} from "./slack/fake-slack-api.js";
+import {
+  type FakeSocketModeServer,
+  startFakeSocketModeServer,
+} from "./slack/fake-socket-mode-server.js";
+import {
+  blockActionsPayload,
+  eventBody,
+  formContentType,
+  interactionBody,
+  postSigned,
+  slashCommandBody,
+  viewSubmissionPayload,
+} from "./slack/sign-request.js";
+import type { FoundButton } from "./slack-blocks.js";
+
+export const signingSecret = "8f742231b10e8888abcd99yyyzzz85a5";
+export const botToken = "xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy";
+export const appToken = "xapp-1-A0TEST-1234567890-abcdef0123456789";
+export const approvalsChannel = "CAPPROVALS1";
+
+/** Slack users of the test workspace, one per role (PRODUCT.md §5), plus one with none. */
+export const users = {
+  admin: "UADMIN001",
+  manager: "UMANAGER01",
+  support: "USUPPORT01",
+  /** Support through the support user group rather than by ID. */
+  groupSupport: "UGROUPSUP1",
+  outsider: "UOUTSIDER1",
+} as const;
+export const supportGroup = "SSUPPORT01";
+
+export interface HarnessOptions {
+  socketMode?: boolean;
+  env?: Record<string, string>;
+}
+
+export interface Harness {
+  readonly bot: BotApp;
+  readonly slack: FakeSlackApi;
+  readonly socket: FakeSocketModeServer | undefined;
+  readonly database: Database;
+  readonly db: Db;
+  readonly config: Config;
+  /** Base URL of the app's HTTP server (HTTP mode). */
+  readonly baseUrl: string;
+  /** Every log line the app wrote, raw JSON. */
+  readonly logLines: string[];
+  /** Runs `/customer TEXT` as `userId`; resolves with the HTTP status and the response_url used. */
+  command(
+    userId: string,
+    text: string,
+    options?: { retryNum?: number; triggerId?: string },
+  ): Promise<{ status: number; responseUrl: string }>;
+  /** Runs `/customer TEXT` and waits for the app's (first) answer to it. */
+  ask(userId: string, text: string): Promise<RecordedResponse>;
+  /** Clicks a button from a message the app sent (found with `buttonLabelled`). */
+  click(
+    userId: string,
+    button: FoundButton,
+    options?: { responseUrl?: string; retryNum?: number },
+  ): Promise<{ status: number; responseUrl: string }>;
+  /** Clicks and waits for the app's answer on the message's response_url. */
+  clickAndWait(
+    userId: string,
+    button: FoundButton,
+    options?: { responseUrl?: string },
+  ): Promise<RecordedResponse>;
+  /** Submits a modal; resolves with the HTTP status and the JSON the app acked with (if any). */
+  submitView(
+    userId: string,
+    view: Parameters<typeof viewSubmissionPayload>[0]["view"],
+  ): Promise<{ status: number; json?: unknown }>;
+  /** Sends an Events API event. */
+  event(event: Record<string, unknown>): Promise<{ status: number }>;
+  stop(): Promise<void>;
+}
+
+function testEnv(slack: FakeSlackApi, options: HarnessOptions): Record<string, string> {
+  return {
+    SLACK_BOT_TOKEN: botToken,
+    SLACK_SIGNING_SECRET: signingSecret,
+    SLACK_API_URL: slack.apiUrl,
+    PORT: "0",
+    APPROVALS_CHANNEL_ID: approvalsChannel,
+    CONSOLE_BASE_URL: "https://console.example.test",
+    ADMIN_USER_IDS: users.admin,
+    MANAGER_USER_IDS: users.manager,
+    SUPPORT_USER_IDS: users.support,
+    SUPPORT_USERGROUP_IDS: supportGroup,
+    LOG_LEVEL: "debug",
+    SHUTDOWN_TIMEOUT: "5s",
+    ...(options.socketMode ? { SLACK_APP_TOKEN: appToken } : {}),
+    ...options.env,
+  };
+}
+
+/** Starts the real app (HTTP mode on an ephemeral port, or Socket Mode) against the fakes and a fresh database. */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const slack = await startFakeSlackApi();
+  slack.setUsergroupMembers(supportGroup, [users.groupSupport]);
+  const socket = options.socketMode ? await startFakeSocketModeServer() : undefined;
+  if (socket) slack.setSocketModeUrl(socket.url);
+  const database = await openTestDatabase();
+  const config = loadConfig(testEnv(slack, options));
+  const logLines: string[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      logLines.push(...String(chunk).split("\n").filter(Boolean));
+      done();
+    },
+  });
+  const logger = createLogger({ level: config.log.level, pretty: false, destination });
+  const bot = createBotApp({ config, logger, database });
+  await bot.start();
+  if (socket) await socket.waitForConnection(5000);
+  const baseUrl = `http://127.0.0.1:${bot.port ?? 0}`;
+
+  const deliver = async (
+    rawBody: string,
+    contentType: string,
+    retryNum?: number,
+    kind: "slash_commands" | "interactive" = "interactive",
+  ) => {
+    if (socket) {
+      const payload =
+        kind === "slash_commands"
+          ? Object.fromEntries(new URLSearchParams(rawBody))
+          : JSON.parse(new URLSearchParams(rawBody).get("payload") ?? "{}");
+      await socket.send(kind, payload, { retryAttempt: retryNum });
+      return { status: 200, json: undefined as unknown };
+    }
+    return postSigned(`${baseUrl}${slackEventsPath}`, signingSecret, rawBody, contentType, {
+      retryNum,
+    });
+  };
+
+  const harness: Harness = {
+    bot,
+    slack,
+    socket,
+    database,
+    db: database.db,
+    config,
+    baseUrl,
+    logLines,
+    async command(userId, text, commandOptions = {}) {
+      const responseUrl = slack.responseUrl();
+      const body = slashCommandBody({
+        text,
+        user_id: userId,
+        response_url: responseUrl,
+        trigger_id: commandOptions.triggerId,
+      });
+      const { status } = await deliver(
+        body,
+        formContentType,
+        commandOptions.retryNum,
+        "slash_commands",
+      );
+      return { status, responseUrl };
+    },
+    async ask(userId, text) {
+      const { status, responseUrl } = await harness.command(userId, text);
+      if (status !== 200) throw new Error(`/customer ${text} answered HTTP ${status}`);
+      return slack.waitForResponse(responseUrl);
+    },
+    async click(userId, button, clickOptions = {}) {
+      const responseUrl = clickOptions.responseUrl ?? slack.responseUrl();
+      const payload = blockActionsPayload({
+        userId,
+        responseUrl,
+        action: {
+          action_id: button.action_id,
+          block_id: button.block_id,
+          value: button.value,
+          type: "button",
+        },
+      });
+      const { status } = await deliver(
+        interactionBody(payload),
+        formContentType,
+        clickOptions.retryNum,
+      );
+      return { status, responseUrl };
+    },
+    async clickAndWait(userId, button, clickOptions = {}) {
+      const before = clickOptions.responseUrl
+        ? slack.responsesTo(clickOptions.responseUrl).length
+        : 0;
+      const { status, responseUrl } = await harness.click(userId, button, clickOptions);
+      if (status !== 200) throw new Error(`click on “${button.text}” answered HTTP ${status}`);
+      return slack.waitForResponse(
+        responseUrl,
+        (response) => slack.responsesTo(responseUrl).indexOf(response) >= before,
+      );
+    },
+    async submitView(userId, view) {
+      const body = interactionBody(viewSubmissionPayload({ userId, view }));
+      return deliver(body, formContentType);
+    },
+    async event(event) {
+      if (socket) {
+        await socket.send("events_api", JSON.parse(eventBody(event)));
+        return { status: 200 };
+      }
+      return postSigned(
+        `${baseUrl}${slackEventsPath}`,
+        signingSecret,
+        eventBody(event),
+        "application/json",
+      );
+    },
+    async stop() {
+      await bot.stop();
+      await socket?.stop();
+      await slack.stop();
+      await database.drop();
+    },
+  };
+  return harness;
+}

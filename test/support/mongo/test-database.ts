@@ -1,0 +1,30 @@
+import { randomBytes } from "node:crypto";
+import { inject } from "vitest";
+import { connectDatabase, type Database } from "../../../src/db/mongo.js";
+import { createLogger } from "../../../src/logging/logger.js";
+
+/** A fresh, uniquely named database on the run's MongoDB lane, with the app's indexes; drop it when done. */
+export async function openTestDatabase(): Promise<Database & { drop(): Promise<void> }> {
+  const dbName = `test_${randomBytes(5).toString("hex")}`;
+  const database = await connectDatabase({
+    uri: inject("mongoUri"),
+    dbName,
+    logger: createLogger({ level: "silent", pretty: false }),
+    serverSelectionTimeoutMS: 5000,
+  });
+  return {
+    ...database,
+    async drop() {
+      await database.db.dropDatabase().catch(() => {});
+      await database.close();
+    },
+  };
+}
+
+/** Skips a test on the wire lane, with the reason printed, when it needs real MongoDB behaviour. */
+export function needsRealMongo(): { skip: boolean; reason: string } {
+  return {
+    skip: !inject("realMongo"),
+    reason: `needs real MongoDB (lane: ${inject("mongoLane")})`,
+  };
+}

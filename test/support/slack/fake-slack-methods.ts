@@ -1,0 +1,171 @@
+/** Canned, Slack-shaped answers of the fake Web API, one handler per method. */
+import { APP_ID, BOT_ID, BOT_USER_ID, TEAM_ID, WORKSPACE_URL } from "./test-workspace.js";
+
+type Json = Record<string, unknown>;
+export type MethodHandler = (args: Json, workspace: FakeWorkspace) => Json;
+
+/** What the fake remembers between calls: configured answers and id sequences. */
+export class FakeWorkspace {
+  readonly usergroupMembers = new Map<string, string[]>();
+  socketModeUrl: string | undefined;
+  private sequence = 0;
+  private readonly homeViewIds = new Map<string, string>();
+  private readonly dmChannelIds = new Map<string, string>();
+
+  /** Unique and increasing, shaped like "1700000001.000100". */
+  nextTs(): string {
+    return `${1_700_000_000 + this.next()}.000100`;
+  }
+
+  nextId(prefix: "V" | "D"): string {
+    return `${prefix}${String(this.next()).padStart(8, "0")}`;
+  }
+
+  /** Slack keeps one home view per user, so republishing keeps its id. */
+  homeViewId(userId: string): string {
+    return remembered(this.homeViewIds, userId, () => this.nextId("V"));
+  }
+
+  dmChannelId(users: string): string {
+    return remembered(this.dmChannelIds, users, () => this.nextId("D"));
+  }
+
+  private next(): number {
+    this.sequence += 1;
+    return this.sequence;
+  }
+}
+
+export const METHODS: Record<string, MethodHandler> = {
+  "auth.test": () => ({
+    ok: true,
+    url: WORKSPACE_URL,
+    team: "Test Workspace",
+    user: "customer-bot",
+    team_id: TEAM_ID,
+    user_id: BOT_USER_ID,
+    bot_id: BOT_ID,
+    is_enterprise_install: false,
+  }),
+  "chat.postMessage": (args, workspace) => {
+    const ts = workspace.nextTs();
+    return { ok: true, channel: args.channel, ts, message: botMessage(args, ts) };
+  },
+  "chat.postEphemeral": (_args, workspace) => ({ ok: true, message_ts: workspace.nextTs() }),
+  "chat.update": (args) => ({
+    ok: true,
+    channel: args.channel,
+    ts: args.ts,
+    text: args.text ?? "",
+    message: botMessage(args, args.ts),
+  }),
+  "chat.delete": (args) => ({ ok: true, channel: args.channel, ts: args.ts }),
+  "chat.getPermalink": (args) => ({
+    ok: true,
+    channel: args.channel,
+    permalink: `${WORKSPACE_URL}archives/${args.channel}/p${String(args.message_ts).replace(".", "")}`,
+  }),
+  "views.open": openView,
+  "views.push": openView,
+  "views.update": (args, workspace) => ({
+    ok: true,
+    view: viewAnswer(
+      args.view,
+      stringOr(args.view_id, () => workspace.nextId("V")),
+      workspace,
+    ),
+  }),
+  "views.publish": (args, workspace) => ({
+    ok: true,
+    view: viewAnswer(args.view, workspace.homeViewId(String(args.user_id)), workspace),
+  }),
+  "usergroups.users.list": (args, workspace) => ({
+    ok: true,
+    users: workspace.usergroupMembers.get(String(args.usergroup)) ?? [],
+  }),
+  "users.info": (args) => ({ ok: true, user: fakeUser(String(args.user)) }),
+  "conversations.open": (args, workspace) => ({
+    ok: true,
+    channel: { id: workspace.dmChannelId(String(args.users ?? args.channel)) },
+  }),
+  "apps.connections.open": (_args, workspace) =>
+    workspace.socketModeUrl
+      ? { ok: true, url: workspace.socketModeUrl }
+      : {
+          // An unrecoverable error, so a SocketModeClient fails fast instead of retrying forever.
+          ok: false,
+          error: "not_authed",
+          response_metadata: {
+            messages: ["[ERROR] fake Slack API has no Socket Mode URL: call setSocketModeUrl()"],
+          },
+        },
+};
+
+function openView(args: Json, workspace: FakeWorkspace): Json {
+  if (String(args.trigger_id).startsWith("expired")) {
+    return { ok: false, error: "expired_trigger_id" };
+  }
+  return { ok: true, view: viewAnswer(args.view, workspace.nextId("V"), workspace) };
+}
+
+function viewAnswer(view: unknown, id: string, workspace: FakeWorkspace): Json {
+  return {
+    team_id: TEAM_ID,
+    app_id: APP_ID,
+    app_installed_team_id: TEAM_ID,
+    bot_id: BOT_ID,
+    private_metadata: "",
+    callback_id: "",
+    external_id: "",
+    root_view_id: id,
+    previous_view_id: null,
+    clear_on_close: false,
+    notify_on_close: false,
+    ...(typeof view === "object" && view !== null ? view : {}),
+    id,
+    state: { values: {} },
+    hash: workspace.nextTs(),
+  };
+}
+
+function botMessage(args: Json, ts: unknown): Json {
+  return {
+    type: "message",
+    user: BOT_USER_ID,
+    bot_id: BOT_ID,
+    app_id: APP_ID,
+    team: TEAM_ID,
+    ts,
+    text: args.text ?? "",
+    blocks: args.blocks,
+  };
+}
+
+function fakeUser(id: string): Json {
+  const name = `user-${id.toLowerCase()}`;
+  const realName = `Test User ${id}`;
+  return {
+    id,
+    team_id: TEAM_ID,
+    name,
+    real_name: realName,
+    deleted: false,
+    is_bot: false,
+    is_admin: false,
+    tz: "Europe/London",
+    tz_offset: 0,
+    profile: { real_name: realName, display_name: name, email: `${name}@example.com` },
+  };
+}
+
+function stringOr(value: unknown, fallback: () => string): string {
+  return typeof value === "string" && value !== "" ? value : fallback();
+}
+
+function remembered(map: Map<string, string>, key: string, create: () => string): string {
+  const existing = map.get(key);
+  if (existing !== undefined) return existing;
+  const created = create();
+  map.set(key, created);
+  return created;
+}
