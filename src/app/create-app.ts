@@ -6,12 +6,16 @@ import { AuditRepository } from "../audit/audit-repository.js";
 import { accessControlMiddleware } from "../auth/access-control-middleware.js";
 import { RoleResolver } from "../auth/role-resolver.js";
 import type { Config } from "../config/env.js";
+import { CustomerLifecycle } from "../customers/customer-lifecycle.js";
 import { CustomerRepository } from "../customers/customer-repository.js";
 import { CustomerService } from "../customers/customer-service.js";
+import { PasswordResets } from "../customers/password-resets.js";
 import type { Database } from "../db/mongo.js";
+import { Invites } from "../invites/invites.js";
 import * as actions from "../listeners/actions/index.js";
 import * as commands from "../listeners/commands/index.js";
 import * as events from "../listeners/events/index.js";
+import * as views from "../listeners/views/index.js";
 import { boltLoggerFrom, type Logger } from "../logging/logger.js";
 import type { Deps } from "./deps.js";
 import { createHttpServer, slackEventsPath } from "./http-server.js";
@@ -72,21 +76,41 @@ export function createBotApp(options: BotAppOptions): BotApp {
     convoStore: false,
   });
 
-  const audit = new AuditRepository(database.db);
+  const now = options.now ?? (() => new Date());
+  const { client, db } = database;
+  const audit = new AuditRepository(db);
+  const customerRepository = new CustomerRepository(db);
   const deps: Deps = {
     config,
     logger,
     database,
     audit,
-    customers: new CustomerService(new CustomerRepository(database.db)),
+    customers: new CustomerService(customerRepository),
+    lifecycle: new CustomerLifecycle(client, db, customerRepository, audit, now),
+    passwordResets: new PasswordResets(
+      client,
+      db,
+      customerRepository,
+      audit,
+      config.passwordConfirmTtlMs,
+      now,
+    ),
+    invites: new Invites(
+      client,
+      db,
+      audit,
+      { consoleBaseUrl: config.consoleBaseUrl, ttlMs: config.inviteTtlMs },
+      now,
+    ),
     roles: new RoleResolver(config.roles, app.client, logger),
-    now: options.now ?? (() => new Date()),
+    now,
   };
 
   app.use(requestScopeMiddleware(logger, inFlight));
   app.use(accessControlMiddleware(deps));
   commands.register(app, deps);
   actions.register(app, deps);
+  views.register(app, deps);
   events.register(app, deps);
   app.error(async (error) => {
     logger.error({ err: error }, "unhandled error in a listener");

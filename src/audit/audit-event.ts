@@ -8,7 +8,7 @@ export interface AuditEvent {
   /** e.g. `access.refused`, `customer.tag.set`, `balance.refill`. */
   action: string;
   outcome: "done" | "refused";
-  target?: { customerId?: string; account?: string; approvalId?: string };
+  target?: { customerId?: string; account?: string; approvalId?: string; inviteId?: string };
   before?: Record<string, unknown>;
   after?: Record<string, unknown>;
   /** A short, secret-free explanation, e.g. why something was refused. */

@@ -13,4 +13,12 @@ export class AuditRepository {
   async record(event: AuditEvent, session?: ClientSession): Promise<void> {
     await this.collection.insertOne({ ...event }, { session });
   }
+
+  async recordMany(events: AuditEvent[], session?: ClientSession): Promise<void> {
+    if (events.length > 0)
+      await this.collection.insertMany(
+        events.map((event) => ({ ...event })),
+        { session },
+      );
+  }
 }

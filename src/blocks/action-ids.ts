@@ -16,6 +16,21 @@ export const actionIds = {
   history: "customer_history",
   enable: "customer_enable",
   disable: "customer_disable",
+  passwordConfirm: "password_confirm",
+  passwordReplace: "password_replace",
+  passwordCancel: "password_cancel",
+  inviteRevoke: "invite_revoke",
 } as const;
+
+/** callback_ids of the modals, and the block_id of each input (the field its errors belong to). */
+export const viewIds = {
+  createCustomer: "customer_create",
+  editCustomer: "customer_edit",
+  setTag: "customer_tag",
+  invite: "customer_invite",
+} as const;
+
+/** Every input's action_id inside its block; the block_id names the field. */
+export const inputActionId = "value";
 
 export type ActionId = (typeof actionIds)[keyof typeof actionIds];

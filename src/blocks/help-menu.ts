@@ -5,7 +5,7 @@ import { mrkdwn, plain } from "./text.js";
 export const commandGrammar = [
   "`/customer list [text] [type:default|individual|enterprise] [status:on|off] [tag:T]`",
   "`/customer show REF` or just `/customer REF` (REF = account, internal ID, or text matching one customer)",
-  "`/customer create` · `/customer invite [email]` · `/customer edit REF`",
+  "`/customer create` · `/customer edit REF` · `/customer invite [email]` · `/customer invites`",
   "`/customer balance REF +N|-N reason…` · `/customer credits REF N reason…`",
   "`/customer tag REF TAG|none` · `/customer enable REF` · `/customer disable REF`",
   "`/customer password REF` · `/customer billing REF` · `/customer history REF`",

@@ -12,6 +12,7 @@ export const subcommands = [
   "show",
   "create",
   "invite",
+  "invites",
   "edit",
   "balance",
   "credits",

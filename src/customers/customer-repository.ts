@@ -1,4 +1,4 @@
-import type { Collection, Db, Document } from "mongodb";
+import type { ClientSession, Collection, Db, Document, UpdateFilter } from "mongodb";
 import { collections } from "../db/collections.js";
 import { type Customer, toCustomer } from "./customer.js";
 import { type CustomerQuery, customerFilter } from "./customer-query.js";
@@ -54,6 +54,56 @@ export class CustomerRepository {
       this.collection.countDocuments(filter),
     ]);
     return { customers: documents.map(toCustomer), total };
+  }
+
+  /** Which of these (lower-case) accounts already exist. */
+  async existingAccounts(accounts: string[]): Promise<Set<string>> {
+    if (accounts.length === 0) return new Set();
+    const found = await this.collection
+      .find({ account: { $in: accounts } }, { projection: { account: 1 } })
+      .toArray();
+    return new Set(found.map((document) => String(document.account)));
+  }
+
+  /** Every customer, oldest first, streamed (for export). */
+  async *all(): AsyncGenerator<Customer> {
+    for await (const document of this.collection.find(
+      {},
+      { projection: publicFields, sort: { createdAt: 1, _id: 1 } },
+    )) {
+      yield toCustomer(document);
+    }
+  }
+
+  async insertOne(document: Document, session: ClientSession): Promise<void> {
+    await this.collection.insertOne(document, { session });
+  }
+
+  /**
+   * Applies `update` to the customer if it still matches `guard` (the database holds the guard), and
+   * returns the customer before and after; null when no customer matched.
+   */
+  async updateGuarded(
+    customerId: string,
+    guard: Document,
+    update: UpdateFilter<Document>,
+    session: ClientSession,
+  ): Promise<{ before: Customer; after: Customer } | null> {
+    const before = await this.collection.findOneAndUpdate(
+      { customerId: { $eq: customerId }, ...guard },
+      update,
+      {
+        session,
+        returnDocument: "before",
+        projection: publicFields,
+      },
+    );
+    if (!before) return null;
+    const after = await this.collection.findOne(
+      { customerId: { $eq: customerId } },
+      { session, projection: publicFields },
+    );
+    return { before: toCustomer(before), after: toCustomer(after) };
   }
 
   async insertMany(documents: Document[]): Promise<number> {

@@ -2,4 +2,7 @@
 export const collections = {
   customers: "customers",
   auditEvents: "audit_events",
+  idempotencyKeys: "idempotency_keys",
+  passwordResets: "password_resets",
+  invites: "invites",
 } as const;

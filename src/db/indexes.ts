@@ -16,4 +16,18 @@ export async function ensureIndexes(db: Db): Promise<void> {
     { key: { "target.customerId": 1, at: -1, _id: -1 }, name: "by_customer" },
     { key: { actorId: 1, at: -1, _id: -1 }, name: "by_actor" },
   ]);
+  await db
+    .collection(collections.idempotencyKeys)
+    .createIndexes([
+      { key: { at: 1 }, name: "expire_after_30_days", expireAfterSeconds: 30 * 24 * 3600 },
+    ]);
+  await db
+    .collection(collections.passwordResets)
+    .createIndexes([
+      { key: { expiresAt: 1 }, name: "expire_a_day_after", expireAfterSeconds: 24 * 3600 },
+    ]);
+  await db.collection(collections.invites).createIndexes([
+    { key: { tokenHash: 1 }, name: "tokenHash_unique", unique: true },
+    { key: { state: 1, createdAt: -1 }, name: "open_newest_first" },
+  ]);
 }

@@ -11,12 +11,19 @@ export type AppErrorCode =
 export class AppError extends Error {
   readonly code: AppErrorCode;
   readonly userMessage: string;
+  /** The form field the problem belongs to, when it came from one (shown on that field in a modal). */
+  readonly field: string | undefined;
 
-  constructor(code: AppErrorCode, userMessage: string, options?: { cause?: unknown }) {
+  constructor(
+    code: AppErrorCode,
+    userMessage: string,
+    options?: { cause?: unknown; field?: string },
+  ) {
     super(userMessage, options);
     this.name = "AppError";
     this.code = code;
     this.userMessage = userMessage;
+    this.field = options?.field;
   }
 }
 

@@ -34,3 +34,23 @@ export async function replyPrivately(
       blocks: message.blocks,
     });
 }
+
+/** Answers through a response_url kept in a modal's metadata (view submissions have none of their own). */
+export async function postToResponseUrl(
+  responseUrl: string,
+  message: SlackMessage,
+  replaceOriginal = false,
+): Promise<void> {
+  const response = await fetch(responseUrl, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      response_type: "ephemeral",
+      replace_original: replaceOriginal,
+      text: message.text,
+      blocks: message.blocks,
+    }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  if (!response.ok) throw new Error(`response_url answered HTTP ${response.status}`);
+}

@@ -47,6 +47,27 @@ export interface HarnessOptions {
   env?: Record<string, string>;
 }
 
+export type SentView = Record<string, unknown> & { callback_id?: string; private_metadata?: string; blocks?: unknown[] };
+
+let viewCounter = 0;
+
+/** The state.values Slack would send for `values`, shaped by each input block's element type. */
+function stateFor(view: SentView, values: Record<string, string>) {
+  const state: Record<string, Record<string, unknown>> = {};
+  for (const block of (view.blocks ?? []) as { type?: string; block_id?: string; element?: { type?: string; action_id?: string } }[]) {
+    if (block.type !== "input" || !block.block_id || !block.element?.action_id) continue;
+    const value = values[block.block_id];
+    const element = block.element;
+    state[block.block_id] = {
+      [element.action_id as string]:
+        element.type === "static_select"
+          ? { type: "static_select", selected_option: value === undefined ? null : { value, text: { type: "plain_text", text: value } } }
+          : { type: element.type, value: value ?? null },
+    };
+  }
+  return state;
+}
+
 export interface Harness {
   readonly bot: BotApp;
   readonly slack: FakeSlackApi;
@@ -83,6 +104,10 @@ export interface Harness {
     userId: string,
     view: Parameters<typeof viewSubmissionPayload>[0]["view"],
   ): Promise<{ status: number; json?: unknown }>;
+  /** Waits for the next modal the app opens (views.open) and returns the view it sent. */
+  openedModal(): Promise<SentView>;
+  /** Fills a modal the app opened, field by field (block_id → text or option value), and submits it. */
+  submitModal(userId: string, view: SentView, values: Record<string, string>, options?: { viewId?: string }): Promise<{ status: number; json?: unknown }>;
   /** Sends an Events API event. */
   event(event: Record<string, unknown>): Promise<{ status: number }>;
   stop(): Promise<void>;
@@ -210,6 +235,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async submitView(userId, view) {
       const body = interactionBody(viewSubmissionPayload({ userId, view }));
       return deliver(body, formContentType);
+    },
+    async openedModal() {
+      const call = await slack.waitForCall("views.open");
+      return call.args.view as SentView;
+    },
+    async submitModal(userId, view, values, submitOptions = {}) {
+      viewCounter += 1;
+      const submitted = { ...view, id: submitOptions.viewId ?? `VSUBMIT${viewCounter}`, state: { values: stateFor(view, values) } };
+      return harness.submitView(userId, submitted as Parameters<Harness["submitView"]>[1]);
     },
     async event(event) {
       if (socket) {

@@ -2,31 +2,42 @@ import type { App } from "@slack/bolt";
 import type { Deps } from "../../app/deps.js";
 import { actionIds } from "../../blocks/action-ids.js";
 import { comingSoon } from "./coming-soon.js";
+import { cardButtons } from "./customer-buttons.js";
+import { revokeInvite } from "./invite-buttons.js";
 import { listPage } from "./list-page.js";
+import { menuForms } from "./menu-forms.js";
 import { menuList } from "./menu-list.js";
+import { passwordButtons } from "./password-buttons.js";
 import { showCustomerButton } from "./show-customer.js";
 
-/** Operations on the card and menu whose flows are not built yet, with the name users see. */
+/** Buttons whose flows are not built yet, with the name users see. */
 const pendingOperations: Record<string, string> = {
-  [actionIds.menuCreate]: "New customer",
-  [actionIds.menuInvite]: "Invite customer",
   [actionIds.menuPool]: "Credit pool",
   [actionIds.menuApprovals]: "Pending approvals",
-  [actionIds.edit]: "Edit",
   [actionIds.balance]: "Manage balance",
   [actionIds.credits]: "Manage credits",
-  [actionIds.tag]: "Set tag",
-  [actionIds.password]: "Reset password",
   [actionIds.billing]: "Billing details",
   [actionIds.history]: "History",
-  [actionIds.enable]: "Enable",
-  [actionIds.disable]: "Disable",
 };
 
 export function register(app: App, deps: Deps): void {
   app.action(new RegExp(`^${actionIds.listPage}`), listPage(deps));
   app.action(actionIds.showCustomer, showCustomerButton(deps));
   app.action(actionIds.menuList, menuList(deps));
+  const menu = menuForms(deps);
+  app.action(actionIds.menuCreate, menu.create);
+  app.action(actionIds.menuInvite, menu.invite);
+  const card = cardButtons(deps);
+  app.action(actionIds.edit, card.edit);
+  app.action(actionIds.tag, card.tag);
+  app.action(actionIds.password, card.password);
+  app.action(actionIds.enable, card.enable);
+  app.action(actionIds.disable, card.disable);
+  const password = passwordButtons(deps);
+  app.action(actionIds.passwordConfirm, password.confirm);
+  app.action(actionIds.passwordReplace, password.replace);
+  app.action(actionIds.passwordCancel, password.cancel);
+  app.action(actionIds.inviteRevoke, revokeInvite(deps));
   for (const [actionId, operation] of Object.entries(pendingOperations)) {
     app.action(actionId, comingSoon(operation));
   }

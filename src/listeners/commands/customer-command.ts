@@ -1,14 +1,19 @@
-import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
 import type { Deps } from "../../app/deps.js";
 import { buildHelpMenu } from "../../blocks/help-menu.js";
 import { parseCustomerCommand } from "../../commands/customer-grammar.js";
+import { actorOf } from "../actor.js";
 import { answerErrors } from "../answer-errors.js";
+import { takeDelivery } from "../deliveries.js";
 import { notYetAvailable } from "../not-yet-available.js";
-import { replyPrivately } from "../reply.js";
+import { type CommandArgs, oneCustomer, reply } from "./customer/command-context.js";
+import { openCreateForm } from "./customer/create.js";
+import { openEditForm } from "./customer/edit.js";
+import { createInvite, listInvites, parseInviteEmail } from "./customer/invite.js";
 import { listCustomers } from "./customer/list.js";
+import { offerPassword } from "./customer/password.js";
 import { showCustomer } from "./customer/show.js";
-
-type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+import { switchStatus } from "./customer/status.js";
+import { tagCommand } from "./customer/tag.js";
 
 /** `/customer …`: ack at once, then parse the subcommand and answer privately. */
 export function customerCommand(deps: Deps) {
@@ -16,17 +21,75 @@ export function customerCommand(deps: Deps) {
     await args.ack();
     await answerErrors(args, async () => {
       const command = parseCustomerCommand(args.command.text);
-      const reply = (message: Parameters<typeof replyPrivately>[1]) =>
-        replyPrivately(args, message);
+      const actor = actorOf(args.context);
+      const opening = {
+        client: args.client,
+        triggerId: args.command.trigger_id,
+        responseUrl: args.command.response_url,
+      };
       switch (command.name) {
         case "help":
-          return reply(buildHelpMenu());
+          return reply(args, buildHelpMenu());
         case "list":
-          return reply(await listCustomers(deps, command.query, 0));
+          return reply(args, await listCustomers(deps, command.query, 0));
         case "show":
-          return reply(await showCustomer(deps, command.ref));
+          return reply(args, await showCustomer(deps, command.ref));
+        case "create":
+          return openCreateForm(deps, opening);
+        case "edit": {
+          const customer = await oneCustomer(deps, args, command.args, "/customer edit REF");
+          return customer ? openEditForm(customer, opening) : undefined;
+        }
+        case "tag":
+          return tagCommand(deps, args, command.args);
+        case "enable":
+        case "disable": {
+          const customer = await oneCustomer(
+            deps,
+            args,
+            command.args,
+            `/customer ${command.name} REF`,
+          );
+          if (!customer) return;
+          return reply(
+            args,
+            await switchStatus(
+              deps,
+              customer.customerId,
+              command.name === "enable" ? "on" : "off",
+              actor,
+            ),
+          );
+        }
+        case "password": {
+          const customer = await oneCustomer(deps, args, command.args, "/customer password REF");
+          if (
+            !customer ||
+            !(await takeDelivery(
+              deps.database.db,
+              `command:${args.command.trigger_id}`,
+              deps.now(),
+            ))
+          )
+            return;
+          return reply(args, await offerPassword(deps, customer.customerId, actor));
+        }
+        case "invite": {
+          const email = parseInviteEmail(command.args);
+          if (
+            !(await takeDelivery(
+              deps.database.db,
+              `command:${args.command.trigger_id}`,
+              deps.now(),
+            ))
+          )
+            return;
+          return reply(args, await createInvite(deps, email, actor));
+        }
+        case "invites":
+          return reply(args, await listInvites(deps));
         default:
-          return reply(notYetAvailable(`/customer ${command.name}`));
+          return reply(args, notYetAvailable(`/customer ${command.name}`));
       }
     });
   };

@@ -1,0 +1,42 @@
+import type { Customer } from "../customers/customer.js";
+import type { Currency } from "../money/currency.js";
+import { buildCustomerCard } from "./customer-card.js";
+import type { SlackMessage } from "./message.js";
+import { escapeMrkdwn, mrkdwn } from "./text.js";
+
+const fieldLabels: Record<string, string> = {
+  account: "Account",
+  teamName: "Team name",
+  teamType: "Team type",
+  companyName: "Company",
+  tag: "Tag",
+  status: "Status",
+};
+
+function show(value: unknown): string {
+  return value === null || value === undefined || value === ""
+    ? "—"
+    : `\`${escapeMrkdwn(String(value))}\``;
+}
+
+/** What a change did, field by field (before → after), above the customer's updated card. */
+export function buildChangeSummary(options: {
+  customer: Customer;
+  changes: Record<string, [unknown, unknown]>;
+  headline: string;
+  currency: Currency;
+}): SlackMessage {
+  const lines = Object.entries(options.changes).map(
+    ([field, [before, after]]) =>
+      `• ${fieldLabels[field] ?? field}: ${show(before)} → ${show(after)}`,
+  );
+  const summary =
+    lines.length === 0
+      ? `${options.headline}\nNothing changed: it already had these values.`
+      : `${options.headline}\n${lines.join("\n")}`;
+  const card = buildCustomerCard(options.customer, options.currency);
+  return {
+    text: `${options.headline.replace(/[*:]/g, "")}`,
+    blocks: [{ type: "section", text: mrkdwn(summary) }, { type: "divider" }, ...card.blocks],
+  };
+}

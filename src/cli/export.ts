@@ -1,0 +1,85 @@
+import "dotenv/config";
+import { createWriteStream } from "node:fs";
+import { rename, rm } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { exportCustomers } from "../customers/customer-export.js";
+import { formatFromPath } from "../customers/customer-file-format.js";
+import { openCliDatabase } from "./cli-database.js";
+
+const usage = `Usage: npm run export -- FILE
+
+Writes every customer, oldest first, to FILE (replacing it): CSV with a header row when FILE ends in
+.csv, one JSON object a line when it ends in .jsonl or .ndjson.
+  Columns: customerId, account, teamName, teamType, companyName, balanceMinor, creditsMinor, status,
+  tag, createdAt. Money is in integer minor units (cents); dates are ISO 8601 (UTC). Password hashes
+  are never exported. The file can be given to npm run import as it is.
+  -h, --help   show this help
+
+Exit code: 0 written, 1 it could not be written, 2 bad usage.
+`;
+
+const exit = { done: 0, failed: 1, usage: 2 } as const;
+
+function usageError(message: string): number {
+  process.stderr.write(`${message}\n\n${usage}`);
+  return exit.usage;
+}
+
+function parseCommandLine() {
+  return parseArgs({ allowPositionals: true, options: { help: { type: "boolean", short: "h" } } });
+}
+
+async function main(): Promise<number> {
+  let parsed: ReturnType<typeof parseCommandLine>;
+  try {
+    parsed = parseCommandLine();
+  } catch (error) {
+    return usageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(usage);
+    return exit.done;
+  }
+  if (positionals.length !== 1) {
+    return usageError(
+      positionals.length === 0
+        ? "Which file? Give one FILE to write."
+        : "Give exactly one FILE to write.",
+    );
+  }
+  const file = positionals[0] as string;
+  const format = formatFromPath(file);
+  if (!format) return usageError(`${file}: the file name must end in .csv, .jsonl or .ndjson`);
+
+  const { database, close } = await openCliDatabase();
+  // Written beside FILE first and renamed when complete: a failed export never leaves half a file.
+  const partial = `${file}.partial-${process.pid}`;
+  let written: number;
+  try {
+    written = await exportCustomers(
+      database.db,
+      format,
+      createWriteStream(partial, { flags: "wx" }),
+    );
+    await rename(partial, file);
+  } catch (error) {
+    await rm(partial, { force: true }).catch(() => {});
+    process.stderr.write(`export failed: ${(error as Error).message}\n`);
+    return exit.failed;
+  } finally {
+    await close();
+  }
+  process.stdout.write(`Exported ${written.toLocaleString("en-US")} customers to ${file}\n`);
+  return exit.done;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`export failed: ${(error as Error).message}\n`);
+    process.exitCode = exit.failed;
+  },
+);

@@ -1,0 +1,221 @@
+import type { Db, MongoClient } from "mongodb";
+import type { AuditRepository } from "../audit/audit-repository.js";
+import type { Actor } from "../auth/actor.js";
+import { AlreadyApplied, claimIdempotencyKey } from "../db/idempotency.js";
+import { inTransaction, isDuplicateKey } from "../db/transaction.js";
+import { AppError } from "../errors/app-error.js";
+import { generatePassword, hashPassword } from "../security/password.js";
+import type { Customer, CustomerStatus } from "./customer.js";
+import { newCustomerId } from "./customer-id.js";
+import type { CustomerInput } from "./customer-input.js";
+import type { CustomerRepository } from "./customer-repository.js";
+
+export type Outcome<T> = { kind: "done"; value: T } | { kind: "already-applied" };
+
+export interface Change {
+  customer: Customer;
+  /** Field → [before, after], only the fields that changed. */
+  changes: Record<string, [unknown, unknown]>;
+}
+
+const editableFields = ["account", "teamName", "teamType", "companyName"] as const;
+
+function diff(
+  before: Customer,
+  after: Customer,
+  fields: readonly (keyof Customer)[],
+): Record<string, [unknown, unknown]> {
+  const changes: Record<string, [unknown, unknown]> = {};
+  for (const field of fields)
+    if (before[field] !== after[field]) changes[field] = [before[field], after[field]];
+  return changes;
+}
+
+function sides(changes: Record<string, [unknown, unknown]>) {
+  return {
+    before: Object.fromEntries(Object.entries(changes).map(([field, [old]]) => [field, old])),
+    after: Object.fromEntries(Object.entries(changes).map(([field, [, now]]) => [field, now])),
+  };
+}
+
+/**
+ * Customer changes that are not money: create, edit, tag, status. Each commits together with its
+ * audit record and (where a retry could repeat it) an idempotency key.
+ */
+export class CustomerLifecycle {
+  constructor(
+    private readonly client: MongoClient,
+    private readonly db: Db,
+    private readonly customers: CustomerRepository,
+    private readonly audit: AuditRepository,
+    private readonly now: () => Date,
+  ) {}
+
+  /** Creates a customer with a generated initial password, returned once and stored only as a hash. */
+  async create(
+    input: CustomerInput,
+    actor: Actor,
+    idempotencyKey: string,
+  ): Promise<Outcome<{ customer: Customer; password: string }>> {
+    const password = generatePassword();
+    const passwordHash = await hashPassword(password);
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const at = this.now();
+      const customer: Customer = {
+        ...input,
+        customerId: newCustomerId(),
+        balance: 0,
+        credits: 0,
+        status: "on",
+        createdAt: at,
+        updatedAt: at,
+      };
+      try {
+        await inTransaction(this.client, async (session) => {
+          await claimIdempotencyKey(this.db, session, idempotencyKey, at);
+          await this.customers.insertOne({ ...customer, passwordHash }, session);
+          await this.audit.record(
+            {
+              at,
+              actorId: actor.userId,
+              actorRole: actor.role,
+              action: "customer.create",
+              outcome: "done",
+              target: { customerId: customer.customerId, account: customer.account },
+              after: {
+                account: customer.account,
+                teamName: customer.teamName,
+                teamType: customer.teamType,
+                companyName: customer.companyName,
+                tag: customer.tag,
+                status: customer.status,
+              },
+            },
+            session,
+          );
+        });
+        return { kind: "done", value: { customer, password } };
+      } catch (error) {
+        if (error instanceof AlreadyApplied) return { kind: "already-applied" };
+        if (isDuplicateKey(error, "account")) {
+          const existing = await this.customers.findExact(input.account);
+          throw new AppError(
+            "conflict",
+            `${input.account} already exists${existing ? ` (${existing.customerId})` : ""}. Pick another account.`,
+            { field: "account" },
+          );
+        }
+        if (!isDuplicateKey(error, "customerId")) throw error;
+      }
+    }
+    throw new Error("could not find a free customer ID after 3 attempts");
+  }
+
+  /**
+   * Edits basic information. `expectedUpdatedAt` is what the form showed: if someone changed the
+   * customer since, nothing is applied and the editor is asked to look again.
+   */
+  async edit(
+    customerId: string,
+    input: Omit<CustomerInput, "tag">,
+    expectedUpdatedAt: Date,
+    actor: Actor,
+  ): Promise<Change> {
+    const current = await this.customers.findByCustomerId(customerId);
+    if (!current) throw new AppError("not_found", `Customer ${customerId} no longer exists.`);
+    const wanted = { ...current, ...input };
+    if (Object.keys(diff(current, wanted, editableFields)).length === 0)
+      return { customer: current, changes: {} };
+    try {
+      return await this.mutate(
+        customerId,
+        { updatedAt: { $eq: expectedUpdatedAt } },
+        { ...input },
+        actor,
+        "customer.edit",
+        editableFields,
+      );
+    } catch (error) {
+      if (isDuplicateKey(error, "account")) {
+        throw new AppError("conflict", `${input.account} already belongs to another customer.`, {
+          field: "account",
+        });
+      }
+      if (error instanceof AppError && error.code === "not_found") {
+        throw new AppError(
+          "conflict",
+          "Someone changed this customer after you opened the form, so nothing was saved. Open it again to see the latest values.",
+        );
+      }
+      throw error;
+    }
+  }
+
+  async setTag(customerId: string, tag: string | null, actor: Actor): Promise<Change> {
+    return this.mutate(
+      customerId,
+      { tag: { $ne: tag } },
+      { tag },
+      actor,
+      "customer.tag",
+      ["tag"],
+      true,
+    );
+  }
+
+  async setStatus(customerId: string, status: CustomerStatus, actor: Actor): Promise<Change> {
+    return this.mutate(
+      customerId,
+      { status: { $ne: status } },
+      { status },
+      actor,
+      status === "on" ? "customer.enable" : "customer.disable",
+      ["status"],
+      true,
+    );
+  }
+
+  /**
+   * One guarded update plus its audit record, in one transaction. With `unchangedIsFine`, a customer
+   * that already has the wanted value is answered with no change (a double click applies once).
+   */
+  private async mutate(
+    customerId: string,
+    guard: Record<string, unknown>,
+    set: Record<string, unknown>,
+    actor: Actor,
+    action: string,
+    fields: readonly (keyof Customer)[],
+    unchangedIsFine = false,
+  ): Promise<Change> {
+    const result = await inTransaction(this.client, async (session) => {
+      const at = this.now();
+      const updated = await this.customers.updateGuarded(
+        customerId,
+        guard,
+        { $set: { ...set, updatedAt: at } },
+        session,
+      );
+      if (!updated) return null;
+      const changes = diff(updated.before, updated.after, fields);
+      await this.audit.record(
+        {
+          at,
+          actorId: actor.userId,
+          actorRole: actor.role,
+          action,
+          outcome: "done",
+          target: { customerId, account: updated.after.account },
+          ...sides(changes),
+        },
+        session,
+      );
+      return { customer: updated.after, changes };
+    });
+    if (result) return result;
+    const current = await this.customers.findByCustomerId(customerId);
+    if (!current) throw new AppError("not_found", `Customer ${customerId} no longer exists.`);
+    if (unchangedIsFine) return { customer: current, changes: {} };
+    throw new AppError("not_found", "The customer changed meanwhile.");
+  }
+}

@@ -1,0 +1,72 @@
+import type { Deps } from "../../app/deps.js";
+import { customerRefValue } from "../../blocks/button-values.js";
+import type { Customer } from "../../customers/customer.js";
+import { AppError } from "../../errors/app-error.js";
+import { actorOf } from "../actor.js";
+import { answerErrors } from "../answer-errors.js";
+import { openEditForm, openTagForm } from "../commands/customer/edit.js";
+import { offerPassword } from "../commands/customer/password.js";
+import { switchStatus } from "../commands/customer/status.js";
+import { takeDelivery } from "../deliveries.js";
+import { replyPrivately } from "../reply.js";
+import { actionValue, type ButtonArgs } from "./action-args.js";
+
+/** The customer a card button names: its value must be an internal ID of a customer that exists. */
+async function customerOf(deps: Deps, args: ButtonArgs): Promise<Customer> {
+  const customerId = customerRefValue.safeParse(actionValue(args));
+  if (!customerId.success)
+    throw new AppError(
+      "invalid_input",
+      "That button does not name a customer. Look the customer up again.",
+    );
+  return deps.customers.get(customerId.data);
+}
+
+function opening(args: ButtonArgs) {
+  return {
+    client: args.client,
+    triggerId: args.body.trigger_id,
+    responseUrl: args.body.response_url,
+  };
+}
+
+/** Card buttons: Edit and Set tag open prefilled forms; Reset password offers a password; Enable/Disable apply after Slack's confirm dialog. */
+export function cardButtons(deps: Deps) {
+  const handle =
+    (work: (args: ButtonArgs, customer: Customer) => Promise<void>) => async (args: ButtonArgs) => {
+      await args.ack();
+      await answerErrors(args, async () => work(args, await customerOf(deps, args)));
+    };
+  return {
+    edit: handle((args, customer) => openEditForm(customer, opening(args))),
+    tag: handle((args, customer) => openTagForm(customer, opening(args))),
+    password: handle(async (args, customer) => {
+      if (
+        !(await takeDelivery(
+          deps.database.db,
+          `action:${args.body.user.id}:${args.action.action_ts}`,
+          deps.now(),
+        ))
+      )
+        return;
+      await replyPrivately(
+        args,
+        await offerPassword(deps, customer.customerId, actorOf(args.context)),
+      );
+    }),
+    enable: handle(async (args, customer) => {
+      await replyPrivately(
+        args,
+        await switchStatus(deps, customer.customerId, "on", actorOf(args.context)),
+        { replaceOriginal: true },
+      );
+    }),
+    disable: handle(async (args, customer) => {
+      await replyPrivately(
+        args,
+        await switchStatus(deps, customer.customerId, "off", actorOf(args.context)),
+        { replaceOriginal: true },
+      );
+    }),
+  };
+}

@@ -1,0 +1,45 @@
+import type { Deps } from "../../app/deps.js";
+import {
+  buildPasswordCancelled,
+  buildPasswordConfirmed,
+  buildPasswordOffer,
+} from "../../blocks/password-messages.js";
+import { resetIdPattern } from "../../customers/password-resets.js";
+import { AppError } from "../../errors/app-error.js";
+import { actorOf } from "../actor.js";
+import { answerErrors } from "../answer-errors.js";
+import { replyPrivately } from "../reply.js";
+import { actionValue, type ButtonArgs } from "./action-args.js";
+
+function resetIdOf(args: ButtonArgs): string {
+  const value = actionValue(args) ?? "";
+  if (!resetIdPattern.test(value))
+    throw new AppError(
+      "invalid_input",
+      "That button does not name a password reset. Start again with `/customer password REF`.",
+    );
+  return value;
+}
+
+/** Confirm / Generate another / Cancel on a password offer; each replaces the message, so the password disappears. */
+export function passwordButtons(deps: Deps) {
+  const handle =
+    (work: (args: ButtonArgs, resetId: string) => Promise<void>) => async (args: ButtonArgs) => {
+      await args.ack();
+      await answerErrors(args, () => work(args, resetIdOf(args)));
+    };
+  return {
+    confirm: handle(async (args, resetId) => {
+      const customer = await deps.passwordResets.confirm(resetId, actorOf(args.context));
+      await replyPrivately(args, buildPasswordConfirmed(customer), { replaceOriginal: true });
+    }),
+    replace: handle(async (args, resetId) => {
+      const offer = await deps.passwordResets.replace(resetId, actorOf(args.context));
+      await replyPrivately(args, buildPasswordOffer(offer), { replaceOriginal: true });
+    }),
+    cancel: handle(async (args, resetId) => {
+      const customer = await deps.passwordResets.cancel(resetId, actorOf(args.context));
+      await replyPrivately(args, buildPasswordCancelled(customer), { replaceOriginal: true });
+    }),
+  };
+}

@@ -1,0 +1,22 @@
+import type { Deps } from "../../../app/deps.js";
+import type { Actor } from "../../../auth/actor.js";
+import { buildChangeSummary } from "../../../blocks/change-summary.js";
+import type { SlackMessage } from "../../../blocks/message.js";
+import { escapeMrkdwn } from "../../../blocks/text.js";
+import type { CustomerStatus } from "../../../customers/customer.js";
+
+/** Enable/disable one customer and describe what that means for their console login. */
+export async function switchStatus(
+  deps: Deps,
+  customerId: string,
+  status: CustomerStatus,
+  actor: Actor,
+): Promise<SlackMessage> {
+  const change = await deps.lifecycle.setStatus(customerId, status, actor);
+  const account = `*${escapeMrkdwn(change.customer.account)}*`;
+  const headline =
+    status === "on"
+      ? `:large_green_circle: ${account} is enabled: they can log in to the console.`
+      : `:red_circle: ${account} is disabled: they can no longer log in to the console.`;
+  return buildChangeSummary({ ...change, headline, currency: deps.config.currency });
+}

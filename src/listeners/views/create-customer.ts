@@ -1,0 +1,51 @@
+import type { Deps } from "../../app/deps.js";
+import { buildCustomerCard } from "../../blocks/customer-card.js";
+import { passwordSection } from "../../blocks/password-messages.js";
+import { escapeMrkdwn } from "../../blocks/text.js";
+import { validateCustomerInput } from "../../customers/customer-input.js";
+import { actorOf } from "../actor.js";
+import type { ViewArgs } from "../view-args.js";
+import { submitForm } from "./submit-form.js";
+
+/** The create form: a new customer with an initial password shown once, to the creator only. */
+export function createCustomerSubmission(deps: Deps) {
+  return (args: ViewArgs) =>
+    submitForm(args, {
+      resultTitle: "Customer created",
+      validate: (values) => validateCustomerInput(values),
+      apply: async (input) => {
+        const outcome = await deps.lifecycle.create(
+          input,
+          actorOf(args.context),
+          `view:${args.view.id}`,
+        );
+        if (outcome.kind === "already-applied") {
+          return {
+            text: "Already created",
+            blocks: [
+              {
+                type: "section",
+                text: {
+                  type: "mrkdwn",
+                  text: "This form was already submitted; the customer exists. Look it up with `/customer show`.",
+                },
+              },
+            ],
+          };
+        }
+        const { customer, password } = outcome.value;
+        const card = buildCustomerCard(customer, deps.config.currency);
+        return {
+          text: `Customer ${customer.account} created`,
+          blocks: [
+            passwordSection(
+              password,
+              `:white_check_mark: Created *${escapeMrkdwn(customer.account)}*. Initial password, shown only this once — send it to the customer through a secure channel:`,
+            ),
+            { type: "divider" },
+            ...card.blocks,
+          ],
+        };
+      },
+    });
+}

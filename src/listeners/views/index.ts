@@ -1,0 +1,14 @@
+import type { App } from "@slack/bolt";
+import type { Deps } from "../../app/deps.js";
+import { viewIds } from "../../blocks/action-ids.js";
+import { createCustomerSubmission } from "./create-customer.js";
+import { editCustomerSubmission } from "./edit-customer.js";
+import { inviteSubmission } from "./invite-customer.js";
+import { setTagSubmission } from "./set-tag.js";
+
+export function register(app: App, deps: Deps): void {
+  app.view(viewIds.createCustomer, createCustomerSubmission(deps));
+  app.view(viewIds.editCustomer, editCustomerSubmission(deps));
+  app.view(viewIds.setTag, setTagSubmission(deps));
+  app.view(viewIds.invite, inviteSubmission(deps));
+}

@@ -1,0 +1,38 @@
+import type { Deps } from "../../app/deps.js";
+import { buildChangeSummary } from "../../blocks/change-summary.js";
+import { escapeMrkdwn } from "../../blocks/text.js";
+import { tagInputSchema } from "../../customers/customer-input.js";
+import { AppError } from "../../errors/app-error.js";
+import { actorOf } from "../actor.js";
+import type { ViewArgs } from "../view-args.js";
+import { submitForm } from "./submit-form.js";
+
+/** The tag form: sets the tag, or clears it when left empty. */
+export function setTagSubmission(deps: Deps) {
+  return (args: ViewArgs) =>
+    submitForm(args, {
+      resultTitle: "Tag saved",
+      validate: (values) => {
+        const parsed = tagInputSchema.safeParse(values.tag ?? "");
+        return parsed.success
+          ? { ok: true, value: parsed.data }
+          : { ok: false, errors: { tag: parsed.error.issues[0]?.message ?? "Not a valid tag" } };
+      },
+      apply: async (tag, metadata) => {
+        if (!metadata.customerId)
+          throw new AppError(
+            "invalid_input",
+            "This form does not say which customer it tags. Open it again from the card.",
+          );
+        const change = await deps.lifecycle.setTag(metadata.customerId, tag, actorOf(args.context));
+        const account = escapeMrkdwn(change.customer.account);
+        return buildChangeSummary({
+          ...change,
+          headline: tag
+            ? `:label: Tag of *${account}* set.`
+            : `:label: Tag of *${account}* cleared.`,
+          currency: deps.config.currency,
+        });
+      },
+    });
+}

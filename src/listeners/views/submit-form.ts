@@ -1,0 +1,73 @@
+import { scopeOf } from "../../app/request-scope.js";
+import { buildNotice, type SlackMessage } from "../../blocks/message.js";
+import { isAppError } from "../../errors/app-error.js";
+import { isUnexpected, userMessageFor } from "../../errors/user-message.js";
+import { decodeModalMetadata, type ModalMetadata } from "../modal-metadata.js";
+import { postToResponseUrl } from "../reply.js";
+import { resultModal, submittedValues, type ViewArgs } from "../view-args.js";
+
+export type FieldErrors = Record<string, string>;
+
+export interface FormHandling<T> {
+  /** Title of the modal that shows the result when there is no message to answer in. */
+  resultTitle: string;
+  /** Field errors, or the parsed input. */
+  validate: (
+    values: Record<string, string>,
+    metadata: ModalMetadata,
+  ) => { ok: true; value: T } | { ok: false; errors: FieldErrors };
+  /** Does the work; an AppError with a `field` is shown on that field. Returns the answer. */
+  apply: (input: T, metadata: ModalMetadata) => Promise<SlackMessage>;
+}
+
+/**
+ * The one path every modal submission takes: server-side validation with errors on the fields
+ * (`response_action: errors`), the work (before the ack, so database refusals such as a duplicate
+ * account can still go on a field), then the answer — privately through the response_url the form
+ * was opened from, or in the modal itself when there is none (opened from App Home).
+ */
+export async function submitForm<T>(args: ViewArgs, handling: FormHandling<T>): Promise<void> {
+  const scope = scopeOf(args.context);
+  const blockIds = new Set(
+    (args.view.blocks ?? []).map((block) => (block as { block_id?: string }).block_id),
+  );
+  const showErrors = async (errors: FieldErrors) => {
+    const onFields = Object.fromEntries(
+      Object.entries(errors).filter(([field]) => blockIds.has(field)),
+    );
+    if (Object.keys(onFields).length > 0)
+      return args.ack({ response_action: "errors", errors: onFields });
+    const text = Object.values(errors).join("\n") || "The form was incomplete.";
+    return args.ack({
+      response_action: "update",
+      view: resultModal("Not saved", buildNotice(`:warning: ${text} Nothing was changed.`)),
+    });
+  };
+  const metadata = decodeModalMetadata(args.view.private_metadata);
+  if (!metadata)
+    return showErrors({ form: "This form is damaged or out of date. Close it and start again." });
+  const validation = handling.validate(submittedValues(args), metadata);
+  if (!validation.ok) return showErrors(validation.errors);
+  let answer: SlackMessage;
+  try {
+    answer = await handling.apply(validation.value, metadata);
+  } catch (error) {
+    if (isAppError(error) && error.field) return showErrors({ [error.field]: error.userMessage });
+    if (isUnexpected(error)) scope.log.error({ err: error }, "form submission failed");
+    return args.ack({
+      response_action: "update",
+      view: resultModal(
+        "Not saved",
+        buildNotice(`:warning: ${userMessageFor(error, scope.requestId)}`),
+      ),
+    });
+  }
+  if (!metadata.responseUrl)
+    return args.ack({ response_action: "update", view: resultModal(handling.resultTitle, answer) });
+  await args.ack();
+  try {
+    await postToResponseUrl(metadata.responseUrl, answer);
+  } catch (error) {
+    scope.log.error({ err: error }, "could not post a form's result to its response_url");
+  }
+}

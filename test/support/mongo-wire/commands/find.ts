@@ -1,0 +1,119 @@
+/** Reads: find, getMore, killCursors, count, distinct. */
+import type { Document } from "bson";
+import { Long } from "bson";
+import { cursorIdOf } from "../cursors.js";
+import { badValue } from "../errors.js";
+import { findDocuments } from "../query-engine.js";
+import { MISSING, valueKey, valuesAtPath } from "../values.js";
+import { collectionName, optionalDocument, optionalNumber, requiredArray } from "./arguments.js";
+import { candidates, matchingDocuments } from "./matching.js";
+import type { CommandContext, CommandDefinition } from "./types.js";
+
+function nonNegative(command: Document, field: string): number | undefined {
+  const value = optionalNumber(command, field);
+  if (value !== undefined && value < 0) throw badValue(`${field} must be non-negative`);
+  return value;
+}
+
+/** `{ $natural: ±1 }` asks for insertion order (or its reverse) rather than a field sort. */
+function naturalOrder(sort: Document | undefined): { sort?: Document; reverse: boolean } {
+  if (!sort || !("$natural" in sort)) return { sort, reverse: false };
+  if (Object.keys(sort).length > 1)
+    throw badValue("$natural sort cannot be combined with other fields");
+  return { reverse: sort.$natural === -1 };
+}
+
+function find(command: Document, { store, cursors, dbName }: CommandContext): Document {
+  const name = collectionName(command, "find");
+  const filter = optionalDocument(command, "filter") ?? {};
+  const collection = store.collection(dbName, name);
+  // A negative limit is the legacy spelling of "limit, in a single batch".
+  const rawLimit = optionalNumber(command, "limit") ?? 0;
+  const { sort, reverse } = naturalOrder(optionalDocument(command, "sort"));
+  const source = candidates(collection, filter);
+  const docs = findDocuments(reverse ? source.reverse() : source, {
+    filter,
+    sort,
+    projection: optionalDocument(command, "projection"),
+    skip: nonNegative(command, "skip"),
+    limit: Math.abs(rawLimit),
+  });
+  const singleBatch = command.singleBatch === true || rawLimit < 0;
+  const cursor = cursors.open(
+    `${dbName}.${name}`,
+    docs,
+    nonNegative(command, "batchSize"),
+    singleBatch,
+  );
+  return { cursor, ok: 1 };
+}
+
+function getMore(command: Document, { cursors, dbName }: CommandContext): Document {
+  const ns = `${dbName}.${collectionName(command, "collection")}`;
+  const cursor = cursors.getMore(
+    cursorIdOf(command.getMore),
+    ns,
+    nonNegative(command, "batchSize"),
+  );
+  return { cursor, ok: 1 };
+}
+
+function killCursors(command: Document, { cursors }: CommandContext): Document {
+  collectionName(command, "killCursors");
+  const ids = requiredArray(command, "cursors").map(cursorIdOf);
+  const killed = new Set(cursors.kill(ids));
+  const asLongs = (list: string[]) => list.map((id) => Long.fromString(id));
+  return {
+    cursorsKilled: asLongs([...killed]),
+    cursorsNotFound: asLongs(ids.filter((id) => !killed.has(id))),
+    cursorsAlive: [],
+    cursorsUnknown: [],
+    ok: 1,
+  };
+}
+
+function count(command: Document, { store, dbName }: CommandContext): Document {
+  const collection = store.collection(dbName, collectionName(command, "count"));
+  const matched = matchingDocuments(collection, optionalDocument(command, "query") ?? {}).length;
+  const skip = nonNegative(command, "skip") ?? 0;
+  const limit = Math.abs(optionalNumber(command, "limit") ?? 0);
+  const afterSkip = Math.max(0, matched - skip);
+  return { n: limit ? Math.min(limit, afterSkip) : afterSkip, ok: 1 };
+}
+
+function distinct(command: Document, { store, dbName }: CommandContext): Document {
+  const collection = store.collection(dbName, collectionName(command, "distinct"));
+  const key = command.key;
+  if (typeof key !== "string" || key === "") throw badValue("distinct 'key' must be a string");
+  const path = key.split(".");
+  const values = new Map<string, unknown>();
+  for (const doc of matchingDocuments(collection, optionalDocument(command, "query") ?? {})) {
+    for (const value of valuesAtPath(doc, path)) {
+      if (value !== MISSING && !values.has(valueKey(value))) values.set(valueKey(value), value);
+    }
+  }
+  return { values: [...values.values()], ok: 1 };
+}
+
+const FIND_OPTIONS = [
+  "filter",
+  "sort",
+  "projection",
+  "hint",
+  "skip",
+  "limit",
+  "batchSize",
+  "singleBatch",
+  "noCursorTimeout",
+  "allowDiskUse",
+  "allowPartialResults",
+  "oplogReplay",
+];
+
+export const findCommands: Record<string, CommandDefinition> = {
+  find: { options: FIND_OPTIONS, allowedInTransaction: true, run: find },
+  getMore: { options: ["collection", "batchSize"], allowedInTransaction: true, run: getMore },
+  killCursors: { options: ["cursors"], allowedInTransaction: true, run: killCursors },
+  count: { options: ["query", "skip", "limit", "hint"], run: count },
+  distinct: { options: ["key", "query", "hint"], allowedInTransaction: true, run: distinct },
+};
