@@ -2,9 +2,12 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { App, HTTPReceiver, SocketModeReceiver } from "@slack/bolt";
 import type { WebClientOptions } from "@slack/web-api";
+import { ApprovalNotifier } from "../approvals/approval-notifier.js";
+import { ApprovalService } from "../approvals/approval-service.js";
 import { AuditRepository } from "../audit/audit-repository.js";
 import { accessControlMiddleware } from "../auth/access-control-middleware.js";
 import { RoleResolver } from "../auth/role-resolver.js";
+import { BillingService } from "../billing/billing-service.js";
 import type { Config } from "../config/env.js";
 import { CustomerLifecycle } from "../customers/customer-lifecycle.js";
 import { CustomerRepository } from "../customers/customer-repository.js";
@@ -12,15 +15,21 @@ import { CustomerService } from "../customers/customer-service.js";
 import { PasswordResets } from "../customers/password-resets.js";
 import type { Database } from "../db/mongo.js";
 import { Invites } from "../invites/invites.js";
+import { MoneyService } from "../ledger/balance-service.js";
+import { LedgerRepository } from "../ledger/ledger-repository.js";
+import { MoneyWriter } from "../ledger/money-writer.js";
 import * as actions from "../listeners/actions/index.js";
 import * as commands from "../listeners/commands/index.js";
 import * as events from "../listeners/events/index.js";
 import * as views from "../listeners/views/index.js";
 import { boltLoggerFrom, type Logger } from "../logging/logger.js";
+import { CreditPool } from "../pool/credit-pool.js";
 import type { Deps } from "./deps.js";
 import { createHttpServer, slackEventsPath } from "./http-server.js";
 import { InFlight } from "./in-flight.js";
 import { requestScopeMiddleware } from "./middleware/request-scope-middleware.js";
+
+const approvalSweepIntervalMs = 60_000;
 
 export interface BotAppOptions {
   config: Config;
@@ -80,6 +89,18 @@ export function createBotApp(options: BotAppOptions): BotApp {
   const { client, db } = database;
   const audit = new AuditRepository(db);
   const customerRepository = new CustomerRepository(db);
+  const pool = new CreditPool(client, db, audit, config.currency, now);
+  const ledger = new LedgerRepository(db);
+  const writer = new MoneyWriter(db, ledger, pool, audit, config.currency);
+  const approvals = new ApprovalService(
+    client,
+    db,
+    writer,
+    pool,
+    audit,
+    { ttlMs: config.approvalTtlMs, currency: config.currency },
+    now,
+  );
   const deps: Deps = {
     config,
     logger,
@@ -102,6 +123,26 @@ export function createBotApp(options: BotAppOptions): BotApp {
       { consoleBaseUrl: config.consoleBaseUrl, ttlMs: config.inviteTtlMs },
       now,
     ),
+    pool,
+    approvals,
+    money: new MoneyService(
+      client,
+      db,
+      customerRepository,
+      writer,
+      approvals,
+      pool,
+      audit,
+      { currency: config.currency, balanceApprovalLimit: config.balanceApprovalLimit },
+      now,
+    ),
+    approvalNotifier: new ApprovalNotifier(
+      app.client,
+      approvals,
+      { channelId: config.approvalsChannelId, currency: config.currency },
+      logger,
+    ),
+    billing: new BillingService(ledger, db, now),
     roles: new RoleResolver(config.roles, app.client, logger),
     now,
   };
@@ -116,6 +157,16 @@ export function createBotApp(options: BotAppOptions): BotApp {
     logger.error({ err: error }, "unhandled error in a listener");
   });
 
+  /** Marks overdue approval requests expired and updates their messages, without anyone clicking. */
+  const expireOverdueApprovals = async () => {
+    try {
+      for (const approval of await approvals.expireDue()) await deps.approvalNotifier.decided(approval);
+    } catch (error) {
+      logger.error({ err: error }, "could not expire overdue approval requests");
+    }
+  };
+  let sweeper: NodeJS.Timeout | undefined;
+
   let server: Server | undefined;
   let closing = false;
   let port: number | undefined;
@@ -128,6 +179,9 @@ export function createBotApp(options: BotAppOptions): BotApp {
       return port;
     },
     async start() {
+      await pool.ensureExists();
+      sweeper = setInterval(() => void inFlight.track(expireOverdueApprovals()), approvalSweepIntervalMs);
+      sweeper.unref();
       if (receiver instanceof SocketModeReceiver) {
         await app.start();
         logger.info("connected to Slack in Socket Mode");
@@ -152,6 +206,7 @@ export function createBotApp(options: BotAppOptions): BotApp {
     },
     async stop() {
       closing = true;
+      clearInterval(sweeper);
       if (receiver instanceof SocketModeReceiver) await app.stop().catch(() => {});
       const stopped = server
         ? new Promise<void>((resolve) => {

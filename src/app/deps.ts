@@ -1,12 +1,17 @@
+import type { ApprovalNotifier } from "../approvals/approval-notifier.js";
+import type { ApprovalService } from "../approvals/approval-service.js";
 import type { AuditRepository } from "../audit/audit-repository.js";
 import type { RoleResolver } from "../auth/role-resolver.js";
+import type { BillingService } from "../billing/billing-service.js";
 import type { Config } from "../config/env.js";
 import type { CustomerLifecycle } from "../customers/customer-lifecycle.js";
 import type { CustomerService } from "../customers/customer-service.js";
 import type { PasswordResets } from "../customers/password-resets.js";
 import type { Database } from "../db/mongo.js";
 import type { Invites } from "../invites/invites.js";
+import type { MoneyService } from "../ledger/balance-service.js";
 import type { Logger } from "../logging/logger.js";
+import type { CreditPool } from "../pool/credit-pool.js";
 
 /** Everything listeners need, built once at start-up and passed to every `register`. */
 export interface Deps {
@@ -17,6 +22,11 @@ export interface Deps {
   lifecycle: CustomerLifecycle;
   passwordResets: PasswordResets;
   invites: Invites;
+  pool: CreditPool;
+  money: MoneyService;
+  approvals: ApprovalService;
+  approvalNotifier: ApprovalNotifier;
+  billing: BillingService;
   audit: AuditRepository;
   roles: RoleResolver;
   /** The clock; tests inject one. */

@@ -20,6 +20,8 @@ export const actionIds = {
   passwordReplace: "password_replace",
   passwordCancel: "password_cancel",
   inviteRevoke: "invite_revoke",
+  approve: "approval_approve",
+  reject: "approval_reject",
 } as const;
 
 /** callback_ids of the modals, and the block_id of each input (the field its errors belong to). */
@@ -28,6 +30,9 @@ export const viewIds = {
   editCustomer: "customer_edit",
   setTag: "customer_tag",
   invite: "customer_invite",
+  balance: "customer_balance_form",
+  credits: "customer_credits_form",
+  reject: "approval_reject_form",
 } as const;
 
 /** Every input's action_id inside its block; the block_id names the field. */

@@ -2,9 +2,7 @@ import "dotenv/config";
 import { createWriteStream } from "node:fs";
 import { rename, rm } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { exportCustomers } from "../customers/customer-export.js";
 import { formatFromPath } from "../customers/customer-file-format.js";
-import { openCliDatabase } from "./cli-database.js";
 
 const usage = `Usage: npm run export -- FILE
 
@@ -52,6 +50,9 @@ async function main(): Promise<number> {
   const format = formatFromPath(file);
   if (!format) return usageError(`${file}: the file name must end in .csv, .jsonl or .ndjson`);
 
+  // Loaded only now: usage errors and unreadable files are answered without loading the database driver.
+  const { openCliDatabase } = await import("./cli-database.js");
+  const { exportCustomers } = await import("../customers/customer-export.js");
   const { database, close } = await openCliDatabase();
   // Written beside FILE first and renamed when complete: a failed export never leaves half a file.
   const partial = `${file}.partial-${process.pid}`;
@@ -73,6 +74,11 @@ async function main(): Promise<number> {
   process.stdout.write(`Exported ${written.toLocaleString("en-US")} customers to ${file}\n`);
   return exit.done;
 }
+
+// `npm run import -- … | head`: a reader that stops early is not a failure of the import.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") throw error;
+});
 
 main().then(
   (code) => {

@@ -10,13 +10,7 @@ import {
   formatFromPath,
   readCustomerRows,
 } from "../customers/customer-file-format.js";
-import {
-  type ImportError,
-  type ImportProgress,
-  type ImportReport,
-  importCustomers,
-} from "../customers/customer-import.js";
-import { openCliDatabase } from "./cli-database.js";
+import type { ImportError, ImportProgress, ImportReport } from "../customers/customer-import.js";
 
 const usage = `Usage: npm run import -- FILE [--report REPORT.jsonl]
 
@@ -181,6 +175,9 @@ async function main(): Promise<number> {
     return failure(`cannot read ${file}: ${(error as Error).message}`);
   }
 
+  // Loaded only now: usage errors and unreadable files are answered without loading the database driver.
+  const { openCliDatabase } = await import("./cli-database.js");
+  const { importCustomers } = await import("../customers/customer-import.js");
   const { database, close } = await openCliDatabase();
   const progress = progressDisplay(total);
   let report: ImportReport;
@@ -213,6 +210,11 @@ async function main(): Promise<number> {
   process.stdout.write(summary(file, report, reportFile));
   return exit.processed;
 }
+
+// `npm run import -- … | head`: a reader that stops early is not a failure of the import.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") throw error;
+});
 
 main().then(
   (code) => {

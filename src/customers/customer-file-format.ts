@@ -61,22 +61,22 @@ export function formatFromPath(path: string): CustomerFileFormat | null {
 }
 
 /** Header and key spellings: case, spaces, `_` and `-` do not matter; `company` means the company name. */
-const aliases: Record<string, ImportField> = {
-  account: "account",
-  teamname: "teamName",
-  teamtype: "teamType",
-  companyname: "companyName",
-  company: "companyName",
-  tag: "tag",
-};
+const aliases = new Map<string, ImportField>([
+  ["account", "account"],
+  ["teamname", "teamName"],
+  ["teamtype", "teamType"],
+  ["companyname", "companyName"],
+  ["company", "companyName"],
+  ["tag", "tag"],
+]);
 
 function fieldFor(name: string): ImportField | undefined {
-  return aliases[
+  return aliases.get(
     name
       .trim()
       .toLowerCase()
-      .replace(/[\s_-]+/g, "")
-  ];
+      .replace(/[\s_-]+/g, ""),
+  );
 }
 
 const requiredColumns: ImportField[] = ["account", "teamName", "teamType"];
@@ -87,7 +87,10 @@ const maxRecordChars = 64_000;
 
 type Input = Readable | string;
 
-/** Physical lines with their 1-based numbers (`\n`, `\r\n` or `\r` end a line); a leading BOM is dropped. */
+/**
+ * Physical lines with their 1-based numbers (`\n`, `\r\n` or `\r` end a line); a leading BOM is dropped.
+ * The stream is read to its end, or destroyed when the reader stops early; its errors are thrown.
+ */
 async function* numberedLines(input: Input): AsyncGenerator<{ line: number; text: string }> {
   const stream = typeof input === "string" ? Readable.from([input]) : input;
   const failure = new Promise<never>((_, reject) => stream.once("error", reject));
@@ -104,6 +107,7 @@ async function* numberedLines(input: Input): AsyncGenerator<{ line: number; text
     }
   } finally {
     lines.close();
+    stream.destroy();
   }
 }
 

@@ -5,4 +5,9 @@ export const collections = {
   idempotencyKeys: "idempotency_keys",
   passwordResets: "password_resets",
   invites: "invites",
+  ledgerEntries: "ledger_entries",
+  approvals: "approvals",
+  platform: "platform",
+  /** Written by the platform (usage charges); the bot only reads it. */
+  billingRecords: "billing_records",
 } as const;

@@ -30,4 +30,17 @@ export async function ensureIndexes(db: Db): Promise<void> {
     { key: { tokenHash: 1 }, name: "tokenHash_unique", unique: true },
     { key: { state: 1, createdAt: -1 }, name: "open_newest_first" },
   ]);
+  await db.collection(collections.ledgerEntries).createIndexes([
+    { key: { idempotencyKey: 1 }, name: "idempotencyKey_unique", unique: true },
+    { key: { customerId: 1, at: -1, _id: -1 }, name: "by_customer_newest_first" },
+  ]);
+  await db.collection(collections.approvals).createIndexes([
+    { key: { state: 1, requestedAt: -1 }, name: "by_state_newest_first" },
+    { key: { state: 1, expiresAt: 1 }, name: "pending_by_expiry" },
+    { key: { requestedBy: 1, requestedAt: -1 }, name: "by_requester" },
+    { key: { idempotencyKey: 1 }, name: "idempotencyKey_unique", unique: true },
+  ]);
+  await db
+    .collection(collections.billingRecords)
+    .createIndexes([{ key: { customerId: 1, at: -1 }, name: "by_customer_newest_first" }]);
 }

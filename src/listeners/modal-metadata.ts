@@ -9,6 +9,10 @@ export const modalMetadataSchema = z
   .object({
     customerId: z.string().regex(customerIdPattern).optional(),
     updatedAt: z.number().int().nonnegative().optional(),
+    approvalId: z
+      .string()
+      .regex(/^[0-9a-f]{24}$/)
+      .optional(),
     responseUrl: z
       .string()
       .max(1000)

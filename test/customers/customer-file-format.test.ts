@@ -30,8 +30,8 @@ afterAll(async () => {
 describe("reading CSV", () => {
   it("understands console-style headers in any case and ignores columns it does not know", async () => {
     const text = [
-      "Account,TEAM_NAME,team_type,Company,Tag,balanceMinor",
-      "ana@example.com,Acme Data,enterprise,Acme,vip,1200",
+      "Account,TEAM_NAME,team_type,Company,Tag,balanceMinor,constructor",
+      "ana@example.com,Acme Data,enterprise,Acme,vip,1200,x",
     ].join("\n");
     expect(await rowsOf(text, "csv")).toEqual([
       {

@@ -9,7 +9,7 @@ import { offerPassword } from "../commands/customer/password.js";
 import { switchStatus } from "../commands/customer/status.js";
 import { takeDelivery } from "../deliveries.js";
 import { replyPrivately } from "../reply.js";
-import { actionValue, type ButtonArgs } from "./action-args.js";
+import { actionValue, type ButtonArgs, formOpeningFrom } from "./action-args.js";
 
 /** The customer a card button names: its value must be an internal ID of a customer that exists. */
 async function customerOf(deps: Deps, args: ButtonArgs): Promise<Customer> {
@@ -22,14 +22,6 @@ async function customerOf(deps: Deps, args: ButtonArgs): Promise<Customer> {
   return deps.customers.get(customerId.data);
 }
 
-function opening(args: ButtonArgs) {
-  return {
-    client: args.client,
-    triggerId: args.body.trigger_id,
-    responseUrl: args.body.response_url,
-  };
-}
-
 /** Card buttons: Edit and Set tag open prefilled forms; Reset password offers a password; Enable/Disable apply after Slack's confirm dialog. */
 export function cardButtons(deps: Deps) {
   const handle =
@@ -38,8 +30,8 @@ export function cardButtons(deps: Deps) {
       await answerErrors(args, async () => work(args, await customerOf(deps, args)));
     };
   return {
-    edit: handle((args, customer) => openEditForm(customer, opening(args))),
-    tag: handle((args, customer) => openTagForm(customer, opening(args))),
+    edit: handle((args, customer) => openEditForm(customer, formOpeningFrom(args))),
+    tag: handle((args, customer) => openTagForm(customer, formOpeningFrom(args))),
     password: handle(async (args, customer) => {
       if (
         !(await takeDelivery(

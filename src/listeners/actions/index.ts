@@ -1,22 +1,20 @@
 import type { App } from "@slack/bolt";
 import type { Deps } from "../../app/deps.js";
 import { actionIds } from "../../blocks/action-ids.js";
+import { billingPageActionId } from "../../blocks/billing-page-value.js";
+import { billingButton, billingPage } from "./billing-buttons.js";
 import { comingSoon } from "./coming-soon.js";
 import { cardButtons } from "./customer-buttons.js";
 import { revokeInvite } from "./invite-buttons.js";
 import { listPage } from "./list-page.js";
 import { menuForms } from "./menu-forms.js";
 import { menuList } from "./menu-list.js";
+import { moneyButtons } from "./money-buttons.js";
 import { passwordButtons } from "./password-buttons.js";
 import { showCustomerButton } from "./show-customer.js";
 
 /** Buttons whose flows are not built yet, with the name users see. */
 const pendingOperations: Record<string, string> = {
-  [actionIds.menuPool]: "Credit pool",
-  [actionIds.menuApprovals]: "Pending approvals",
-  [actionIds.balance]: "Manage balance",
-  [actionIds.credits]: "Manage credits",
-  [actionIds.billing]: "Billing details",
   [actionIds.history]: "History",
 };
 
@@ -38,6 +36,15 @@ export function register(app: App, deps: Deps): void {
   app.action(actionIds.passwordReplace, password.replace);
   app.action(actionIds.passwordCancel, password.cancel);
   app.action(actionIds.inviteRevoke, revokeInvite(deps));
+  const money = moneyButtons(deps);
+  app.action(actionIds.balance, money.balance);
+  app.action(actionIds.credits, money.credits);
+  app.action(actionIds.approve, money.approve);
+  app.action(actionIds.reject, money.reject);
+  app.action(actionIds.menuPool, money.pool);
+  app.action(actionIds.menuApprovals, money.approvals);
+  app.action(actionIds.billing, billingButton(deps));
+  app.action(new RegExp(`^${billingPageActionId}:`), billingPage(deps));
   for (const [actionId, operation] of Object.entries(pendingOperations)) {
     app.action(actionId, comingSoon(operation));
   }

@@ -5,12 +5,15 @@ import { actorOf } from "../actor.js";
 import { answerErrors } from "../answer-errors.js";
 import { takeDelivery } from "../deliveries.js";
 import { notYetAvailable } from "../not-yet-available.js";
+import { billingCommand } from "./customer/billing.js";
 import { type CommandArgs, oneCustomer, reply } from "./customer/command-context.js";
 import { openCreateForm } from "./customer/create.js";
 import { openEditForm } from "./customer/edit.js";
 import { createInvite, listInvites, parseInviteEmail } from "./customer/invite.js";
 import { listCustomers } from "./customer/list.js";
+import { balanceCommand, creditsCommand } from "./customer/money.js";
 import { offerPassword } from "./customer/password.js";
+import { approvalsCommand, poolCommand } from "./customer/pool.js";
 import { showCustomer } from "./customer/show.js";
 import { switchStatus } from "./customer/status.js";
 import { tagCommand } from "./customer/tag.js";
@@ -88,6 +91,16 @@ export function customerCommand(deps: Deps) {
         }
         case "invites":
           return reply(args, await listInvites(deps));
+        case "balance":
+          return balanceCommand(deps, args, command.args);
+        case "credits":
+          return creditsCommand(deps, args, command.args);
+        case "pool":
+          return reply(args, await poolCommand(deps, args, command.args));
+        case "approvals":
+          return reply(args, await approvalsCommand(deps));
+        case "billing":
+          return billingCommand(deps, args, command.args);
         default:
           return reply(args, notYetAvailable(`/customer ${command.name}`));
       }

@@ -72,8 +72,8 @@ describe("/customer show", () => {
 
   it("a card button whose flow is not built yet says so plainly", async () => {
     const card = await harness.ask(users.support, `show ${ana.customerId}`);
-    const reply = await harness.clickAndWait(users.support, buttonLabelled(card.body.blocks, "Manage credits"));
-    expect(reply.body.text).toContain("*Manage credits* is not available in the bot yet");
+    const reply = await harness.clickAndWait(users.support, buttonLabelled(card.body.blocks, "History"));
+    expect(reply.body.text).toContain("*History* is not available in the bot yet");
   });
 });
 

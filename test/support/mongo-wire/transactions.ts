@@ -53,7 +53,7 @@ export class TransactionLock {
   constructor(private readonly waitMs: number) {}
 
   acquire(owner: object, signal?: AbortSignal): Promise<void> {
-    if (this.holder === owner) return Promise.resolve();
+    if (signal?.aborted) return Promise.reject(new Error("client disconnected"));
     if (this.holder === undefined && this.queue.length === 0) {
       this.holder = owner;
       return Promise.resolve();
@@ -65,7 +65,7 @@ export class TransactionLock {
         cleanup();
         reject(error);
       };
-      const onAbort = () => stopWaiting(new Error("client disconnected while waiting"));
+      const onAbort = () => stopWaiting(new Error("client disconnected"));
       const timer = setTimeout(
         () =>
           stopWaiting(

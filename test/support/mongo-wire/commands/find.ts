@@ -1,6 +1,5 @@
 /** Reads: find, getMore, killCursors, count, distinct. */
-import type { Document } from "bson";
-import { Long } from "bson";
+import { type Document, Long } from "bson";
 import { cursorIdOf } from "../cursors.js";
 import { badValue } from "../errors.js";
 import { findDocuments } from "../query-engine.js";

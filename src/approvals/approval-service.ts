@@ -1,0 +1,371 @@
+import { type Collection, type Db, type MongoClient, ObjectId } from "mongodb";
+import type { AuditRepository } from "../audit/audit-repository.js";
+import type { Actor } from "../auth/actor.js";
+import { can } from "../auth/roles.js";
+import { collections } from "../db/collections.js";
+import { inTransaction, isDuplicateKey } from "../db/transaction.js";
+import { AppError } from "../errors/app-error.js";
+import type { MoneyWriter } from "../ledger/money-writer.js";
+import { type Currency, formatMoney } from "../money/currency.js";
+import type { CreditPool } from "../pool/credit-pool.js";
+import { type Approval, type ApprovalDocument, type ApprovalKind, toApproval } from "./approval.js";
+
+export interface ApprovalRequest {
+  kind: ApprovalKind;
+  customerId: string;
+  account: string;
+  current: number;
+  target: number;
+  reason: string;
+  requester: Actor;
+  idempotencyKey: string;
+}
+
+type RolledBack = { kind: "stale" } | { kind: "pool-short"; left: number };
+
+/** Thrown inside a transaction to undo it and say why (the driver aborts on any error). */
+class RollBack extends Error {
+  constructor(readonly outcome: RolledBack) {
+    super(outcome.kind);
+  }
+}
+
+export type Decision =
+  | { kind: "approved"; approval: Approval }
+  | { kind: "rejected"; approval: Approval }
+  | { kind: "stale"; approval: Approval }
+  | { kind: "expired"; approval: Approval };
+
+/**
+ * The approval lifecycle: pending → approved | rejected | expired | stale. Every transition is a
+ * guarded update on `state: "pending"`, so double clicks, concurrent clicks on several instances and
+ * late clicks change nothing more; an approval's state change commits with the money it moves.
+ */
+export class ApprovalService {
+  private readonly approvals: Collection<ApprovalDocument>;
+
+  constructor(
+    private readonly client: MongoClient,
+    db: Db,
+    private readonly money: MoneyWriter,
+    private readonly pool: CreditPool,
+    private readonly audit: AuditRepository,
+    private readonly options: { ttlMs: number; currency: Currency },
+    private readonly now: () => Date,
+  ) {
+    this.approvals = db.collection<ApprovalDocument>(collections.approvals);
+  }
+
+  private money$(value: number): string {
+    return formatMoney(value, this.options.currency);
+  }
+
+  /** Stores a request (once per idempotency key) and records it in the audit trail. */
+  async request(request: ApprovalRequest): Promise<{ approval: Approval; created: boolean }> {
+    const requestedAt = this.now();
+    const document: ApprovalDocument = {
+      _id: new ObjectId(),
+      kind: request.kind,
+      customerId: request.customerId,
+      account: request.account,
+      current: request.current,
+      target: request.target,
+      difference: request.target - request.current,
+      poolLeftAtRequest: request.kind === "credits" ? await this.pool.left() : null,
+      reason: request.reason,
+      requestedBy: request.requester.userId,
+      requestedAt,
+      expiresAt: new Date(requestedAt.getTime() + this.options.ttlMs),
+      state: "pending",
+      idempotencyKey: request.idempotencyKey,
+    };
+    try {
+      await inTransaction(this.client, async (session) => {
+        await this.approvals.insertOne(document, { session });
+        await this.audit.record(
+          {
+            at: requestedAt,
+            actorId: request.requester.userId,
+            actorRole: request.requester.role,
+            action: `approval.request.${request.kind}`,
+            outcome: "done",
+            target: {
+              customerId: request.customerId,
+              account: request.account,
+              approvalId: document._id.toHexString(),
+            },
+            before: { [request.kind]: request.current },
+            after: { [request.kind]: request.target },
+            detail: request.reason.slice(0, 500),
+          },
+          session,
+        );
+      });
+      return { approval: toApproval(document), created: true };
+    } catch (error) {
+      if (!isDuplicateKey(error, "idempotencyKey")) throw error;
+      const existing = await this.approvals.findOne({ idempotencyKey: request.idempotencyKey });
+      if (!existing) throw error;
+      return { approval: toApproval(existing), created: false };
+    }
+  }
+
+  async get(approvalId: string): Promise<Approval> {
+    const document =
+      ObjectId.isValid(approvalId) && approvalId.length === 24
+        ? await this.approvals.findOne({ _id: new ObjectId(approvalId) })
+        : null;
+    if (!document) throw new AppError("not_found", "That approval request does not exist.");
+    return toApproval(document);
+  }
+
+  async rememberMessage(
+    approvalId: string,
+    message: { channel: string; ts: string },
+  ): Promise<void> {
+    await this.approvals.updateOne({ _id: new ObjectId(approvalId) }, { $set: { message } });
+  }
+
+  async listPending(limit = 20): Promise<{ approvals: Approval[]; total: number }> {
+    const filter = { state: "pending" as const, expiresAt: { $gt: this.now() } };
+    const [documents, total] = await Promise.all([
+      this.approvals.find(filter, { sort: { requestedAt: -1 }, limit }).toArray(),
+      this.approvals.countDocuments(filter),
+    ]);
+    return { approvals: documents.map(toApproval), total };
+  }
+
+  async recentFor(requesterId: string, limit = 5): Promise<Approval[]> {
+    const documents = await this.approvals
+      .find({ requestedBy: requesterId }, { sort: { requestedAt: -1 }, limit })
+      .toArray();
+    return documents.map(toApproval);
+  }
+
+  /**
+   * Approve: managers and admins, never the requester. Applies only if the customer's value is still
+   * what the request showed (else the request becomes stale) and, for credits, the pool has enough.
+   */
+  async approve(approvalId: string, approver: Actor): Promise<Decision> {
+    const pending = await this.pendingOrExplain(approvalId, approver);
+    const at = this.now();
+    const outcome = await inTransaction(
+      this.client,
+      async (session): Promise<{ kind: "approved" } | { kind: "lost" }> => {
+        const claimed = await this.approvals.findOneAndUpdate(
+          {
+            _id: new ObjectId(approvalId),
+            state: "pending",
+            expiresAt: { $gt: at },
+            requestedBy: { $ne: approver.userId },
+          },
+          { $set: { state: "approved", decidedBy: approver.userId, decidedAt: at } },
+          { session, returnDocument: "after" },
+        );
+        if (!claimed) return { kind: "lost" as const };
+        const context = {
+          requester: { userId: claimed.requestedBy, role: null },
+          approver,
+          approvalId,
+          reason: claimed.reason,
+          idempotencyKey: `approval:${approvalId}`,
+          at,
+        };
+        const write =
+          claimed.kind === "credits"
+            ? await this.money.setCreditsIf(
+                session,
+                claimed.customerId,
+                claimed.current,
+                claimed.target,
+                context,
+              )
+            : await this.money.setBalanceIf(
+                session,
+                claimed.customerId,
+                claimed.current,
+                claimed.target,
+                context,
+              );
+        if (!write.ok)
+          throw new RollBack(
+            write.poolLeft === undefined
+              ? { kind: "stale" }
+              : { kind: "pool-short", left: write.poolLeft },
+          );
+        if (write.poolLeft !== undefined)
+          await this.approvals.updateOne(
+            { _id: claimed._id },
+            { $set: { poolLeftAfter: write.poolLeft } },
+            { session },
+          );
+        await this.audit.record(
+          {
+            at,
+            actorId: approver.userId,
+            actorRole: approver.role,
+            action: "approval.approve",
+            outcome: "done",
+            target: { customerId: claimed.customerId, account: claimed.account, approvalId },
+          },
+          session,
+        );
+        return { kind: "approved" as const };
+      },
+    ).catch((error: unknown) => {
+      if (error instanceof RollBack) return error.outcome;
+      throw error;
+    });
+    if (outcome.kind === "approved")
+      return { kind: "approved", approval: await this.get(approvalId) };
+    if (outcome.kind === "pool-short") {
+      throw new AppError(
+        "conflict",
+        `Cannot approve: this needs ${this.money$(pending.difference)} from the credit pool but it has only ${this.money$(outcome.left)} left. The request stays pending; reject it, or ask an admin to raise the pool total.`,
+      );
+    }
+    if (outcome.kind === "stale") return this.markStale(approvalId, approver);
+    await this.pendingOrExplain(approvalId, approver);
+    throw new AppError(
+      "conflict",
+      "This request was decided by someone else just now; nothing more was changed.",
+    );
+  }
+
+  async reject(approvalId: string, decider: Actor, reason: string): Promise<Decision> {
+    await this.pendingOrExplain(approvalId, decider, { allowOwn: true });
+    const at = this.now();
+    const rejected = await inTransaction(this.client, async (session) => {
+      const after = await this.approvals.findOneAndUpdate(
+        { _id: new ObjectId(approvalId), state: "pending", expiresAt: { $gt: at } },
+        {
+          $set: {
+            state: "rejected",
+            decidedBy: decider.userId,
+            decidedAt: at,
+            rejectReason: reason,
+          },
+        },
+        { session, returnDocument: "after" },
+      );
+      if (!after) return null;
+      await this.audit.record(
+        {
+          at,
+          actorId: decider.userId,
+          actorRole: decider.role,
+          action: "approval.reject",
+          outcome: "done",
+          target: { customerId: after.customerId, account: after.account, approvalId },
+          detail: reason.slice(0, 500),
+        },
+        session,
+      );
+      return toApproval(after);
+    });
+    if (rejected) return { kind: "rejected", approval: rejected };
+    await this.pendingOrExplain(approvalId, decider, { allowOwn: true });
+    throw new AppError(
+      "conflict",
+      "This request was decided by someone else just now; nothing was changed.",
+    );
+  }
+
+  /** Marks every pending request past its expiry as expired; returns them so their messages can be updated. */
+  async expireDue(): Promise<Approval[]> {
+    const expired: Approval[] = [];
+    const at = this.now();
+    for (;;) {
+      const document = await this.approvals.findOneAndUpdate(
+        { state: "pending", expiresAt: { $lte: at } },
+        { $set: { state: "expired", decidedAt: at } },
+        { returnDocument: "after" },
+      );
+      if (!document) return expired;
+      expired.push(toApproval(document));
+    }
+  }
+
+  /**
+   * The request if it can still be decided by `actor`; otherwise a clear refusal. Someone without
+   * the role, the requester approving their own request, and decided or expired requests are refused
+   * here, and refusals are audited. An overdue request is marked expired on the spot.
+   */
+  private async pendingOrExplain(
+    approvalId: string,
+    actor: Actor,
+    options: { allowOwn?: boolean } = {},
+  ): Promise<Approval> {
+    const approval = await this.get(approvalId);
+    const refuse = async (message: string, code: "forbidden" | "conflict" = "forbidden") => {
+      await this.audit.record({
+        at: this.now(),
+        actorId: actor.userId,
+        actorRole: actor.role,
+        action: "approval.decide",
+        outcome: "refused",
+        target: { customerId: approval.customerId, approvalId },
+        detail: message.slice(0, 300),
+      });
+      return new AppError(code, message);
+    };
+    if (!can(actor.role, "approvals.decide"))
+      throw await refuse("Only managers and admins can approve or reject requests.");
+    if (approval.state === "pending" && approval.expiresAt <= this.now()) {
+      await this.expireDue();
+      throw new AppError(
+        "conflict",
+        "This request expired before anyone decided it; nothing was changed. Ask for it again if it is still needed.",
+      );
+    }
+    if (approval.state !== "pending") {
+      const by = approval.decidedBy ? ` by <@${approval.decidedBy}>` : "";
+      throw new AppError(
+        "conflict",
+        `This request is already ${approval.state}${by}; nothing more was changed.`,
+      );
+    }
+    if (!options.allowOwn && approval.requestedBy === actor.userId) {
+      throw await refuse(
+        "You asked for this change, so someone else must approve it (four-eyes rule).",
+      );
+    }
+    return approval;
+  }
+
+  private async markStale(approvalId: string, decider: Actor): Promise<Decision> {
+    const pending = await this.get(approvalId);
+    const customer = await this.approvals.db
+      .collection(collections.customers)
+      .findOne({ customerId: pending.customerId });
+    const found = customer ? Number(customer[pending.kind] ?? 0) : undefined;
+    const at = this.now();
+    const stale = await this.approvals.findOneAndUpdate(
+      { _id: new ObjectId(approvalId), state: "pending" },
+      {
+        $set: {
+          state: "stale",
+          decidedBy: decider.userId,
+          decidedAt: at,
+          ...(found === undefined ? {} : { foundValue: found }),
+        },
+      },
+      { returnDocument: "after" },
+    );
+    if (!stale)
+      throw new AppError(
+        "conflict",
+        "This request was decided by someone else just now; nothing more was changed.",
+      );
+    await this.audit.record({
+      at,
+      actorId: decider.userId,
+      actorRole: decider.role,
+      action: "approval.stale",
+      outcome: "refused",
+      target: { customerId: stale.customerId, approvalId },
+      detail: `value changed since the request: expected ${stale.current}, found ${found ?? "no customer"}`,
+    });
+    return { kind: "stale", approval: toApproval(stale) };
+  }
+}

@@ -1,0 +1,43 @@
+import type { ObjectId } from "mongodb";
+
+export const approvalStates = ["pending", "approved", "rejected", "expired", "stale"] as const;
+export type ApprovalState = (typeof approvalStates)[number];
+export type ApprovalKind = "credits" | "balance";
+
+/** A money change waiting for a manager (PRODUCT.md §4). Values in integer minor units. */
+export interface ApprovalDocument {
+  _id: ObjectId;
+  kind: ApprovalKind;
+  customerId: string;
+  account: string;
+  /** The customer's value when asked; the change applies only if it is still this. */
+  current: number;
+  target: number;
+  /** target − current. */
+  difference: number;
+  /** Pool left when asked (credits only), for the message. */
+  poolLeftAtRequest: number | null;
+  reason: string;
+  requestedBy: string;
+  requestedAt: Date;
+  expiresAt: Date;
+  state: ApprovalState;
+  decidedBy?: string;
+  decidedAt?: Date;
+  rejectReason?: string;
+  /** For stale requests: the value found instead of `current`. */
+  foundValue?: number;
+  /** After approval: what the pool had left (credits). */
+  poolLeftAfter?: number;
+  message?: { channel: string; ts: string };
+  idempotencyKey: string;
+}
+
+export interface Approval extends Omit<ApprovalDocument, "_id"> {
+  approvalId: string;
+}
+
+export function toApproval(document: ApprovalDocument): Approval {
+  const { _id, ...rest } = document;
+  return { approvalId: _id.toHexString(), ...rest };
+}

@@ -1,0 +1,141 @@
+import type { Button, KnownBlock } from "@slack/types";
+import type { Approval } from "../approvals/approval.js";
+import { type Currency, formatMoney } from "../money/currency.js";
+import { actionIds } from "./action-ids.js";
+import type { SlackMessage } from "./message.js";
+import { clip, escapeMrkdwn, mrkdwn, plain, slackDate } from "./text.js";
+
+const kindLabel = { credits: "Credits", balance: "Balance" } as const;
+
+function signed(value: number, currency: Currency): string {
+  return `${value >= 0 ? "+" : "−"}${formatMoney(Math.abs(value), currency)}`;
+}
+
+/** What is asked: customer, current → target, the difference, the pool, who and why. */
+export function approvalSummary(
+  approval: Approval,
+  currency: Currency,
+  poolLeft: number | null,
+): string {
+  const lines = [
+    `*${kindLabel[approval.kind]} change* for *${escapeMrkdwn(approval.account)}* (\`${approval.customerId}\`)`,
+    `${formatMoney(approval.current, currency)} → *${formatMoney(approval.target, currency)}* (${signed(approval.difference, currency)})`,
+  ];
+  if (approval.kind === "credits" && poolLeft !== null)
+    lines.push(`Credit pool left: ${formatMoney(poolLeft, currency)}`);
+  lines.push(
+    `Requested by <@${approval.requestedBy}> ${slackDate(approval.requestedAt)}: _${escapeMrkdwn(clip(approval.reason, 1500))}_`,
+  );
+  return lines.join("\n");
+}
+
+/** The decision line that replaces the buttons once a request is no longer pending. */
+export function approvalOutcome(approval: Approval, currency: Currency): string {
+  const when = approval.decidedAt ? slackDate(approval.decidedAt) : "";
+  switch (approval.state) {
+    case "approved": {
+      const pool =
+        approval.kind === "credits" && approval.poolLeftAfter !== undefined
+          ? `, credit pool left ${formatMoney(approval.poolLeftAfter, currency)}`
+          : "";
+      return `:white_check_mark: Approved by <@${approval.decidedBy}> ${when}. New ${approval.kind}: *${formatMoney(approval.target, currency)}*${pool}.`;
+    }
+    case "rejected":
+      return `:x: Rejected by <@${approval.decidedBy}> ${when}: _${escapeMrkdwn(clip(approval.rejectReason ?? "", 1500))}_`;
+    case "expired":
+      return `:hourglass: Expired ${when} without a decision; nothing was changed.`;
+    case "stale": {
+      const found =
+        approval.foundValue === undefined
+          ? ""
+          : ` they are now ${formatMoney(approval.foundValue, currency)}, not ${formatMoney(approval.current, currency)};`;
+      return `:warning: Stale: the customer's ${approval.kind} changed after the request (${found} nothing was changed). Ask again with the current value.`;
+    }
+    default:
+      return `:large_yellow_circle: Pending, expires ${slackDate(approval.expiresAt)}.`;
+  }
+}
+
+export function approvalButtons(approval: Approval, currency: Currency): Button[] {
+  return [
+    {
+      type: "button",
+      action_id: actionIds.approve,
+      text: plain("Approve"),
+      style: "primary",
+      value: approval.approvalId,
+      confirm: {
+        title: plain("Approve this change?", 100),
+        text: plain(
+          `${approval.account}: ${kindLabel[approval.kind].toLowerCase()} ${formatMoney(approval.current, currency)} → ${formatMoney(approval.target, currency)}`,
+          300,
+        ),
+        confirm: plain("Approve", 30),
+        deny: plain("Cancel", 30),
+      },
+    },
+    {
+      type: "button",
+      action_id: actionIds.reject,
+      text: plain("Reject"),
+      style: "danger",
+      value: approval.approvalId,
+    },
+  ];
+}
+
+/** The message in the approvals channel: buttons while pending, the outcome in their place after. */
+export function buildApprovalMessage(approval: Approval, currency: Currency): SlackMessage {
+  const blocks: KnownBlock[] = [
+    {
+      type: "section",
+      text: mrkdwn(approvalSummary(approval, currency, approval.poolLeftAtRequest)),
+    },
+  ];
+  if (approval.state === "pending") {
+    blocks.push({
+      type: "actions",
+      block_id: `approval:${approval.approvalId}`,
+      elements: approvalButtons(approval, currency),
+    });
+  }
+  blocks.push({ type: "context", elements: [mrkdwn(approvalOutcome(approval, currency))] });
+  return {
+    text: `${kindLabel[approval.kind]} change for ${approval.account}: ${approval.state}`,
+    blocks,
+  };
+}
+
+/** `/customer approvals`: pending requests, newest first, with the same buttons. */
+export function buildPendingApprovals(
+  approvals: Approval[],
+  total: number,
+  currency: Currency,
+  poolLeft: number,
+): SlackMessage {
+  if (approvals.length === 0)
+    return {
+      text: "No pending approvals",
+      blocks: [{ type: "section", text: mrkdwn("No requests are waiting for approval.") }],
+    };
+  const blocks: KnownBlock[] = [
+    { type: "header", text: plain("Pending approvals") },
+    {
+      type: "context",
+      elements: [
+        mrkdwn(
+          `${total} pending${total > approvals.length ? `, newest ${approvals.length} shown` : ""} · credit pool left ${formatMoney(poolLeft, currency)}`,
+        ),
+      ],
+    },
+  ];
+  for (const approval of approvals) {
+    blocks.push({ type: "section", text: mrkdwn(approvalSummary(approval, currency, null)) });
+    blocks.push({
+      type: "actions",
+      block_id: `approval:${approval.approvalId}`,
+      elements: approvalButtons(approval, currency),
+    });
+  }
+  return { text: `${total} pending approvals`, blocks };
+}

@@ -1,0 +1,132 @@
+import type { Button, KnownBlock } from "@slack/types";
+import {
+  type BillingDetails,
+  billingPageSize,
+  type MoneyTotals,
+  type UsageCharge,
+  type UsageSummary,
+} from "../billing/billing-service.js";
+import type { Customer } from "../customers/customer.js";
+import { isBalanceKind, type LedgerEntry, type LedgerKind } from "../ledger/ledger-entry.js";
+import { type Currency, formatMoney } from "../money/currency.js";
+import { billingPageActionId, encodeBillingPage } from "./billing-page-value.js";
+import type { SlackMessage } from "./message.js";
+import { clip, escapeMrkdwn, mrkdwn, plain, slackDate } from "./text.js";
+
+/** Clipped before escaping, which can make text 5× longer: a section's 3,000 characters still hold it. */
+const maxReasonLength = 300;
+/** Five of them, escaped, fit one section. */
+const maxDescriptionLength = 80;
+
+const kindLabels: Record<LedgerKind, string> = {
+  "balance.refill": "Balance refill",
+  "balance.deduct": "Balance deduction",
+  "credits.grant": "Credits granted",
+  "credits.return": "Credits returned",
+};
+
+function signed(amount: number, currency: Currency): string {
+  return `${amount < 0 ? "-" : "+"}${formatMoney(Math.abs(amount), currency)}`;
+}
+
+/** A mention for a Slack user ID; anything else is shown as text. */
+function person(id: string): string {
+  return /^[UW][A-Z0-9]+$/.test(id) ? `<@${id}>` : escapeMrkdwn(id);
+}
+
+function totalsField(title: string, totals: MoneyTotals, currency: Currency) {
+  return mrkdwn(
+    [
+      `*${title}*`,
+      `Refilled ${formatMoney(totals.refilled, currency)}`,
+      `Deducted ${formatMoney(totals.deducted, currency)}`,
+      `Credits granted ${formatMoney(totals.creditsGranted, currency)}`,
+      `Credits returned ${formatMoney(totals.creditsReturned, currency)}`,
+    ].join("\n"),
+    2000,
+  );
+}
+
+function entryBlock(entry: LedgerEntry, currency: Currency): KnownBlock {
+  const resulting = `${isBalanceKind(entry.kind) ? "balance" : "credits"} ${formatMoney(entry.after, currency)}`;
+  const who = [slackDate(entry.at), `by ${person(entry.actorId)}`];
+  if (entry.approvedBy) who.push(`approved by ${person(entry.approvedBy)}`);
+  const lines = [
+    `*${kindLabels[entry.kind]}* ${signed(entry.amount, currency)} → ${resulting}`,
+    who.join(" · "),
+    `Reason: ${escapeMrkdwn(clip(entry.reason, maxReasonLength)) || "—"}`,
+  ];
+  return { type: "section", text: mrkdwn(lines.join("\n")) };
+}
+
+function chargeLine(charge: UsageCharge, currency: Currency): string {
+  const description = charge.description
+    ? ` · ${escapeMrkdwn(clip(charge.description, maxDescriptionLength))}`
+    : "";
+  return `• ${slackDate(charge.at)} · ${formatMoney(charge.amount, currency)}${description}`;
+}
+
+function usageBlock(usage: UsageSummary, currency: Currency): KnownBlock {
+  const heading = `*Usage charges* · last 30 days ${formatMoney(usage.last30Days, currency)} · all time ${formatMoney(usage.allTime, currency)}`;
+  const latest = usage.recent.map((charge) => chargeLine(charge, currency));
+  const lines = latest.length > 0 ? [heading, "Latest:", ...latest] : [heading];
+  return { type: "section", text: mrkdwn(lines.join("\n")) };
+}
+
+function pageButton(label: "Previous" | "Next", customerId: string, page: number): Button {
+  return {
+    type: "button",
+    action_id: `${billingPageActionId}:${label.toLowerCase()}`,
+    text: plain(label),
+    value: encodeBillingPage({ customerId, page }),
+  };
+}
+
+/** Billing details (PRODUCT.md §2.8): totals, usage charges, and one page of the money history. */
+export function buildBillingDetails(
+  customer: Customer,
+  details: BillingDetails,
+  currency: Currency,
+): SlackMessage {
+  const { entries, total, page, pageCount, usage } = details;
+  const overview = [
+    `\`${customer.customerId}\``,
+    `Balance ${formatMoney(customer.balance, currency)}`,
+    `Credits ${formatMoney(customer.credits, currency)}`,
+  ];
+  if (total > 0)
+    overview.push(
+      `*${total.toLocaleString("en-US")}* change${total === 1 ? "" : "s"} · page ${page + 1} of ${pageCount}`,
+    );
+  const blocks: KnownBlock[] = [
+    { type: "header", text: plain(`Billing details · ${customer.account}`, 150) },
+    { type: "context", elements: [mrkdwn(overview.join(" · "))] },
+  ];
+  if (total > 0) {
+    blocks.push({
+      type: "section",
+      fields: [
+        totalsField("Last 30 days", details.last30Days, currency),
+        totalsField("All time", details.allTime, currency),
+      ],
+    });
+  }
+  if (usage) blocks.push(usageBlock(usage, currency));
+  blocks.push({ type: "divider" });
+  if (total === 0)
+    blocks.push({ type: "section", text: mrkdwn("No balance or credit changes yet.") });
+  // One page at most, so the message never runs past Slack's 50 blocks.
+  for (const entry of entries.slice(0, billingPageSize)) blocks.push(entryBlock(entry, currency));
+  const navigation: Button[] = [];
+  if (page > 0) navigation.push(pageButton("Previous", customer.customerId, page - 1));
+  if (page + 1 < pageCount) navigation.push(pageButton("Next", customer.customerId, page + 1));
+  if (navigation.length > 0)
+    blocks.push({ type: "actions", block_id: "billing_pages", elements: navigation });
+  return {
+    text:
+      total === 0
+        ? `Billing details for ${customer.account}: no balance or credit changes yet`
+        : `Billing details for ${customer.account}: ${total} changes, page ${page + 1} of ${pageCount}`,
+    blocks,
+  };
+}

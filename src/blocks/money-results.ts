@@ -1,0 +1,39 @@
+import type { Approval } from "../approvals/approval.js";
+import { type Currency, formatMoney } from "../money/currency.js";
+import { approvalSummary } from "./approval-message.js";
+import type { SlackMessage } from "./message.js";
+import { escapeMrkdwn, mrkdwn } from "./text.js";
+
+export function buildBalanceChanged(options: {
+  account: string;
+  before: number;
+  after: number;
+  currency: Currency;
+}): SlackMessage {
+  const { before, after, currency } = options;
+  const verb = after >= before ? "Refilled" : "Deducted";
+  const text = `:moneybag: ${verb} ${formatMoney(Math.abs(after - before), currency)}. Balance of *${escapeMrkdwn(options.account)}*: ${formatMoney(before, currency)} → *${formatMoney(after, currency)}*`;
+  return { text: text.replace(/[*:]/g, ""), blocks: [{ type: "section", text: mrkdwn(text) }] };
+}
+
+/** The requester's receipt: what was asked and where managers will decide. */
+export function buildRequestReceipt(
+  approval: Approval,
+  currency: Currency,
+  channelId: string,
+  posted: boolean,
+): SlackMessage {
+  const where = posted
+    ? `It is waiting for a manager in <#${channelId}>; you will get a direct message when it is decided.`
+    : `It is stored and waiting for a manager, but it could not be posted to <#${channelId}>; managers see it in \`/customer approvals\` and App Home.`;
+  return {
+    text: `Approval requested for ${approval.account}`,
+    blocks: [
+      { type: "section", text: mrkdwn(`:inbox_tray: *Approval requested.* ${where}`) },
+      {
+        type: "section",
+        text: mrkdwn(approvalSummary(approval, currency, approval.poolLeftAtRequest)),
+      },
+    ],
+  };
+}

@@ -1,0 +1,37 @@
+import type { ObjectId } from "mongodb";
+
+export const ledgerKinds = [
+  "balance.refill",
+  "balance.deduct",
+  "credits.grant",
+  "credits.return",
+] as const;
+export type LedgerKind = (typeof ledgerKinds)[number];
+
+/**
+ * One change of a customer's balance or credits: append-only, integer minor units. `amount` is
+ * signed (refills and grants positive, deductions and returns negative); `after` is the resulting
+ * balance (balance kinds) or credits (credit kinds). The sum of a customer's balance entries is
+ * their balance, and likewise for credits.
+ */
+export interface LedgerEntry {
+  _id?: ObjectId;
+  customerId: string;
+  kind: LedgerKind;
+  amount: number;
+  after: number;
+  currency: string;
+  /** Who asked for the change. */
+  actorId: string;
+  /** The manager who approved it, when it went through an approval. */
+  approvedBy: string | null;
+  approvalId: string | null;
+  reason: string;
+  /** Unique: the same request never writes two entries. */
+  idempotencyKey: string;
+  at: Date;
+}
+
+export function isBalanceKind(kind: LedgerKind): boolean {
+  return kind === "balance.refill" || kind === "balance.deduct";
+}

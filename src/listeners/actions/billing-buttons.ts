@@ -1,0 +1,41 @@
+import { decodeBillingPage } from "../../blocks/billing-page-value.js";
+import { customerRefValue } from "../../blocks/button-values.js";
+import { AppError } from "../../errors/app-error.js";
+import { answerErrors } from "../answer-errors.js";
+import { type BillingDeps, billingDetails } from "../commands/customer/billing.js";
+import { replyPrivately } from "../reply.js";
+import { actionValue, type ButtonArgs } from "./action-args.js";
+
+/** “Billing details” on the customer card: the first page as a new private message. */
+export function billingButton(deps: BillingDeps) {
+  return async (args: ButtonArgs): Promise<void> => {
+    await args.ack();
+    await answerErrors(args, async () => {
+      const customerId = customerRefValue.safeParse(actionValue(args));
+      if (!customerId.success)
+        throw new AppError(
+          "invalid_input",
+          "That button does not name a customer. Look the customer up again.",
+        );
+      await replyPrivately(args, await billingDetails(deps, customerId.data, 0));
+    });
+  };
+}
+
+/** Previous/Next on billing details: replaces the message with the requested page. */
+export function billingPage(deps: BillingDeps) {
+  return async (args: ButtonArgs): Promise<void> => {
+    await args.ack();
+    await answerErrors(args, async () => {
+      const target = decodeBillingPage(actionValue(args));
+      if (!target)
+        throw new AppError(
+          "invalid_input",
+          "That page button is not valid. Run `/customer billing REF` again to start over.",
+        );
+      await replyPrivately(args, await billingDetails(deps, target.customerId, target.page), {
+        replaceOriginal: true,
+      });
+    });
+  };
+}

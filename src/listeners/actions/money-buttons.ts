@@ -1,0 +1,80 @@
+import type { Deps } from "../../app/deps.js";
+import { customerRefValue } from "../../blocks/button-values.js";
+import { buildNotice } from "../../blocks/message.js";
+import { buildRejectModal } from "../../blocks/money-modals.js";
+import { buildPoolStatus } from "../../blocks/pool-status.js";
+import { AppError } from "../../errors/app-error.js";
+import { actorOf, requirePermission } from "../actor.js";
+import { answerErrors } from "../answer-errors.js";
+import { openBalanceForm, openCreditsForm } from "../commands/customer/money.js";
+import { approvalsCommand } from "../commands/customer/pool.js";
+import { encodeModalMetadata } from "../modal-metadata.js";
+import { openModal } from "../open-modal.js";
+import { replyPrivately } from "../reply.js";
+import { actionValue, type ButtonArgs, formOpeningFrom } from "./action-args.js";
+
+const approvalIdPattern = /^[0-9a-f]{24}$/;
+
+function approvalIdOf(args: ButtonArgs): string {
+  const value = actionValue(args) ?? "";
+  if (!approvalIdPattern.test(value))
+    throw new AppError("invalid_input", "That button does not name an approval request.");
+  return value;
+}
+
+/** Buttons that move money or lead to it: the card's Manage balance/credits, Approve, Reject, and the menu's pool and approvals. */
+export function moneyButtons(deps: Deps) {
+  const handle = (work: (args: ButtonArgs) => Promise<void>) => async (args: ButtonArgs) => {
+    await args.ack();
+    await answerErrors(args, () => work(args));
+  };
+  const customerOf = async (args: ButtonArgs) => {
+    const customerId = customerRefValue.safeParse(actionValue(args));
+    if (!customerId.success)
+      throw new AppError(
+        "invalid_input",
+        "That button does not name a customer. Look the customer up again.",
+      );
+    return deps.customers.get(customerId.data);
+  };
+  return {
+    balance: handle(async (args) =>
+      openBalanceForm(deps, await customerOf(args), formOpeningFrom(args)),
+    ),
+    credits: handle(async (args) =>
+      openCreditsForm(deps, await customerOf(args), formOpeningFrom(args)),
+    ),
+    approve: handle(async (args) => {
+      const decision = await deps.approvals.approve(approvalIdOf(args), actorOf(args.context));
+      await deps.approvalNotifier.decided(decision.approval);
+      const text =
+        decision.kind === "approved"
+          ? `:white_check_mark: Approved: ${decision.approval.account}'s ${decision.approval.kind} are now set; the requester was told.`
+          : `:warning: Not applied: ${decision.approval.account}'s ${decision.approval.kind} changed after the request, so it is marked stale. Nothing was changed.`;
+      await replyPrivately(args, buildNotice(text));
+    }),
+    reject: handle(async (args) => {
+      const actor = actorOf(args.context);
+      requirePermission(actor, "approvals.decide", "reject requests; only managers and admins can");
+      const approval = await deps.approvals.get(approvalIdOf(args));
+      if (approval.state !== "pending")
+        throw new AppError(
+          "conflict",
+          `This request is already ${approval.state}; nothing more was changed.`,
+        );
+      const metadata = encodeModalMetadata({
+        approvalId: approval.approvalId,
+        responseUrl: args.body.response_url,
+      });
+      await openModal(
+        args.client,
+        args.body.trigger_id,
+        buildRejectModal(approval, deps.config.currency, metadata),
+      );
+    }),
+    pool: handle(async (args) =>
+      replyPrivately(args, buildPoolStatus(await deps.pool.status(), deps.config.currency)),
+    ),
+    approvals: handle(async (args) => replyPrivately(args, await approvalsCommand(deps))),
+  };
+}

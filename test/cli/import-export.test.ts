@@ -1,0 +1,203 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir, userInfo } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { readCustomerRows } from "../../src/customers/customer-file-format.js";
+import { importCustomers } from "../../src/customers/customer-import.js";
+import { collections } from "../../src/db/collections.js";
+import { openTestDatabase } from "../support/mongo/test-database.js";
+
+type TestDatabase = Awaited<ReturnType<typeof openTestDatabase>>;
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a CLI as an operator would (`npx tsx src/cli/…`) against a test database. */
+function run(
+  script: "import" | "export",
+  args: string[],
+  dbName = "unused_by_this_run",
+): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      "npx",
+      ["tsx", `src/cli/${script}.ts`, ...args],
+      {
+        cwd: process.cwd(),
+        env: { ...process.env, MONGODB_URI: inject("mongoUri"), MONGODB_DB: dbName },
+        timeout: 30_000,
+      },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** The operating-system user the audit trail names (undefined where the system has no entry for it). */
+function osUser(): string | undefined {
+  try {
+    return userInfo().username;
+  } catch {
+    return undefined;
+  }
+}
+
+const csv = [
+  "Account,Team_Name,Team_Type,Company,Tag,notes",
+  "ana@example.com,Acme Data,enterprise,Acme,vip,first",
+  "ben@example.com,Ben,individual,,,",
+  "nope,Nope,individual,,,",
+  "ANA@example.com,Acme again,enterprise,Acme,,",
+].join("\n");
+
+let folder: string;
+let source: TestDatabase;
+let target: TestDatabase;
+
+beforeAll(async () => {
+  folder = await mkdtemp(join(tmpdir(), "import-export-cli-"));
+  [source, target] = await Promise.all([openTestDatabase(), openTestDatabase()]);
+});
+afterAll(async () => {
+  await Promise.all([source.drop(), target.drop()]);
+  await rm(folder, { recursive: true, force: true });
+});
+
+describe("npm run import / npm run export", () => {
+  it("imports a CSV file, prints the summary and every rejected row, and writes the full report", async () => {
+    const file = join(folder, "customers.csv");
+    const reportFile = join(folder, "report.jsonl");
+    await writeFile(file, csv);
+
+    const result = await run("import", [file, "--report", reportFile], source.db.databaseName);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(
+      [
+        "Imported customers.csv",
+        "  rows read:             4",
+        "  created:               2",
+        "  rejected (invalid):    1",
+        "  rejected (duplicates): 1",
+        "",
+        "Rejected rows:",
+        "  line 4 (nope): Account must be an email address, e.g. ana@example.com",
+        "  line 5 (ana@example.com): duplicate of line 2",
+        "",
+        `Report of the 2 rejected rows: ${reportFile}`,
+        "",
+      ].join("\n"),
+    );
+    const report = (await readFile(reportFile, "utf8"))
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(report).toEqual([
+      {
+        line: 4,
+        account: "nope",
+        reasons: ["Account must be an email address, e.g. ana@example.com"],
+      },
+      { line: 5, account: "ana@example.com", reasons: ["duplicate of line 2"] },
+    ]);
+    const stored = await source.db
+      .collection(collections.customers)
+      .find(
+        {},
+        { projection: { _id: 0, customerId: 0, createdAt: 0, updatedAt: 0 }, sort: { account: 1 } },
+      )
+      .toArray();
+    expect(stored).toEqual([
+      {
+        account: "ana@example.com",
+        teamName: "Acme Data",
+        teamType: "enterprise",
+        companyName: "Acme",
+        balance: 0,
+        credits: 0,
+        status: "on",
+        tag: "vip",
+      },
+      {
+        account: "ben@example.com",
+        teamName: "Ben",
+        teamType: "individual",
+        companyName: null,
+        balance: 0,
+        credits: 0,
+        status: "on",
+        tag: null,
+      },
+    ]);
+    const event = await source.db
+      .collection(collections.auditEvents)
+      .findOne({ "target.account": "ana@example.com" });
+    expect(event).toMatchObject({
+      action: "customer.import",
+      actorId: osUser() ? `cli:${osUser()}` : expect.stringMatching(/^cli:\S+$/),
+      detail: "imported from customers.csv line 2",
+    });
+  });
+
+  it("exports what was imported, in a file that imports into an empty database as the same customers", async () => {
+    const file = join(folder, "export.csv");
+    const exported = await run("export", [file], source.db.databaseName);
+    expect(exported).toMatchObject({ code: 0, stdout: `Exported 2 customers to ${file}\n` });
+    const text = await readFile(file, "utf8");
+    expect(text.split("\n")[0]).toBe(
+      "customerId,account,teamName,teamType,companyName,balanceMinor,creditsMinor,status,tag,createdAt",
+    );
+    expect(text).not.toContain("passwordHash");
+
+    const report = await importCustomers(readCustomerRows(text, "csv"), {
+      db: target.db,
+      actorId: "cli:tester",
+      source: "export.csv",
+    });
+    expect(report).toMatchObject({ read: 2, created: 2, invalid: 0, duplicates: 0 });
+    const teamData = {
+      projection: { _id: 0, account: 1, teamName: 1, teamType: 1, companyName: 1, tag: 1 },
+      sort: { account: 1 },
+    } as const;
+    expect(await target.db.collection(collections.customers).find({}, teamData).toArray()).toEqual(
+      await source.db.collection(collections.customers).find({}, teamData).toArray(),
+    );
+  });
+
+  it.concurrent("refuses bad usage with exit code 2 and the usage, before touching the database", async () => {
+    const results = await Promise.all([
+      run("import", [join(folder, "customers.csv"), "--unknown"]),
+      run("import", []),
+      run("export", [join(folder, "customers.xlsx")]),
+    ]);
+    for (const result of results) {
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/Usage: npm run (import|export) -- FILE/);
+      expect(result.stdout).toBe("");
+    }
+    expect(results[0]?.stderr).toContain("Unknown option '--unknown'");
+    expect(results[1]?.stderr).toContain("Which file?");
+    expect(results[2]?.stderr).toContain("the file name must end in .csv, .jsonl or .ndjson");
+  });
+
+  it.concurrent("exits 1 with the reason when the file cannot be read or has no usable header", async () => {
+    const headerless = join(folder, "headerless.csv");
+    await writeFile(headerless, "email;team\nana@example.com;Ana\n");
+    const [missing, unusable] = await Promise.all([
+      run("import", [join(folder, "missing.jsonl")]),
+      run("import", [headerless]),
+    ]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/import failed: cannot read .*missing\.jsonl: ENOENT/);
+    expect(unusable.code).toBe(1);
+    expect(unusable.stderr).toMatch(
+      /import failed: .*headerless\.csv: the header row \(line 1\) has no account/,
+    );
+  });
+});
