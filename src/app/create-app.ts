@@ -45,6 +45,8 @@ export interface BotApp {
   /** In HTTP mode, the port actually bound (useful when PORT is 0). */
   readonly port: number | undefined;
   start(): Promise<void>;
+  /** Expires overdue approval requests now (the app also does this every minute by itself). */
+  expireOverdueApprovals(): Promise<void>;
   /** Stops taking new work and waits (up to SHUTDOWN_TIMEOUT) for work in flight. */
   stop(): Promise<void>;
 }
@@ -160,7 +162,8 @@ export function createBotApp(options: BotAppOptions): BotApp {
   /** Marks overdue approval requests expired and updates their messages, without anyone clicking. */
   const expireOverdueApprovals = async () => {
     try {
-      for (const approval of await approvals.expireDue()) await deps.approvalNotifier.decided(approval);
+      for (const approval of await approvals.expireDue())
+        await deps.approvalNotifier.decided(approval);
     } catch (error) {
       logger.error({ err: error }, "could not expire overdue approval requests");
     }
@@ -178,9 +181,13 @@ export function createBotApp(options: BotAppOptions): BotApp {
     get port() {
       return port;
     },
+    expireOverdueApprovals,
     async start() {
       await pool.ensureExists();
-      sweeper = setInterval(() => void inFlight.track(expireOverdueApprovals()), approvalSweepIntervalMs);
+      sweeper = setInterval(
+        () => void inFlight.track(expireOverdueApprovals()),
+        approvalSweepIntervalMs,
+      );
       sweeper.unref();
       if (receiver instanceof SocketModeReceiver) {
         await app.start();

@@ -11,9 +11,20 @@ export function buildBalanceChanged(options: {
   currency: Currency;
 }): SlackMessage {
   const { before, after, currency } = options;
-  const verb = after >= before ? "Refilled" : "Deducted";
-  const text = `:moneybag: ${verb} ${formatMoney(Math.abs(after - before), currency)}. Balance of *${escapeMrkdwn(options.account)}*: ${formatMoney(before, currency)} → *${formatMoney(after, currency)}*`;
-  return { text: text.replace(/[*:]/g, ""), blocks: [{ type: "section", text: mrkdwn(text) }] };
+  const verb = `${after >= before ? "Refilled" : "Deducted"} ${formatMoney(Math.abs(after - before), currency)}.`;
+  const from = formatMoney(before, currency);
+  const to = formatMoney(after, currency);
+  return {
+    text: `${verb} Balance of ${options.account}: ${from} → ${to}`,
+    blocks: [
+      {
+        type: "section",
+        text: mrkdwn(
+          `:moneybag: ${verb} Balance of *${escapeMrkdwn(options.account)}*: ${from} → *${to}*`,
+        ),
+      },
+    ],
+  };
 }
 
 /** The requester's receipt: what was asked and where managers will decide. */

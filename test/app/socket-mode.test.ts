@@ -4,7 +4,9 @@ import { aCustomer, insertCustomers } from "../support/customer-fixtures.js";
 import { buttonLabelled, visibleText } from "../support/slack-blocks.js";
 
 let harness: Harness;
-const customers = Array.from({ length: 12 }, (_, i) => aCustomer({ account: `socket${i}@example.com` }));
+const customers = Array.from({ length: 12 }, (_, i) =>
+  aCustomer({ account: `socket${i}@example.com` }),
+);
 
 beforeAll(async () => {
   harness = await startHarness({ socketMode: true });
@@ -19,7 +21,11 @@ describe("Socket Mode", () => {
     const { responseUrl } = await harness.command(users.support, "list socket");
     const first = await harness.slack.waitForResponse(responseUrl);
     expect(visibleText(first.body.blocks)).toContain("*12* customers");
-    const second = await harness.clickAndWait(users.support, buttonLabelled(first.body.blocks, "Next"), { responseUrl });
+    const second = await harness.clickAndWait(
+      users.support,
+      buttonLabelled(first.body.blocks, "Next"),
+      { responseUrl },
+    );
     expect(visibleText(second.body.blocks)).toContain("page 2 of 2");
     const refused = await harness.ask(users.outsider, "list");
     expect(refused.body.text).toContain("you don't have access");

@@ -61,7 +61,9 @@ describe("loadConfig", () => {
       expect.stringMatching(/^MONGODB_URI is invalid: it should be a MongoDB connection string/),
       "CURRENCY is invalid: it should be an ISO 4217 currency code such as USD, EUR or JPY",
       "APPROVAL_TTL is invalid: it should be a duration such as 90s, 15m, 24h or 7d",
-      expect.stringMatching(/^SUPPORT_USER_IDS is invalid: it should be a comma-separated list of Slack IDs/),
+      expect.stringMatching(
+        /^SUPPORT_USER_IDS is invalid: it should be a comma-separated list of Slack IDs/,
+      ),
     ]);
   });
 
@@ -72,13 +74,22 @@ describe("loadConfig", () => {
   });
 
   it("Socket Mode needs no signing secret", () => {
-    const config = loadConfig({ ...valid, SLACK_SIGNING_SECRET: "", SLACK_APP_TOKEN: "xapp-1-A-1-abc" });
+    const config = loadConfig({
+      ...valid,
+      SLACK_SIGNING_SECRET: "",
+      SLACK_APP_TOKEN: "xapp-1-A-1-abc",
+    });
     expect(config.slack.appToken).toBe("xapp-1-A-1-abc");
   });
 
   it("reads the approval limit in the configured currency's units", () => {
-    expect(loadConfig({ ...valid, CURRENCY: "jpy", BALANCE_APPROVAL_LIMIT: "50,000" }).balanceApprovalLimit).toBe(50_000);
-    expect(problemsOf({ ...valid, BALANCE_APPROVAL_LIMIT: "-5" })[0]).toMatch(/^BALANCE_APPROVAL_LIMIT is invalid/);
+    expect(
+      loadConfig({ ...valid, CURRENCY: "jpy", BALANCE_APPROVAL_LIMIT: "50,000" })
+        .balanceApprovalLimit,
+    ).toBe(50_000);
+    expect(problemsOf({ ...valid, BALANCE_APPROVAL_LIMIT: "-5" })[0]).toMatch(
+      /^BALANCE_APPROVAL_LIMIT is invalid/,
+    );
   });
 });
 
@@ -90,6 +101,8 @@ describe(".env.example", () => {
     const documented = [...text.matchAll(/^([A-Z_]+)=/gm)].map((match) => match[1]).sort();
     expect(documented).toEqual(Object.keys(envSchema.shape).sort());
     const comments = text.split("\n").filter((line) => line.startsWith("#"));
-    expect(comments.filter((line) => /# (Required|Optional)\b/.test(line)).length).toBeGreaterThan(15);
+    expect(comments.filter((line) => /# (Required|Optional)\b/.test(line)).length).toBeGreaterThan(
+      15,
+    );
   });
 });

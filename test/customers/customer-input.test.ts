@@ -1,15 +1,29 @@
 import { describe, expect, it } from "vitest";
 import { validateCustomerInput } from "../../src/customers/customer-input.js";
 
-const good = { account: "  Ana.Silva@Example.COM ", teamName: "Acme Data", teamType: "enterprise", companyName: "Acme", tag: "vip" };
+const good = {
+  account: "  Ana.Silva@Example.COM ",
+  teamName: "Acme Data",
+  teamType: "enterprise",
+  companyName: "Acme",
+  tag: "vip",
+};
 
 describe("validateCustomerInput", () => {
   it("normalises a good input: account lower-case, text trimmed, empty tag means none", () => {
     expect(validateCustomerInput(good)).toEqual({
       ok: true,
-      value: { account: "ana.silva@example.com", teamName: "Acme Data", teamType: "enterprise", companyName: "Acme", tag: "vip" },
+      value: {
+        account: "ana.silva@example.com",
+        teamName: "Acme Data",
+        teamType: "enterprise",
+        companyName: "Acme",
+        tag: "vip",
+      },
     });
-    expect(validateCustomerInput({ ...good, teamType: "individual", companyName: "", tag: "" })).toMatchObject({
+    expect(
+      validateCustomerInput({ ...good, teamType: "individual", companyName: "", tag: "" }),
+    ).toMatchObject({
       ok: true,
       value: { companyName: null, tag: null },
     });
@@ -24,7 +38,11 @@ describe("validateCustomerInput", () => {
     [{ teamName: "T".repeat(81) }, "teamName", "Team name is 81 characters; the most is 80"],
     [{ teamType: "reseller" }, "teamType", "Team type must be default, individual or enterprise"],
     [{ companyName: "" }, "companyName", "Company name is required for an enterprise team"],
-    [{ teamType: "individual", companyName: "Acme" }, "companyName", "Only enterprise teams have a company name"],
+    [
+      { teamType: "individual", companyName: "Acme" },
+      "companyName",
+      "Only enterprise teams have a company name",
+    ],
     [{ companyName: "C".repeat(121) }, "companyName", "the most is 120"],
     [{ tag: "VIP customer" }, "tag", "Not a valid tag"],
     [{ tag: "x".repeat(33) }, "tag", "Not a valid tag"],

@@ -9,7 +9,9 @@ describe("customerFilter", () => {
   });
 
   it("searches account, team, company and ID case-insensitively; filters are exact values", () => {
-    expect(customerFilter({ text: "a.b", teamType: "enterprise", status: "off", tag: "vip" })).toEqual({
+    expect(
+      customerFilter({ text: "a.b", teamType: "enterprise", status: "off", tag: "vip" }),
+    ).toEqual({
       teamType: { $eq: "enterprise" },
       status: { $eq: "off" },
       tag: { $eq: "vip" },

@@ -26,7 +26,15 @@ describe("logger redaction", () => {
       "starting with xapp-1-A0-123-abc and xoxb-9-9-zzz",
     );
     const output = lines.join("");
-    for (const secret of ["secretvalue", "shh-signing", "Hunter2", "Other-Pass", "xapp-1", "xoxb-9", "aGFzaA"]) {
+    for (const secret of [
+      "secretvalue",
+      "shh-signing",
+      "Hunter2",
+      "Other-Pass",
+      "xapp-1",
+      "xoxb-9",
+      "aGFzaA",
+    ]) {
       expect(output).not.toContain(secret);
     }
     expect(output).toContain("[redacted]");

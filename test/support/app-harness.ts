@@ -44,24 +44,37 @@ export const supportGroup = "SSUPPORT01";
 
 export interface HarnessOptions {
   socketMode?: boolean;
+
   env?: Record<string, string>;
 }
 
-export type SentView = Record<string, unknown> & { callback_id?: string; private_metadata?: string; blocks?: unknown[] };
+export type SentView = Record<string, unknown> & {
+  callback_id?: string;
+  private_metadata?: string;
+  blocks?: unknown[];
+};
 
 let viewCounter = 0;
 
 /** The state.values Slack would send for `values`, shaped by each input block's element type. */
 function stateFor(view: SentView, values: Record<string, string>) {
   const state: Record<string, Record<string, unknown>> = {};
-  for (const block of (view.blocks ?? []) as { type?: string; block_id?: string; element?: { type?: string; action_id?: string } }[]) {
+  for (const block of (view.blocks ?? []) as {
+    type?: string;
+    block_id?: string;
+    element?: { type?: string; action_id?: string };
+  }[]) {
     if (block.type !== "input" || !block.block_id || !block.element?.action_id) continue;
     const value = values[block.block_id];
     const element = block.element;
     state[block.block_id] = {
       [element.action_id as string]:
         element.type === "static_select"
-          ? { type: "static_select", selected_option: value === undefined ? null : { value, text: { type: "plain_text", text: value } } }
+          ? {
+              type: "static_select",
+              selected_option:
+                value === undefined ? null : { value, text: { type: "plain_text", text: value } },
+            }
           : { type: element.type, value: value ?? null },
     };
   }
@@ -79,6 +92,8 @@ export interface Harness {
   readonly baseUrl: string;
   /** Every log line the app wrote, raw JSON. */
   readonly logLines: string[];
+  /** Moves the app's clock forward (e.g. past an approval's expiry) without sleeping. */
+  advanceClock(ms: number): void;
   /** Runs `/customer TEXT` as `userId`; resolves with the HTTP status and the response_url used. */
   command(
     userId: string,
@@ -107,7 +122,12 @@ export interface Harness {
   /** Waits for the next modal the app opens (views.open) and returns the view it sent. */
   openedModal(): Promise<SentView>;
   /** Fills a modal the app opened, field by field (block_id → text or option value), and submits it. */
-  submitModal(userId: string, view: SentView, values: Record<string, string>, options?: { viewId?: string }): Promise<{ status: number; json?: unknown }>;
+  submitModal(
+    userId: string,
+    view: SentView,
+    values: Record<string, string>,
+    options?: { viewId?: string },
+  ): Promise<{ status: number; json?: unknown }>;
   /** Sends an Events API event. */
   event(event: Record<string, unknown>): Promise<{ status: number }>;
   stop(): Promise<void>;
@@ -148,7 +168,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
   });
   const logger = createLogger({ level: config.log.level, pretty: false, destination });
-  const bot = createBotApp({ config, logger, database });
+  let clockOffsetMs = 0;
+  const bot = createBotApp({
+    config,
+    logger,
+    database,
+    now: () => new Date(Date.now() + clockOffsetMs),
+  });
   await bot.start();
   if (socket) await socket.waitForConnection(5000);
   const baseUrl = `http://127.0.0.1:${bot.port ?? 0}`;
@@ -181,6 +207,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     config,
     baseUrl,
     logLines,
+    advanceClock(ms) {
+      clockOffsetMs += ms;
+    },
     async command(userId, text, commandOptions = {}) {
       const responseUrl = slack.responseUrl();
       const body = slashCommandBody({
@@ -242,7 +271,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     async submitModal(userId, view, values, submitOptions = {}) {
       viewCounter += 1;
-      const submitted = { ...view, id: submitOptions.viewId ?? `VSUBMIT${viewCounter}`, state: { values: stateFor(view, values) } };
+      const submitted = {
+        ...view,
+        id: submitOptions.viewId ?? `VSUBMIT${viewCounter}`,
+        state: { values: stateFor(view, values) },
+      };
       return harness.submitView(userId, submitted as Parameters<Harness["submitView"]>[1]);
     },
     async event(event) {

@@ -5,15 +5,43 @@ import { allButtons, buttonLabelled, visibleText } from "../../support/slack-blo
 
 let harness: Harness;
 
-const ana = aCustomer({ account: "ana.silva@acme.example", teamName: "Acme Platform", teamType: "enterprise", companyName: "Acme Robotics", balance: 123_450, tag: "vip" });
-const ben = aCustomer({ account: "ben@example.org", teamName: "ben-novak", teamType: "default", status: "off" });
+const ana = aCustomer({
+  account: "ana.silva@acme.example",
+  teamName: "Acme Platform",
+  teamType: "enterprise",
+  companyName: "Acme Robotics",
+  balance: 123_450,
+  tag: "vip",
+});
+const ben = aCustomer({
+  account: "ben@example.org",
+  teamName: "ben-novak",
+  teamType: "default",
+  status: "off",
+});
 const acmeOthers = [
-  aCustomer({ account: "chen@acme.example", teamName: "Acme Data", teamType: "enterprise", companyName: "Acme Robotics" }),
-  aCustomer({ account: "dara@acme.example", teamName: "Acme Ops", teamType: "enterprise", companyName: "Acme Robotics", tag: "trial" }),
+  aCustomer({
+    account: "chen@acme.example",
+    teamName: "Acme Data",
+    teamType: "enterprise",
+    companyName: "Acme Robotics",
+  }),
+  aCustomer({
+    account: "dara@acme.example",
+    teamName: "Acme Ops",
+    teamType: "enterprise",
+    companyName: "Acme Robotics",
+    tag: "trial",
+  }),
 ];
-const regexLookalike = aCustomer({ account: "dot.star@example.net", teamName: "literally .* team" });
+const regexLookalike = aCustomer({
+  account: "dot.star@example.net",
+  teamName: "literally .* team",
+});
 /** 25 more, so the unfiltered list spans several pages. */
-const crowd = Array.from({ length: 25 }, (_, i) => aCustomer({ account: `crowd${i}@example.com`, teamName: `Crowd ${i}` }));
+const crowd = Array.from({ length: 25 }, (_, i) =>
+  aCustomer({ account: `crowd${i}@example.com`, teamName: `Crowd ${i}` }),
+);
 const everyone = [ana, ben, ...acmeOthers, regexLookalike, ...crowd];
 
 beforeAll(async () => {
@@ -23,14 +51,17 @@ beforeAll(async () => {
 afterAll(() => harness.stop());
 
 describe("/customer help", () => {
-  it.each(["", "help"])("“/customer %s” answers privately with the grammar and quick actions", async (text) => {
-    const { status, responseUrl } = await harness.command(users.support, text);
-    expect(status).toBe(200);
-    const reply = await harness.slack.waitForResponse(responseUrl);
-    expect(reply.body.response_type).toBe("ephemeral");
-    expect(visibleText(reply.body.blocks)).toContain("/customer list [text]");
-    expect(allButtons(reply.body.blocks).map((b) => b.text)).toContain("List customers");
-  });
+  it.each(["", "help"])(
+    "“/customer %s” answers privately with the grammar and quick actions",
+    async (text) => {
+      const { status, responseUrl } = await harness.command(users.support, text);
+      expect(status).toBe(200);
+      const reply = await harness.slack.waitForResponse(responseUrl);
+      expect(reply.body.response_type).toBe("ephemeral");
+      expect(visibleText(reply.body.blocks)).toContain("/customer list [text]");
+      expect(allButtons(reply.body.blocks).map((b) => b.text)).toContain("List customers");
+    },
+  );
 });
 
 describe("/customer show", () => {
@@ -38,10 +69,28 @@ describe("/customer show", () => {
     const reply = await harness.ask(users.support, "show ANA.SILVA@acme.example");
     const text = visibleText(reply.body.blocks);
     expect(reply.body.response_type).toBe("ephemeral");
-    for (const expected of ["ana.silva@acme.example", ana.customerId, "Acme Platform", "Enterprise", "Acme Robotics", "$1,234.50", "$0.00", "On", "vip"]) {
+    for (const expected of [
+      "ana.silva@acme.example",
+      ana.customerId,
+      "Acme Platform",
+      "Enterprise",
+      "Acme Robotics",
+      "$1,234.50",
+      "$0.00",
+      "On",
+      "vip",
+    ]) {
       expect(text).toContain(expected);
     }
-    expect(allButtons(reply.body.blocks).map((b) => b.text)).toEqual(expect.arrayContaining(["Edit", "Manage balance", "Manage credits", "Reset password", "Disable"]));
+    expect(allButtons(reply.body.blocks).map((b) => b.text)).toEqual(
+      expect.arrayContaining([
+        "Edit",
+        "Manage balance",
+        "Manage credits",
+        "Reset password",
+        "Disable",
+      ]),
+    );
   });
 
   it("finds a customer by internal ID with a bare /customer REF", async () => {
@@ -58,7 +107,9 @@ describe("/customer show", () => {
     const reply = await harness.ask(users.support, "show acme");
     expect(visibleText(reply.body.blocks)).toContain("*3* customers match “acme”. Pick one:");
     const open = allButtons(reply.body.blocks).filter((b) => b.text === "Open");
-    expect(open.map((b) => b.value).sort()).toEqual([ana.customerId, ...acmeOthers.map((c) => c.customerId)].sort());
+    expect(open.map((b) => b.value).sort()).toEqual(
+      [ana.customerId, ...acmeOthers.map((c) => c.customerId)].sort(),
+    );
     const chosen = open.find((b) => b.value === acmeOthers[1]?.customerId);
     if (!chosen) throw new Error("no Open button for dara");
     const card = await harness.clickAndWait(users.support, chosen);
@@ -72,7 +123,10 @@ describe("/customer show", () => {
 
   it("a card button whose flow is not built yet says so plainly", async () => {
     const card = await harness.ask(users.support, `show ${ana.customerId}`);
-    const reply = await harness.clickAndWait(users.support, buttonLabelled(card.body.blocks, "History"));
+    const reply = await harness.clickAndWait(
+      users.support,
+      buttonLabelled(card.body.blocks, "History"),
+    );
     expect(reply.body.text).toContain("*History* is not available in the bot yet");
   });
 });
@@ -82,27 +136,47 @@ describe("/customer list", () => {
     const reply = await harness.ask(users.support, "list");
     const text = visibleText(reply.body.blocks);
     expect(text).toContain(`*${everyone.length}* customers — all customers · page 1 of 3`);
-    const newestFirst = [...everyone].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime()).slice(0, 10);
-    const shown = allButtons(reply.body.blocks).filter((b) => b.text === "Open").map((b) => b.value);
+    const newestFirst = [...everyone]
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
+      .slice(0, 10);
+    const shown = allButtons(reply.body.blocks)
+      .filter((b) => b.text === "Open")
+      .map((b) => b.value);
     expect(shown).toEqual(newestFirst.map((c) => c.customerId));
   });
 
   it("pages forward and back through the buttons it sent, replacing the message each time", async () => {
     const { responseUrl } = await harness.command(users.support, "list");
     const first = await harness.slack.waitForResponse(responseUrl);
-    const sorted = [...everyone].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime()).map((c) => c.customerId);
+    const sorted = [...everyone]
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
+      .map((c) => c.customerId);
     const seen: (string | undefined)[] = [];
     let page = first;
     for (let index = 0; index < 2; index += 1) {
-      seen.push(...allButtons(page.body.blocks).filter((b) => b.text === "Open").map((b) => b.value));
-      page = await harness.clickAndWait(users.support, buttonLabelled(page.body.blocks, "Next"), { responseUrl });
+      seen.push(
+        ...allButtons(page.body.blocks)
+          .filter((b) => b.text === "Open")
+          .map((b) => b.value),
+      );
+      page = await harness.clickAndWait(users.support, buttonLabelled(page.body.blocks, "Next"), {
+        responseUrl,
+      });
       expect(page.body.replace_original).toBe(true);
     }
-    seen.push(...allButtons(page.body.blocks).filter((b) => b.text === "Open").map((b) => b.value));
+    seen.push(
+      ...allButtons(page.body.blocks)
+        .filter((b) => b.text === "Open")
+        .map((b) => b.value),
+    );
     expect(visibleText(page.body.blocks)).toContain("page 3 of 3");
     expect(seen).toEqual(sorted);
     expect(allButtons(page.body.blocks).map((b) => b.text)).not.toContain("Next");
-    const back = await harness.clickAndWait(users.support, buttonLabelled(page.body.blocks, "Previous"), { responseUrl });
+    const back = await harness.clickAndWait(
+      users.support,
+      buttonLabelled(page.body.blocks, "Previous"),
+      { responseUrl },
+    );
     expect(visibleText(back.body.blocks)).toContain("page 2 of 3");
   });
 
@@ -114,24 +188,38 @@ describe("/customer list", () => {
     ["ROBOTICS", [ana, ...acmeOthers]],
   ])("filters: list %s", async (args, expected) => {
     const reply = await harness.ask(users.support, `list ${args}`);
-    const shown = allButtons(reply.body.blocks).filter((b) => b.text === "Open").map((b) => b.value).sort();
+    const shown = allButtons(reply.body.blocks)
+      .filter((b) => b.text === "Open")
+      .map((b) => b.value)
+      .sort();
     expect(shown).toEqual(expected.map((c) => c?.customerId).sort());
     expect(visibleText(reply.body.blocks)).toContain(`*${expected.length}* customer`);
   });
 
-  it.each([".*", "$gt", '{"$ne":1}', "[a-z]+", "\\"])("search text %j is matched literally", async (text) => {
-    const reply = await harness.ask(users.support, `list ${text}`);
-    const shown = allButtons(reply.body.blocks).filter((b) => b.text === "Open").map((b) => b.value);
-    expect(shown).toEqual(text === ".*" ? [regexLookalike.customerId] : []);
-  });
+  it.each([".*", "$gt", '{"$ne":1}', "[a-z]+", "\\"])(
+    "search text %j is matched literally",
+    async (text) => {
+      const reply = await harness.ask(users.support, `list ${text}`);
+      const shown = allButtons(reply.body.blocks)
+        .filter((b) => b.text === "Open")
+        .map((b) => b.value);
+      expect(shown).toEqual(text === ".*" ? [regexLookalike.customerId] : []);
+    },
+  );
 
   it("a bad filter gets a specific message", async () => {
     const reply = await harness.ask(users.support, "list status:maybe");
-    expect(reply.body.text).toContain("`status:maybe` is not a valid filter: status must be on or off");
+    expect(reply.body.text).toContain(
+      "`status:maybe` is not a valid filter: status must be on or off",
+    );
   });
 
   it("a forged page button is refused with a message, not an error", async () => {
-    const reply = await harness.clickAndWait(users.support, { action_id: "customers_list_page:next", value: '{"p":-1,"q":{"$ne":1}}', text: "Next" });
+    const reply = await harness.clickAndWait(users.support, {
+      action_id: "customers_list_page:next",
+      value: '{"p":-1,"q":{"$ne":1}}',
+      text: "Next",
+    });
     expect(reply.body.text).toContain("That page button is not valid");
   });
 

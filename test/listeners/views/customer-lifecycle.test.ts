@@ -5,7 +5,12 @@ import { aCustomer, insertCustomers } from "../../support/customer-fixtures.js";
 import { buttonLabelled, visibleText } from "../../support/slack-blocks.js";
 
 let harness: Harness;
-const existing = aCustomer({ account: "taken@example.com", teamName: "Taken", teamType: "individual", tag: "trial" });
+const existing = aCustomer({
+  account: "taken@example.com",
+  teamName: "Taken",
+  teamType: "individual",
+  tag: "trial",
+});
 
 beforeAll(async () => {
   harness = await startHarness();
@@ -41,9 +46,22 @@ describe("create", () => {
     expect(text).toContain("Created *new.person@example.com*");
     expect(text).toMatch(/```[A-Za-z0-9!#%+=?@]{20}```/);
     const stored = await customers().findOne({ account: "new.person@example.com" });
-    expect(stored).toMatchObject({ teamName: "New Team", teamType: "enterprise", companyName: "Newco", tag: "vip", status: "on", balance: 0, credits: 0 });
+    expect(stored).toMatchObject({
+      teamName: "New Team",
+      teamType: "enterprise",
+      companyName: "Newco",
+      tag: "vip",
+      status: "on",
+      balance: 0,
+      credits: 0,
+    });
     expect(stored?.customerId).toMatch(/^CUS-[2-9A-HJKMNP-Z]{8}$/);
-    expect(await audit().findOne({ action: "customer.create", "target.account": "new.person@example.com" })).toMatchObject({ actorId: users.support, outcome: "done" });
+    expect(
+      await audit().findOne({
+        action: "customer.create",
+        "target.account": "new.person@example.com",
+      }),
+    ).toMatchObject({ actorId: users.support, outcome: "done" });
   });
 
   it.each([
@@ -63,7 +81,10 @@ describe("create", () => {
       companyName: "Freshco",
       ...change,
     });
-    expect(json).toMatchObject({ response_action: "errors", errors: { [field]: expect.stringContaining(message) } });
+    expect(json).toMatchObject({
+      response_action: "errors",
+      errors: { [field]: expect.stringContaining(message) },
+    });
     expect(await customers().countDocuments()).toBe(before);
   });
 
@@ -82,16 +103,30 @@ describe("create", () => {
 describe("edit", () => {
   it("the card's Edit opens a prefilled form; saving shows what changed", async () => {
     const card = await harness.ask(users.support, `show ${existing.customerId}`);
-    const { responseUrl } = await harness.click(users.support, buttonLabelled(card.body.blocks, "Edit"));
+    const { responseUrl } = await harness.click(
+      users.support,
+      buttonLabelled(card.body.blocks, "Edit"),
+    );
     const view = await harness.openedModal();
     expect(JSON.stringify(view.blocks)).toContain('"initial_value":"taken@example.com"');
-    await harness.submitModal(users.support, view, { account: "taken@example.com", teamName: "Renamed Team", teamType: "enterprise", companyName: "Takenco" });
+    await harness.submitModal(users.support, view, {
+      account: "taken@example.com",
+      teamName: "Renamed Team",
+      teamType: "enterprise",
+      companyName: "Takenco",
+    });
     const answer = await harness.slack.waitForResponse(responseUrl);
     const text = visibleText(answer.body.blocks);
     expect(text).toContain("Team name: `Taken` → `Renamed Team`");
     expect(text).toContain("Team type: `individual` → `enterprise`");
-    expect(await customers().findOne({ customerId: existing.customerId })).toMatchObject({ teamName: "Renamed Team", teamType: "enterprise", companyName: "Takenco" });
-    expect(await audit().findOne({ action: "customer.edit", "target.customerId": existing.customerId })).toMatchObject({
+    expect(await customers().findOne({ customerId: existing.customerId })).toMatchObject({
+      teamName: "Renamed Team",
+      teamType: "enterprise",
+      companyName: "Takenco",
+    });
+    expect(
+      await audit().findOne({ action: "customer.edit", "target.customerId": existing.customerId }),
+    ).toMatchObject({
       before: { teamName: "Taken", teamType: "individual", companyName: null },
       after: { teamName: "Renamed Team", teamType: "enterprise", companyName: "Takenco" },
     });
@@ -102,10 +137,22 @@ describe("edit", () => {
       await harness.command(users.support, `edit ${existing.customerId}`);
       return { view: await harness.openedModal() };
     })();
-    await customers().updateOne({ customerId: existing.customerId }, { $set: { teamName: "Changed Elsewhere", updatedAt: new Date() } });
-    const { json } = await harness.submitModal(users.support, view, { account: "taken@example.com", teamName: "Mine", teamType: "enterprise", companyName: "Takenco" });
-    expect(JSON.stringify(json)).toContain("Someone changed this customer after you opened the form");
-    expect(await customers().findOne({ customerId: existing.customerId })).toMatchObject({ teamName: "Changed Elsewhere" });
+    await customers().updateOne(
+      { customerId: existing.customerId },
+      { $set: { teamName: "Changed Elsewhere", updatedAt: new Date() } },
+    );
+    const { json } = await harness.submitModal(users.support, view, {
+      account: "taken@example.com",
+      teamName: "Mine",
+      teamType: "enterprise",
+      companyName: "Takenco",
+    });
+    expect(JSON.stringify(json)).toContain(
+      "Someone changed this customer after you opened the form",
+    );
+    expect(await customers().findOne({ customerId: existing.customerId })).toMatchObject({
+      teamName: "Changed Elsewhere",
+    });
   });
 });
 
@@ -117,15 +164,23 @@ describe("tag", () => {
     expect(bad.body.text).toContain("not a valid tag");
     const cleared = await harness.ask(users.support, `tag ${existing.customerId} none`);
     expect(visibleText(cleared.body.blocks)).toContain("Tag: `gold-tier` → —");
-    expect(await customers().findOne({ customerId: existing.customerId })).toMatchObject({ tag: null });
+    expect(await customers().findOne({ customerId: existing.customerId })).toMatchObject({
+      tag: null,
+    });
   });
 
   it("the card's Set tag opens a form; an invalid tag is shown on the field", async () => {
     const card = await harness.ask(users.support, `show ${existing.customerId}`);
-    const { responseUrl } = await harness.click(users.support, buttonLabelled(card.body.blocks, "Set tag"));
+    const { responseUrl } = await harness.click(
+      users.support,
+      buttonLabelled(card.body.blocks, "Set tag"),
+    );
     const view = await harness.openedModal();
     const refused = await harness.submitModal(users.support, view, { tag: "has space" });
-    expect(refused.json).toMatchObject({ response_action: "errors", errors: { tag: expect.stringContaining("Not a valid tag") } });
+    expect(refused.json).toMatchObject({
+      response_action: "errors",
+      errors: { tag: expect.stringContaining("Not a valid tag") },
+    });
     await harness.submitModal(users.support, view, { tag: "partner" });
     const answer = await harness.slack.waitForResponse(responseUrl);
     expect(visibleText(answer.body.blocks)).toContain("`partner`");
@@ -140,11 +195,18 @@ describe("enable and disable", () => {
     const answer = await harness.clickAndWait(users.support, disable);
     expect(answer.body.replace_original).toBe(true);
     expect(visibleText(answer.body.blocks)).toContain("can no longer log in to the console");
-    expect(await customers().findOne({ customerId: existing.customerId })).toMatchObject({ status: "off" });
+    expect(await customers().findOne({ customerId: existing.customerId })).toMatchObject({
+      status: "off",
+    });
     const enabled = await harness.ask(users.support, `enable ${existing.customerId}`);
     expect(visibleText(enabled.body.blocks)).toContain("they can log in to the console");
     const again = await harness.ask(users.support, `enable ${existing.customerId}`);
     expect(visibleText(again.body.blocks)).toContain("Nothing changed");
-    expect(await audit().countDocuments({ "target.customerId": existing.customerId, action: { $in: ["customer.enable", "customer.disable"] } })).toBe(2);
+    expect(
+      await audit().countDocuments({
+        "target.customerId": existing.customerId,
+        action: { $in: ["customer.enable", "customer.disable"] },
+      }),
+    ).toBe(2);
   });
 });

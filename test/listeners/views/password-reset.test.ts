@@ -34,9 +34,12 @@ async function placesContaining(password: string) {
   return {
     logLines: harness.logLines.filter((line) => line.includes(password)).length,
     documents: (await everyStoredDocument()).includes(password),
-    apiCalls: harness.slack.calls.filter((call) => JSON.stringify(call.args).includes(password)).length,
+    apiCalls: harness.slack.calls.filter((call) => JSON.stringify(call.args).includes(password))
+      .length,
     responses: responses.filter((response) => JSON.stringify(response).includes(password)).length,
-    buttonValues: responses.flatMap((response) => allButtons((response as { body: { blocks?: unknown } }).body.blocks)).filter((button) => button.value?.includes(password)).length,
+    buttonValues: responses
+      .flatMap((response) => allButtons((response as { body: { blocks?: unknown } }).body.blocks))
+      .filter((button) => button.value?.includes(password)).length,
   };
 }
 
@@ -48,24 +51,51 @@ function harnessResponses() {
 describe("reset password", () => {
   it("offers a password that changes nothing until Confirm, then replaces the message and stores only a hash", async () => {
     const card = await harness.ask(users.support, `show ${customer.customerId}`);
-    const { responseUrl } = await harness.click(users.support, buttonLabelled(card.body.blocks, "Reset password"));
+    const { responseUrl } = await harness.click(
+      users.support,
+      buttonLabelled(card.body.blocks, "Reset password"),
+    );
     responseUrls.push(responseUrl);
     const offer = await harness.slack.waitForResponse(responseUrl);
     const password = passwordIn(offer.body.blocks);
     expect(password).toHaveLength(20);
-    expect(allButtons(offer.body.blocks).map((b) => b.text)).toEqual(["Confirm new password", "Generate another", "Cancel"]);
-    expect(await harness.db.collection(collections.customers).findOne({ customerId: customer.customerId })).not.toHaveProperty("passwordHash");
+    expect(allButtons(offer.body.blocks).map((b) => b.text)).toEqual([
+      "Confirm new password",
+      "Generate another",
+      "Cancel",
+    ]);
+    expect(
+      await harness.db
+        .collection(collections.customers)
+        .findOne({ customerId: customer.customerId }),
+    ).not.toHaveProperty("passwordHash");
 
-    const confirmed = await harness.clickAndWait(users.support, buttonLabelled(offer.body.blocks, "Confirm new password"), { responseUrl });
+    const confirmed = await harness.clickAndWait(
+      users.support,
+      buttonLabelled(offer.body.blocks, "Confirm new password"),
+      { responseUrl },
+    );
     expect(confirmed.body.replace_original).toBe(true);
     expect(visibleText(confirmed.body.blocks)).toContain("is active");
     expect(JSON.stringify(confirmed.body)).not.toContain(password);
 
-    const stored = await harness.db.collection(collections.customers).findOne({ customerId: customer.customerId });
+    const stored = await harness.db
+      .collection(collections.customers)
+      .findOne({ customerId: customer.customerId });
     expect(await verifyPassword(password, String(stored?.passwordHash))).toBe(true);
-    expect(await harness.db.collection(collections.auditEvents).findOne({ action: "customer.password.reset" })).toMatchObject({ actorId: users.support });
+    expect(
+      await harness.db
+        .collection(collections.auditEvents)
+        .findOne({ action: "customer.password.reset" }),
+    ).toMatchObject({ actorId: users.support });
 
-    expect(await placesContaining(password)).toEqual({ logLines: 0, documents: false, apiCalls: 0, responses: 1, buttonValues: 0 });
+    expect(await placesContaining(password)).toEqual({
+      logLines: 0,
+      documents: false,
+      apiCalls: 0,
+      responses: 1,
+      buttonValues: 0,
+    });
   });
 
   it("a second Confirm click changes nothing more and says so", async () => {
@@ -75,48 +105,105 @@ describe("reset password", () => {
     await harness.clickAndWait(users.support, confirm, { responseUrl });
     const again = await harness.clickAndWait(users.support, confirm, { responseUrl });
     expect(again.body.text).toContain("already confirmed");
-    expect(await harness.db.collection(collections.auditEvents).countDocuments({ action: "customer.password.reset" })).toBe(2);
+    expect(
+      await harness.db
+        .collection(collections.auditEvents)
+        .countDocuments({ action: "customer.password.reset" }),
+    ).toBe(2);
   });
 
   it("Generate another replaces the password; the first can no longer be confirmed; Cancel changes nothing", async () => {
     const { responseUrl } = await harness.command(users.support, `password ${customer.customerId}`);
     const first = await harness.slack.waitForResponse(responseUrl);
-    const second = await harness.clickAndWait(users.support, buttonLabelled(first.body.blocks, "Generate another"), { responseUrl });
+    const second = await harness.clickAndWait(
+      users.support,
+      buttonLabelled(first.body.blocks, "Generate another"),
+      { responseUrl },
+    );
     expect(passwordIn(second.body.blocks)).not.toBe(passwordIn(first.body.blocks));
-    const stale = await harness.clickAndWait(users.support, buttonLabelled(first.body.blocks, "Confirm new password"), { responseUrl });
+    const stale = await harness.clickAndWait(
+      users.support,
+      buttonLabelled(first.body.blocks, "Confirm new password"),
+      { responseUrl },
+    );
     expect(stale.body.text).toContain("replaced by a newer one");
-    const hashBefore = (await harness.db.collection(collections.customers).findOne({ customerId: customer.customerId }))?.passwordHash;
-    const cancelled = await harness.clickAndWait(users.support, buttonLabelled(second.body.blocks, "Cancel"), { responseUrl });
+    const hashBefore = (
+      await harness.db
+        .collection(collections.customers)
+        .findOne({ customerId: customer.customerId })
+    )?.passwordHash;
+    const cancelled = await harness.clickAndWait(
+      users.support,
+      buttonLabelled(second.body.blocks, "Cancel"),
+      { responseUrl },
+    );
     expect(visibleText(cancelled.body.blocks)).toContain("cancelled");
-    expect((await harness.db.collection(collections.customers).findOne({ customerId: customer.customerId }))?.passwordHash).toBe(hashBefore);
+    expect(
+      (
+        await harness.db
+          .collection(collections.customers)
+          .findOne({ customerId: customer.customerId })
+      )?.passwordHash,
+    ).toBe(hashBefore);
   });
 
   it("only the person who generated a password can confirm it", async () => {
     const { responseUrl } = await harness.command(users.support, `password ${customer.customerId}`);
     const offer = await harness.slack.waitForResponse(responseUrl);
-    const reply = await harness.clickAndWait(users.manager, buttonLabelled(offer.body.blocks, "Confirm new password"));
+    const reply = await harness.clickAndWait(
+      users.manager,
+      buttonLabelled(offer.body.blocks, "Confirm new password"),
+    );
     expect(reply.body.text).toContain("Only the person who generated this password");
   });
 
   it("Confirm after the password expired fails and changes nothing", async () => {
     const { responseUrl } = await harness.command(users.support, `password ${customer.customerId}`);
     const offer = await harness.slack.waitForResponse(responseUrl);
-    await harness.db.collection(collections.passwordResets).updateMany({ state: "pending" }, { $set: { expiresAt: new Date(Date.now() - 1000) } });
-    const hashBefore = (await harness.db.collection(collections.customers).findOne({ customerId: customer.customerId }))?.passwordHash;
-    const reply = await harness.clickAndWait(users.support, buttonLabelled(offer.body.blocks, "Confirm new password"), { responseUrl });
+    await harness.db
+      .collection(collections.passwordResets)
+      .updateMany({ state: "pending" }, { $set: { expiresAt: new Date(Date.now() - 1000) } });
+    const hashBefore = (
+      await harness.db
+        .collection(collections.customers)
+        .findOne({ customerId: customer.customerId })
+    )?.passwordHash;
+    const reply = await harness.clickAndWait(
+      users.support,
+      buttonLabelled(offer.body.blocks, "Confirm new password"),
+      { responseUrl },
+    );
     expect(reply.body.text).toContain("expired before it was confirmed");
-    expect((await harness.db.collection(collections.customers).findOne({ customerId: customer.customerId }))?.passwordHash).toBe(hashBefore);
+    expect(
+      (
+        await harness.db
+          .collection(collections.customers)
+          .findOne({ customerId: customer.customerId })
+      )?.passwordHash,
+    ).toBe(hashBefore);
   });
 
   it("the initial password of a created customer appears only in the one answer, never in logs, documents or buttons", async () => {
     const { responseUrl } = await harness.command(users.support, "create");
     responseUrls.push(responseUrl);
     const view = await harness.openedModal();
-    await harness.submitModal(users.support, view, { account: "created.secret@example.com", teamName: "Secretive", teamType: "default" });
+    await harness.submitModal(users.support, view, {
+      account: "created.secret@example.com",
+      teamName: "Secretive",
+      teamType: "default",
+    });
     const answer = await harness.slack.waitForResponse(responseUrl);
     const password = passwordIn(answer.body.blocks);
-    const stored = await harness.db.collection(collections.customers).findOne({ account: "created.secret@example.com" });
+    const stored = await harness.db
+      .collection(collections.customers)
+      .findOne({ account: "created.secret@example.com" });
     expect(await verifyPassword(password, String(stored?.passwordHash))).toBe(true);
-    expect(await placesContaining(password)).toEqual({ logLines: 0, documents: false, apiCalls: 0, responses: 1, buttonValues: 0 });
+    expect(await placesContaining(password)).toEqual({
+      logLines: 0,
+      documents: false,
+      apiCalls: 0,
+      responses: 1,
+      buttonValues: 0,
+    });
   });
 });

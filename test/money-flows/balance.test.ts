@@ -1,0 +1,184 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { collections } from "../../src/db/collections.js";
+import { type Harness, startHarness, users } from "../support/app-harness.js";
+import { aCustomer, insertCustomers } from "../support/customer-fixtures.js";
+import { moneyOf, postedRequest } from "../support/money-helpers.js";
+import { buttonLabelled, visibleText } from "../support/slack-blocks.js";
+
+let harness: Harness;
+const racer = aCustomer({ account: "racer@example.com" });
+const modest = aCustomer({ account: "modest@example.com" });
+const big = aCustomer({ account: "big.spender@example.com" });
+const replayed = aCustomer({ account: "replayed@example.com" });
+
+beforeAll(async () => {
+  harness = await startHarness();
+  await insertCustomers(harness.db, [racer, modest, big, replayed]);
+  await harness.ask(users.admin, "pool set 100");
+});
+afterAll(() => harness.stop());
+
+describe("manage balance", () => {
+  it("refills through the card's form and answers before → after, with a ledger entry", async () => {
+    const card = await harness.ask(users.support, `show ${modest.account}`);
+    const { responseUrl } = await harness.click(
+      users.support,
+      buttonLabelled(card.body.blocks, "Manage balance"),
+    );
+    const view = await harness.openedModal();
+    await harness.submitModal(users.support, view, {
+      direction: "refill",
+      amount: "$250.50",
+      reason: "wire transfer 4471",
+    });
+    const answer = await harness.slack.waitForResponse(responseUrl);
+    expect(answer.body.text).toContain("Balance of modest@example.com: $0.00 → $250.50");
+    expect(await moneyOf(harness, modest.customerId)).toEqual({
+      balance: 25_050,
+      credits: 0,
+      ledgerBalance: 25_050,
+      ledgerCredits: 0,
+      entries: 1,
+    });
+    expect(
+      await harness.db
+        .collection(collections.ledgerEntries)
+        .findOne({ customerId: modest.customerId }),
+    ).toMatchObject({
+      kind: "balance.refill",
+      amount: 25_050,
+      after: 25_050,
+      actorId: users.support,
+      reason: "wire transfer 4471",
+      currency: "USD",
+    });
+  });
+
+  it("a deduction larger than the balance is refused with the current balance, and recorded", async () => {
+    const reply = await harness.ask(users.support, `balance ${modest.customerId} -2000 chargeback`);
+    expect(reply.body.text).toContain(
+      "Cannot deduct $2,000.00 from modest@example.com: the balance is only $250.50",
+    );
+    expect((await moneyOf(harness, modest.customerId)).balance).toBe(25_050);
+    expect(
+      await harness.db
+        .collection(collections.auditEvents)
+        .findOne({ action: "balance.deduct", outcome: "refused" }),
+    ).toBeTruthy();
+  });
+
+  it.each([
+    ["balance X +5", "Give a reason after the amount"],
+    ["balance X +5.001 r", "too many decimals"],
+    ["balance X +0 r", "more than zero"],
+    ["balance X +1e5 r", "is not an amount"],
+    ["balance X +lots r", "is not an amount"],
+  ])("refuses %j with what is accepted", async (text, message) => {
+    const reply = await harness.ask(users.support, text.replace("X", modest.customerId));
+    expect(reply.body.text).toContain(message);
+    expect((await moneyOf(harness, modest.customerId)).balance).toBe(25_050);
+  });
+
+  it("a support member's change above the approval limit becomes a request; a manager's applies at once", async () => {
+    const asked = await harness.ask(
+      users.support,
+      `balance ${big.customerId} +600 annual prepayment`,
+    );
+    expect(visibleText(asked.body.blocks)).toContain("Approval requested");
+    const posted = await postedRequest(harness, big.account);
+    expect(visibleText(posted.args.blocks)).toContain("$0.00 → *$600.00* (+$600.00)");
+    expect((await moneyOf(harness, big.customerId)).balance).toBe(0);
+    await harness.clickAndWait(users.manager, buttonLabelled(posted.args.blocks, "Approve"));
+    expect(await moneyOf(harness, big.customerId)).toMatchObject({
+      balance: 60_000,
+      ledgerBalance: 60_000,
+    });
+    const direct = await harness.ask(users.manager, `balance ${big.customerId} +700 top-up`);
+    expect(direct.body.text).toContain("$600.00 → $1,300.00");
+  });
+
+  it("50 concurrent deductions of $1 from $30: exactly 30 succeed, the balance ends at 0, the ledger sums to it", async () => {
+    await harness.ask(users.admin, `balance ${racer.customerId} +30 float`);
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        harness.ask(users.support, `balance ${racer.customerId} -1 usage`),
+      ),
+    );
+    const succeeded = answers.filter((answer) =>
+      String(answer.body.text).includes("Deducted $1.00"),
+    );
+    const refused = answers.filter((answer) => String(answer.body.text).includes("Cannot deduct"));
+    expect(succeeded).toHaveLength(30);
+    expect(refused).toHaveLength(20);
+    expect(await moneyOf(harness, racer.customerId)).toEqual({
+      balance: 0,
+      credits: 0,
+      ledgerBalance: 0,
+      ledgerCredits: 0,
+      entries: 31,
+    });
+    const afterValues = (
+      await harness.db
+        .collection(collections.ledgerEntries)
+        .find({ customerId: racer.customerId })
+        .toArray()
+    ).map((entry) => Number(entry.after));
+    expect(Math.min(...afterValues)).toBe(0);
+  });
+});
+
+describe("Slack retries (X-Slack-Retry-Num: 1) have no second effect", () => {
+  const noEffectAfterRetry = async (text: string, userId: string = users.support) => {
+    const triggerId = `${Date.now()}.${Math.floor(Math.random() * 1e9)}.retry`;
+    const first = await harness.command(userId, text, { triggerId });
+    await harness.slack.waitForResponse(first.responseUrl);
+    const retry = await harness.command(userId, text, { triggerId, retryNum: 1 });
+    expect(retry.status).toBe(200);
+    await harness.slack.waitForResponse(retry.responseUrl).catch(() => undefined);
+  };
+
+  it("a balance change", async () => {
+    await noEffectAfterRetry(`balance ${replayed.customerId} +10 retried`);
+    expect(await moneyOf(harness, replayed.customerId)).toMatchObject({
+      balance: 1000,
+      entries: 1,
+    });
+  });
+
+  it("a credits request", async () => {
+    await noEffectAfterRetry(`credits ${replayed.customerId} 1 retried`);
+    expect(
+      await harness.db
+        .collection(collections.approvals)
+        .countDocuments({ customerId: replayed.customerId }),
+    ).toBe(1);
+  });
+
+  it("an approval click", async () => {
+    const posted = await postedRequest(harness, replayed.account);
+    const approve = buttonLabelled(posted.args.blocks, "Approve");
+    const responseUrl = harness.slack.responseUrl();
+    await harness.click(users.manager, approve, { responseUrl });
+    await harness.slack.waitForResponse(responseUrl);
+    await harness.click(users.manager, approve, { responseUrl, retryNum: 1 });
+    await harness.slack.waitForResponse(responseUrl);
+    expect(await moneyOf(harness, replayed.customerId)).toMatchObject({ credits: 100, entries: 2 });
+  });
+
+  it("a balance form submission", async () => {
+    const card = await harness.ask(users.support, `show ${replayed.customerId}`);
+    await harness.click(users.support, buttonLabelled(card.body.blocks, "Manage balance"));
+    const view = await harness.openedModal();
+    const values = { direction: "refill", amount: "5", reason: "form retried" };
+    await harness.submitModal(users.support, view, values, { viewId: "VRETRY01" });
+    await harness.submitModal(users.support, view, values, { viewId: "VRETRY01" });
+    expect(await moneyOf(harness, replayed.customerId)).toMatchObject({
+      balance: 1500,
+      entries: 3,
+    });
+  });
+
+  it("everything sent to Slack stayed within Block Kit limits", () => {
+    expect(harness.slack.limitViolations).toEqual([]);
+  });
+});
