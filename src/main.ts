@@ -1,5 +1,5 @@
 import "dotenv/config";
-import { createBotApp } from "./app/create-app.js";
+import { createBotApp, SlackSetupError } from "./app/create-app.js";
 import { ConfigError, loadConfig } from "./config/env.js";
 import { type EmbeddedMongo, startEmbeddedMongo } from "./db/embedded-mongo.js";
 import { connectDatabase, DatabaseSetupError } from "./db/mongo.js";
@@ -18,6 +18,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.log);
+  process.on("unhandledRejection", (reason) => logger.error({ err: reason }, "unhandled promise rejection"));
 
   let embedded: EmbeddedMongo | undefined;
   let uri = config.mongo.uri;
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
     process.once("SIGINT", () => void shutdown("SIGINT"));
   } catch (error) {
     await embedded?.stop().catch(() => {});
-    if (error instanceof DatabaseSetupError) {
+    if (error instanceof DatabaseSetupError || error instanceof SlackSetupError) {
       logger.fatal(error.message);
       process.stderr.write(`\n${error.message}\n`);
       process.exit(1);

@@ -31,6 +31,25 @@ import { requestScopeMiddleware } from "./middleware/request-scope-middleware.js
 
 const approvalSweepIntervalMs = 60_000;
 
+export class SlackSetupError extends Error {
+  override name = "SlackSetupError";
+}
+
+/** Bolt checks the bot token with auth.test; a refusal or an unreachable Slack stops start-up with a clear message. */
+async function verifySlackToken(app: App): Promise<void> {
+  try {
+    await app.init();
+  } catch (error) {
+    const code = (error as { data?: { error?: string } }).data?.error;
+    throw new SlackSetupError(
+      code
+        ? `Slack refused SLACK_BOT_TOKEN (${code}). Copy the Bot User OAuth Token (xoxb-…) from your app's OAuth & Permissions page; see README “Create the Slack app”.`
+        : `Could not reach the Slack Web API to check SLACK_BOT_TOKEN (${(error as Error).message}). Check the network, or SLACK_API_URL if you set it.`,
+      { cause: error },
+    );
+  }
+}
+
 export interface BotAppOptions {
   config: Config;
   logger: Logger;
@@ -83,6 +102,7 @@ export function createBotApp(options: BotAppOptions): BotApp {
     token: config.slack.botToken,
     receiver,
     logger: boltLogger,
+    deferInitialization: true,
     clientOptions,
     convoStore: false,
   });
@@ -183,6 +203,7 @@ export function createBotApp(options: BotAppOptions): BotApp {
     },
     expireOverdueApprovals,
     async start() {
+      await verifySlackToken(app);
       await pool.ensureExists();
       sweeper = setInterval(
         () => void inFlight.track(expireOverdueApprovals()),

@@ -46,7 +46,10 @@ export const customerInputSchema = z
   .object({
     account: accountSchema,
     teamName: teamNameSchema,
-    teamType: z.enum(teamTypes, { error: "Team type must be default, individual or enterprise" }),
+    teamType: z
+      .string({ error: "Team type must be default, individual or enterprise" })
+      .transform((text) => text.trim().toLowerCase())
+      .pipe(z.enum(teamTypes, { error: "Team type must be default, individual or enterprise" })),
     companyName: humanText("Company name", limits.companyName)
       .optional()
       .transform((text) => (text ? text : null)),

@@ -56,15 +56,6 @@ export class CustomerRepository {
     return { customers: documents.map(toCustomer), total };
   }
 
-  /** Which of these (lower-case) accounts already exist. */
-  async existingAccounts(accounts: string[]): Promise<Set<string>> {
-    if (accounts.length === 0) return new Set();
-    const found = await this.collection
-      .find({ account: { $in: accounts } }, { projection: { account: 1 } })
-      .toArray();
-    return new Set(found.map((document) => String(document.account)));
-  }
-
   /** Every customer, oldest first, streamed (for export). */
   async *all(): AsyncGenerator<Customer> {
     for await (const document of this.collection.find(

@@ -52,6 +52,10 @@ describe("validateCustomerInput", () => {
     if (!result.ok) expect(result.errors[field as keyof typeof result.errors]).toContain(message);
   });
 
+  it("accepts the team type in any case, as a console export writes it", () => {
+    expect(validateCustomerInput({ ...good, teamType: " Enterprise " })).toMatchObject({ ok: true, value: { teamType: "enterprise" } });
+  });
+
   it("removes zero-width characters so look-alike accounts cannot be made", () => {
     const result = validateCustomerInput({ ...good, account: "ana\u200B@example.com" });
     expect(result).toMatchObject({ ok: true, value: { account: "ana@example.com" } });

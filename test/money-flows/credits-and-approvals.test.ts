@@ -124,13 +124,11 @@ describe("four-eyes and who may decide", () => {
     expect(bySupport.body.text).toContain("Only managers and admins");
     expect((await moneyOf(harness, fourEyes.customerId)).credits).toBe(0);
     expect(
-      await harness.db
-        .collection(collections.auditEvents)
-        .countDocuments({
-          action: "approval.decide",
-          outcome: "refused",
-          "target.customerId": fourEyes.customerId,
-        }),
+      await harness.db.collection(collections.auditEvents).countDocuments({
+        action: "approval.decide",
+        outcome: "refused",
+        "target.customerId": fourEyes.customerId,
+      }),
     ).toBe(2);
     await harness.clickAndWait(users.admin, approve);
     expect((await moneyOf(harness, fourEyes.customerId)).credits).toBe(300);

@@ -33,7 +33,7 @@ describe("invites", () => {
       createdBy: users.support,
     });
     expect(JSON.stringify(stored)).not.toContain(token);
-    const expiresIn = (stored?.expiresAt as Date).getTime() - (stored?.createdAt as Date).getTime();
+    const expiresIn = Number(stored?.expiresAt) - Number(stored?.createdAt);
     expect(expiresIn).toBe(7 * 24 * 3600 * 1000);
   });
 
