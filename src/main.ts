@@ -18,7 +18,9 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.log);
-  process.on("unhandledRejection", (reason) => logger.error({ err: reason }, "unhandled promise rejection"));
+  process.on("unhandledRejection", (reason) =>
+    logger.error({ err: reason }, "unhandled promise rejection"),
+  );
 
   let embedded: EmbeddedMongo | undefined;
   let uri = config.mongo.uri;

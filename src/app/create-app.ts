@@ -4,6 +4,7 @@ import { App, HTTPReceiver, SocketModeReceiver } from "@slack/bolt";
 import type { WebClientOptions } from "@slack/web-api";
 import { ApprovalNotifier } from "../approvals/approval-notifier.js";
 import { ApprovalService } from "../approvals/approval-service.js";
+import { auditChannelPoster } from "../audit/audit-channel.js";
 import { AuditRepository } from "../audit/audit-repository.js";
 import { accessControlMiddleware } from "../auth/access-control-middleware.js";
 import { RoleResolver } from "../auth/role-resolver.js";
@@ -109,7 +110,12 @@ export function createBotApp(options: BotAppOptions): BotApp {
 
   const now = options.now ?? (() => new Date());
   const { client, db } = database;
-  const audit = new AuditRepository(db);
+  const audit = new AuditRepository(
+    db,
+    config.auditChannelId
+      ? auditChannelPoster(app.client, config.auditChannelId, config.currency, logger)
+      : undefined,
+  );
   const customerRepository = new CustomerRepository(db);
   const pool = new CreditPool(client, db, audit, config.currency, now);
   const ledger = new LedgerRepository(db);

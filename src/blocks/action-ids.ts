@@ -21,6 +21,9 @@ export const actionIds = {
   passwordCancel: "password_cancel",
   inviteRevoke: "invite_revoke",
   approve: "approval_approve",
+  /** Previous/Next carry `:previous` / `:next` after these. */
+  billingPage: "billing_page",
+  historyPage: "history_page",
   reject: "approval_reject",
 } as const;
 

@@ -9,7 +9,8 @@ import {
 import type { Customer } from "../customers/customer.js";
 import { isBalanceKind, type LedgerEntry, type LedgerKind } from "../ledger/ledger-entry.js";
 import { type Currency, formatMoney } from "../money/currency.js";
-import { billingPageActionId, encodeBillingPage } from "./billing-page-value.js";
+import { actionIds } from "./action-ids.js";
+import { encodeCustomerPage } from "./customer-page-value.js";
 import type { SlackMessage } from "./message.js";
 import { clip, escapeMrkdwn, mrkdwn, plain, slackDate } from "./text.js";
 
@@ -76,9 +77,9 @@ function usageBlock(usage: UsageSummary, currency: Currency): KnownBlock {
 function pageButton(label: "Previous" | "Next", customerId: string, page: number): Button {
   return {
     type: "button",
-    action_id: `${billingPageActionId}:${label.toLowerCase()}`,
+    action_id: `${actionIds.billingPage}:${label.toLowerCase()}`,
     text: plain(label),
-    value: encodeBillingPage({ customerId, page }),
+    value: encodeCustomerPage({ customerId, page }),
   };
 }
 

@@ -36,7 +36,7 @@ export function buildChangeSummary(options: {
       : `${options.headline}\n${lines.join("\n")}`;
   const card = buildCustomerCard(options.customer, options.currency);
   return {
-    text: `${options.headline.replace(/[*:]/g, "")}`,
+    text: `${options.customer.account}: ${lines.length === 0 ? "no change" : `${lines.length} change${lines.length === 1 ? "" : "s"}`}`,
     blocks: [{ type: "section", text: mrkdwn(summary) }, { type: "divider" }, ...card.blocks],
   };
 }

@@ -5,12 +5,16 @@ import { parseArgs } from "node:util";
 import { formatFromPath } from "../customers/customer-file-format.js";
 
 const usage = `Usage: npm run export -- FILE
+       npm run export -- --audit FILE
 
 Writes every customer, oldest first, to FILE (replacing it): CSV with a header row when FILE ends in
 .csv, one JSON object a line when it ends in .jsonl or .ndjson.
   Columns: customerId, account, teamName, teamType, companyName, balanceMinor, creditsMinor, status,
   tag, createdAt. Money is in integer minor units (cents); dates are ISO 8601 (UTC). Password hashes
   are never exported. The file can be given to npm run import as it is.
+  --audit      write the audit trail instead (every change and refused attempt, oldest first):
+               at, actorId, actorRole, action, outcome, customerId, account, approvalId, inviteId,
+               before, after, detail, requestId (before/after as JSON).
   -h, --help   show this help
 
 Exit code: 0 written, 1 it could not be written, 2 bad usage.
@@ -24,7 +28,10 @@ function usageError(message: string): number {
 }
 
 function parseCommandLine() {
-  return parseArgs({ allowPositionals: true, options: { help: { type: "boolean", short: "h" } } });
+  return parseArgs({
+    allowPositionals: true,
+    options: { help: { type: "boolean", short: "h" }, audit: { type: "boolean" } },
+  });
 }
 
 async function main(): Promise<number> {
@@ -53,12 +60,13 @@ async function main(): Promise<number> {
   // Loaded only now: usage errors and unreadable files are answered without loading the database driver.
   const { openCliDatabase } = await import("./cli-database.js");
   const { exportCustomers } = await import("../customers/customer-export.js");
+  const { exportAudit } = await import("../audit/audit-export.js");
   const { database, close } = await openCliDatabase();
   // Written beside FILE first and renamed when complete: a failed export never leaves half a file.
   const partial = `${file}.partial-${process.pid}`;
   let written: number;
   try {
-    written = await exportCustomers(
+    written = await (values.audit ? exportAudit : exportCustomers)(
       database.db,
       format,
       createWriteStream(partial, { flags: "wx" }),
@@ -71,7 +79,9 @@ async function main(): Promise<number> {
   } finally {
     await close();
   }
-  process.stdout.write(`Exported ${written.toLocaleString("en-US")} customers to ${file}\n`);
+  process.stdout.write(
+    `Exported ${written.toLocaleString("en-US")} ${values.audit ? "audit events" : "customers"} to ${file}\n`,
+  );
   return exit.done;
 }
 

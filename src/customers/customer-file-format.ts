@@ -1,8 +1,7 @@
 import { createInterface } from "node:readline";
 import { Readable, type Writable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import { CsvError, parse as parseCsv } from "csv-parse/sync";
-import { stringify as stringifyCsv } from "csv-stringify";
+import { writeRecords } from "../files/records-file.js";
 import type { Customer } from "./customer.js";
 
 /** The two file formats operators import and export: CSV with a header row, or one JSON object a line. */
@@ -345,32 +344,13 @@ export function toExportRecord(customer: Customer): CustomerExportRecord {
  * Writes customers to `output` as CSV (header row; empty cell for none) or JSON lines (null for none),
  * streaming; resolves with how many were written once `output` is finished.
  */
-export async function writeCustomers(
+export function writeCustomers(
   customers: AsyncIterable<Customer> | Iterable<Customer>,
   format: CustomerFileFormat,
   output: Writable,
 ): Promise<number> {
-  let count = 0;
   async function* records() {
-    for await (const customer of customers) {
-      count += 1;
-      yield toExportRecord(customer);
-    }
+    for await (const customer of customers) yield toExportRecord(customer);
   }
-  if (format === "csv") {
-    await pipeline(
-      Readable.from(records()),
-      stringifyCsv({ header: true, columns: [...exportColumns], record_delimiter: "unix" }),
-      output,
-    );
-  } else {
-    await pipeline(
-      Readable.from(records()),
-      async function* (source: AsyncIterable<CustomerExportRecord>) {
-        for await (const record of source) yield `${JSON.stringify(record)}\n`;
-      },
-      output,
-    );
-  }
-  return count;
+  return writeRecords(records(), [...exportColumns], format, output);
 }

@@ -1,20 +1,40 @@
 import { type ClientSession, type MongoClient, MongoServerError } from "mongodb";
 
+const commitHooks = new WeakMap<ClientSession, (() => void)[]>();
+
+/** Runs `hook` once the transaction of `session` has committed (never if it aborts). */
+export function afterCommit(session: ClientSession, hook: () => void): void {
+  const hooks = commitHooks.get(session);
+  if (hooks) hooks.push(hook);
+  else hook();
+}
+
 /**
  * Runs `work` in one MongoDB transaction (snapshot reads, majority writes) and returns its result;
  * the driver retries transient errors (write conflicts, primary changes) and unknown commit results.
+ * Hooks registered with `afterCommit` run after the commit, only for the attempt that committed.
  */
 export async function inTransaction<T>(
   client: MongoClient,
   work: (session: ClientSession) => Promise<T>,
 ): Promise<T> {
-  return client.withSession((session) =>
-    session.withTransaction(work, {
-      readConcern: { level: "snapshot" },
-      writeConcern: { w: "majority" },
-      readPreference: "primary",
-    }),
-  );
+  return client.withSession(async (session) => {
+    const result = await session.withTransaction(
+      (attempt) => {
+        commitHooks.set(attempt, []);
+        return work(attempt);
+      },
+      {
+        readConcern: { level: "snapshot" },
+        writeConcern: { w: "majority" },
+        readPreference: "primary",
+      },
+    );
+    const hooks = commitHooks.get(session) ?? [];
+    commitHooks.delete(session);
+    for (const hook of hooks) hook();
+    return result;
+  });
 }
 
 export function isDuplicateKey(error: unknown, index?: string): boolean {

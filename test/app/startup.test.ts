@@ -24,7 +24,9 @@ describe("start-up refusals", () => {
         ADMIN_USER_IDS: "UADMIN001",
       });
       const bot = createBotApp({ config, logger: silent, database });
-      await expect(bot.start()).rejects.toThrow(/Slack refused SLACK_BOT_TOKEN \(invalid_auth\)\. Copy the Bot User OAuth Token/);
+      await expect(bot.start()).rejects.toThrow(
+        /Slack refused SLACK_BOT_TOKEN \(invalid_auth\)\. Copy the Bot User OAuth Token/,
+      );
       await bot.stop();
     } finally {
       await slack.stop();
@@ -34,7 +36,14 @@ describe("start-up refusals", () => {
 
   it("an unreachable MongoDB stops start-up with a message naming the server (and not its password)", async () => {
     await expect(
-      connectDatabase({ uri: "mongodb://bot:hunter2@127.0.0.1:1/?replicaSet=rs0", dbName: "x", logger: silent, serverSelectionTimeoutMS: 300 }),
-    ).rejects.toThrow(/^Cannot reach MongoDB at mongodb:\/\/bot:\*\*\*@127\.0\.0\.1:1\/\?replicaSet=rs0: .*Check MONGODB_URI/);
+      connectDatabase({
+        uri: "mongodb://bot:hunter2@127.0.0.1:1/?replicaSet=rs0",
+        dbName: "x",
+        logger: silent,
+        serverSelectionTimeoutMS: 300,
+      }),
+    ).rejects.toThrow(
+      /^Cannot reach MongoDB at mongodb:\/\/bot:\*\*\*@127\.0\.0\.1:1\/\?replicaSet=rs0: .*Check MONGODB_URI/,
+    );
   });
 });

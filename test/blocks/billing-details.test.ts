@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { BillingDetails } from "../../src/billing/billing-service.js";
 import { buildBillingDetails } from "../../src/blocks/billing-details.js";
-import { decodeBillingPage, encodeBillingPage } from "../../src/blocks/billing-page-value.js";
+import { decodeCustomerPage, encodeCustomerPage } from "../../src/blocks/customer-page-value.js";
 import type { LedgerEntry } from "../../src/ledger/ledger-entry.js";
 import { currencyOf } from "../../src/money/currency.js";
 import { aCustomer } from "../support/customer-fixtures.js";
@@ -137,11 +137,11 @@ describe("billing details message", () => {
     expect(onPage(1).map((button) => button.text)).toEqual(["Previous", "Next"]);
     expect(onPage(2).map((button) => button.text)).toEqual(["Previous"]);
     const [previous, next] = onPage(1);
-    expect(decodeBillingPage(previous?.value)).toEqual({
+    expect(decodeCustomerPage(previous?.value)).toEqual({
       customerId: customer.customerId,
       page: 0,
     });
-    expect(decodeBillingPage(next?.value)).toEqual({ customerId: customer.customerId, page: 2 });
+    expect(decodeCustomerPage(next?.value)).toEqual({ customerId: customer.customerId, page: 2 });
     expect(
       visibleText(
         buildBillingDetails(customer, details({ total: 23, page: 1, pageCount: 3 }), usd).blocks,
@@ -181,7 +181,7 @@ describe("billing page button value", () => {
   const customerId = customer.customerId;
 
   it("round-trips a customer and a page", () => {
-    expect(decodeBillingPage(encodeBillingPage({ customerId, page: 7 }))).toEqual({
+    expect(decodeCustomerPage(encodeCustomerPage({ customerId, page: 7 }))).toEqual({
       customerId,
       page: 7,
     });
@@ -197,6 +197,6 @@ describe("billing page button value", () => {
     ["a page past 100,000", JSON.stringify({ c: customerId, p: 100_001 })],
     ["an extra field", JSON.stringify({ c: customerId, p: 1, x: 1 })],
   ])("refuses %s", (_, raw) => {
-    expect(decodeBillingPage(raw)).toBeNull();
+    expect(decodeCustomerPage(raw)).toBeNull();
   });
 });

@@ -3,7 +3,6 @@ import { buildCustomerCard } from "../../src/blocks/customer-card.js";
 import { buildCustomerChoices } from "../../src/blocks/customer-choices.js";
 import { buildCustomerList } from "../../src/blocks/customer-list.js";
 import { buildHelpMenu } from "../../src/blocks/help-menu.js";
-import { buildHome } from "../../src/blocks/home.js";
 import { currencyOf } from "../../src/money/currency.js";
 import { aCustomer } from "../support/customer-fixtures.js";
 import { blockKitViolations } from "../support/slack/block-kit-limits.js";
@@ -137,12 +136,5 @@ describe("help menu and home", () => {
       "Pending approvals",
     ]);
     expect(blockKitViolations("message", menu)).toEqual([]);
-  });
-
-  it("home explains itself to someone without a role and offers actions to staff", () => {
-    expect(visibleText(buildHome(null).blocks)).toContain("don't have access");
-    expect(allButtons(buildHome(null).blocks)).toEqual([]);
-    expect(allButtons(buildHome("support").blocks).map((b) => b.text)).toContain("Find a customer");
-    expect(blockKitViolations("home", buildHome("manager"))).toEqual([]);
   });
 });

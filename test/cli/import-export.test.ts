@@ -170,6 +170,17 @@ describe("npm run import / npm run export", () => {
     );
   });
 
+  it("exports the audit trail for compliance: one JSON line per event, oldest first, no secrets", async () => {
+    const file = join(folder, "audit.jsonl");
+    const exported = await run("export", ["--audit", file], source.db.databaseName);
+    expect(exported).toMatchObject({ code: 0, stdout: `Exported 2 audit events to ${file}\n` });
+    const events = (await readFile(file, "utf8")).trim().split("\n").map((line) => JSON.parse(line));
+    expect(events).toHaveLength(2);
+    expect(events[0]).toMatchObject({ action: "customer.import", outcome: "done", actorRole: null, after: { status: "on" } });
+    expect(events[0].at <= events[1].at).toBe(true);
+    expect(JSON.stringify(events)).not.toMatch(/passwordHash|\$scrypt/);
+  });
+
   it.concurrent("refuses bad usage with exit code 2 and the usage, before touching the database", async () => {
     const results = await Promise.all([
       run("import", [join(folder, "customers.csv"), "--unknown"]),

@@ -53,7 +53,10 @@ describe("validateCustomerInput", () => {
   });
 
   it("accepts the team type in any case, as a console export writes it", () => {
-    expect(validateCustomerInput({ ...good, teamType: " Enterprise " })).toMatchObject({ ok: true, value: { teamType: "enterprise" } });
+    expect(validateCustomerInput({ ...good, teamType: " Enterprise " })).toMatchObject({
+      ok: true,
+      value: { teamType: "enterprise" },
+    });
   });
 
   it("removes zero-width characters so look-alike accounts cannot be made", () => {

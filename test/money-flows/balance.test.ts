@@ -131,7 +131,10 @@ describe("billing details", () => {
   it("the card's Billing details button shows the changes just made, newest first, with totals", async () => {
     await harness.ask(users.support, `balance ${modest.customerId} -50.50 refund of overcharge`);
     const card = await harness.ask(users.support, `show ${modest.customerId}`);
-    const billing = await harness.clickAndWait(users.support, buttonLabelled(card.body.blocks, "Billing details"));
+    const billing = await harness.clickAndWait(
+      users.support,
+      buttonLabelled(card.body.blocks, "Billing details"),
+    );
     const text = visibleText(billing.body.blocks);
     expect(text.indexOf("refund of overcharge")).toBeLessThan(text.indexOf("wire transfer 4471"));
     expect(text).toContain("$250.50");

@@ -108,6 +108,8 @@ export interface Harness {
     button: FoundButton,
     options?: { responseUrl?: string; retryNum?: number },
   ): Promise<{ status: number; responseUrl: string }>;
+  /** Clicks a button on the App Home tab (no response_url, like Slack sends it). */
+  clickInHome(userId: string, button: FoundButton): Promise<{ status: number }>;
   /** Clicks and waits for the app's answer on the message's response_url. */
   clickAndWait(
     userId: string,
@@ -249,6 +251,20 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         clickOptions.retryNum,
       );
       return { status, responseUrl };
+    },
+    async clickInHome(userId, button) {
+      const payload = blockActionsPayload({
+        userId,
+        view: { id: "VHOME0001", type: "home" },
+        action: {
+          action_id: button.action_id,
+          block_id: button.block_id,
+          value: button.value,
+          type: "button",
+        },
+      });
+      const { status } = await deliver(interactionBody(payload), formContentType);
+      return { status };
     },
     async clickAndWait(userId, button, clickOptions = {}) {
       const before = clickOptions.responseUrl

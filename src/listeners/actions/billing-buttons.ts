@@ -1,5 +1,5 @@
-import { decodeBillingPage } from "../../blocks/billing-page-value.js";
 import { customerRefValue } from "../../blocks/button-values.js";
+import { decodeCustomerPage } from "../../blocks/customer-page-value.js";
 import { AppError } from "../../errors/app-error.js";
 import { answerErrors } from "../answer-errors.js";
 import { type BillingDeps, billingDetails } from "../commands/customer/billing.js";
@@ -27,7 +27,7 @@ export function billingPage(deps: BillingDeps) {
   return async (args: ButtonArgs): Promise<void> => {
     await args.ack();
     await answerErrors(args, async () => {
-      const target = decodeBillingPage(actionValue(args));
+      const target = decodeCustomerPage(actionValue(args));
       if (!target)
         throw new AppError(
           "invalid_input",

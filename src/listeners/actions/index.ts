@@ -1,10 +1,9 @@
 import type { App } from "@slack/bolt";
 import type { Deps } from "../../app/deps.js";
 import { actionIds } from "../../blocks/action-ids.js";
-import { billingPageActionId } from "../../blocks/billing-page-value.js";
 import { billingButton, billingPage } from "./billing-buttons.js";
-import { comingSoon } from "./coming-soon.js";
 import { cardButtons } from "./customer-buttons.js";
+import { historyButtons } from "./history-buttons.js";
 import { revokeInvite } from "./invite-buttons.js";
 import { listPage } from "./list-page.js";
 import { menuForms } from "./menu-forms.js";
@@ -12,11 +11,6 @@ import { menuList } from "./menu-list.js";
 import { moneyButtons } from "./money-buttons.js";
 import { passwordButtons } from "./password-buttons.js";
 import { showCustomerButton } from "./show-customer.js";
-
-/** Buttons whose flows are not built yet, with the name users see. */
-const pendingOperations: Record<string, string> = {
-  [actionIds.history]: "History",
-};
 
 export function register(app: App, deps: Deps): void {
   app.action(new RegExp(`^${actionIds.listPage}`), listPage(deps));
@@ -44,8 +38,8 @@ export function register(app: App, deps: Deps): void {
   app.action(actionIds.menuPool, money.pool);
   app.action(actionIds.menuApprovals, money.approvals);
   app.action(actionIds.billing, billingButton(deps));
-  app.action(new RegExp(`^${billingPageActionId}:`), billingPage(deps));
-  for (const [actionId, operation] of Object.entries(pendingOperations)) {
-    app.action(actionId, comingSoon(operation));
-  }
+  app.action(new RegExp(`^${actionIds.billingPage}:`), billingPage(deps));
+  const history = historyButtons(deps);
+  app.action(actionIds.history, history.open);
+  app.action(new RegExp(`^${actionIds.historyPage}:`), history.page);
 }

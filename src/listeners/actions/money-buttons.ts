@@ -8,6 +8,7 @@ import { actorOf, requirePermission } from "../actor.js";
 import { answerErrors } from "../answer-errors.js";
 import { openBalanceForm, openCreditsForm } from "../commands/customer/money.js";
 import { approvalsCommand } from "../commands/customer/pool.js";
+import { refreshHomeAfterAction } from "../events/publish-home.js";
 import { encodeModalMetadata } from "../modal-metadata.js";
 import { openModal } from "../open-modal.js";
 import { replyPrivately } from "../reply.js";
@@ -45,8 +46,10 @@ export function moneyButtons(deps: Deps) {
       openCreditsForm(deps, await customerOf(args), formOpeningFrom(args)),
     ),
     approve: handle(async (args) => {
-      const decision = await deps.approvals.approve(approvalIdOf(args), actorOf(args.context));
+      const actor = actorOf(args.context);
+      const decision = await deps.approvals.approve(approvalIdOf(args), actor);
       await deps.approvalNotifier.decided(decision.approval);
+      refreshHomeAfterAction(deps, args.client, actor.userId, actor.role);
       const text =
         decision.kind === "approved"
           ? `:white_check_mark: Approved: ${decision.approval.account}'s ${decision.approval.kind} are now set; the requester was told.`

@@ -4,11 +4,11 @@ import { parseCustomerCommand } from "../../commands/customer-grammar.js";
 import { actorOf } from "../actor.js";
 import { answerErrors } from "../answer-errors.js";
 import { takeDelivery } from "../deliveries.js";
-import { notYetAvailable } from "../not-yet-available.js";
 import { billingCommand } from "./customer/billing.js";
 import { type CommandArgs, oneCustomer, reply } from "./customer/command-context.js";
 import { openCreateForm } from "./customer/create.js";
 import { openEditForm } from "./customer/edit.js";
+import { historyCommand } from "./customer/history.js";
 import { createInvite, listInvites, parseInviteEmail } from "./customer/invite.js";
 import { listCustomers } from "./customer/list.js";
 import { balanceCommand, creditsCommand } from "./customer/money.js";
@@ -101,8 +101,12 @@ export function customerCommand(deps: Deps) {
           return reply(args, await approvalsCommand(deps));
         case "billing":
           return billingCommand(deps, args, command.args);
-        default:
-          return reply(args, notYetAvailable(`/customer ${command.name}`));
+        case "history":
+          return historyCommand(deps, args, command.args);
+        default: {
+          const unhandled: never = command;
+          throw new Error(`no handler for ${JSON.stringify(unhandled)}`);
+        }
       }
     });
   };

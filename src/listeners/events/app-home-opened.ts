@@ -1,9 +1,10 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from "@slack/bolt";
+import type { Deps } from "../../app/deps.js";
 import { scopeOf } from "../../app/request-scope.js";
-import { buildHome } from "../../blocks/home.js";
+import { publishHome } from "./publish-home.js";
 
 /** Publishes the Home tab whenever someone opens it. */
-export function appHomeOpened() {
+export function appHomeOpened(deps: Deps) {
   return async ({
     event,
     client,
@@ -12,7 +13,7 @@ export function appHomeOpened() {
     if (event.tab !== "home") return;
     const scope = scopeOf(context);
     try {
-      await client.views.publish({ user_id: event.user, view: buildHome(scope.role) });
+      await publishHome(deps, client, event.user, scope.role);
     } catch (error) {
       scope.log.error({ err: error }, "could not publish App Home");
     }

@@ -2,6 +2,6 @@ import type { App } from "@slack/bolt";
 import type { Deps } from "../../app/deps.js";
 import { appHomeOpened } from "./app-home-opened.js";
 
-export function register(app: App, _deps: Deps): void {
-  app.event("app_home_opened", appHomeOpened());
+export function register(app: App, deps: Deps): void {
+  app.event("app_home_opened", appHomeOpened(deps));
 }

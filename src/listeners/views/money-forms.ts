@@ -7,6 +7,7 @@ import { maxReasonLength } from "../../ledger/balance-service.js";
 import { parseAmount } from "../../money/amount.js";
 import { actorOf } from "../actor.js";
 import { answerMoneyOutcome } from "../commands/customer/money.js";
+import { refreshHomeAfterAction } from "../events/publish-home.js";
 import type { ViewArgs } from "../view-args.js";
 import { type FieldErrors, submitForm } from "./submit-form.js";
 
@@ -108,12 +109,10 @@ export function rejectSubmission(deps: Deps) {
       apply: async (reason, metadata) => {
         if (!metadata.approvalId)
           throw new AppError("invalid_input", "This form does not say which request it rejects.");
-        const decision = await deps.approvals.reject(
-          metadata.approvalId,
-          actorOf(args.context),
-          reason,
-        );
+        const actor = actorOf(args.context);
+        const decision = await deps.approvals.reject(metadata.approvalId, actor, reason);
         await deps.approvalNotifier.decided(decision.approval);
+        refreshHomeAfterAction(deps, args.client, actor.userId, actor.role);
         return buildNotice(
           `:x: Rejected ${escapeMrkdwn(decision.approval.account)}'s ${decision.approval.kind} request; the requester was told why.`,
         );

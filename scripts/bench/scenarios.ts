@@ -1,0 +1,337 @@
+/**
+ * What the benchmark sends: one Scenario per flow, each producing signed Slack requests shaped like
+ * Slack's and knowing which observation by the fake Slack finishes its flow.
+ */
+import type { KnownBlock } from "@slack/types";
+import { viewIds } from "../../src/blocks/action-ids.js";
+import { buildBalanceModal } from "../../src/blocks/money-modals.js";
+import type { Customer } from "../../src/customers/customer.js";
+import { type Currency, currencyOf } from "../../src/money/currency.js";
+import type { FakeSlackApi, RecordedResponse } from "../../test/support/slack/fake-slack-api.js";
+import {
+  blockActionsPayload,
+  formContentType,
+  interactionBody,
+  slashCommandBody,
+  viewSubmissionPayload,
+} from "../../test/support/slack/sign-request.js";
+import { allButtons, type FoundButton } from "../../test/support/slack-blocks.js";
+import type { Operation, SlackSender } from "./load.js";
+
+export const workspace = {
+  signingSecret: "bench-signing-secret-0123456789abcdef",
+  botToken: "xoxb-1000000001-2000000002-benchbenchbenchbenchbenc",
+  approvalsChannel: "CBENCHAPPR1",
+  users: { support: "UBENCHSUP1", manager: "UBENCHMGR1", admin: "UBENCHADM1" },
+} as const;
+
+export const scenarioNames = [
+  "baseline",
+  "show",
+  "list",
+  "list-text",
+  "balance-refill",
+  "approval-click",
+] as const;
+export type ScenarioName = (typeof scenarioNames)[number];
+
+export interface Scenario {
+  name: ScenarioName;
+  /** Which process the requests go to. */
+  target: "app" | "baseline";
+  /** What completes one operation, for the report. */
+  completes: string;
+  /** Readies `operations` operations before the timed runs (e.g. pending approval requests). */
+  prepare?: (operations: number) => Promise<void>;
+  /** The next operation (each call a different one). */
+  next(): Operation;
+}
+
+export interface ScenarioContext {
+  slack: FakeSlackApi;
+  customers: Customer[];
+  /** For requests the preparation sends to the app. */
+  appSender: SlackSender;
+  completionTimeoutMs: number;
+}
+
+const currency: Currency = currencyOf("USD");
+/** Search words that each match a few hundred of the demo customers. */
+const searchWords = ["acme", "priya", "harbor", "tanaka", "example.net"];
+
+/** Spreads consecutive operations over the customers without repeating soon. */
+function spread(index: number, length: number): number {
+  return (index * 7919) % length;
+}
+
+function command(slack: FakeSlackApi, userId: string, text: string) {
+  const responseUrl = slack.responseUrl();
+  const body = slashCommandBody({ text, user_id: userId, response_url: responseUrl });
+  return { body, contentType: formContentType, responseUrl };
+}
+
+/** Waits for the app's answer on `responseUrl` and checks it with `check` (a problem, or null). */
+function answerOn(
+  context: ScenarioContext,
+  responseUrl: string,
+  check: (body: RecordedResponse["body"]) => string | null,
+): () => Promise<string | null> {
+  return async () => {
+    const answer = await context.slack.waitForResponse(
+      responseUrl,
+      undefined,
+      context.completionTimeoutMs,
+    );
+    return check(answer.body);
+  };
+}
+
+function textOf(body: RecordedResponse["body"]): string {
+  return typeof body.text === "string" ? body.text : "";
+}
+
+/** An acked slash command answers 200 with an empty body. */
+const emptyAck = (_status: number, body: string) =>
+  body === "" ? null : `unexpected ack body: ${body.slice(0, 120)}`;
+
+/** The state.values Slack sends for a modal's input blocks (block_id = field), by element type. */
+function stateFor(blocks: KnownBlock[], values: Record<string, string>) {
+  const state: Record<string, Record<string, unknown>> = {};
+  for (const block of blocks) {
+    if (block.type !== "input" || !block.block_id) continue;
+    const element = block.element as { type: string; action_id?: string };
+    if (!element.action_id) continue;
+    const value = values[block.block_id];
+    state[block.block_id] = {
+      [element.action_id]:
+        element.type === "static_select"
+          ? {
+              type: "static_select",
+              selected_option:
+                value === undefined ? null : { value, text: { type: "plain_text", text: value } },
+            }
+          : { type: element.type, value: value ?? null },
+    };
+  }
+  return state;
+}
+
+export function baselineScenario(context: ScenarioContext): Scenario {
+  return {
+    name: "baseline",
+    target: "baseline",
+    completes: "the ack (the handler only acks)",
+    next() {
+      const { body, contentType } = command(context.slack, workspace.users.support, "show x");
+      return { body, contentType, checkAck: emptyAck };
+    },
+  };
+}
+
+export function showScenario(context: ScenarioContext): Scenario {
+  let sequence = 0;
+  return {
+    name: "show",
+    target: "app",
+    completes: "the card posted to the command's response_url",
+    next() {
+      sequence += 1;
+      const customer = context.customers[spread(sequence, context.customers.length)] as Customer;
+      // Varied references: accounts and internal IDs, alternately.
+      const ref = sequence % 2 === 0 ? customer.account : customer.customerId;
+      const sent = command(context.slack, workspace.users.support, `show ${ref}`);
+      return {
+        body: sent.body,
+        contentType: sent.contentType,
+        checkAck: emptyAck,
+        completion: answerOn(context, sent.responseUrl, (body) =>
+          textOf(body).includes(customer.customerId)
+            ? null
+            : `show ${ref}: unexpected answer “${textOf(body).slice(0, 100)}”`,
+        ),
+      };
+    },
+  };
+}
+
+function listScenario(
+  context: ScenarioContext,
+  name: "list" | "list-text",
+  textFor: (sequence: number) => string,
+): Scenario {
+  let sequence = 0;
+  return {
+    name,
+    target: "app",
+    completes: "the first page posted to the command's response_url",
+    next() {
+      sequence += 1;
+      const text = textFor(sequence);
+      const sent = command(context.slack, workspace.users.support, text);
+      return {
+        body: sent.body,
+        contentType: sent.contentType,
+        checkAck: emptyAck,
+        completion: answerOn(context, sent.responseUrl, (body) =>
+          /^Customers: [1-9]\d* match, page 1 of /.test(textOf(body))
+            ? null
+            : `${text}: unexpected answer “${textOf(body).slice(0, 100)}”`,
+        ),
+      };
+    },
+  };
+}
+
+export function listAllScenario(context: ScenarioContext): Scenario {
+  return listScenario(context, "list", () => "list");
+}
+
+export function listTextScenario(context: ScenarioContext): Scenario {
+  return listScenario(
+    context,
+    "list-text",
+    (sequence) => `list ${searchWords[sequence % searchWords.length]}`,
+  );
+}
+
+export function balanceRefillScenario(context: ScenarioContext): Scenario {
+  let sequence = 0;
+  return {
+    name: "balance-refill",
+    target: "app",
+    completes: "the before → after answer posted to the form's response_url",
+    next() {
+      sequence += 1;
+      const customer = context.customers[spread(sequence, context.customers.length)] as Customer;
+      const responseUrl = context.slack.responseUrl();
+      const metadata = JSON.stringify({ customerId: customer.customerId, responseUrl });
+      // The modal the card's Manage balance button opens, filled in and submitted by support.
+      const modal = buildBalanceModal(customer, currency, metadata);
+      const view = {
+        ...modal,
+        id: `VBENCH${process.pid}x${sequence}`,
+        callback_id: viewIds.balance,
+        private_metadata: metadata,
+        state: {
+          values: stateFor(modal.blocks, {
+            direction: "refill",
+            amount: `${1 + (sequence % 9)}.25`,
+            reason: "benchmark refill",
+          }),
+        },
+      };
+      return {
+        body: interactionBody(viewSubmissionPayload({ userId: workspace.users.support, view })),
+        contentType: formContentType,
+        checkAck: emptyAck,
+        completion: answerOn(context, responseUrl, (body) =>
+          textOf(body).includes(`Balance of ${customer.account}`)
+            ? null
+            : `balance ${customer.customerId}: unexpected answer “${textOf(body).slice(0, 100)}”`,
+        ),
+      };
+    },
+  };
+}
+
+/** Runs `/customer TEXT` against the app and waits for its answer (for preparations, not timed). */
+async function ask(context: ScenarioContext, userId: string, text: string): Promise<string> {
+  const sent = command(context.slack, userId, text);
+  const ack = await context.appSender.post(sent.body, sent.contentType);
+  if (ack.status !== 200) throw new Error(`/customer ${text} answered HTTP ${ack.status}`);
+  const answer = await context.slack.waitForResponse(
+    sent.responseUrl,
+    undefined,
+    context.completionTimeoutMs,
+  );
+  return textOf(answer.body);
+}
+
+export function approvalClickScenario(context: ScenarioContext): Scenario {
+  const buttons: FoundButton[] = [];
+  let used = 0;
+  return {
+    name: "approval-click",
+    target: "app",
+    completes: "the clicker's answer on the button's response_url (after chat.update of the request)",
+    async prepare(operations) {
+      if (operations > context.customers.length)
+        throw new Error(
+          `approval-click needs ${operations} customers (one pending request each) but only ${context.customers.length} are seeded: lower --count or raise --customers`,
+        );
+      const pool = await ask(context, workspace.users.admin, "pool set 1000000");
+      if (!pool.startsWith("Credit pool:")) throw new Error(`pool set answered “${pool}”`);
+      // Credit requests by support, one per customer (current 0 → target $1), 8 at a time.
+      let next = 0;
+      const requestOne = async () => {
+        while (next < operations) {
+          const customer = context.customers[next] as Customer;
+          next += 1;
+          const receipt = await ask(
+            context,
+            workspace.users.support,
+            `credits ${customer.customerId} 1 bench`,
+          );
+          if (!receipt.startsWith("Approval requested"))
+            throw new Error(`credits ${customer.customerId} answered “${receipt}”`);
+          if (next % 100 === 0) process.stderr.write(`\r  ${next}/${operations} requests`);
+        }
+      };
+      await Promise.all(Array.from({ length: 8 }, requestOne));
+      process.stderr.write(`\r  ${operations}/${operations} requests\n`);
+      for (const call of context.slack.callsTo("chat.postMessage")) {
+        if (call.args.channel !== workspace.approvalsChannel) continue;
+        const approve = allButtons(call.args.blocks).find((button) => button.text === "Approve");
+        if (approve) buttons.push(approve);
+      }
+      if (buttons.length < operations)
+        throw new Error(
+          `expected ${operations} approval requests in the approvals channel, found ${buttons.length}`,
+        );
+    },
+    next() {
+      const button = buttons[used];
+      used += 1;
+      if (!button) throw new Error("approval-click ran out of prepared approval requests");
+      const responseUrl = context.slack.responseUrl();
+      const payload = blockActionsPayload({
+        userId: workspace.users.manager,
+        responseUrl,
+        channelId: workspace.approvalsChannel,
+        action: {
+          action_id: button.action_id,
+          block_id: button.block_id,
+          value: button.value,
+          type: "button",
+        },
+      });
+      return {
+        body: interactionBody(payload),
+        contentType: formContentType,
+        checkAck: emptyAck,
+        completion: answerOn(context, responseUrl, (body) =>
+          textOf(body).includes("Approved")
+            ? null
+            : `approve ${button.value}: unexpected answer “${textOf(body).slice(0, 100)}”`,
+        ),
+      };
+    },
+  };
+}
+
+export function makeScenario(name: ScenarioName, context: ScenarioContext): Scenario {
+  switch (name) {
+    case "baseline":
+      return baselineScenario(context);
+    case "show":
+      return showScenario(context);
+    case "list":
+      return listAllScenario(context);
+    case "list-text":
+      return listTextScenario(context);
+    case "balance-refill":
+      return balanceRefillScenario(context);
+    case "approval-click":
+      return approvalClickScenario(context);
+  }
+}

@@ -1,0 +1,69 @@
+import type { AuditEvent } from "../audit/audit-event.js";
+import { type Currency, formatMoney } from "../money/currency.js";
+import { clip, escapeMrkdwn, slackDate } from "./text.js";
+
+/** What each action is called in a sentence ("<@U> refilled the balance of ana@…"). */
+const verbs: Record<string, string> = {
+  "access.refused": "was refused access",
+  "customer.create": "created",
+  "customer.import": "imported",
+  "customer.edit": "edited",
+  "customer.tag": "changed the tag of",
+  "customer.enable": "enabled",
+  "customer.disable": "disabled",
+  "customer.password.reset": "reset the password of",
+  "invite.create": "created an invite",
+  "invite.revoke": "revoked an invite",
+  "balance.refill": "refilled the balance of",
+  "balance.deduct": "deducted from the balance of",
+  "credits.grant": "granted credits to",
+  "credits.return": "took credits back from",
+  "credits.request": "asked for credits for",
+  "approval.request.credits": "asked to change the credits of",
+  "approval.request.balance": "asked to change the balance of",
+  "approval.approve": "approved a request for",
+  "approval.reject": "rejected a request for",
+  "approval.stale": "found a stale request for",
+  "approval.decide": "tried to decide a request for",
+  "pool.setTotal": "set the credit pool total",
+};
+
+const moneyFields = new Set(["balance", "credits", "total"]);
+
+function describeValue(field: string, value: unknown, currency: Currency): string {
+  if (value === null || value === undefined || value === "") return "—";
+  if (moneyFields.has(field) && typeof value === "number") return formatMoney(value, currency);
+  if (value instanceof Date) return slackDate(value);
+  return `\`${escapeMrkdwn(clip(String(value), 60))}\``;
+}
+
+/** `field: before → after` for every field an event changed. */
+export function describeChanges(event: AuditEvent, currency: Currency): string {
+  const fields = new Set([...Object.keys(event.before ?? {}), ...Object.keys(event.after ?? {})]);
+  return [...fields]
+    .map((field) => {
+      const before = event.before?.[field];
+      const after = event.after?.[field];
+      if (event.before === undefined) return `${field} ${describeValue(field, after, currency)}`;
+      return `${field} ${describeValue(field, before, currency)} → ${describeValue(field, after, currency)}`;
+    })
+    .join(", ");
+}
+
+/** One secret-free line: when, who, what, to whom, before → after, and why or why not. */
+export function describeAuditEvent(
+  event: AuditEvent,
+  currency: Currency,
+  options: { withTime?: boolean } = {},
+): string {
+  const who = /^[UW][A-Z0-9]+$/.test(event.actorId)
+    ? `<@${event.actorId}>`
+    : `\`${escapeMrkdwn(event.actorId)}\``;
+  const verb = verbs[event.action] ?? escapeMrkdwn(event.action);
+  const target = event.target?.account ? ` *${escapeMrkdwn(clip(event.target.account, 80))}*` : "";
+  const changes = describeChanges(event, currency);
+  const refused = event.outcome === "refused" ? " :no_entry: _refused_" : "";
+  const detail = event.detail ? ` — _${escapeMrkdwn(clip(event.detail, 200))}_` : "";
+  const time = options.withTime === false ? "" : `${slackDate(event.at)} · `;
+  return `${time}${who} ${verb}${target}${changes ? `: ${changes}` : ""}${refused}${detail}`;
+}

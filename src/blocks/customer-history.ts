@@ -1,0 +1,64 @@
+import type { Button, KnownBlock } from "@slack/types";
+import type { AuditEvent } from "../audit/audit-event.js";
+import type { Customer } from "../customers/customer.js";
+import type { Currency } from "../money/currency.js";
+import { actionIds } from "./action-ids.js";
+import { describeAuditEvent } from "./audit-line.js";
+import { encodeCustomerPage } from "./customer-page-value.js";
+import type { SlackMessage } from "./message.js";
+import { escapeMrkdwn, mrkdwn, plain } from "./text.js";
+
+export const historyPageSize = 10;
+
+export interface HistoryPage {
+  events: AuditEvent[];
+  total: number;
+  page: number;
+}
+
+function pageButton(label: "Previous" | "Next", customerId: string, page: number): Button {
+  return {
+    type: "button",
+    action_id: `${actionIds.historyPage}:${label.toLowerCase()}`,
+    text: plain(label),
+    value: encodeCustomerPage({ customerId, page }),
+  };
+}
+
+/** A customer's audit trail, newest first: who did what, when, before → after, refused attempts too. */
+export function buildCustomerHistory(
+  customer: Customer,
+  history: HistoryPage,
+  currency: Currency,
+): SlackMessage {
+  const pageCount = Math.max(1, Math.ceil(history.total / historyPageSize));
+  const blocks: KnownBlock[] = [
+    { type: "header", text: plain(`History · ${customer.account}`, 150) },
+    {
+      type: "context",
+      elements: [
+        mrkdwn(
+          `\`${customer.customerId}\` · *${history.total}* event${history.total === 1 ? "" : "s"} · page ${history.page + 1} of ${pageCount}`,
+        ),
+      ],
+    },
+  ];
+  if (history.events.length === 0)
+    blocks.push({
+      type: "section",
+      text: mrkdwn(`Nothing has been recorded for *${escapeMrkdwn(customer.account)}* yet.`),
+    });
+  for (const event of history.events.slice(0, historyPageSize))
+    blocks.push({ type: "section", text: mrkdwn(describeAuditEvent(event, currency)) });
+  const navigation: Button[] = [];
+  if (history.page > 0)
+    navigation.push(pageButton("Previous", customer.customerId, history.page - 1));
+  if (history.page + 1 < pageCount)
+    navigation.push(pageButton("Next", customer.customerId, history.page + 1));
+  if (navigation.length > 0)
+    blocks.push({ type: "actions", block_id: "history_pages", elements: navigation });
+  return {
+    text: `History of ${customer.account}: ${history.total} events, page ${history.page + 1} of ${pageCount}`,
+    blocks,
+  };
+}

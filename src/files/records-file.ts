@@ -1,0 +1,30 @@
+import { Readable, type Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { stringify as stringifyCsv } from "csv-stringify";
+
+/**
+ * Streams records to `output` as CSV (header row from `columns`) or JSON lines; resolves with how
+ * many were written once `output` is finished.
+ */
+export async function writeRecords(
+  records: AsyncIterable<Record<string, unknown>>,
+  columns: string[],
+  format: "csv" | "jsonl",
+  output: Writable,
+): Promise<number> {
+  let count = 0;
+  async function* counted() {
+    for await (const record of records) {
+      count += 1;
+      yield record;
+    }
+  }
+  const encode =
+    format === "csv"
+      ? stringifyCsv({ header: true, columns, record_delimiter: "unix" })
+      : async function* (source: AsyncIterable<Record<string, unknown>>) {
+          for await (const record of source) yield `${JSON.stringify(record)}\n`;
+        };
+  await pipeline(Readable.from(counted()), encode, output);
+  return count;
+}
