@@ -3,6 +3,10 @@
  * (HTTPReceiver, processBeforeResponse: false, the same signing secret, the same token check
  * against the fake Slack at start-up) whose `/customer` handler only acks — the framework's own
  * ceiling. Runs in its own process, like the real app, and speaks the same IPC protocol.
+ *
+ * With BENCH_FLOOR=1 (only for the optional `show-floor` scenario) it also answers `/customer-floor
+ * show REF` with the least work the real `show` needs: the same one MongoDB query and the same card
+ * posted to the response_url, without the app's middleware and services — the I/O floor of `show`.
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -10,14 +14,43 @@ import { App, HTTPReceiver, LogLevel } from "@slack/bolt";
 import { slackEventsPath } from "../../src/app/http-server.js";
 import { startChildRuntime } from "./child-runtime.js";
 
+/** `/customer-floor show REF`: ack, one findOne (as CustomerRepository.findExact), the card to response_url. */
+async function registerShowFloor(app: App): Promise<void> {
+  const { MongoClient } = await import("mongodb");
+  const { buildCustomerCard } = await import("../../src/blocks/customer-card.js");
+  const { toCustomer } = await import("../../src/customers/customer.js");
+  const { currencyOf } = await import("../../src/money/currency.js");
+  const client = new MongoClient(process.env.MONGODB_URI ?? "", { appName: "bench-floor" });
+  await client.connect();
+  closeFloor = () => client.close();
+  const customers = client.db(process.env.MONGODB_DB).collection("customers");
+  const currency = currencyOf("USD");
+  app.command("/customer-floor", async ({ ack, command, respond }) => {
+    await ack();
+    const ref = command.text.split(" ")[1] ?? "";
+    const document = await customers.findOne(
+      {
+        $or: [{ account: { $eq: ref.toLowerCase() } }, { customerId: { $eq: ref.toUpperCase() } }],
+      },
+      { projection: { passwordHash: 0 } },
+    );
+    if (!document) return void (await respond({ response_type: "ephemeral", text: "not found" }));
+    const card = buildCustomerCard(toCustomer(document), currency);
+    await respond({ response_type: "ephemeral", replace_original: false, ...card });
+  });
+}
+
+let closeFloor = async () => {};
 const server = createServer();
 const runtime = startChildRuntime({
   commands: () => ({}),
-  stop: () =>
-    new Promise<void>((resolve) => {
+  stop: async () => {
+    await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();
-    }),
+    });
+    await closeFloor();
+  },
 });
 
 try {
@@ -42,6 +75,7 @@ try {
   app.command("/customer", async ({ ack }) => {
     await ack();
   });
+  if (process.env.BENCH_FLOOR === "1") await registerShowFloor(app);
   await app.init();
   server.on("request", receiver.requestListener);
   await new Promise<void>((resolve, reject) => {

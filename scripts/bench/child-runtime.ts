@@ -6,6 +6,14 @@ import type { ChildMessage, ParentMessage } from "./ipc.js";
 
 const rssSampleMs = 25;
 
+/** Heap in use after a full collection, or null when the process was not started with --expose-gc. */
+function heapAfterFullGc(): number | null {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return null;
+  gc();
+  return process.memoryUsage().heapUsed;
+}
+
 export interface ChildRuntime {
   send(message: ChildMessage): void;
   /** Reports a start-up failure to the parent, then exits 1. */
@@ -60,7 +68,11 @@ export function startChildRuntime(options: {
         maxRss: usage.maxRSS * 1024,
         rss: memory.rss,
         heapUsed: memory.heapUsed,
+        heapTotal: memory.heapTotal,
+        external: memory.external,
+        heapAfterGc: message.collectGarbage ? heapAfterFullGc() : null,
         cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000,
+        systemCpuMs: usage.systemCPUTime / 1000,
       });
       if (message.resetPeak) peakRss = memory.rss;
     }

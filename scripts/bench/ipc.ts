@@ -7,8 +7,11 @@ export const backgroundMark = "[background]";
 
 /** Parent → child. */
 export type ParentMessage =
-  /** Stats so far; `resetPeak` starts a new peak-RSS window after answering. */
-  | { type: "stats"; id: number; resetPeak: boolean }
+  /**
+   * Stats so far; `resetPeak` starts a new peak-RSS window after answering; `collectGarbage` runs a
+   * full GC (when the process has --expose-gc) and reports the heap that survives it.
+   */
+  | { type: "stats"; id: number; resetPeak: boolean; collectGarbage: boolean }
   /** Stop serving, close MongoDB, exit 0 (so `--cpu-prof` profiles get written). */
   | { type: "stop" };
 
@@ -21,8 +24,15 @@ export interface ProcessStats {
   maxRss: number;
   rss: number;
   heapUsed: number;
+  heapTotal: number;
+  /** Memory outside the V8 heap held by JS objects (Buffers, …). */
+  external: number;
+  /** Heap still used after a full GC (what is really retained); null when no GC was asked for. */
+  heapAfterGc: number | null;
   /** CPU time used by the process so far (user + system), in milliseconds. */
   cpuMs: number;
+  /** The system (kernel) part of cpuMs: syscalls, i.e. mostly socket I/O. */
+  systemCpuMs: number;
 }
 
 /** Child → parent. */

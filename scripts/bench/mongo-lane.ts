@@ -7,13 +7,15 @@
  */
 import { lookup } from "node:dns/promises";
 import { join } from "node:path";
-import { firstLine, rememberProcess, spawnTsx, withTimeout } from "./processes.js";
+import { firstLine, rememberProcess, spawnScript, withTimeout } from "./processes.js";
 
 export interface BenchLane {
   name: "MONGODB_URI" | "mongodb-memory-server" | "wire test server";
   uri: string;
   realMongo: boolean;
   description: string;
+  /** The database server's process, when it runs on this machine (for its CPU time). */
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -35,7 +37,7 @@ async function memoryServerUnavailableReason(): Promise<string | null> {
 }
 
 async function startWireLane(why: string, logDir: string): Promise<BenchLane> {
-  const child = spawnTsx({
+  const child = spawnScript({
     name: "wire test server",
     script: "test/support/mongo-wire/main.ts",
     args: ["--port", "0"],
@@ -48,6 +50,7 @@ async function startWireLane(why: string, logDir: string): Promise<BenchLane> {
       name: "wire test server",
       uri,
       realMongo: false,
+      pid: child.process.pid,
       description: `the wire test server (mingo + bson) as child process ${child.process.pid}, because ${why}`,
       stop: () => child.stop(5000),
     };
@@ -83,6 +86,7 @@ export async function chooseBenchLane(logDir: string): Promise<BenchLane> {
       name: "mongodb-memory-server",
       uri: replSet.getUri(),
       realMongo: true,
+      pid: replSet.servers[0]?.instanceInfo?.instance.mongodProcess?.pid,
       description: "a one-node replica set from mongodb-memory-server (mongod in its own process)",
       stop: () => replSet.stop().then(() => undefined),
     };

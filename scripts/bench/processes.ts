@@ -1,9 +1,9 @@
 /**
- * Child processes of the benchmark: each runs TypeScript through tsx in one node process, in its
- * own process group, and is killed when the benchmark exits for any reason (also Ctrl-C).
+ * Child processes of the benchmark: each is one node process (TypeScript through `--import tsx`,
+ * or compiled JavaScript) in its own process group, killed when the benchmark exits for any reason
+ * (also Ctrl-C).
  */
-import { type ChildProcess, spawn, type StdioOptions } from "node:child_process";
-import { once } from "node:events";
+import { type ChildProcess, type StdioOptions, spawn } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -35,6 +35,16 @@ export function rememberProcess(pid: number | undefined): void {
 
 process.on("exit", killAllChildren);
 
+/** What a node process needs from the environment, and nothing that would configure the app. */
+function basicEnv(): Record<string, string> {
+  const keep = ["PATH", "HOME", "TMPDIR", "LANG", "LC_ALL", "TZ"];
+  return Object.fromEntries(
+    keep.flatMap((key) =>
+      process.env[key] === undefined ? [] : [[key, process.env[key] as string]],
+    ),
+  );
+}
+
 export class ChildExited extends Error {}
 
 function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
@@ -49,9 +59,12 @@ function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> 
 
 export interface SpawnOptions {
   name: string;
+  /** A .ts file (run with --import tsx) or a .js file (plain node); relative to the repository or absolute. */
   script: string;
   args?: string[];
   env?: Record<string, string>;
+  /** Start from only PATH/HOME/locale and `env`, not the whole environment (default: inherit it). */
+  cleanEnv?: boolean;
   /** Extra node flags, e.g. --cpu-prof. */
   nodeArgs?: string[];
   /** Where the child's stdout/stderr go (a file; the parent never reads them). */
@@ -69,7 +82,7 @@ export interface Child {
   stop(graceMs?: number): Promise<void>;
 }
 
-export function spawnTsx(options: SpawnOptions): Child {
+export function spawnScript(options: SpawnOptions): Child {
   const log = openSync(options.logFile, "a");
   const stdio: StdioOptions = [
     "ignore",
@@ -79,10 +92,15 @@ export function spawnTsx(options: SpawnOptions): Child {
   ];
   const child = spawn(
     process.execPath,
-    [...(options.nodeArgs ?? []), "--import", "tsx", options.script, ...(options.args ?? [])],
+    [
+      ...(options.nodeArgs ?? []),
+      ...(options.script.endsWith(".ts") ? ["--import", "tsx"] : []),
+      options.script,
+      ...(options.args ?? []),
+    ],
     {
       cwd: repoRoot,
-      env: { ...process.env, ...options.env },
+      env: { ...(options.cleanEnv ? basicEnv() : process.env), ...options.env },
       stdio,
       detached: true,
     },
@@ -139,14 +157,14 @@ export async function firstLine(child: Child, pattern: RegExp, timeoutMs: number
 /** A child speaking ipc.ts: ready with its port, then stats on request. */
 export interface MeasuredChild extends Child {
   readonly port: number;
-  stats(resetPeak?: boolean): Promise<ProcessStats>;
+  stats(resetPeak?: boolean, collectGarbage?: boolean): Promise<ProcessStats>;
 }
 
 export async function startMeasuredChild(
   options: Omit<SpawnOptions, "ipc">,
   timeoutMs: number,
 ): Promise<MeasuredChild> {
-  const child = spawnTsx({ ...options, ipc: true });
+  const child = spawnScript({ ...options, ipc: true });
   const ready = new Promise<number>((resolve, reject) => {
     child.process.on("message", (message: ChildMessage) => {
       if (message.type === "ready") resolve(message.port);
@@ -179,7 +197,7 @@ export async function startMeasuredChild(
   return {
     ...child,
     port,
-    stats(resetPeak = false) {
+    stats(resetPeak = false, collectGarbage = false) {
       nextId += 1;
       const id = nextId;
       const answer = new Promise<ProcessStats>((resolve, reject) => {
@@ -188,7 +206,7 @@ export async function startMeasuredChild(
           reject(new ChildExited(`${options.name} exited (code ${code}); see ${options.logFile}`)),
         );
       });
-      child.process.send({ type: "stats", id, resetPeak } satisfies ParentMessage);
+      child.process.send({ type: "stats", id, resetPeak, collectGarbage } satisfies ParentMessage);
       return withTimeout(answer, 10_000, `${options.name} stats`);
     },
   };

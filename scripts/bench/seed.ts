@@ -28,12 +28,28 @@ export async function seedCustomers(options: {
     logger: createLogger({ level: "warn", pretty: false, destination: process.stderr }),
     serverSelectionTimeoutMS: 10_000,
   });
+  try {
+    const customers = await insertDemoCustomers(database, options.count, options.seed);
+    return { database, customers, ms: performance.now() - started };
+  } catch (error) {
+    // Leave nothing half-seeded behind on someone's MONGODB_URI server.
+    await database.db.dropDatabase().catch(() => {});
+    await database.close().catch(() => {});
+    throw error;
+  }
+}
+
+async function insertDemoCustomers(
+  database: Database,
+  count: number,
+  seed: number,
+): Promise<Customer[]> {
   const repository = new CustomerRepository(database.db);
-  const random = seededRandom(options.seed);
+  const random = seededRandom(seed);
   const customers: Customer[] = [];
   const now = new Date();
-  for (let start = 0; start < options.count; start += batchSize) {
-    const batch = demoCustomers(Math.min(batchSize, options.count - start), {
+  for (let start = 0; start < count; start += batchSize) {
+    const batch = demoCustomers(Math.min(batchSize, count - start), {
       now,
       random,
       batch: `b${start}-`,
@@ -45,8 +61,11 @@ export async function seedCustomers(options: {
         `only ${inserted} of ${batch.length} demo customers were inserted (an ID collision?); try another --seed`,
       );
     customers.push(...batch);
-    process.stderr.write(`\r  seeded ${customers.length.toLocaleString("en-US")}/${options.count.toLocaleString("en-US")} customers`);
+    if (process.stderr.isTTY)
+      process.stderr.write(
+        `\r  seeded ${customers.length.toLocaleString("en-US")}/${count.toLocaleString("en-US")} customers`,
+      );
   }
-  process.stderr.write("\n");
-  return { database, customers, ms: performance.now() - started };
+  if (process.stderr.isTTY) process.stderr.write("\n");
+  return customers;
 }

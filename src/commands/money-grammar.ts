@@ -36,7 +36,14 @@ function checkReason(reason: string, usage: string): string {
 export function parseBalanceArgs(text: string, currency: Currency): MoneyArgs {
   const words = text.split(" ").filter(Boolean);
   const index = words.findIndex((word, i) => i > 0 && /^[+-]/.test(word));
-  if (index === -1) return { ref: words.join(" ") };
+  if (index === -1) {
+    // "balance ana 50 refund": an amount and a reason, but no sign to say which way.
+    const unsigned = words.findIndex((word, i) => i > 0 && i < words.length - 1 && /^\p{Sc}?\d/u.test(word));
+    if (unsigned !== -1) {
+      throw new AppError("invalid_input", `Say which way: \`+${words[unsigned]}\` to refill or \`-${words[unsigned]}\` to deduct, e.g. \`/customer balance REF +50 reason…\`.`);
+    }
+    return { ref: words.join(" ") };
+  }
   const { ref, reason } = splitAt(words, index);
   const parsed = parseAmount(words[index] ?? "", currency);
   if (!parsed.ok) throw new AppError("invalid_input", parsed.message);

@@ -5,7 +5,7 @@ export const limits = { account: 254, teamName: 80, companyName: 120 } as const;
 
 const zeroWidth = /[\u200B-\u200D\u2060\uFEFF]/g;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
-const controlCharacters = /[\u0000-\u001F\u007F-\u009F]/;
+const controlCharacters = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
 
 /** Text a person typed: NFC, zero-width characters removed, trimmed, no control characters, bounded. */
 function humanText(label: string, max: number) {

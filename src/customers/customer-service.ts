@@ -53,16 +53,21 @@ export class CustomerService {
   }
 
   async list(query: CustomerQuery, page: number): Promise<ListPage> {
-    const { customers, total } = await this.repository.search(query, {
+    const found = await this.repository.search(query, {
       skip: page * listPageSize,
       limit: listPageSize,
     });
-    return {
-      query,
-      customers,
-      total,
-      page,
-      pageCount: Math.max(1, Math.ceil(total / listPageSize)),
-    };
+    const pageCount = Math.max(1, Math.ceil(found.total / listPageSize));
+    // Only a forged or very old button asks past the end: show the last page instead of nothing
+    // (as billing details do), never “page 100000 of 1”.
+    const lastPage = pageCount - 1;
+    const { customers, total } =
+      page > lastPage
+        ? await this.repository.search(query, {
+            skip: lastPage * listPageSize,
+            limit: listPageSize,
+          })
+        : found;
+    return { query, customers, total, page: Math.min(page, lastPage), pageCount };
   }
 }

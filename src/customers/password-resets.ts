@@ -148,6 +148,16 @@ export class PasswordResets {
         "That password is no longer known. Generate a new one with `/customer password REF`.",
       );
     if (reset.createdBy !== actor.userId) {
+      // A refused attempt on someone else's password is recorded like every other refusal.
+      await this.audit.record({
+        at: this.now(),
+        actorId: actor.userId,
+        actorRole: actor.role,
+        action: "customer.password.reset",
+        outcome: "refused",
+        target: { customerId: reset.customerId },
+        detail: "only the person who generated a password can confirm, replace or cancel it",
+      });
       return new AppError(
         "forbidden",
         "Only the person who generated this password can confirm, replace or cancel it.",

@@ -9,12 +9,19 @@ import { isAppError } from "./app-error.js";
 export const databaseUnavailableMessage =
   "The customer database is not reachable right now, so nothing was changed. Please try again in a minute.";
 
+/**
+ * The socket error the driver lets through unwrapped when it writes to a connection MongoDB has just
+ * closed (a restart, a step-down): the write failed, so the command never reached the server.
+ */
+const writeToClosedConnection = "EPIPE";
+
 function isDatabaseUnavailable(error: unknown): boolean {
   return (
     error instanceof MongoNetworkError ||
     error instanceof MongoServerSelectionError ||
     error instanceof MongoNotConnectedError ||
-    error instanceof MongoTopologyClosedError
+    error instanceof MongoTopologyClosedError ||
+    (error instanceof Error && (error as NodeJS.ErrnoException).code === writeToClosedConnection)
   );
 }
 

@@ -16,7 +16,8 @@ export const maxReasonLength = 500;
 
 export type MoneyOutcome =
   | { kind: "applied"; account: string; before: number; after: number }
-  | { kind: "requested"; approval: Approval }
+  /** `created` is false when this delivery found the request already made (a Slack retry, a double submit). */
+  | { kind: "requested"; approval: Approval; created: boolean }
   | { kind: "already-applied" };
 
 /** Manage balance (§2.4) and Manage credits (§2.5): who may do what directly, and what needs a manager. */
@@ -62,7 +63,7 @@ export class MoneyService {
       Math.abs(delta) > this.options.balanceApprovalLimit &&
       !can(actor.role, "approvals.decide")
     ) {
-      const { approval } = await this.approvals.request({
+      const { approval, created } = await this.approvals.request({
         kind: "balance",
         customerId,
         account: customer.account,
@@ -72,7 +73,7 @@ export class MoneyService {
         requester: actor,
         idempotencyKey,
       });
-      return { kind: "requested", approval };
+      return { kind: "requested", approval, created };
     }
     try {
       const write = await inTransaction(this.client, async (session) => {
@@ -142,7 +143,7 @@ export class MoneyService {
         { field: "amount" },
       );
     }
-    const { approval } = await this.approvals.request({
+    const { approval, created } = await this.approvals.request({
       kind: "credits",
       customerId,
       account: customer.account,
@@ -152,7 +153,7 @@ export class MoneyService {
       requester: actor,
       idempotencyKey,
     });
-    return { kind: "requested", approval };
+    return { kind: "requested", approval, created };
   }
 
   private async refuseDeduction(

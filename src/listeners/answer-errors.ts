@@ -2,11 +2,12 @@ import type { Context } from "@slack/bolt";
 import { scopeOf } from "../app/request-scope.js";
 import { buildNotice } from "../blocks/message.js";
 import { isUnexpected, userMessageFor } from "../errors/user-message.js";
-import { type ReplyTarget, replyPrivately } from "./reply.js";
+import { AnswerUndelivered, type ReplyTarget, replyPrivately } from "./reply.js";
 
 /**
  * Runs a listener's work and turns any error into one ephemeral answer: an AppError's own message, or
  * "something went wrong (ref: …)" with the details only in the log. The one place errors meet users.
+ * An answer Slack would not take is only logged: the work before it is done.
  */
 export async function answerErrors(
   args: ReplyTarget & { context: Context },
@@ -16,6 +17,15 @@ export async function answerErrors(
     await work();
   } catch (error) {
     const scope = scopeOf(args.context);
+    if (error instanceof AnswerUndelivered) {
+      // The work is done; only its answer was lost. "Something went wrong, try again" would be
+      // untrue and could make the person repeat a change that was applied.
+      scope.log.error(
+        { err: error.cause, reason: error.message },
+        "could not deliver the answer to Slack; what the request did stands",
+      );
+      return;
+    }
     if (isUnexpected(error)) scope.log.error({ err: error }, "request failed");
     else
       scope.log.info({ code: (error as { code?: string }).code }, "request refused with a message");

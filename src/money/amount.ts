@@ -26,13 +26,14 @@ export function parseAmount(input: string, currency: Currency): ParsedAmount {
     return { ok: false, message: `“${clip(text)}” has too many decimals: ${allowed}.` };
   }
   const whole = Number(wholeText.replaceAll(",", ""));
-  if (whole > maxMajorUnits) {
+  const fraction = Number((fractionText ?? "").padEnd(currency.digits, "0") || "0");
+  // Compared with the fraction included: 1,000,000,000.01 is more than the most allowed.
+  if (whole > maxMajorUnits || (whole === maxMajorUnits && fraction > 0)) {
     return {
       ok: false,
       message: `“${clip(text)}” is too large: the most is ${maxMajorUnits.toLocaleString("en-US")}.`,
     };
   }
-  const fraction = Number((fractionText ?? "").padEnd(currency.digits, "0") || "0");
   const minorUnits = whole * 10 ** currency.digits + fraction;
   if (minorUnits === 0) return { ok: false, message: "The amount must be more than zero." };
   return { ok: true, minorUnits, sign: sign as "+" | "-" | "" };

@@ -1,4 +1,5 @@
 import type { Deps } from "../../app/deps.js";
+import { can } from "../../auth/roles.js";
 import { customerRefValue } from "../../blocks/button-values.js";
 import { buildNotice } from "../../blocks/message.js";
 import { buildRejectModal } from "../../blocks/money-modals.js";
@@ -58,6 +59,19 @@ export function moneyButtons(deps: Deps) {
     }),
     reject: handle(async (args) => {
       const actor = actorOf(args.context);
+      if (!can(actor.role, "approvals.decide")) {
+        // Every refused attempt is in the audit trail, like a refused Approve or a refused Reject form.
+        const value = actionValue(args) ?? "";
+        await deps.audit.record({
+          at: deps.now(),
+          actorId: actor.userId,
+          actorRole: actor.role,
+          action: "approval.decide",
+          outcome: "refused",
+          ...(approvalIdPattern.test(value) ? { target: { approvalId: value } } : {}),
+          detail: "Only managers and admins can approve or reject requests.",
+        });
+      }
       requirePermission(actor, "approvals.decide", "reject requests; only managers and admins can");
       const approval = await deps.approvals.get(approvalIdOf(args));
       if (approval.state !== "pending")

@@ -12,6 +12,7 @@ export function createCustomerSubmission(deps: Deps) {
   return (args: ViewArgs) =>
     submitForm(args, {
       resultTitle: "Customer created",
+      inputs: ["account", "teamName", "teamType", "companyName", "tag"],
       validate: (values) => validateCustomerInput(values),
       apply: async (input) => {
         const outcome = await deps.lifecycle.create(

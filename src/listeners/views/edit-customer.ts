@@ -12,6 +12,7 @@ export function editCustomerSubmission(deps: Deps) {
   return (args: ViewArgs) =>
     submitForm(args, {
       resultTitle: "Customer updated",
+      inputs: ["account", "teamName", "teamType", "companyName"],
       validate: (values) => validateCustomerInput({ ...values, tag: "" }),
       apply: async (input, metadata) => {
         if (!metadata.customerId || metadata.updatedAt === undefined)

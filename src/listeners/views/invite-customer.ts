@@ -9,6 +9,7 @@ export function inviteSubmission(deps: Deps) {
   return (args: ViewArgs) =>
     submitForm(args, {
       resultTitle: "Invite link",
+      inputs: ["email"],
       validate: (values) => {
         const parsed = inviteEmailSchema.safeParse((values.email ?? "").trim());
         return parsed.success

@@ -2,6 +2,7 @@ import type { Deps } from "../../app/deps.js";
 import { buildNotice } from "../../blocks/message.js";
 import { escapeMrkdwn } from "../../blocks/text.js";
 import { parseTarget } from "../../commands/money-grammar.js";
+import { hasControlCharacters } from "../../commands/user-text.js";
 import { AppError } from "../../errors/app-error.js";
 import { maxReasonLength } from "../../ledger/balance-service.js";
 import { parseAmount } from "../../money/amount.js";
@@ -15,6 +16,9 @@ function reasonError(reason: string): string | null {
   if (reason === "") return "Give a reason; it is kept with the change.";
   if (reason.length > maxReasonLength)
     return `The reason is ${reason.length} characters; the most is ${maxReasonLength}.`;
+  // Like a reason typed in a command: it is kept in the ledger and audit trail and shown in Slack.
+  if (hasControlCharacters(reason))
+    return "The reason contains control characters; type it as plain text.";
   return null;
 }
 
@@ -23,6 +27,7 @@ export function balanceSubmission(deps: Deps) {
   return (args: ViewArgs) =>
     submitForm(args, {
       resultTitle: "Balance",
+      inputs: ["direction", "amount", "reason"],
       validate: (values) => {
         const errors: FieldErrors = {};
         const amount = parseAmount(values.amount ?? "", deps.config.currency);
@@ -56,6 +61,8 @@ export function balanceSubmission(deps: Deps) {
         );
         return answerMoneyOutcome(deps, outcome);
       },
+      // A refill cannot be refused on a field (only a deduction can exceed the balance).
+      ackBeforeApply: ({ delta }) => delta > 0,
     });
 }
 
@@ -64,6 +71,7 @@ export function creditsSubmission(deps: Deps) {
   return (args: ViewArgs) =>
     submitForm(args, {
       resultTitle: "Credits",
+      inputs: ["amount", "reason"],
       validate: (values) => {
         const errors: FieldErrors = {};
         const text = (values.amount ?? "").trim();
@@ -101,6 +109,7 @@ export function rejectSubmission(deps: Deps) {
   return (args: ViewArgs) =>
     submitForm(args, {
       resultTitle: "Rejected",
+      inputs: ["reason"],
       validate: (values) => {
         const reason = (values.reason ?? "").trim();
         const problem = reasonError(reason);

@@ -12,6 +12,7 @@ export function setTagSubmission(deps: Deps) {
   return (args: ViewArgs) =>
     submitForm(args, {
       resultTitle: "Tag saved",
+      inputs: ["tag"],
       validate: (values) => {
         const parsed = tagInputSchema.safeParse(values.tag ?? "");
         return parsed.success

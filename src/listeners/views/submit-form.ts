@@ -11,6 +11,11 @@ export type FieldErrors = Record<string, string>;
 export interface FormHandling<T> {
   /** Title of the modal that shows the result when there is no message to answer in. */
   resultTitle: string;
+  /**
+   * The form's input blocks (block_ids). Slack submits a state entry for each (null when left
+   * empty); a submission without one is damaged — an absent tag field must not clear the tag.
+   */
+  inputs: readonly string[];
   /** Field errors, or the parsed input. */
   validate: (
     values: Record<string, string>,
@@ -18,6 +23,11 @@ export interface FormHandling<T> {
   ) => { ok: true; value: T } | { ok: false; errors: FieldErrors };
   /** Does the work; an AppError with a `field` is shown on that field. Returns the answer. */
   apply: (input: T, metadata: ModalMetadata) => Promise<SlackMessage>;
+  /**
+   * True when nothing `apply` can refuse belongs on a field: the modal then closes at once (after
+   * validation) and the answer, refusals included, goes to the response_url the form came from.
+   */
+  ackBeforeApply?: (input: T) => boolean;
 }
 
 /**
@@ -44,10 +54,27 @@ export async function submitForm<T>(args: ViewArgs, handling: FormHandling<T>): 
     });
   };
   const metadata = decodeModalMetadata(args.view.private_metadata);
-  if (!metadata)
+  const state = args.view.state?.values ?? {};
+  if (!metadata || !handling.inputs.every((input) => input in state))
     return showErrors({ form: "This form is damaged or out of date. Close it and start again." });
   const validation = handling.validate(submittedValues(args), metadata);
   if (!validation.ok) return showErrors(validation.errors);
+  if (metadata.responseUrl && handling.ackBeforeApply?.(validation.value)) {
+    await args.ack();
+    let result: SlackMessage;
+    try {
+      result = await handling.apply(validation.value, metadata);
+    } catch (error) {
+      if (isUnexpected(error)) scope.log.error({ err: error }, "form submission failed");
+      result = buildNotice(`:warning: ${userMessageFor(error, scope.requestId)}`);
+    }
+    try {
+      await postToResponseUrl(metadata.responseUrl, result);
+    } catch (error) {
+      scope.log.error({ err: error }, "could not post a form's result to its response_url");
+    }
+    return;
+  }
   let answer: SlackMessage;
   try {
     answer = await handling.apply(validation.value, metadata);

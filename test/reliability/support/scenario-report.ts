@@ -18,5 +18,8 @@ export interface ScenarioResult {
 export function recordScenario(result: ScenarioResult): void {
   const file = process.env.RELIABILITY_REPORT;
   if (file) appendFileSync(file, `${JSON.stringify(result)}\n`);
-  expect(result.pass, `${result.scenario}: expected ${result.expected}, observed ${result.observed}`).toBe(true);
+  expect(
+    result.pass,
+    `${result.scenario}: expected ${result.expected}, observed ${result.observed}`,
+  ).toBe(true);
 }

@@ -10,12 +10,26 @@ export async function customerHistory(
   customer: Customer,
   page: number,
 ): Promise<SlackMessage> {
-  const { events, total } = await deps.audit.pageForCustomer(
+  const found = await deps.audit.pageForCustomer(
     customer.customerId,
     page * historyPageSize,
     historyPageSize,
   );
-  return buildCustomerHistory(customer, { events, total, page }, deps.config.currency);
+  // Only a forged or very old button asks past the end: show the last page (as billing details do).
+  const lastPage = Math.max(0, Math.ceil(found.total / historyPageSize) - 1);
+  const { events, total } =
+    page > lastPage
+      ? await deps.audit.pageForCustomer(
+          customer.customerId,
+          lastPage * historyPageSize,
+          historyPageSize,
+        )
+      : found;
+  return buildCustomerHistory(
+    customer,
+    { events, total, page: Math.min(page, lastPage) },
+    deps.config.currency,
+  );
 }
 
 /** `/customer history REF`. */

@@ -20,9 +20,11 @@ export async function answerMoneyOutcome(deps: Deps, outcome: MoneyOutcome): Pro
     return buildNotice("This change was already applied; nothing more was done.");
   if (outcome.kind === "applied")
     return buildBalanceChanged({ ...outcome, currency: deps.config.currency });
-  const posted = outcome.approval.message
-    ? true
-    : await deps.approvalNotifier.post(outcome.approval);
+  // Only the delivery that stored the request posts it: a retry arriving while the first is still
+  // posting would otherwise put a second message with live buttons in the approvals channel.
+  if (!outcome.created)
+    return buildNotice("This request was already sent for approval; nothing more was done.");
+  const posted = await deps.approvalNotifier.post(outcome.approval);
   return buildRequestReceipt(
     outcome.approval,
     deps.config.currency,

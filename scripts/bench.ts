@@ -1,0 +1,511 @@
+/**
+ * `npm run bench`: measures the real app in HTTP mode against the fake Slack and a seeded MongoDB,
+ * next to a minimal ack-only Bolt app (the baseline), and checks the targets of issue #7.
+ * Not part of `npm test`. Every connection stays on 127.0.0.1. See `npm run bench -- --help`.
+ */
+import { mkdtempSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { performance } from "node:perf_hooks";
+import { parseArgs } from "node:util";
+import type { FakeSlackApi } from "../test/support/slack/fake-slack-api.js";
+import { startFakeSlackApi } from "../test/support/slack/fake-slack-api.js";
+import { compileMeasuredProcesses } from "./bench/compile.js";
+import { ownCpuMs, processCpuMs } from "./bench/cpu.js";
+import type { ProcessStats } from "./bench/ipc.js";
+import { runLevel, SlackSender } from "./bench/load.js";
+import { type BenchLane, chooseBenchLane } from "./bench/mongo-lane.js";
+import { killAllChildren, type MeasuredChild, startMeasuredChild } from "./bench/processes.js";
+import {
+  compareToBaseline,
+  formatDetails,
+  formatTable,
+  formatVerdicts,
+  judgeTargets,
+  type LevelResult,
+  levelResult,
+} from "./bench/report.js";
+import {
+  defaultScenarios,
+  makeScenario,
+  type ScenarioContext,
+  type ScenarioName,
+  scenarioNames,
+  workspace,
+} from "./bench/scenarios.js";
+import { type Seeded, seedCustomers } from "./bench/seed.js";
+
+const usage = `Usage: npm run bench -- [options]
+
+  --customers N       customers to seed (default 10000; --quick 2000)
+  --count N           operations per scenario and concurrency level (default 300; --quick 100)
+  --concurrency LIST  concurrency levels, comma-separated (default 1,8,32; --quick 1,8)
+  --scenarios LIST    any of ${scenarioNames.join(", ")}
+                      (default: all but show-floor, a bare Bolt handler doing show's one query
+                      and posting the same card: the floor under show's throughput)
+  --warmup N          untimed operations per scenario before its first level (default 30; --quick 10)
+  --quick             a fast check: 2000 customers, 100 operations, concurrency 1 and 8
+  --out FILE          JSON results (default bench-results.json)
+  --seed N            demo data seed (default 42)
+  --cpu-prof          run the app process with --cpu-prof (profile written to the log folder)
+  --runtime R         how the app and the baseline run: compiled (tsc → plain node, like
+                      npm start; default) or tsx (no compile step, more memory)
+  --app-node-args=A   extra node flags for the app process, e.g. --app-node-args=--max-old-space-size=128
+  --log-level LEVEL   the app's LOG_LEVEL (default info); logs go to the log folder
+  --level-timeout S   stop starting operations in a level after S seconds (default 90)
+  --max-minutes M     give up (and clean up) after M minutes (default 15)
+
+MongoDB: MONGODB_URI if set, else mongodb-memory-server if a mongod can be had, else the wire
+test server (test/support/mongo-wire) as a child process.`;
+
+interface Options {
+  customers: number;
+  count: number;
+  concurrency: number[];
+  scenarios: ScenarioName[];
+  warmup: number;
+  out: string;
+  seed: number;
+  cpuProf: boolean;
+  runtime: "compiled" | "tsx";
+  appNodeArgs: string[];
+  logLevel: string;
+  levelTimeoutMs: number;
+  maxMinutes: number;
+  quick: boolean;
+}
+
+class UsageError extends Error {}
+
+function wholeNumber(name: string, raw: string, min: number, max: number): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max} (got “${raw}”)`);
+  return value;
+}
+
+function parseOptions(argv: string[]): Options | null {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      customers: { type: "string" },
+      count: { type: "string" },
+      concurrency: { type: "string" },
+      scenarios: { type: "string" },
+      warmup: { type: "string" },
+      quick: { type: "boolean", default: false },
+      out: { type: "string", default: "bench-results.json" },
+      seed: { type: "string", default: "42" },
+      "cpu-prof": { type: "boolean", default: false },
+      runtime: { type: "string", default: "compiled" },
+      // The same heap limit as `npm start` (package.json), so the benchmark measures what runs in production.
+      "app-node-args": { type: "string", default: "--max-old-space-size=128" },
+      "log-level": { type: "string", default: "info" },
+      "level-timeout": { type: "string", default: "90" },
+      "max-minutes": { type: "string", default: "15" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) return null;
+  const quick = values.quick ?? false;
+  const concurrency = (values.concurrency ?? (quick ? "1,8" : "1,8,32"))
+    .split(",")
+    .map((level) => wholeNumber("concurrency", level.trim(), 1, 1024));
+  const scenarios = values.scenarios
+    ? values.scenarios.split(",").map((name) => {
+        const trimmed = name.trim() as ScenarioName;
+        if (!scenarioNames.includes(trimmed))
+          throw new UsageError(
+            `unknown scenario “${name}”; choose from ${scenarioNames.join(", ")}`,
+          );
+        return trimmed;
+      })
+    : defaultScenarios;
+  if (values.runtime !== "compiled" && values.runtime !== "tsx")
+    throw new UsageError("--runtime must be compiled or tsx");
+  if (!["fatal", "error", "warn", "info", "debug", "trace", "silent"].includes(values["log-level"]))
+    throw new UsageError(
+      "--log-level must be one of fatal, error, warn, info, debug, trace, silent",
+    );
+  return {
+    customers: wholeNumber(
+      "customers",
+      values.customers ?? (quick ? "2000" : "10000"),
+      1,
+      1_000_000,
+    ),
+    count: wholeNumber("count", values.count ?? (quick ? "100" : "300"), 1, 1_000_000),
+    concurrency: [...new Set(concurrency)].sort((a, b) => a - b),
+    // The baseline runs first: the other scenarios are compared with it.
+    scenarios: scenarioNames.filter((name) => scenarios.includes(name)),
+    warmup: wholeNumber("warmup", values.warmup ?? (quick ? "10" : "30"), 0, 100_000),
+    out: resolve(values.out),
+    seed: wholeNumber("seed", values.seed, 1, 2 ** 31),
+    cpuProf: values["cpu-prof"],
+    runtime: values.runtime,
+    appNodeArgs: values["app-node-args"].split(" ").filter(Boolean),
+    logLevel: values["log-level"],
+    levelTimeoutMs: wholeNumber("level-timeout", values["level-timeout"], 1, 3600) * 1000,
+    maxMinutes: wholeNumber("max-minutes", values["max-minutes"], 1, 600),
+    quick,
+  };
+}
+
+const say = (line: string) => process.stderr.write(`${line}\n`);
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** Everything started so far, stopped in reverse order; safe to call twice. */
+class Resources {
+  private readonly stops: { name: string; stop: () => Promise<void> }[] = [];
+  private stopping: Promise<void> | undefined;
+
+  add(name: string, stop: () => Promise<void>): void {
+    this.stops.push({ name, stop });
+  }
+
+  stopAll(): Promise<void> {
+    this.stopping ??= (async () => {
+      for (const { name, stop } of this.stops.reverse()) {
+        await stop().catch((error: unknown) =>
+          say(`  (could not stop ${name}: ${(error as Error).message})`),
+        );
+      }
+      killAllChildren();
+    })();
+    return this.stopping;
+  }
+}
+
+function appEnv(slack: FakeSlackApi, lane: BenchLane, dbName: string, logLevel: string) {
+  return {
+    SLACK_BOT_TOKEN: workspace.botToken,
+    SLACK_SIGNING_SECRET: workspace.signingSecret,
+    SLACK_API_URL: slack.apiUrl,
+    PORT: "0",
+    APPROVALS_CHANNEL_ID: workspace.approvalsChannel,
+    CONSOLE_BASE_URL: "https://console.example.test",
+    SUPPORT_USER_IDS: workspace.users.support,
+    MANAGER_USER_IDS: workspace.users.manager,
+    ADMIN_USER_IDS: workspace.users.admin,
+    MONGODB_URI: lane.uri,
+    MONGODB_DB: dbName,
+    LOG_LEVEL: logLevel,
+    SHUTDOWN_TIMEOUT: "5s",
+  };
+}
+
+function callsByMethod(slack: FakeSlackApi): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const call of slack.calls) counts[call.method] = (counts[call.method] ?? 0) + 1;
+  return counts;
+}
+
+async function run(options: Options, resources: Resources): Promise<boolean> {
+  const logDir = mkdtempSync(join(tmpdir(), "customer-bot-bench-"));
+  const cpu = cpus();
+  say(
+    `Benchmark: ${options.customers.toLocaleString("en-US")} customers, ${options.count} operations per level, concurrency ${options.concurrency.join(", ")}${options.quick ? " (--quick)" : ""}`,
+  );
+  const loadAtStart = loadavg()[0] ?? 0;
+  say(
+    `Machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? "?"}, Node.js ${process.versions.node}, load average ${loadAtStart.toFixed(2)} before starting`,
+  );
+  say(`Logs: ${logDir}`);
+
+  const laneStarted = performance.now();
+  const lane = await chooseBenchLane(logDir);
+  resources.add("MongoDB", () => lane.stop());
+  say(
+    `MongoDB lane: ${lane.name} — ${lane.description} (ready in ${Math.round(performance.now() - laneStarted)} ms)`,
+  );
+
+  const dbName = `bench_${process.pid}_${Date.now().toString(36)}`;
+  say(`Seeding ${options.customers.toLocaleString("en-US")} customers into ${dbName}…`);
+  const seeded: Seeded = await seedCustomers({
+    uri: lane.uri,
+    dbName,
+    count: options.customers,
+    seed: options.seed,
+  });
+  resources.add("the benchmark database", async () => {
+    await seeded.database.db.dropDatabase().catch(() => {});
+    await seeded.database.close();
+  });
+  say(`  seeded in ${seconds(seeded.ms)}`);
+
+  let scripts = {
+    app: "scripts/bench/app-process.ts",
+    baseline: "scripts/bench/baseline-process.ts",
+  };
+  if (options.runtime === "compiled") {
+    const started = performance.now();
+    say("Compiling the app and the baseline (tsc)…");
+    scripts = await compileMeasuredProcesses(180_000);
+    say(`  compiled in ${seconds(performance.now() - started)}`);
+  }
+
+  const slack = await startFakeSlackApi();
+  resources.add("fake Slack", () => slack.stop());
+  const env = appEnv(slack, lane, dbName, options.logLevel);
+  const [app, baseline] = await Promise.all([
+    startMeasuredChild(
+      {
+        name: "app",
+        script: scripts.app,
+        env,
+        cleanEnv: true,
+        logFile: join(logDir, "app.log"),
+        nodeArgs: [
+          "--expose-gc",
+          ...options.appNodeArgs,
+          ...(options.cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${logDir}`] : []),
+        ],
+      },
+      60_000,
+    ),
+    startMeasuredChild(
+      {
+        name: "baseline",
+        script: scripts.baseline,
+        cleanEnv: true,
+        logFile: join(logDir, "baseline.log"),
+        env: options.scenarios.includes("show-floor") ? { ...env, BENCH_FLOOR: "1" } : env,
+        nodeArgs: ["--expose-gc"],
+      },
+      60_000,
+    ),
+  ]);
+  resources.add("app", () => app.stop());
+  resources.add("baseline", () => baseline.stop());
+  say(
+    `App (pid ${app.process.pid}) on port ${app.port}; baseline (pid ${baseline.process.pid}) on port ${baseline.port}`,
+  );
+
+  const topConcurrency = Math.max(...options.concurrency);
+  const requestTimeoutMs = 10_000;
+  const senders = {
+    app: new SlackSender(app.port, workspace.signingSecret, topConcurrency, requestTimeoutMs),
+    baseline: new SlackSender(
+      baseline.port,
+      workspace.signingSecret,
+      topConcurrency,
+      requestTimeoutMs,
+    ),
+  };
+  resources.add("HTTP agents", async () => {
+    senders.app.close();
+    senders.baseline.close();
+  });
+  const context: ScenarioContext = {
+    slack,
+    customers: seeded.customers,
+    appSender: senders.app,
+    completionTimeoutMs: 15_000,
+  };
+  const processes: Record<"app" | "baseline", MeasuredChild> = { app, baseline };
+
+  const results: LevelResult[] = [];
+  const benchStarted = performance.now();
+  for (const name of options.scenarios) {
+    const scenario = makeScenario(name, context);
+    const measured = processes[scenario.target];
+    const sender = senders[scenario.target];
+    if (scenario.prepare) {
+      const perLevel = options.concurrency.reduce((sum, level) => sum + level + options.count, 0);
+      const operations = options.warmup + perLevel;
+      const started = performance.now();
+      say(`${name}: preparing ${operations} operations…`);
+      await scenario.prepare(operations);
+      say(`  prepared in ${seconds(performance.now() - started)}`);
+    }
+    if (options.warmup > 0) {
+      slack.reset();
+      const warm = await runLevel({
+        sender,
+        concurrency: Math.min(4, topConcurrency),
+        count: options.warmup,
+        operation: () => scenario.next(),
+        deadlineMs: options.levelTimeoutMs,
+      });
+      if (warm.errors > 0)
+        say(
+          `  warm-up of ${name}: ${warm.errors} failed: ${Object.keys(warm.problems).join(" | ")}`,
+        );
+    }
+    for (const concurrency of options.concurrency) {
+      // One untimed round at this concurrency: the keep-alive pool opens its sockets now (idle
+      // ones were closed by the server after 5 s), not inside the measured run.
+      await runLevel({
+        sender,
+        concurrency,
+        count: concurrency,
+        operation: () => scenario.next(),
+        deadlineMs: options.levelTimeoutMs,
+      });
+      slack.reset();
+      const before: ProcessStats = await measured.stats(true);
+      const cpuBefore = { database: processCpuMs(lane.pid), generator: ownCpuMs() };
+      const levelRun = await runLevel({
+        sender,
+        concurrency,
+        count: options.count,
+        operation: () => scenario.next(),
+        deadlineMs: options.levelTimeoutMs,
+      });
+      const cpuAfter = { database: processCpuMs(lane.pid), generator: ownCpuMs() };
+      const after = await measured.stats(false);
+      const row = levelResult({
+        cpuBefore,
+        cpuAfter,
+        scenario: name,
+        processName: scenario.target,
+        concurrency,
+        run: levelRun,
+        before,
+        after,
+        slackCalls: callsByMethod(slack),
+      });
+      results.push(row);
+      say(
+        `  ${name.padEnd(15)} c=${String(concurrency).padEnd(3)} ${row.ok}/${row.count} ok in ${seconds(row.elapsedMs)}: ack p99 ${row.ackMs.p99} ms, ${row.opsPerSec}/s${row.errors ? `, ${row.errors} FAILED` : ""}`,
+      );
+    }
+  }
+  say(`Measured in ${seconds(performance.now() - benchStarted)}.`);
+
+  compareToBaseline(results);
+  const verdicts = judgeTargets(results, options.concurrency);
+  // A full GC at the very end: the heap that survives it is what the app really retains after the
+  // whole run (a leak shows here; growth before it is V8 collecting lazily, which peak RSS includes).
+  const finalStats = await app.stats(false, true);
+
+  const print = (text = "") => process.stdout.write(`${text}\n`);
+  const loadAtEnd = loadavg()[0] ?? 0;
+  print();
+  // The run itself keeps ~3 processes busy, so only the load before it says something about others.
+  if (loadAtStart > 0.5 * cpu.length)
+    print(
+      `Note: other work was running on this machine (load average ${loadAtStart.toFixed(2)} before the run, ${cpu.length} CPUs): timings are noisier than usual.`,
+    );
+  print(
+    `MongoDB lane: ${lane.name}${lane.realMongo ? "" : " (not a real mongod: MongoDB-bound figures are the test server's)"}`,
+  );
+  print(
+    [
+      `${options.customers.toLocaleString("en-US")} customers, ${options.count} operations per row. Times in ms: ack = the HTTP response; done = the flow's completion as the fake Slack saw it.`,
+      "done/s = completed operations per second (vs base: against the baseline at the same concurrency). mongo/op, txn/op = the app's MongoDB commands and transactions per operation.",
+      "CPU ms/op: app = the measured process (the baseline app in baseline rows), db = the database server, gen = the load generator and fake Slack. RSS = peak of the measured process in the row; gen lag = the load generator's event-loop delay p99.",
+    ].join("\n"),
+  );
+  print();
+  print(formatTable(results));
+  print();
+  print(formatDetails(results, options.scenarios));
+  const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  print(
+    `App process: lifetime max RSS ${mb(finalStats.maxRss)}; heap retained after a full GC at the end ${finalStats.heapAfterGc === null ? "unknown" : mb(finalStats.heapAfterGc)}; ${Object.values(finalStats.commands).reduce((sum, count) => sum + count, 0)} MongoDB commands in all`,
+  );
+  print();
+  print("Targets:");
+  print(formatVerdicts(verdicts));
+
+  await writeFile(
+    options.out,
+    `${JSON.stringify(
+      {
+        finishedAt: new Date().toISOString(),
+        machine: {
+          cpus: cpu.length,
+          cpuModel: cpu[0]?.model.trim(),
+          node: process.versions.node,
+          platform: `${process.platform}-${process.arch}`,
+          loadAverageBefore: loadAtStart,
+          loadAverageAtEnd: loadAtEnd,
+        },
+        mongoLane: { name: lane.name, realMongo: lane.realMongo, description: lane.description },
+        options: {
+          customers: options.customers,
+          count: options.count,
+          concurrency: options.concurrency,
+          scenarios: options.scenarios,
+          warmup: options.warmup,
+          seed: options.seed,
+          quick: options.quick,
+          runtime: options.runtime,
+          appNodeArgs: options.appNodeArgs,
+        },
+        seedMs: Math.round(seeded.ms),
+        app: {
+          lifetimeMaxRssMB: Math.round((finalStats.maxRss / 1024 / 1024) * 10) / 10,
+          heapAfterFinalGcMB:
+            finalStats.heapAfterGc === null
+              ? null
+              : Math.round((finalStats.heapAfterGc / 1024 / 1024) * 10) / 10,
+          mongoCommandsTotal: finalStats.commands,
+        },
+        results,
+        targets: verdicts,
+        logs: logDir,
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  print();
+  print(`Results written to ${options.out}`);
+  if (options.cpuProf)
+    print(`CPU profile of the app process: ${logDir}/*.cpuprofile (written when it stops)`);
+  return verdicts.every((verdict) => verdict.pass);
+}
+
+async function main(): Promise<void> {
+  let options: Options | null;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    say(`${(error as Error).message}\n\n${usage}`);
+    process.exit(2);
+  }
+  if (!options) {
+    say(usage);
+    return;
+  }
+  const resources = new Resources();
+  let gaveUpAt: number | undefined;
+  const giveUp = (why: string, code: number) => {
+    if (gaveUpAt !== undefined) {
+      // tsx relays Ctrl-C, so one press can arrive twice: ignore that echo. A later one is an
+      // impatient second Ctrl-C: kill everything at once.
+      if (Date.now() - gaveUpAt < 1000) return;
+      killAllChildren();
+      process.exit(code);
+    }
+    gaveUpAt = Date.now();
+    say(`\n${why}; stopping everything…`);
+    setTimeout(() => process.exit(code), 15_000).unref();
+    void resources.stopAll().finally(() => process.exit(code));
+  };
+  process.on("SIGINT", () => giveUp("Interrupted", 130));
+  process.on("SIGTERM", () => giveUp("Terminated", 143));
+  setTimeout(
+    () => giveUp(`Gave up after ${options.maxMinutes} minutes (--max-minutes)`, 1),
+    options.maxMinutes * 60_000,
+  ).unref();
+  let allPass = false;
+  try {
+    allPass = await run(options, resources);
+  } catch (error) {
+    // Stopping after a signal makes the run fail midway; giveUp exits once everything is stopped.
+    if (gaveUpAt !== undefined) return;
+    say(`\nbench failed: ${(error as Error).stack ?? error}`);
+    await resources.stopAll();
+    process.exit(1);
+  }
+  await resources.stopAll();
+  // Targets missed are findings, not a broken benchmark: exit 0 either way, but say so.
+  say(allPass ? "All targets met." : "Some targets were missed (see FAIL above).");
+  process.exit(0);
+}
+
+await main();

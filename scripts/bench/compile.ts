@@ -1,0 +1,79 @@
+/**
+ * Compiles the measured processes (the app with src/, and the baseline) to JavaScript with tsc, so
+ * they run on plain node the way `npm start` runs the app — without tsx's loader thread and
+ * in-memory transpiled sources, which would add to their memory and start-up.
+ * Output: node_modules/.cache/customer-bot-bench/out (incremental; nothing in the work tree).
+ */
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { repoRoot } from "./processes.js";
+
+const cacheDir = join(repoRoot, "node_modules", ".cache", "customer-bot-bench");
+const outDir = join(cacheDir, "out");
+
+export interface CompiledScripts {
+  app: string;
+  baseline: string;
+}
+
+export async function compileMeasuredProcesses(timeoutMs: number): Promise<CompiledScripts> {
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, "package.json"), `${JSON.stringify({ type: "module" })}\n`);
+  writeFileSync(
+    join(cacheDir, "tsconfig.json"),
+    `${JSON.stringify(
+      {
+        extends: "../../../tsconfig.json",
+        compilerOptions: {
+          noEmit: false,
+          rootDir: "../../..",
+          outDir: "./out",
+          sourceMap: false,
+          declaration: false,
+          incremental: true,
+          tsBuildInfoFile: "./out/.tsbuildinfo",
+        },
+        include: [
+          "../../../src/**/*.ts",
+          "../../../scripts/bench/app-process.ts",
+          "../../../scripts/bench/baseline-process.ts",
+        ],
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  const tsc = join(repoRoot, "node_modules", "typescript", "bin", "tsc");
+  const output: string[] = [];
+  const child = spawn(process.execPath, [tsc, "-p", join(cacheDir, "tsconfig.json")], {
+    cwd: repoRoot,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout.on("data", (chunk: Buffer) => output.push(chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => output.push(chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      output.push(`tsc took longer than ${timeoutMs / 1000}s`);
+    }, timeoutMs);
+    child.once("exit", (exitCode) => {
+      clearTimeout(timer);
+      resolve(exitCode);
+    });
+  });
+  const scripts = {
+    app: join(outDir, "scripts", "bench", "app-process.js"),
+    baseline: join(outDir, "scripts", "bench", "baseline-process.js"),
+  };
+  // Type errors still emit JavaScript (someone may be mid-edit in src/); a missing file does not.
+  if (!existsSync(scripts.app) || !existsSync(scripts.baseline))
+    throw new Error(
+      `compiling the app for the benchmark failed (tsc exit ${code}):\n${output.join("")}`,
+    );
+  if (code !== 0)
+    process.stderr.write(
+      `  (tsc reported type errors; running what it emitted)\n${output.join("").slice(0, 2000)}\n`,
+    );
+  return scripts;
+}

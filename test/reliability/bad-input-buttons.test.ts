@@ -1,0 +1,330 @@
+/**
+ * Bad input, part 3: forged button values — tampered page cursors, references to customers,
+ * password resets, invites and approval requests that do not exist (or are someone else's, or
+ * already decided), wrong types, extra keys, empty and 5,000-character values. Every case must get
+ * a specific answer, change nothing and leave the app answering.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Harness, startHarness, users } from "../support/app-harness.js";
+import { aCustomer, insertCustomers } from "../support/customer-fixtures.js";
+import { postedRequest } from "../support/money-helpers.js";
+import { buttonLabelled } from "../support/slack-blocks.js";
+import { CaseGroup, checkBadInput, shown } from "./support/bad-input-cases.js";
+import { type Press, pressButton, runCommand } from "./support/bad-input-driver.js";
+
+let harness: Harness;
+const alpha = aCustomer({ account: "alpha@example.com", teamName: "Alpha Team" });
+const beta = aCustomer({ account: "beta@example.com", teamName: "Beta Team" });
+const gamma = aCustomer({ account: "gamma@example.com" });
+const delta = aCustomer({ account: "delta@example.com" });
+const A = alpha.customerId;
+const missing = "CUS-ZZZZZZZZ";
+
+/**
+ * References made in beforeAll: someone else's pending password, a cancelled one, a revoked invite
+ * and a rejected request.
+ */
+const refs = { supportsReset: "", cancelledReset: "", revokedInvite: "", rejectedRequest: "" };
+
+beforeAll(async () => {
+  harness = await startHarness();
+  await insertCustomers(harness.db, [alpha, beta, gamma, delta]);
+  await runCommand(harness, users.admin, "pool set 100");
+
+  const offer = await runCommand(harness, users.support, `password ${A}`);
+  refs.supportsReset = String(
+    buttonLabelled(offer.response?.body.blocks, "Confirm new password").value,
+  );
+  const cancelled = await runCommand(harness, users.support, `password ${beta.customerId}`);
+  const cancel = buttonLabelled(cancelled.response?.body.blocks, "Cancel");
+  refs.cancelledReset = String(cancel.value);
+  await pressButton(harness, users.support, cancel);
+
+  await runCommand(harness, users.support, "invite");
+  const invites = await runCommand(harness, users.support, "invites");
+  const revoke = buttonLabelled(invites.response?.body.blocks, "Revoke");
+  refs.revokedInvite = String(revoke.value);
+  await pressButton(harness, users.support, revoke);
+
+  await runCommand(harness, users.support, `credits ${delta.customerId} 2 please`);
+  const request = await postedRequest(harness, delta.account);
+  const reject = buttonLabelled(request.args.blocks, "Reject");
+  refs.rejectedRequest = String(reject.value);
+  const opened = await pressButton(harness, users.manager, reject);
+  if (!opened.modal) throw new Error(`Reject opened no form: ${opened.text}`);
+  await harness.submitModal(users.manager, opened.modal, { reason: "not now" });
+});
+afterAll(() => harness.stop());
+
+interface ButtonCase {
+  name: string;
+  press: () => Press;
+  says: RegExp;
+  never?: RegExp;
+  user?: string;
+}
+
+function runGroup(group: CaseGroup, cases: ButtonCase[]) {
+  it.each(cases)("$name", async ({ name, press, says, never, user }) => {
+    const problems = await checkBadInput(
+      harness,
+      () => pressButton(harness, user ?? users.support, press()),
+      { says, never, kinds: ["message"] },
+    );
+    group.add(name, problems);
+    expect(problems).toEqual([]);
+  });
+  it(`records “${group.scenario}” (${cases.length} cases)`, () => group.record());
+}
+
+/** Values every kind of button is tried with: wrong types, empty, huge, operators. */
+const junkValues: [string, unknown][] = [
+  ["an empty string", ""],
+  ["no value", undefined],
+  ["a number", 42],
+  ["an object", { $ne: null }],
+  ["5,000 characters", "x".repeat(5000)],
+  ["not JSON", "not json"],
+  ['{"$ne":null}', '{"$ne":null}'],
+];
+
+// ---------------------------------------------------------------------------------------------
+const cursorGroup = new CaseGroup(
+  "bad input / tampered page cursors (list, billing, history Previous/Next)",
+  "every tampered cursor refused (“That page button is not valid”) or answered with a page that says what it is; nothing changes",
+);
+describe("page cursors", () => {
+  const listPage = /That page button is not valid\. Run `\/customer list` again/;
+  const listCursors: [string, unknown][] = [
+    ...junkValues,
+    ["JSON null", "null"],
+    ["a JSON array", "[]"],
+    ["a JSON number", "42"],
+    ["a negative page", '{"p":-1}'],
+    ["a fractional page", '{"p":1.5}'],
+    ["a page as a string", '{"p":"1"}'],
+    ["a page over the maximum", '{"p":100001}'],
+    ["an overflowing page", '{"p":1e400}'],
+    ["a page of 2^53", `{"p":${2 ** 53}}`],
+    ["no page", '{"q":"a"}'],
+    ["a null page", '{"p":null}'],
+    ["an extra key", '{"p":0,"x":1}'],
+    ["a __proto__ key", '{"p":0,"__proto__":{"admin":true}}'],
+    ["an operator as search text", '{"p":0,"q":{"$gt":""}}'],
+    ["search text as an array", '{"p":0,"q":["a"]}'],
+    ["an unknown team type", '{"p":0,"t":"bogus"}'],
+    ["an unknown status", '{"p":0,"s":"maybe"}'],
+    ["an invalid tag", '{"p":0,"g":"BAD TAG"}'],
+    ["an operator as tag", '{"p":0,"g":{"$ne":null}}'],
+    ["201 characters of search text", JSON.stringify({ p: 0, q: "x".repeat(201) })],
+  ];
+  const customerPage = (what: "billing" | "history") =>
+    new RegExp(`That page button is not valid\\. Run \`/customer ${what} REF\` again`);
+  const customerCursors: [string, unknown, RegExp | null][] = [
+    ...junkValues.map(([label, value]) => [label, value, null] as [string, unknown, null]),
+    [
+      "a customer that does not exist",
+      JSON.stringify({ c: missing, p: 0 }),
+      /Customer CUS-ZZZZZZZZ no longer exists/,
+    ],
+    ["a customer ID in the wrong format", '{"c":"bogus","p":0}', null],
+    ["a lower-case customer ID", JSON.stringify({ c: A.toLowerCase(), p: 0 }), null],
+    ["an operator as customer", '{"c":{"$ne":null},"p":0}', null],
+    ["a negative page", JSON.stringify({ c: A, p: -1 }), null],
+    ["a page as a string", JSON.stringify({ c: A, p: "0" }), null],
+    ["a page over the maximum", JSON.stringify({ c: A, p: 100001 }), null],
+    ["no page", JSON.stringify({ c: A }), null],
+    ["an extra key", JSON.stringify({ c: A, p: 0, x: 1 }), null],
+  ];
+  runGroup(cursorGroup, [
+    ...listCursors.map(([label, value]) => ({
+      name: `list Next with ${label}`,
+      press: () => ({ action_id: "customers_list_page:next", value }),
+      says: listPage,
+    })),
+    {
+      name: "list Next with a regex as search text (matched literally)",
+      press: () => ({ action_id: "customers_list_page:next", value: '{"p":0,"q":".*"}' }),
+      says: /No customers — matching “\.\*”/,
+    },
+    {
+      name: "list Next with a page far past the end",
+      press: () => ({ action_id: "customers_list_page:next", value: '{"p":99999}' }),
+      says: /\*4\* customers — all customers · page 1 of 1/,
+      never: /page 100000/,
+    },
+    ...(["billing", "history"] as const).flatMap((what) =>
+      customerCursors.map(([label, value, says]) => ({
+        name: `${what} Next with ${label}`,
+        press: () => ({ action_id: `${what}_page:next`, value }),
+        says: says ?? customerPage(what),
+      })),
+    ),
+    ...(["billing", "history"] as const).map((what) => ({
+      name: `${what} Next with a page far past the end`,
+      press: () => ({ action_id: `${what}_page:next`, value: JSON.stringify({ c: A, p: 99999 }) }),
+      says: what === "billing" ? /No balance or credit changes yet/ : /page 1 of 1/,
+      never: /page 100000/,
+    })),
+  ]);
+});
+
+// ---------------------------------------------------------------------------------------------
+const cardButtons = [
+  "customer_show",
+  "customer_edit",
+  "customer_balance",
+  "customer_credits",
+  "customer_tag",
+  "customer_password",
+  "customer_billing",
+  "customer_history",
+  "customer_enable",
+  "customer_disable",
+];
+const notACustomer = /That button does not name a customer\. Look the customer up again/;
+const customerGroup = new CaseGroup(
+  "bad input / forged customer references (Open and every card button)",
+  "a reference to a customer that does not exist, or no reference at all, answered specifically; no form opens; nothing changes",
+);
+describe("customer references on Open and the card's buttons", () => {
+  runGroup(customerGroup, [
+    ...cardButtons.flatMap((actionId) => [
+      {
+        name: `${actionId} with a customer that does not exist`,
+        press: () => ({ action_id: actionId, value: missing }),
+        says: /Customer CUS-ZZZZZZZZ no longer exists/,
+      },
+      {
+        name: `${actionId} with an operator`,
+        press: () => ({ action_id: actionId, value: '{"$ne":null}' }),
+        says: notACustomer,
+      },
+      {
+        name: `${actionId} with 5,000 characters`,
+        press: () => ({ action_id: actionId, value: "C".repeat(5000) }),
+        says: notACustomer,
+      },
+    ]),
+    ...(
+      [
+        ["an empty string", ""],
+        ["no value", undefined],
+        ["a number", 42],
+        ["an array", [A]],
+        ["an object", { customerId: A }],
+        ["a lower-case ID", A.toLowerCase()],
+        ["an account instead of an ID", alpha.account],
+        ["look-alike characters", "CUS-0OIL1111"],
+        ["a trailing space", `${A} `],
+        ["a control character", `${A}\u0000`],
+        ["a zero-width space", `${A}\u200B`],
+        ["an RTL override", `\u202E${A}`],
+        ["a regex", "CUS-.*"],
+      ] as [string, unknown][]
+    ).map(([label, value]) => ({
+      name: `Open with ${label}`,
+      press: () => ({ action_id: "customer_show", value }),
+      says: notACustomer,
+    })),
+    {
+      name: "Open with extra keys on the action (a missing customer)",
+      press: () => ({
+        action_id: "customer_show",
+        value: missing,
+        extra: { $where: "1", selected_option: { value: A } },
+      }),
+      says: /Customer CUS-ZZZZZZZZ no longer exists/,
+    },
+  ]);
+});
+
+// ---------------------------------------------------------------------------------------------
+const notAReset = /That button does not name a password reset/;
+const notAnInvite = /That is not an invite reference/;
+const notARequest = /That button does not name an approval request/;
+const referenceGroup = new CaseGroup(
+  "bad input / forged password, invite and approval references",
+  "unknown, someone else's, already closed and malformed references answered specifically; nothing is confirmed, revoked, approved or rejected",
+);
+describe("password, invite and approval references", () => {
+  const passwordButtons = ["password_confirm", "password_replace", "password_cancel"];
+  runGroup(referenceGroup, [
+    ...passwordButtons.flatMap((actionId): ButtonCase[] => [
+      ...junkValues.map(([label, value]) => ({
+        name: `${actionId} with ${label}`,
+        press: () => ({ action_id: actionId, value }),
+        says: notAReset,
+      })),
+      {
+        name: `${actionId} with an unknown reset`,
+        press: () => ({ action_id: actionId, value: "A".repeat(22) }),
+        says: /That password is no longer known/,
+      },
+      {
+        name: `${actionId} with someone else's reset`,
+        press: () => ({ action_id: actionId, value: refs.supportsReset }),
+        says: /Only the person who generated this password/,
+        user: users.manager,
+      },
+      {
+        name: `${actionId} with a cancelled reset`,
+        press: () => ({ action_id: actionId, value: refs.cancelledReset }),
+        says: /This password was cancelled/,
+      },
+    ]),
+    ...[
+      ...junkValues.map(
+        ([label, value]) => [label, value, notAnInvite] as [string, unknown, RegExp],
+      ),
+      ["12 characters", "aaaaaaaaaaaa", notAnInvite] as [string, unknown, RegExp],
+      ["an upper-case ID", "F".repeat(24), /no longer open/] as [string, unknown, RegExp],
+    ].map(([label, value, says]) => ({
+      name: `invite_revoke with ${label}`,
+      press: () => ({ action_id: "invite_revoke", value }),
+      says,
+    })),
+    {
+      name: "invite_revoke with an invite that does not exist",
+      press: () => ({ action_id: "invite_revoke", value: "f".repeat(24) }),
+      says: /That invite is no longer open/,
+    },
+    {
+      name: "invite_revoke with an invite already revoked",
+      press: () => ({ action_id: "invite_revoke", value: refs.revokedInvite }),
+      says: /That invite is no longer open/,
+    },
+    ...["approval_approve", "approval_reject"].flatMap((actionId): ButtonCase[] => [
+      ...[
+        ...junkValues,
+        ["an upper-case ID", "F".repeat(24)] as [string, unknown],
+        ["23 hex digits", "f".repeat(23)] as [string, unknown],
+      ].map(([label, value]) => ({
+        name: `${actionId} with ${label}`,
+        press: () => ({ action_id: actionId, value }),
+        says: notARequest,
+        user: users.manager,
+      })),
+      {
+        name: `${actionId} with a request that does not exist`,
+        press: () => ({ action_id: actionId, value: "f".repeat(24) }),
+        says: /That approval request does not exist/,
+        user: users.manager,
+      },
+      {
+        name: `${actionId} with another request that was already rejected`,
+        press: () => ({ action_id: actionId, value: refs.rejectedRequest }),
+        says: /This request is already rejected/,
+        user: users.manager,
+      },
+    ]),
+  ]);
+});
+
+it("the references the cases used are untouched", async () => {
+  const resets = harness.db.collection("password_resets");
+  expect(await resets.findOne({ _id: refs.supportsReset as never })).toMatchObject({
+    state: "pending",
+  });
+  expect(shown(refs.rejectedRequest)).toMatch(/^[0-9a-f]{24}$/);
+});
