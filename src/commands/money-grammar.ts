@@ -38,9 +38,14 @@ export function parseBalanceArgs(text: string, currency: Currency): MoneyArgs {
   const index = words.findIndex((word, i) => i > 0 && /^[+-]/.test(word));
   if (index === -1) {
     // "balance ana 50 refund": an amount and a reason, but no sign to say which way.
-    const unsigned = words.findIndex((word, i) => i > 0 && i < words.length - 1 && /^\p{Sc}?\d/u.test(word));
+    const unsigned = words.findIndex(
+      (word, i) => i > 0 && i < words.length - 1 && /^\p{Sc}?\d/u.test(word),
+    );
     if (unsigned !== -1) {
-      throw new AppError("invalid_input", `Say which way: \`+${words[unsigned]}\` to refill or \`-${words[unsigned]}\` to deduct, e.g. \`/customer balance REF +50 reason…\`.`);
+      throw new AppError(
+        "invalid_input",
+        `Say which way: \`+${words[unsigned]}\` to refill or \`-${words[unsigned]}\` to deduct, e.g. \`/customer balance REF +50 reason…\`.`,
+      );
     }
     return { ref: words.join(" ") };
   }

@@ -24,14 +24,28 @@ export interface ConnectOptions {
 }
 
 /**
+ * How long an operation waits for a usable server. 2 s by default, so that during an outage a form
+ * is still answered within Slack's 3-second limit with "not reachable, nothing was changed" (and no
+ * change is applied later behind the user's back); `serverSelectionTimeoutMS` in MONGODB_URI wins.
+ */
+export const defaultServerSelectionTimeoutMs = 2000;
+
+function serverSelectionTimeout(options: ConnectOptions): { serverSelectionTimeoutMS?: number } {
+  if (options.serverSelectionTimeoutMS !== undefined)
+    return { serverSelectionTimeoutMS: options.serverSelectionTimeoutMS };
+  if (/[?&]serverSelectionTimeoutMS=/i.test(options.uri)) return {};
+  return { serverSelectionTimeoutMS: defaultServerSelectionTimeoutMs };
+}
+
+/**
  * Connects, checks that the server can run transactions (a replica set or sharded cluster),
  * and creates the indexes the queries rely on. Refuses with a clear message otherwise.
  */
 export async function connectDatabase(options: ConnectOptions): Promise<Database> {
   const where = redactUri(options.uri);
   const client = new MongoClient(options.uri, {
-    serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 10_000,
     appName: "customer-bot",
+    ...serverSelectionTimeout(options),
     ...options.clientOptions,
   });
   try {

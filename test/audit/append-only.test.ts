@@ -5,7 +5,11 @@ import { describe, expect, it } from "vitest";
 async function sourceFiles(folder: string): Promise<string[]> {
   const entries = await readdir(folder, { withFileTypes: true });
   const nested = await Promise.all(
-    entries.map((entry) => (entry.isDirectory() ? sourceFiles(join(folder, entry.name)) : Promise.resolve(entry.name.endsWith(".ts") ? [join(folder, entry.name)] : []))),
+    entries.map((entry) =>
+      entry.isDirectory()
+        ? sourceFiles(join(folder, entry.name))
+        : Promise.resolve(entry.name.endsWith(".ts") ? [join(folder, entry.name)] : []),
+    ),
   );
   return nested.flat();
 }
@@ -16,10 +20,20 @@ describe("the audit trail is append-only", () => {
     const touching: string[] = [];
     for (const file of files) {
       const text = await readFile(file, "utf8");
-      if (text.includes("collections.auditEvents") || text.includes('"audit_events"')) touching.push(file.replace(/.*\/src\//, "src/"));
+      if (text.includes("collections.auditEvents") || text.includes('"audit_events"'))
+        touching.push(file.replace(/.*\/src\//, "src/"));
     }
-    expect(touching.sort()).toEqual(["src/audit/audit-repository.ts", "src/db/collections.ts", "src/db/indexes.ts"]);
-    const repository = await readFile(new URL("../../src/audit/audit-repository.ts", import.meta.url), "utf8");
-    expect(repository).not.toMatch(/\.(update|delete|replace|findOneAndUpdate|findOneAndDelete|findOneAndReplace|drop|bulkWrite)\w*\(/);
+    expect(touching.sort()).toEqual([
+      "src/audit/audit-repository.ts",
+      "src/db/collections.ts",
+      "src/db/indexes.ts",
+    ]);
+    const repository = await readFile(
+      new URL("../../src/audit/audit-repository.ts", import.meta.url),
+      "utf8",
+    );
+    expect(repository).not.toMatch(
+      /\.(update|delete|replace|findOneAndUpdate|findOneAndDelete|findOneAndReplace|drop|bulkWrite)\w*\(/,
+    );
   });
 });

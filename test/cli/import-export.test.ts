@@ -174,9 +174,17 @@ describe("npm run import / npm run export", () => {
     const file = join(folder, "audit.jsonl");
     const exported = await run("export", ["--audit", file], source.db.databaseName);
     expect(exported).toMatchObject({ code: 0, stdout: `Exported 2 audit events to ${file}\n` });
-    const events = (await readFile(file, "utf8")).trim().split("\n").map((line) => JSON.parse(line));
+    const events = (await readFile(file, "utf8"))
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
     expect(events).toHaveLength(2);
-    expect(events[0]).toMatchObject({ action: "customer.import", outcome: "done", actorRole: null, after: { status: "on" } });
+    expect(events[0]).toMatchObject({
+      action: "customer.import",
+      outcome: "done",
+      actorRole: null,
+      after: { status: "on" },
+    });
     expect(events[0].at <= events[1].at).toBe(true);
     expect(JSON.stringify(events)).not.toMatch(/passwordHash|\$scrypt/);
   });

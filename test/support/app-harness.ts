@@ -1,9 +1,11 @@
+import { randomBytes } from "node:crypto";
 import { Writable } from "node:stream";
-import type { Db } from "mongodb";
+import type { Db, MongoClientOptions } from "mongodb";
+import { inject } from "vitest";
 import { type BotApp, createBotApp } from "../../src/app/create-app.js";
 import { slackEventsPath } from "../../src/app/http-server.js";
 import { type Config, loadConfig } from "../../src/config/env.js";
-import type { Database } from "../../src/db/mongo.js";
+import { connectDatabase, type Database } from "../../src/db/mongo.js";
 import { createLogger } from "../../src/logging/logger.js";
 import { openTestDatabase } from "./mongo/test-database.js";
 import {
@@ -46,6 +48,20 @@ export interface HarnessOptions {
   socketMode?: boolean;
 
   env?: Record<string, string>;
+  /**
+   * Where the app's database lives. Default: a fresh, uniquely named database on the run's MongoDB
+   * lane, dropped on stop. With `uri`, that MongoDB (e.g. a wire server a test can take away); with
+   * `dbName`, that database, left in place on stop so several instances can share it. Client
+   * settings not given here are the app's own defaults (those of `connectDatabase`).
+   */
+  mongo?: {
+    uri?: string;
+    dbName?: string;
+    serverSelectionTimeoutMS?: number;
+    clientOptions?: MongoClientOptions;
+  };
+  /** A fake Slack to use instead of a new one (e.g. shared by two instances); it is not stopped on stop. */
+  slack?: FakeSlackApi;
 }
 
 export type SentView = Record<string, unknown> & {
@@ -57,7 +73,7 @@ export type SentView = Record<string, unknown> & {
 let viewCounter = 0;
 
 /** The state.values Slack would send for `values`, shaped by each input block's element type. */
-function stateFor(view: SentView, values: Record<string, string>) {
+export function stateFor(view: SentView, values: Record<string, string>) {
   const state: Record<string, Record<string, unknown>> = {};
   for (const block of (view.blocks ?? []) as {
     type?: string;
@@ -106,7 +122,7 @@ export interface Harness {
   click(
     userId: string,
     button: FoundButton,
-    options?: { responseUrl?: string; retryNum?: number },
+    options?: { responseUrl?: string; retryNum?: number; triggerId?: string },
   ): Promise<{ status: number; responseUrl: string }>;
   /** Clicks a button on the App Home tab (no response_url, like Slack sends it). */
   clickInHome(userId: string, button: FoundButton): Promise<{ status: number }>;
@@ -154,13 +170,41 @@ function testEnv(slack: FakeSlackApi, options: HarnessOptions): Record<string, s
   };
 }
 
+/**
+ * The app's database: a fresh one on the run's lane (dropped by `drop`), or the one `mongo` names
+ * (a given `dbName` is only closed by `drop`, since other instances may still use it).
+ */
+async function openHarnessDatabase(
+  mongo: HarnessOptions["mongo"],
+): Promise<Database & { drop(): Promise<void> }> {
+  if (!mongo) return openTestDatabase();
+  const database = await connectDatabase({
+    uri: mongo.uri ?? inject("mongoUri"),
+    dbName: mongo.dbName ?? `test_${randomBytes(5).toString("hex")}`,
+    logger: createLogger({ level: "silent", pretty: false }),
+    // Unset, the app's own default applies (what `npm start` uses).
+    ...(mongo.serverSelectionTimeoutMS === undefined
+      ? {}
+      : { serverSelectionTimeoutMS: mongo.serverSelectionTimeoutMS }),
+    ...(mongo.clientOptions ? { clientOptions: mongo.clientOptions } : {}),
+  });
+  const shared = mongo.dbName !== undefined;
+  return {
+    ...database,
+    async drop() {
+      if (!shared) await database.db.dropDatabase().catch(() => {});
+      await database.close();
+    },
+  };
+}
+
 /** Starts the real app (HTTP mode on an ephemeral port, or Socket Mode) against the fakes and a fresh database. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const slack = await startFakeSlackApi();
+  const slack = options.slack ?? (await startFakeSlackApi());
   slack.setUsergroupMembers(supportGroup, [users.groupSupport]);
   const socket = options.socketMode ? await startFakeSocketModeServer() : undefined;
   if (socket) slack.setSocketModeUrl(socket.url);
-  const database = await openTestDatabase();
+  const database = await openHarnessDatabase(options.mongo);
   const config = loadConfig(testEnv(slack, options));
   const logLines: string[] = [];
   const destination = new Writable({
@@ -238,6 +282,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       const payload = blockActionsPayload({
         userId,
         responseUrl,
+        triggerId: clickOptions.triggerId,
         action: {
           action_id: button.action_id,
           block_id: button.block_id,
@@ -309,7 +354,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async stop() {
       await bot.stop();
       await socket?.stop();
-      await slack.stop();
+      if (!options.slack) await slack.stop();
       await database.drop();
     },
   };

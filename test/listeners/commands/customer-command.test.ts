@@ -124,13 +124,21 @@ describe("/customer show", () => {
   it("every button on the card does something: a form opens or an answer comes", async () => {
     const card = await harness.ask(users.support, `show ${ana.customerId}`);
     // Enable/Disable change the status other tests here filter on; they have their own tests.
-    const buttons = allButtons(card.body.blocks).filter((b) => b.text !== "Disable" && b.text !== "Enable");
+    const buttons = allButtons(card.body.blocks).filter(
+      (b) => b.text !== "Disable" && b.text !== "Enable",
+    );
     expect(buttons).toHaveLength(7);
     for (const button of buttons) {
       const opened = harness.slack.callsTo("views.open").length;
       const { responseUrl } = await harness.click(users.support, button);
       await expect
-        .poll(() => harness.slack.responsesTo(responseUrl).length + harness.slack.callsTo("views.open").length - opened, { timeout: 3000 })
+        .poll(
+          () =>
+            harness.slack.responsesTo(responseUrl).length +
+            harness.slack.callsTo("views.open").length -
+            opened,
+          { timeout: 3000 },
+        )
         .toBeGreaterThan(0);
     }
   });
