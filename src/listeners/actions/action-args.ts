@@ -1,4 +1,6 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from "@slack/bolt";
+import { customerRefValue } from "../../blocks/button-values.js";
+import { AppError } from "../../errors/app-error.js";
 
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
@@ -15,4 +17,16 @@ export function formOpeningFrom(args: ButtonArgs) {
     triggerId: args.body.trigger_id,
     responseUrl: args.body.response_url,
   };
+}
+
+/** The customer ID a card or list button carries; a forged or damaged value is refused with a message. */
+export function customerIdOf(args: ButtonArgs): string {
+  const customerId = customerRefValue.safeParse(actionValue(args));
+  if (!customerId.success) {
+    throw new AppError(
+      "invalid_input",
+      "That button does not name a customer. Look the customer up again.",
+    );
+  }
+  return customerId.data;
 }

@@ -1,23 +1,17 @@
-import { customerRefValue } from "../../blocks/button-values.js";
 import { decodeCustomerPage } from "../../blocks/customer-page-value.js";
 import { AppError } from "../../errors/app-error.js";
 import { answerErrors } from "../answer-errors.js";
 import { type BillingDeps, billingDetails } from "../commands/customer/billing.js";
 import { replyPrivately } from "../reply.js";
-import { actionValue, type ButtonArgs } from "./action-args.js";
+import { actionValue, type ButtonArgs, customerIdOf } from "./action-args.js";
 
 /** “Billing details” on the customer card: the first page as a new private message. */
 export function billingButton(deps: BillingDeps) {
   return async (args: ButtonArgs): Promise<void> => {
     await args.ack();
     await answerErrors(args, async () => {
-      const customerId = customerRefValue.safeParse(actionValue(args));
-      if (!customerId.success)
-        throw new AppError(
-          "invalid_input",
-          "That button does not name a customer. Look the customer up again.",
-        );
-      await replyPrivately(args, await billingDetails(deps, customerId.data, 0));
+      const customerId = customerIdOf(args);
+      await replyPrivately(args, await billingDetails(deps, customerId, 0));
     });
   };
 }

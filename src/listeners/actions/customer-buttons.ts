@@ -1,7 +1,5 @@
 import type { Deps } from "../../app/deps.js";
-import { customerRefValue } from "../../blocks/button-values.js";
 import type { Customer } from "../../customers/customer.js";
-import { AppError } from "../../errors/app-error.js";
 import { actorOf } from "../actor.js";
 import { answerErrors } from "../answer-errors.js";
 import { openEditForm, openTagForm } from "../commands/customer/edit.js";
@@ -9,17 +7,12 @@ import { offerPassword } from "../commands/customer/password.js";
 import { switchStatus } from "../commands/customer/status.js";
 import { takeDelivery } from "../deliveries.js";
 import { replyPrivately } from "../reply.js";
-import { actionValue, type ButtonArgs, formOpeningFrom } from "./action-args.js";
+import { type ButtonArgs, customerIdOf, formOpeningFrom } from "./action-args.js";
 
 /** The customer a card button names: its value must be an internal ID of a customer that exists. */
 async function customerOf(deps: Deps, args: ButtonArgs): Promise<Customer> {
-  const customerId = customerRefValue.safeParse(actionValue(args));
-  if (!customerId.success)
-    throw new AppError(
-      "invalid_input",
-      "That button does not name a customer. Look the customer up again.",
-    );
-  return deps.customers.get(customerId.data);
+  const customerId = customerIdOf(args);
+  return deps.customers.get(customerId);
 }
 
 /** Card buttons: Edit and Set tag open prefilled forms; Reset password offers a password; Enable/Disable apply after Slack's confirm dialog. */

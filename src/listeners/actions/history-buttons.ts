@@ -1,11 +1,10 @@
 import type { Deps } from "../../app/deps.js";
-import { customerRefValue } from "../../blocks/button-values.js";
 import { decodeCustomerPage } from "../../blocks/customer-page-value.js";
 import { AppError } from "../../errors/app-error.js";
 import { answerErrors } from "../answer-errors.js";
 import { customerHistory } from "../commands/customer/history.js";
 import { replyPrivately } from "../reply.js";
-import { actionValue, type ButtonArgs } from "./action-args.js";
+import { actionValue, type ButtonArgs, customerIdOf } from "./action-args.js";
 
 /** The card's History button (a new message) and the history's Previous/Next (replacing it). */
 export function historyButtons(deps: Deps) {
@@ -13,15 +12,10 @@ export function historyButtons(deps: Deps) {
     open: async (args: ButtonArgs) => {
       await args.ack();
       await answerErrors(args, async () => {
-        const customerId = customerRefValue.safeParse(actionValue(args));
-        if (!customerId.success)
-          throw new AppError(
-            "invalid_input",
-            "That button does not name a customer. Look the customer up again.",
-          );
+        const customerId = customerIdOf(args);
         await replyPrivately(
           args,
-          await customerHistory(deps, await deps.customers.get(customerId.data), 0),
+          await customerHistory(deps, await deps.customers.get(customerId), 0),
         );
       });
     },

@@ -1,6 +1,5 @@
 import type { Deps } from "../../app/deps.js";
 import { can } from "../../auth/roles.js";
-import { customerRefValue } from "../../blocks/button-values.js";
 import { buildNotice } from "../../blocks/message.js";
 import { buildRejectModal } from "../../blocks/money-modals.js";
 import { buildPoolStatus } from "../../blocks/pool-status.js";
@@ -13,7 +12,7 @@ import { refreshHomeAfterAction } from "../events/publish-home.js";
 import { encodeModalMetadata } from "../modal-metadata.js";
 import { openModal } from "../open-modal.js";
 import { replyPrivately } from "../reply.js";
-import { actionValue, type ButtonArgs, formOpeningFrom } from "./action-args.js";
+import { actionValue, type ButtonArgs, customerIdOf, formOpeningFrom } from "./action-args.js";
 
 const approvalIdPattern = /^[0-9a-f]{24}$/;
 
@@ -31,13 +30,8 @@ export function moneyButtons(deps: Deps) {
     await answerErrors(args, () => work(args));
   };
   const customerOf = async (args: ButtonArgs) => {
-    const customerId = customerRefValue.safeParse(actionValue(args));
-    if (!customerId.success)
-      throw new AppError(
-        "invalid_input",
-        "That button does not name a customer. Look the customer up again.",
-      );
-    return deps.customers.get(customerId.data);
+    const customerId = customerIdOf(args);
+    return deps.customers.get(customerId);
   };
   return {
     balance: handle(async (args) =>
