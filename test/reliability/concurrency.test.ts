@@ -286,7 +286,15 @@ describe("Slack retries (X-Slack-Retry-Num 1 at once, then 2) of every request t
   ) {
     const before = await Promise.all(effects.map((effect) => effect.count()));
     const statuses = await deliverWithRetries(harness, delivery);
-    await sleep(100);
+    // Some flows answer before their work is done (e.g. refills): wait for every effect, then give a
+    // duplicate the time to show up too.
+    const deadline = Date.now() + 5000;
+    for (;;) {
+      const counts = await Promise.all(effects.map((effect) => effect.count()));
+      if (counts.every((count, i) => count > (before[i] ?? 0)) || Date.now() > deadline) break;
+      await sleep(50);
+    }
+    await sleep(150);
     const after = await Promise.all(effects.map((effect) => effect.count()));
     const changes = after.map((count, i) => count - (before[i] ?? 0));
     const answers = delivery.responseUrl
