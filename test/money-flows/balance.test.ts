@@ -183,14 +183,19 @@ describe("Slack retries (X-Slack-Retry-Num: 1) have no second effect", () => {
 
   it("a balance form submission", async () => {
     const card = await harness.ask(users.support, `show ${replayed.customerId}`);
-    const { responseUrl } = await harness.click(users.support, buttonLabelled(card.body.blocks, "Manage balance"));
+    const { responseUrl } = await harness.click(
+      users.support,
+      buttonLabelled(card.body.blocks, "Manage balance"),
+    );
     const view = await harness.openedModal();
     const values = { direction: "refill", amount: "5", reason: "form retried" };
     await harness.submitModal(users.support, view, values, { viewId: "VRETRY01" });
     await harness.submitModal(users.support, view, values, { viewId: "VRETRY01" });
     // Refills close the form first and answer on the response_url once done: wait for both answers.
     await expect.poll(() => harness.slack.responsesTo(responseUrl).length).toBe(2);
-    const answers = harness.slack.responsesTo(responseUrl).map((answer) => String(answer.body.text));
+    const answers = harness.slack
+      .responsesTo(responseUrl)
+      .map((answer) => String(answer.body.text));
     expect(answers.filter((text) => text.includes("Refilled $5.00"))).toHaveLength(1);
     expect(answers.filter((text) => text.includes("already applied"))).toHaveLength(1);
     expect(await moneyOf(harness, replayed.customerId)).toMatchObject({
