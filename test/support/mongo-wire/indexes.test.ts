@@ -174,3 +174,73 @@ describe("unique indexes", () => {
     await items.insertOne({ tags: ["c"] });
   });
 });
+
+describe("lookups through unique indexes", () => {
+  const documents = () => [
+    { _id: 1, account: "ann@x.io", code: "A1", tags: ["red", "blue"], n: 1 },
+    { _id: 2, account: "bob@x.io", code: "B2", tags: ["green"], n: 2 },
+    { _id: 3, account: "cy@x.io", code: "C3", n: 3 },
+    { _id: 4, code: "D4", n: 4 },
+  ];
+  const filters = [
+    { account: "bob@x.io" },
+    { account: { $eq: "ann@x.io" }, n: 1 },
+    { account: { $eq: "ann@x.io" }, n: 2 },
+    { account: { $in: ["cy@x.io", "nobody", "ann@x.io"] } },
+    { account: "nobody" },
+    { tags: "blue" },
+    { $or: [{ account: { $eq: "cy@x.io" } }, { code: { $eq: "cy@x.io" } }] },
+    { $or: [{ account: "ann@x.io" }, { code: "B2" }, { code: "A1" }] },
+    { $or: [{ account: "ann@x.io" }, { n: { $gte: 3 } }] },
+    { account: null },
+    { account: { $exists: false } },
+  ];
+
+  it("answers every equality exactly as a scan does, before and after changes", async () => {
+    const db = t.freshDb();
+    const indexed = db.collection<{ _id: number }>("indexed");
+    const scanned = db.collection<{ _id: number }>("scanned");
+    await indexed.createIndexes([
+      { key: { account: 1 }, unique: true, sparse: true },
+      { key: { code: 1 }, unique: true },
+      { key: { tags: 1 }, unique: true, sparse: true },
+    ]);
+    const compare = async () => {
+      for (const filter of filters) {
+        const ids = async (c: typeof indexed) =>
+          (await c.find(filter).toArray()).map((d) => d._id).sort();
+        expect(await ids(indexed), JSON.stringify(filter)).toEqual(await ids(scanned));
+      }
+    };
+    for (const c of [indexed, scanned]) await c.insertMany(documents());
+    await compare();
+    for (const c of [indexed, scanned]) {
+      await c.updateOne({ _id: 2 }, { $set: { account: "cy2@x.io", tags: ["blue2"] } });
+      await c.updateOne({ _id: 1 }, { $set: { account: "bob@x.io" } });
+      await c.deleteOne({ account: "cy@x.io" });
+    }
+    await compare();
+    expect(await indexed.countDocuments({ account: "bob@x.io" })).toBe(1);
+    expect(
+      await indexed.findOne({ $or: [{ account: "bob@x.io" }, { code: "bob@x.io" }] }),
+    ).toMatchObject({ _id: 1 });
+  });
+
+  it("sees what an aborted transaction put back", async () => {
+    const db = t.freshDb();
+    const items = db.collection<{ _id: number; account: string }>("items");
+    await items.createIndex({ account: 1 }, { unique: true });
+    await items.insertOne({ _id: 1, account: "before" });
+    const session = t.client.startSession();
+    try {
+      session.startTransaction();
+      await items.updateOne({ _id: 1 }, { $set: { account: "during" } }, { session });
+      expect(await items.findOne({ account: "during" }, { session })).toMatchObject({ _id: 1 });
+      await session.abortTransaction();
+    } finally {
+      await session.endSession();
+    }
+    expect(await items.findOne({ account: "during" })).toBeNull();
+    expect(await items.findOne({ account: "before" })).toMatchObject({ _id: 1 });
+  });
+});

@@ -144,6 +144,17 @@ export class Index {
     return undefined;
   }
 
+  /**
+   * The key of the document holding `value` in this index, when the index can answer an equality on
+   * `field` exactly: unique, one field, not partial (a sparse index only leaves out documents a string
+   * cannot match). `null` when no document holds it; `undefined` when this index cannot tell.
+   */
+  ownerOf(field: string, value: string): string | null | undefined {
+    if (!this.enforcesUniqueness || this.partial || this.paths.length !== 1) return undefined;
+    if (Object.keys(this.spec.key)[0] !== field) return undefined;
+    return this.owners.get(valueKey([value])) ?? null;
+  }
+
   add(doc: Document, docKey: string): void {
     if (!this.enforcesUniqueness) return;
     for (const entry of this.entries(doc)) this.owners.set(entry.key, docKey);

@@ -36,6 +36,24 @@ export class Collection {
     return this.docs.get(key);
   }
 
+  /**
+   * The documents whose `field` can equal one of the strings `values`, found through a unique index
+   * on that field, as MongoDB would; `undefined` when no index can answer (the caller scans).
+   */
+  lookup(field: string, values: readonly string[]): Document[] | undefined {
+    for (const index of this.indexes.values()) {
+      const owners = values.map((value) => index.ownerOf(field, value));
+      if (owners.some((owner) => owner === undefined)) continue;
+      const found: Document[] = [];
+      for (const key of new Set(owners)) {
+        const doc = key === null || key === undefined ? undefined : this.docs.get(key);
+        if (doc) found.push(doc);
+      }
+      return found;
+    }
+    return undefined;
+  }
+
   /** A snapshot of the documents in insertion order. */
   all(): Document[] {
     return [...this.docs.values()];

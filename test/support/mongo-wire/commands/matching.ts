@@ -5,7 +5,7 @@ import { isPlainObject, valueKey } from "../values.js";
 
 /**
  * The `_id` keys a filter can only match, when its `_id` condition is an equality or `$in`,
- * so that lookups by `_id` do not scan the collection. The full filter is still applied.
+ * so that lookups by `_id` do not scan the collection.
  */
 function idKeysOf(condition: unknown): string[] | undefined {
   if (condition === undefined || condition instanceof RegExp) return undefined;
@@ -27,17 +27,55 @@ function idKeysOf(condition: unknown): string[] | undefined {
   return undefined;
 }
 
-/** Documents worth testing against `filter`: the `_id` hits, or the whole collection. */
+/** The strings an equality, `$eq` or `$in` of strings only can match; undefined for anything else. */
+function equalStrings(condition: unknown): string[] | undefined {
+  if (typeof condition === "string") return [condition];
+  if (!isPlainObject(condition)) return undefined;
+  const operators = Object.keys(condition);
+  if (operators.length !== 1) return undefined;
+  if (operators[0] === "$eq" && typeof condition.$eq === "string") return [condition.$eq];
+  const values = condition.$in;
+  if (operators[0] === "$in" && Array.isArray(values) && values.every((v) => typeof v === "string"))
+    return values;
+  return undefined;
+}
+
+/**
+ * The documents an index narrows `filter` to, or undefined when it must scan: an `_id` equality or
+ * `$in`; a string equality on a field with a unique index (account, customerId, …); or an `$or`
+ * whose every branch is narrowed that way (MongoDB's index union). The full filter is still applied.
+ */
+function indexedCandidates(collection: Collection, filter: Document): Document[] | undefined {
+  const ids = idKeysOf(filter._id);
+  if (ids) {
+    const found: Document[] = [];
+    for (const key of new Set(ids)) {
+      const doc = collection.get(key);
+      if (doc) found.push(doc);
+    }
+    return found;
+  }
+  for (const [field, condition] of Object.entries(filter)) {
+    if (field.startsWith("$")) continue;
+    const values = equalStrings(condition);
+    const found = values && collection.lookup(field, values);
+    if (found) return found;
+  }
+  const branches = filter.$or;
+  if (!Array.isArray(branches) || branches.length === 0) return undefined;
+  const union = new Set<Document>();
+  for (const branch of branches) {
+    const found = isPlainObject(branch) ? indexedCandidates(collection, branch) : undefined;
+    if (!found) return undefined;
+    for (const doc of found) union.add(doc);
+  }
+  return [...union];
+}
+
+/** Documents worth testing against `filter`: what an index narrows it to, or the whole collection. */
 export function candidates(collection: Collection | undefined, filter: Document): Document[] {
   if (!collection) return [];
-  const keys = idKeysOf(filter._id);
-  if (!keys) return collection.all();
-  const found: Document[] = [];
-  for (const key of new Set(keys)) {
-    const doc = collection.get(key);
-    if (doc) found.push(doc);
-  }
-  return found;
+  return indexedCandidates(collection, filter) ?? collection.all();
 }
 
 /** The documents matching `filter` in natural order, stopping after `limit` if given. */
