@@ -29,6 +29,7 @@ import type { Deps } from "./deps.js";
 import { createHttpServer, slackEventsPath } from "./http-server.js";
 import { InFlight } from "./in-flight.js";
 import { requestScopeMiddleware } from "./middleware/request-scope-middleware.js";
+import { PostAckGate } from "./post-ack-gate.js";
 
 const approvalSweepIntervalMs = 60_000;
 
@@ -175,7 +176,7 @@ export function createBotApp(options: BotAppOptions): BotApp {
     now,
   };
 
-  app.use(requestScopeMiddleware(logger, inFlight));
+  app.use(requestScopeMiddleware(logger, inFlight, new PostAckGate()));
   app.use(accessControlMiddleware(deps));
   commands.register(app, deps);
   actions.register(app, deps);

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Context } from "@slack/bolt";
 import type { Role } from "../auth/roles.js";
 import type { Logger } from "../logging/logger.js";
+import type { PostAckGate } from "./post-ack-gate.js";
 
 /** What every listener knows about the request it handles, set by the first middleware. */
 export interface RequestScope {
@@ -12,6 +13,8 @@ export interface RequestScope {
   role: Role | null;
   /** Slack's X-Slack-Retry-Num, when this delivery is a retry. */
   retryNum: number | undefined;
+  /** Where work after the ack runs, so acks stay fast when the process is saturated. */
+  afterAck: PostAckGate;
 }
 
 export function newRequestId(): string {

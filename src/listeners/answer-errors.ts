@@ -1,5 +1,5 @@
 import type { Context } from "@slack/bolt";
-import { scopeOf } from "../app/request-scope.js";
+import { type RequestScope, scopeOf } from "../app/request-scope.js";
 import { buildNotice } from "../blocks/message.js";
 import { isUnexpected, userMessageFor } from "../errors/user-message.js";
 import { AnswerUndelivered, type ReplyTarget, replyPrivately } from "./reply.js";
@@ -7,16 +7,25 @@ import { AnswerUndelivered, type ReplyTarget, replyPrivately } from "./reply.js"
 /**
  * Runs a listener's work and turns any error into one ephemeral answer: an AppError's own message, or
  * "something went wrong (ref: …)" with the details only in the log. The one place errors meet users.
- * An answer Slack would not take is only logged: the work before it is done.
+ * An answer Slack would not take is only logged: the work before it is done. Listeners call it after
+ * their ack, so the work goes through the request's post-ack gate.
  */
 export async function answerErrors(
   args: ReplyTarget & { context: Context },
   work: () => Promise<void>,
 ): Promise<void> {
+  const scope = scopeOf(args.context);
+  await scope.afterAck.run(() => answering(args, scope, work));
+}
+
+async function answering(
+  args: ReplyTarget,
+  scope: RequestScope,
+  work: () => Promise<void>,
+): Promise<void> {
   try {
     await work();
   } catch (error) {
-    const scope = scopeOf(args.context);
     if (error instanceof AnswerUndelivered) {
       // The work is done; only its answer was lost. "Something went wrong, try again" would be
       // untrue and could make the person repeat a change that was applied.

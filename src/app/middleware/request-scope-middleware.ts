@@ -1,12 +1,17 @@
 import type { AnyMiddlewareArgs, Middleware } from "@slack/bolt";
 import type { Logger } from "../../logging/logger.js";
 import type { InFlight } from "../in-flight.js";
+import type { PostAckGate } from "../post-ack-gate.js";
 import { describeRequest, newRequestId, type RequestScope } from "../request-scope.js";
 
-/** First middleware: a request ID, a child logger, and in-flight tracking for graceful shutdown. */
+/**
+ * First middleware: a request ID, a child logger, in-flight tracking for graceful shutdown, and the
+ * gate that work after the ack goes through.
+ */
 export function requestScopeMiddleware(
   logger: Logger,
   inFlight: InFlight,
+  afterAck: PostAckGate,
 ): Middleware<AnyMiddlewareArgs> {
   return async ({ body, context, next }) => {
     const { userId, kind, name } = describeRequest(body as unknown as Record<string, unknown>);
@@ -19,7 +24,7 @@ export function requestScopeMiddleware(
       name,
       ...(retryNum ? { retryNum } : {}),
     });
-    const scope: RequestScope = { requestId, log, userId, role: null, retryNum };
+    const scope: RequestScope = { requestId, log, userId, role: null, retryNum, afterAck };
     context.scope = scope;
     const started = performance.now();
     await inFlight.track(next());

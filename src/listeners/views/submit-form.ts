@@ -60,20 +60,22 @@ export async function submitForm<T>(args: ViewArgs, handling: FormHandling<T>): 
   const validation = handling.validate(submittedValues(args), metadata);
   if (!validation.ok) return showErrors(validation.errors);
   if (metadata.responseUrl && handling.ackBeforeApply?.(validation.value)) {
+    const { responseUrl } = metadata;
     await args.ack();
-    let result: SlackMessage;
-    try {
-      result = await handling.apply(validation.value, metadata);
-    } catch (error) {
-      if (isUnexpected(error)) scope.log.error({ err: error }, "form submission failed");
-      result = buildNotice(`:warning: ${userMessageFor(error, scope.requestId)}`);
-    }
-    try {
-      await postToResponseUrl(metadata.responseUrl, result);
-    } catch (error) {
-      scope.log.error({ err: error }, "could not post a form's result to its response_url");
-    }
-    return;
+    return scope.afterAck.run(async () => {
+      let result: SlackMessage;
+      try {
+        result = await handling.apply(validation.value, metadata);
+      } catch (error) {
+        if (isUnexpected(error)) scope.log.error({ err: error }, "form submission failed");
+        result = buildNotice(`:warning: ${userMessageFor(error, scope.requestId)}`);
+      }
+      try {
+        await postToResponseUrl(responseUrl, result);
+      } catch (error) {
+        scope.log.error({ err: error }, "could not post a form's result to its response_url");
+      }
+    });
   }
   let answer: SlackMessage;
   try {
