@@ -74,12 +74,8 @@ async function tellRefused(
     return;
   }
   if (typeof body.command === "string" || body.type === "block_actions") {
-    const respond =
-      "respond" in args
-        ? (args.respond as Parameters<typeof replyPrivately>[0]["respond"])
-        : undefined;
     await replyPrivately(
-      { body: body as never, respond, client: args.client },
+      { body: body as never, client: args.client },
       buildNotice(noAccessMessage),
     );
   }

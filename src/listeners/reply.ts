@@ -1,12 +1,21 @@
-import type { RespondFn } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
+import { Agent, request } from "undici";
 import type { SlackMessage } from "../blocks/message.js";
 
 export interface ReplyTarget {
   body: { response_url?: string; user?: { id?: string }; user_id?: string };
-  respond?: RespondFn;
   client: WebClient;
 }
+
+/**
+ * One keep-alive connection pool per origin for every response_url post: undici's `request` costs a
+ * fifth of `fetch`'s CPU per post, and reusing connections saves a TLS handshake per answer.
+ */
+const responseUrlAgent = new Agent({
+  keepAliveTimeout: 30_000,
+  headersTimeout: 10_000,
+  bodyTimeout: 10_000,
+});
 
 /**
  * An answer Slack did not take (a failing or expired response_url, a refused DM). What the request did
@@ -43,16 +52,8 @@ export async function replyPrivately(
   message: SlackMessage,
   options: { replaceOriginal?: boolean } = {},
 ): Promise<void> {
-  const { respond } = target;
-  if (respond && target.body.response_url) {
-    await deliverToResponseUrl(() =>
-      respond({
-        response_type: "ephemeral",
-        replace_original: options.replaceOriginal ?? false,
-        text: message.text,
-        blocks: message.blocks,
-      }),
-    );
+  if (target.body.response_url) {
+    await postToResponseUrl(target.body.response_url, message, options.replaceOriginal ?? false);
     return;
   }
   const userId = target.body.user?.id ?? target.body.user_id;
@@ -81,12 +82,14 @@ export async function postToResponseUrl(
     blocks: message.blocks,
   });
   await deliverToResponseUrl(async () => {
-    const response = await fetch(responseUrl, {
+    const response = await request(responseUrl, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body,
-      signal: AbortSignal.timeout(10_000),
+      dispatcher: responseUrlAgent,
     });
-    if (!response.ok) throw new Error(`response_url answered HTTP ${response.status}`);
+    await response.body.dump();
+    if (response.statusCode < 200 || response.statusCode > 299)
+      throw new Error(`response_url answered HTTP ${response.statusCode}`);
   });
 }
