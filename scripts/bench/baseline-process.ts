@@ -6,7 +6,8 @@
  *
  * With BENCH_FLOOR=1 (only for the optional `show-floor` scenario) it also answers `/customer-floor
  * show REF` with the least work the real `show` needs: the same one MongoDB query and the same card
- * posted to the response_url, without the app's middleware and services — the I/O floor of `show`.
+ * posted to the response_url (with the app's own poster), without the app's middleware and
+ * services — the I/O floor of `show`.
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -20,12 +21,13 @@ async function registerShowFloor(app: App): Promise<void> {
   const { buildCustomerCard } = await import("../../src/blocks/customer-card.js");
   const { toCustomer } = await import("../../src/customers/customer.js");
   const { currencyOf } = await import("../../src/money/currency.js");
+  const { postToResponseUrl } = await import("../../src/listeners/reply.js");
   const client = new MongoClient(process.env.MONGODB_URI ?? "", { appName: "bench-floor" });
   await client.connect();
   closeFloor = () => client.close();
   const customers = client.db(process.env.MONGODB_DB).collection("customers");
   const currency = currencyOf("USD");
-  app.command("/customer-floor", async ({ ack, command, respond }) => {
+  app.command("/customer-floor", async ({ ack, command }) => {
     await ack();
     const ref = command.text.split(" ")[1] ?? "";
     const document = await customers.findOne(
@@ -34,9 +36,10 @@ async function registerShowFloor(app: App): Promise<void> {
       },
       { projection: { passwordHash: 0 } },
     );
-    if (!document) return void (await respond({ response_type: "ephemeral", text: "not found" }));
-    const card = buildCustomerCard(toCustomer(document), currency);
-    await respond({ response_type: "ephemeral", replace_original: false, ...card });
+    const answer = document
+      ? buildCustomerCard(toCustomer(document), currency)
+      : { text: "not found", blocks: [] };
+    await postToResponseUrl(command.response_url, answer);
   });
 }
 
