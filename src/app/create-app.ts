@@ -21,7 +21,9 @@ import { LedgerRepository } from "../ledger/ledger-repository.js";
 import { MoneyWriter } from "../ledger/money-writer.js";
 import * as actions from "../listeners/actions/index.js";
 import * as commands from "../listeners/commands/index.js";
+import { HomeRefresher } from "../listeners/events/home-refresher.js";
 import * as events from "../listeners/events/index.js";
+import { publishHome } from "../listeners/events/publish-home.js";
 import * as views from "../listeners/views/index.js";
 import { boltLoggerFrom, type Logger } from "../logging/logger.js";
 import { CreditPool } from "../pool/credit-pool.js";
@@ -173,6 +175,10 @@ export function createBotApp(options: BotAppOptions): BotApp {
     ),
     billing: new BillingService(ledger, db, now),
     roles: new RoleResolver(config.roles, app.client, logger),
+    homeRefresher: new HomeRefresher(
+      (viewerId, role) => publishHome(deps, app.client, viewerId, role),
+      logger,
+    ),
     now,
   };
 

@@ -10,6 +10,7 @@ import type { PasswordResets } from "../customers/password-resets.js";
 import type { Database } from "../db/mongo.js";
 import type { Invites } from "../invites/invites.js";
 import type { MoneyService } from "../ledger/balance-service.js";
+import type { HomeRefresher } from "../listeners/events/home-refresher.js";
 import type { Logger } from "../logging/logger.js";
 import type { CreditPool } from "../pool/credit-pool.js";
 
@@ -29,6 +30,8 @@ export interface Deps {
   billing: BillingService;
   audit: AuditRepository;
   roles: RoleResolver;
+  /** Republishes someone's App Home after they act (coalesced per person). */
+  homeRefresher: HomeRefresher;
   /** The clock; tests inject one. */
   now: () => Date;
 }

@@ -151,7 +151,7 @@ export class ApprovalService {
     const at = this.now();
     const outcome = await inTransaction(
       this.client,
-      async (session): Promise<{ kind: "approved" } | { kind: "lost" }> => {
+      async (session): Promise<{ kind: "approved"; approval: Approval } | { kind: "lost" }> => {
         const claimed = await this.approvals.findOneAndUpdate(
           {
             _id: new ObjectId(approvalId),
@@ -170,6 +170,17 @@ export class ApprovalService {
           reason: claimed.reason,
           idempotencyKey: `approval:${approvalId}`,
           at,
+          // The decision's own record goes in the same insert as the money change's.
+          alsoAudit: [
+            {
+              at,
+              actorId: approver.userId,
+              actorRole: approver.role,
+              action: "approval.approve",
+              outcome: "done" as const,
+              target: { customerId: claimed.customerId, account: claimed.account, approvalId },
+            },
+          ],
         };
         const write =
           claimed.kind === "credits"
@@ -193,31 +204,23 @@ export class ApprovalService {
               ? { kind: "stale" }
               : { kind: "pool-short", left: write.poolLeft },
           );
-        if (write.poolLeft !== undefined)
-          await this.approvals.updateOne(
-            { _id: claimed._id },
-            { $set: { poolLeftAfter: write.poolLeft } },
-            { session },
-          );
-        await this.audit.record(
-          {
-            at,
-            actorId: approver.userId,
-            actorRole: approver.role,
-            action: "approval.approve",
-            outcome: "done",
-            target: { customerId: claimed.customerId, account: claimed.account, approvalId },
-          },
-          session,
+        if (write.poolLeft === undefined)
+          return { kind: "approved", approval: toApproval(claimed) };
+        await this.approvals.updateOne(
+          { _id: claimed._id },
+          { $set: { poolLeftAfter: write.poolLeft } },
+          { session },
         );
-        return { kind: "approved" as const };
+        return {
+          kind: "approved",
+          approval: toApproval({ ...claimed, poolLeftAfter: write.poolLeft }),
+        };
       },
     ).catch((error: unknown) => {
       if (error instanceof RollBack) return error.outcome;
       throw error;
     });
-    if (outcome.kind === "approved")
-      return { kind: "approved", approval: await this.get(approvalId) };
+    if (outcome.kind === "approved") return { kind: "approved", approval: outcome.approval };
     if (outcome.kind === "pool-short") {
       throw new AppError(
         "conflict",

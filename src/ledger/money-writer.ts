@@ -1,4 +1,5 @@
 import type { ClientSession, Db } from "mongodb";
+import type { AuditEvent } from "../audit/audit-event.js";
 import type { AuditRepository } from "../audit/audit-repository.js";
 import type { Actor } from "../auth/actor.js";
 import { collections } from "../db/collections.js";
@@ -15,6 +16,8 @@ export interface ChangeContext {
   reason: string;
   idempotencyKey: string;
   at: Date;
+  /** Audit records written in the same insert as the change's own (an approval's decision). */
+  alsoAudit?: AuditEvent[];
 }
 
 export type BalanceWrite =
@@ -155,26 +158,29 @@ export class MoneyWriter {
       session,
     );
     const field = kind.startsWith("balance") ? "balance" : "credits";
-    await this.audit.record(
-      {
-        at: context.at,
-        actorId: (context.approver ?? context.requester).userId,
-        actorRole: (context.approver ?? context.requester).role,
-        action: kind,
-        outcome: "done",
-        target: {
-          customerId,
-          account,
-          ...(context.approvalId ? { approvalId: context.approvalId } : {}),
+    await this.audit.recordMany(
+      [
+        {
+          at: context.at,
+          actorId: (context.approver ?? context.requester).userId,
+          actorRole: (context.approver ?? context.requester).role,
+          action: kind,
+          outcome: "done",
+          target: {
+            customerId,
+            account,
+            ...(context.approvalId ? { approvalId: context.approvalId } : {}),
+          },
+          before: { [field]: after - amount },
+          after: { [field]: after },
+          detail:
+            `${context.reason}${context.approver ? ` (requested by ${context.requester.userId}, approved by ${context.approver.userId})` : ""}`.slice(
+              0,
+              500,
+            ),
         },
-        before: { [field]: after - amount },
-        after: { [field]: after },
-        detail:
-          `${context.reason}${context.approver ? ` (requested by ${context.requester.userId}, approved by ${context.approver.userId})` : ""}`.slice(
-            0,
-            500,
-          ),
-      },
+        ...(context.alsoAudit ?? []),
+      ],
       session,
     );
   }

@@ -8,7 +8,6 @@ import { actorOf, requirePermission } from "../actor.js";
 import { answerErrors } from "../answer-errors.js";
 import { openBalanceForm, openCreditsForm } from "../commands/customer/money.js";
 import { approvalsCommand } from "../commands/customer/pool.js";
-import { refreshHomeAfterAction } from "../events/publish-home.js";
 import { encodeModalMetadata } from "../modal-metadata.js";
 import { openModal } from "../open-modal.js";
 import { replyPrivately } from "../reply.js";
@@ -44,7 +43,7 @@ export function moneyButtons(deps: Deps) {
       const actor = actorOf(args.context);
       const decision = await deps.approvals.approve(approvalIdOf(args), actor);
       await deps.approvalNotifier.decided(decision.approval);
-      refreshHomeAfterAction(deps, args.client, actor.userId, actor.role);
+      deps.homeRefresher.refresh(actor.userId, actor.role);
       const text =
         decision.kind === "approved"
           ? `:white_check_mark: Approved: ${decision.approval.account}'s ${decision.approval.kind} are now set; the requester was told.`

@@ -25,15 +25,3 @@ export async function publishHome(
     view: buildHome({ role, viewerId, pool, pending, myRequests, activity }, deps.config.currency),
   });
 }
-
-/** After someone acts, their Home shows the outcome; a failure here never affects what they did. */
-export function refreshHomeAfterAction(
-  deps: Deps,
-  client: WebClient,
-  viewerId: string,
-  role: Role | null,
-): void {
-  publishHome(deps, client, viewerId, role).catch((error: unknown) =>
-    deps.logger.warn({ err: error, user: viewerId }, "could not refresh App Home"),
-  );
-}

@@ -8,7 +8,6 @@ import { maxReasonLength } from "../../ledger/balance-service.js";
 import { parseAmount } from "../../money/amount.js";
 import { actorOf } from "../actor.js";
 import { answerMoneyOutcome } from "../commands/customer/money.js";
-import { refreshHomeAfterAction } from "../events/publish-home.js";
 import type { ViewArgs } from "../view-args.js";
 import { type FieldErrors, submitForm } from "./submit-form.js";
 
@@ -121,7 +120,7 @@ export function rejectSubmission(deps: Deps) {
         const actor = actorOf(args.context);
         const decision = await deps.approvals.reject(metadata.approvalId, actor, reason);
         await deps.approvalNotifier.decided(decision.approval);
-        refreshHomeAfterAction(deps, args.client, actor.userId, actor.role);
+        deps.homeRefresher.refresh(actor.userId, actor.role);
         return buildNotice(
           `:x: Rejected ${escapeMrkdwn(decision.approval.account)}'s ${decision.approval.kind} request; the requester was told why.`,
         );
