@@ -42,7 +42,7 @@ const usage = `Usage: npm run bench -- [options]
   --count N           operations per scenario and concurrency level (default 300; --quick 100)
   --concurrency LIST  concurrency levels, comma-separated (default 1,8,32; --quick 1,8)
   --scenarios LIST    any of ${scenarioNames.join(", ")}
-                      (default: all but show-floor, a bare Bolt handler doing show's one query
+                      (default: all; show-floor is a bare Bolt handler doing show's one query
                       and posting the same card: the floor under show's throughput)
   --warmup N          untimed operations per scenario before its first level (default 30; --quick 10)
   --quick             a fast check: 2000 customers, 100 operations, concurrency 1 and 8

@@ -1,4 +1,5 @@
 /** Turns measured runs into result rows, the printed table, the target verdicts and the JSON file. */
+import { availableParallelism } from "node:os";
 import { backgroundMark, type ProcessStats, startTransactionMark } from "./ipc.js";
 import { type LevelRun, percentile } from "./load.js";
 import type { ScenarioName } from "./scenarios.js";
@@ -209,6 +210,37 @@ export function commandsOverLevels(rows: LevelResult[]): Record<string, number> 
   );
 }
 
+/** Total CPU per operation over every process of the run (app or baseline, database, generator). */
+function totalCpuMs(row: LevelResult): number {
+  return row.cpuMsPerOp.process + (row.cpuMsPerOp.database ?? 0) + row.cpuMsPerOp.generator;
+}
+
+/**
+ * Why show's ratio is what it is: the CPU every show costs across the processes sharing this
+ * machine's cores, the most that allows, and the bare-Bolt floor (show-floor) when it was run.
+ */
+function showCeiling(results: LevelResult[], showTop: LevelResult): string[] {
+  const at = (scenario: ScenarioName) =>
+    rowsOf(results, scenario).find((row) => row.concurrency === showTop.concurrency);
+  const baseline = at("baseline");
+  const floor = at("show-floor");
+  const cores = availableParallelism();
+  const lines: string[] = [];
+  const cpu = (row: LevelResult) =>
+    `${fixed(totalCpuMs(row), 2)} ms (${row.process.name} ${fixed(row.cpuMsPerOp.process, 2)} + db ${fixed(row.cpuMsPerOp.database ?? Number.NaN, 2)} + generator ${fixed(row.cpuMsPerOp.generator, 2)})`;
+  if (baseline) {
+    const ceiling = (cores * 1000) / totalCpuMs(showTop);
+    lines.push(
+      `CPU per operation, all processes: show ${cpu(showTop)}, baseline ${cpu(baseline)}; ${cores} cores allow show at most ${fixed(ceiling, 0)}/s = ${percent(ceiling / baseline.opsPerSec)} of the baseline's rate`,
+    );
+  }
+  if (floor)
+    lines.push(
+      `floor (bare Bolt, show's one query and post, no app code): ${fixed(floor.opsPerSec)}/s = ${percent(floor.vsBaseline)} of baseline, CPU ${cpu(floor)}; show reaches ${percent(showTop.opsPerSec / floor.opsPerSec)} of the floor`,
+    );
+  return lines;
+}
+
 export function judgeTargets(results: LevelResult[], levels: number[]): TargetVerdict[] {
   const verdicts: TargetVerdict[] = [];
   const top = Math.max(...levels);
@@ -232,12 +264,15 @@ export function judgeTargets(results: LevelResult[], levels: number[]): TargetVe
     verdicts.push({
       target: `show completed throughput ≥ 50% of the baseline's ack-only throughput (at concurrency ${top})`,
       pass: showTop.vsBaseline >= 0.5 && clean([showTop]),
-      detail: show
-        .map(
-          (row) =>
-            `c=${row.concurrency}: ${fixed(row.opsPerSec)}/s = ${percent(row.vsBaseline)} of baseline`,
-        )
-        .join("; "),
+      detail: [
+        show
+          .map(
+            (row) =>
+              `c=${row.concurrency}: ${fixed(row.opsPerSec)}/s = ${percent(row.vsBaseline)} of baseline`,
+          )
+          .join("; "),
+        ...showCeiling(results, showTop),
+      ].join("\n      "),
     });
   }
 
