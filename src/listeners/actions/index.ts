@@ -1,6 +1,9 @@
-import type { App } from "@slack/bolt";
+import type { App, BlockAction } from "@slack/bolt";
 import type { Deps } from "../../app/deps.js";
+import { scopeOf } from "../../app/request-scope.js";
 import { actionIds } from "../../blocks/action-ids.js";
+import { IdRouter } from "../id-router.js";
+import type { ButtonArgs } from "./action-args.js";
 import { billingButton, billingPage } from "./billing-buttons.js";
 import { cardButtons } from "./customer-buttons.js";
 import { historyButtons } from "./history-buttons.js";
@@ -12,34 +15,49 @@ import { moneyButtons } from "./money-buttons.js";
 import { passwordButtons } from "./password-buttons.js";
 import { showCustomerButton } from "./show-customer.js";
 
-export function register(app: App, deps: Deps): void {
-  app.action(new RegExp(`^${actionIds.listPage}`), listPage(deps));
-  app.action(actionIds.showCustomer, showCustomerButton(deps));
-  app.action(actionIds.menuList, menuList(deps));
+type ButtonHandler = (args: ButtonArgs) => Promise<void>;
+
+/** Every button, by its action_id. */
+function buttonRoutes(deps: Deps): IdRouter<ButtonHandler> {
   const menu = menuForms(deps);
-  app.action(actionIds.menuCreate, menu.create);
-  app.action(actionIds.menuInvite, menu.invite);
   const card = cardButtons(deps);
-  app.action(actionIds.edit, card.edit);
-  app.action(actionIds.tag, card.tag);
-  app.action(actionIds.password, card.password);
-  app.action(actionIds.enable, card.enable);
-  app.action(actionIds.disable, card.disable);
   const password = passwordButtons(deps);
-  app.action(actionIds.passwordConfirm, password.confirm);
-  app.action(actionIds.passwordReplace, password.replace);
-  app.action(actionIds.passwordCancel, password.cancel);
-  app.action(actionIds.inviteRevoke, revokeInvite(deps));
   const money = moneyButtons(deps);
-  app.action(actionIds.balance, money.balance);
-  app.action(actionIds.credits, money.credits);
-  app.action(actionIds.approve, money.approve);
-  app.action(actionIds.reject, money.reject);
-  app.action(actionIds.menuPool, money.pool);
-  app.action(actionIds.menuApprovals, money.approvals);
-  app.action(actionIds.billing, billingButton(deps));
-  app.action(new RegExp(`^${actionIds.billingPage}:`), billingPage(deps));
   const history = historyButtons(deps);
-  app.action(actionIds.history, history.open);
-  app.action(new RegExp(`^${actionIds.historyPage}:`), history.page);
+  return new IdRouter<ButtonHandler>()
+    .onPrefix(actionIds.listPage, listPage(deps))
+    .on(actionIds.showCustomer, showCustomerButton(deps))
+    .on(actionIds.menuList, menuList(deps))
+    .on(actionIds.menuCreate, menu.create)
+    .on(actionIds.menuInvite, menu.invite)
+    .on(actionIds.edit, card.edit)
+    .on(actionIds.tag, card.tag)
+    .on(actionIds.password, card.password)
+    .on(actionIds.enable, card.enable)
+    .on(actionIds.disable, card.disable)
+    .on(actionIds.passwordConfirm, password.confirm)
+    .on(actionIds.passwordReplace, password.replace)
+    .on(actionIds.passwordCancel, password.cancel)
+    .on(actionIds.inviteRevoke, revokeInvite(deps))
+    .on(actionIds.balance, money.balance)
+    .on(actionIds.credits, money.credits)
+    .on(actionIds.approve, money.approve)
+    .on(actionIds.reject, money.reject)
+    .on(actionIds.menuPool, money.pool)
+    .on(actionIds.menuApprovals, money.approvals)
+    .on(actionIds.billing, billingButton(deps))
+    .onPrefix(`${actionIds.billingPage}:`, billingPage(deps))
+    .on(actionIds.history, history.open)
+    .onPrefix(`${actionIds.historyPage}:`, history.page);
+}
+
+export function register(app: App, deps: Deps): void {
+  const routes = buttonRoutes(deps);
+  app.action<BlockAction>({ type: "block_actions" }, async (args) => {
+    const handler = routes.find(args.action.action_id);
+    if (handler) return handler(args);
+    // A button this app does not know (e.g. a link button, or an old message): acked, nothing done.
+    await args.ack();
+    scopeOf(args.context).log.warn({ actionId: args.action.action_id }, "no handler for a button");
+  });
 }

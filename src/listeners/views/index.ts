@@ -1,18 +1,31 @@
-import type { App } from "@slack/bolt";
+import type { App, ViewSubmitAction } from "@slack/bolt";
 import type { Deps } from "../../app/deps.js";
+import { scopeOf } from "../../app/request-scope.js";
 import { viewIds } from "../../blocks/action-ids.js";
+import { IdRouter } from "../id-router.js";
+import type { ViewArgs } from "../view-args.js";
 import { createCustomerSubmission } from "./create-customer.js";
 import { editCustomerSubmission } from "./edit-customer.js";
 import { inviteSubmission } from "./invite-customer.js";
 import { balanceSubmission, creditsSubmission, rejectSubmission } from "./money-forms.js";
 import { setTagSubmission } from "./set-tag.js";
 
+type SubmissionHandler = (args: ViewArgs) => Promise<void>;
+
 export function register(app: App, deps: Deps): void {
-  app.view(viewIds.createCustomer, createCustomerSubmission(deps));
-  app.view(viewIds.editCustomer, editCustomerSubmission(deps));
-  app.view(viewIds.setTag, setTagSubmission(deps));
-  app.view(viewIds.invite, inviteSubmission(deps));
-  app.view(viewIds.balance, balanceSubmission(deps));
-  app.view(viewIds.credits, creditsSubmission(deps));
-  app.view(viewIds.reject, rejectSubmission(deps));
+  const routes = new IdRouter<SubmissionHandler>()
+    .on(viewIds.createCustomer, createCustomerSubmission(deps))
+    .on(viewIds.editCustomer, editCustomerSubmission(deps))
+    .on(viewIds.setTag, setTagSubmission(deps))
+    .on(viewIds.invite, inviteSubmission(deps))
+    .on(viewIds.balance, balanceSubmission(deps))
+    .on(viewIds.credits, creditsSubmission(deps))
+    .on(viewIds.reject, rejectSubmission(deps));
+  app.view<ViewSubmitAction>({ type: "view_submission" }, async (args) => {
+    const handler = routes.find(args.view.callback_id);
+    if (handler) return handler(args);
+    // A form this app does not know: acked (the modal closes), nothing done.
+    await args.ack();
+    scopeOf(args.context).log.warn({ callbackId: args.view.callback_id }, "no handler for a form");
+  });
 }
