@@ -17,8 +17,19 @@ export interface RequestScope {
   afterAck: PostAckGate;
 }
 
+const requestIdBytes = 6;
+let randomPool = Buffer.alloc(0);
+let poolOffset = 0;
+
+/** 8 random base64url characters; random bytes are drawn 256 IDs at a time (one call per request cost ≈ 2% of a `show`). */
 export function newRequestId(): string {
-  return randomBytes(6).toString("base64url");
+  if (poolOffset + requestIdBytes > randomPool.length) {
+    randomPool = randomBytes(requestIdBytes * 256);
+    poolOffset = 0;
+  }
+  const id = randomPool.toString("base64url", poolOffset, poolOffset + requestIdBytes);
+  poolOffset += requestIdBytes;
+  return id;
 }
 
 export function scopeOf(context: Context): RequestScope {
