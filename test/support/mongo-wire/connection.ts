@@ -1,7 +1,7 @@
 import type { Socket } from "node:net";
 import type { Document } from "bson";
 import { MAX_MESSAGE_SIZE_BYTES } from "./commands/handshake.js";
-import type { Dispatcher } from "./dispatcher.js";
+import { CLOSE_CONNECTION, type Dispatcher } from "./dispatcher.js";
 import { errorReply } from "./errors.js";
 import {
   encodeReply,
@@ -26,6 +26,8 @@ export class WireConnection {
   private buffered = 0;
   private pending: Promise<void> = Promise.resolve();
   private readonly closed = new AbortController();
+  /** The application name the client gave in its handshake. */
+  private appName: string | undefined;
 
   constructor(
     private readonly socket: Socket,
@@ -69,14 +71,25 @@ export class WireConnection {
   private async handle(frame: Buffer): Promise<void> {
     if (this.socket.destroyed) return;
     const request = parseMessage(frame);
+    this.appName ??= handshakeAppName(request.command);
     const reply = await this.dispatcher.dispatch(request.command, {
       connectionId: this.id,
+      appName: this.appName,
       signal: this.closed.signal,
       legacy: request.opCode === OP_QUERY,
     });
+    if (reply === CLOSE_CONNECTION) {
+      this.destroy();
+      return;
+    }
     if (request.moreToCome || this.socket.destroyed) return;
     this.socket.write(encode(request, reply));
   }
+}
+
+function handshakeAppName(command: Document): string | undefined {
+  const name = (command.client as Document | undefined)?.application?.name;
+  return typeof name === "string" ? name : undefined;
 }
 
 /** A reply that cannot be encoded (e.g. too large) is answered with an error instead. */

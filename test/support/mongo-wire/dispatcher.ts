@@ -3,10 +3,13 @@
  * (transaction member, lock-waiting write, or plain read) and turns failures into error replies.
  */
 import { type Document, Long } from "bson";
+import type { LogicalClock } from "./clock.js";
 import { COMMANDS } from "./commands/index.js";
 import type { CommandContext, CommandDefinition, ServerIdentity } from "./commands/types.js";
 import type { CursorRegistry } from "./cursors.js";
+import { withErrorLabels } from "./error-labels.js";
 import { badValue, CommandError, errorReply, unsupported } from "./errors.js";
+import type { FailCommandAction, FailPoints } from "./fail-points.js";
 import type { Store } from "./store.js";
 import { sessionKey, type TransactionManager } from "./transactions.js";
 
@@ -28,8 +31,13 @@ const GENERIC_FIELDS = new Set([
   "apiDeprecationErrors",
 ]);
 
+/** Answered instead of a reply when a fail point closes the connection. */
+export const CLOSE_CONNECTION = Symbol("close connection");
+
 export interface Caller {
   readonly connectionId: number;
+  /** `client.application.name` from the connection's handshake, which fail points can match. */
+  readonly appName?: string;
   /** Aborted when the client connection closes. */
   readonly signal: AbortSignal;
   /** Legacy OP_QUERY only carries the handshake. */
@@ -41,6 +49,8 @@ export interface DispatcherParts {
   readonly cursors: CursorRegistry;
   readonly transactions: TransactionManager;
   readonly identity: ServerIdentity;
+  readonly failPoints: FailPoints;
+  readonly clock: LogicalClock;
 }
 
 function checkFields(name: string, definition: CommandDefinition, command: Document): void {
@@ -62,6 +72,67 @@ function txnNumberOf(command: Document): number | undefined {
 
 const isFailure = (reply: Document) => reply.ok !== 1 || Array.isArray(reply.writeErrors);
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * What a one-node replica set says of a write concern it cannot meet: the write is applied, and the
+ * reply carries a `writeConcernError` (as mongod does once the write has run).
+ */
+function unsatisfiableWriteConcern(writeConcern: unknown): Document | undefined {
+  if (writeConcern === null || typeof writeConcern !== "object") return undefined;
+  const w = (writeConcern as Document).w;
+  const errInfo = { writeConcern };
+  if (typeof w === "number" && w > 1) {
+    return {
+      code: 100,
+      codeName: "UnsatisfiableWriteConcern",
+      errmsg: "Not enough data-bearing nodes",
+      errInfo,
+    };
+  }
+  if (typeof w === "string" && w !== "majority") {
+    return {
+      code: 79,
+      codeName: "UnknownReplWriteConcern",
+      errmsg: `No write concern mode named '${w}' found in replica set configuration`,
+      errInfo,
+    };
+  }
+  return undefined;
+}
+
+/** Names of the codes tests inject most; mongod names every code, the driver only shows it. */
+const CODE_NAMES: Record<number, string> = {
+  6: "HostUnreachable",
+  7: "HostNotFound",
+  24: "LockTimeout",
+  50: "MaxTimeMSExpired",
+  89: "NetworkTimeout",
+  91: "ShutdownInProgress",
+  112: "WriteConflict",
+  189: "PrimarySteppedDown",
+  251: "NoSuchTransaction",
+  262: "ExceededTimeLimit",
+  9001: "SocketException",
+  10107: "NotWritablePrimary",
+  11000: "DuplicateKey",
+  11600: "InterruptedAtShutdown",
+  11602: "InterruptedDueToReplStateChange",
+  13435: "NotPrimaryNoSecondaryOk",
+  13436: "NotPrimaryOrSecondary",
+};
+
+function failPointError(action: FailCommandAction & { errorCode: number }): Document {
+  return {
+    ok: 0,
+    errmsg: "Failing command via 'failCommand' failpoint",
+    code: action.errorCode,
+    codeName: CODE_NAMES[action.errorCode] ?? `Location${action.errorCode}`,
+    ...action.errorExtraInfo,
+    ...(action.errorLabels ? { errorLabels: action.errorLabels } : {}),
+  };
+}
+
 export class Dispatcher {
   private readonly counts = new Map<string, number>();
 
@@ -71,11 +142,51 @@ export class Dispatcher {
     return Object.fromEntries(this.counts);
   }
 
-  /** Never throws: every failure is answered as an error reply. */
-  async dispatch(command: Document, caller: Caller): Promise<Document> {
+  /**
+   * Never throws: every failure is answered as an error reply. Fail points act first (block, close
+   * the connection, fail); replies get their error labels, write concern errors and cluster time.
+   */
+  async dispatch(command: Document, caller: Caller): Promise<Document | typeof CLOSE_CONNECTION> {
     const name = Object.keys(command)[0] ?? "";
     this.counts.set(name, (this.counts.get(name) ?? 0) + 1);
     const definition = COMMANDS.get(name);
+    const action = this.parts.failPoints.actionFor(name, caller.appName);
+    if (action?.blockTimeMS) await sleep(action.blockTimeMS);
+    if (action?.closeConnection) return CLOSE_CONNECTION;
+    const inTransaction = command.autocommit === false;
+    let reply: Document;
+    if (action?.errorCode !== undefined) {
+      // As in mongod, the command does not run and a transaction it belongs to stays open.
+      reply = failPointError({ ...action, errorCode: action.errorCode });
+    } else {
+      reply = await this.answer(name, definition, command, caller);
+      if (reply.ok === 1) {
+        const concernError =
+          action?.writeConcernError ??
+          (definition?.writes || definition?.controlsTransaction
+            ? unsatisfiableWriteConcern(command.writeConcern)
+            : undefined);
+        if (concernError) {
+          reply = { ...reply, writeConcernError: concernError };
+          if (action?.errorLabels) reply.errorLabels = action.errorLabels;
+        }
+      }
+    }
+    reply = withErrorLabels(reply, {
+      inTransaction,
+      commitOrAbort: definition?.controlsTransaction === true,
+      retryableWrite:
+        definition?.writes === true && !inTransaction && command.txnNumber !== undefined,
+    });
+    return { ...reply, ...this.parts.clock.replyFields() };
+  }
+
+  private async answer(
+    name: string,
+    definition: CommandDefinition | undefined,
+    command: Document,
+    caller: Caller,
+  ): Promise<Document> {
     if (!definition) {
       return new CommandError(
         59,

@@ -4,10 +4,12 @@
  */
 import { createServer, type Server, type Socket } from "node:net";
 import { ObjectId } from "bson";
+import { LogicalClock } from "./clock.js";
 import type { ServerIdentity } from "./commands/types.js";
 import { WireConnection } from "./connection.js";
 import { CursorRegistry } from "./cursors.js";
 import { Dispatcher } from "./dispatcher.js";
+import { FailPoints } from "./fail-points.js";
 import { Store } from "./store.js";
 import { TransactionManager } from "./transactions.js";
 
@@ -53,7 +55,15 @@ export async function startWireServer(
   };
   const cursors = new CursorRegistry();
   const transactions = new TransactionManager();
-  const dispatcher = new Dispatcher({ store: new Store(), cursors, transactions, identity });
+  const failPoints = new FailPoints();
+  const dispatcher = new Dispatcher({
+    store: new Store(),
+    cursors,
+    transactions,
+    identity,
+    failPoints,
+    clock: new LogicalClock(),
+  });
   const connections = new Set<WireConnection>();
   let nextConnectionId = 1;
 
@@ -84,6 +94,7 @@ export async function startWireServer(
     // Like a mongod restart: open transactions and cursors do not survive.
     transactions.abortAll();
     cursors.clear();
+    failPoints.clear();
   };
 
   return {

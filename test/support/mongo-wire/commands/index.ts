@@ -5,6 +5,7 @@ import { handshakeCommands } from "./handshake.js";
 import { indexCommands } from "./indexes.js";
 import { namespaceCommands } from "./namespaces.js";
 import { sessionCommands } from "./sessions.js";
+import { testingCommands } from "./testing.js";
 import type { CommandDefinition } from "./types.js";
 import { writeCommands } from "./writes.js";
 
@@ -19,5 +20,6 @@ export const COMMANDS: ReadonlyMap<string, CommandDefinition> = new Map(
     ...aggregateCommands,
     ...writeCommands,
     ...findAndModifyCommands,
+    ...testingCommands,
   }),
 );

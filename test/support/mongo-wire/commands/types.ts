@@ -1,5 +1,7 @@
 import type { Document, ObjectId } from "bson";
+import type { LogicalClock } from "../clock.js";
 import type { CursorRegistry } from "../cursors.js";
+import type { FailPoints } from "../fail-points.js";
 import type { Store, UndoRecorder } from "../store.js";
 import type { TransactionManager } from "../transactions.js";
 
@@ -16,6 +18,8 @@ export interface CommandContext {
   readonly cursors: CursorRegistry;
   readonly transactions: TransactionManager;
   readonly identity: ServerIdentity;
+  readonly failPoints: FailPoints;
+  readonly clock: LogicalClock;
   readonly connectionId: number;
   /** The `$db` the command was sent to. */
   readonly dbName: string;
