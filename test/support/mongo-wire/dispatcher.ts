@@ -1,6 +1,6 @@
 /**
  * Runs one command: validates its fields, then places it in the session/transaction model
- * (transaction member, lock-waiting write, or plain read) and turns failures into error replies.
+ * (a transaction's member, or a read or write of its own) and turns failures into error replies.
  */
 import { type Document, Long } from "bson";
 import type { LogicalClock } from "./clock.js";
@@ -10,6 +10,7 @@ import type { CursorRegistry } from "./cursors.js";
 import { withErrorLabels } from "./error-labels.js";
 import { badValue, CommandError, errorReply, unsupported } from "./errors.js";
 import type { FailCommandAction, FailPoints } from "./fail-points.js";
+import { type ContextBase, inTransaction, outsideTransaction } from "./statements.js";
 import type { Store } from "./store.js";
 import { sessionKey, type TransactionManager } from "./transactions.js";
 
@@ -217,29 +218,22 @@ export class Dispatcher {
   ): Promise<Document> {
     const dbName = command.$db;
     if (typeof dbName !== "string") throw badValue(`command ${name} is missing '$db'`);
+    if ((command.readConcern as Document | undefined)?.atClusterTime !== undefined) {
+      throw unsupported("readConcern atClusterTime");
+    }
     const lsid = command.lsid === undefined ? undefined : sessionKey(command.lsid);
     const txnNumber = txnNumberOf(command);
-    const context: CommandContext = {
-      ...this.parts,
-      connectionId: caller.connectionId,
-      dbName,
-      lsid,
-      txnNumber,
-    };
+    const base = { ...this.parts, connectionId: caller.connectionId, dbName, lsid, txnNumber };
     if (command.autocommit === false) {
       if (lsid === undefined || txnNumber === undefined) {
         throw badValue("a transaction needs lsid and txnNumber");
       }
-      if (definition.controlsTransaction) return definition.run(command, context);
-      return this.runInTransaction(
-        name,
-        definition,
-        command,
-        { ...context, lsid, txnNumber },
-        caller.signal,
-      );
+      if (definition.controlsTransaction)
+        return definition.run(command, outsideTransaction(base, caller.signal));
+      return this.runInTransaction(name, definition, command, { ...base, lsid, txnNumber });
     }
-    if (definition.writes) return this.runWrite(definition, command, context, caller.signal);
+    const context = outsideTransaction(base, caller.signal);
+    if (definition.writes) return this.runWrite(definition, command, context);
     return definition.run(command, context);
   }
 
@@ -248,15 +242,13 @@ export class Dispatcher {
     name: string,
     definition: CommandDefinition,
     command: Document,
-    context: CommandContext & { lsid: string; txnNumber: number },
-    signal: AbortSignal,
+    base: ContextBase & { lsid: string; txnNumber: number },
   ): Promise<Document> {
     const { transactions } = this.parts;
-    const transaction = await transactions.join(
-      context.lsid,
-      context.txnNumber,
+    const transaction = transactions.join(
+      base.lsid,
+      base.txnNumber,
       command.startTransaction === true,
-      signal,
     );
     let reply: Document;
     try {
@@ -267,7 +259,7 @@ export class Dispatcher {
           `Cannot run '${name}' in a multi-document transaction.`,
         );
       }
-      reply = definition.run(command, { ...context, undo: transaction.undo });
+      reply = await definition.run(command, inTransaction(base, transaction.writer));
     } catch (error) {
       reply = errorReply(error);
     }
@@ -275,15 +267,11 @@ export class Dispatcher {
     return reply;
   }
 
-  /**
-   * Writes outside transactions wait their turn behind any open transaction. A retried
-   * retryable write (same lsid and txnNumber) gets the first attempt's reply.
-   */
+  /** A retried retryable write (same lsid and txnNumber) gets the first attempt's reply. */
   private async runWrite(
     definition: CommandDefinition,
     command: Document,
     context: CommandContext,
-    signal: AbortSignal,
   ): Promise<Document> {
     const { transactions } = this.parts;
     const { lsid, txnNumber } = context;
@@ -292,14 +280,7 @@ export class Dispatcher {
       const earlier = transactions.retriedWriteReply(lsid, txnNumber);
       if (earlier) return earlier;
     }
-    const turn = {};
-    await transactions.lock.acquire(turn, signal);
-    let reply: Document;
-    try {
-      reply = definition.run(command, context);
-    } finally {
-      transactions.lock.release(turn);
-    }
+    const reply = await definition.run(command, context);
     if (retryable && reply.ok === 1) transactions.rememberRetryableWrite(lsid, txnNumber, reply);
     return reply;
   }

@@ -28,14 +28,20 @@ export const namespaceNotFound = (message: string) =>
 export const invalidNamespace = (message: string) =>
   new CommandError(73, "InvalidNamespace", message);
 
-export const transientLabel = { errorLabels: ["TransientTransactionError"] };
+/** First writer wins: MongoDB's answer to a transaction that writes what another is writing. */
+export function writeConflict(): CommandError {
+  return new CommandError(
+    112,
+    "WriteConflict",
+    "Caused by :: Write conflict during plan execution and yielding is disabled. :: Please retry your operation or multi-document transaction.",
+  );
+}
 
 export function noSuchTransaction(txnNumber: number): CommandError {
   return new CommandError(
     251,
     "NoSuchTransaction",
     `Transaction with { txnNumber: ${txnNumber} } has been aborted or was never started.`,
-    transientLabel,
   );
 }
 

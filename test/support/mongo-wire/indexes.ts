@@ -2,6 +2,7 @@ import type { Document } from "bson";
 import { badValue, CommandError, unsupported } from "./errors.js";
 import { compileFilter, type Matcher } from "./query-engine.js";
 import { formatValue, isPlainObject, MISSING, valueKey, valuesAtPath } from "./values.js";
+import type { Writer } from "./writer.js";
 
 /** What `listIndexes` returns for an index: `{ v, key, name, ...options }`. */
 export interface IndexSpec extends Document {
@@ -82,11 +83,6 @@ export function sameIndex(a: IndexSpec, b: IndexSpec): boolean {
   return valueKey(restA) === valueKey(restB);
 }
 
-interface IndexEntry {
-  key: string;
-  values: unknown[];
-}
-
 export class DuplicateKeyError extends Error {
   constructor(
     readonly index: IndexSpec,
@@ -108,14 +104,24 @@ export class DuplicateKeyError extends Error {
   }
 }
 
+/** One key of a document in an index: its canonical form and the values it is made of. */
+export interface IndexEntry {
+  key: string;
+  values: unknown[];
+}
+
 /**
- * One index of a collection. Only unique indexes keep entries (key → owning document's key);
- * the others exist for `listIndexes` and conflict checks. TTL expiry is not enforced.
+ * One index of a collection. Only unique indexes keep entries: for committed documents
+ * (key → owning document's key) and for uncommitted writes (key → writer and document), so that
+ * uniqueness holds across concurrent transactions. TTL expiry is not enforced.
  */
 export class Index {
   private readonly paths: string[][];
   private readonly partial: Matcher | undefined;
-  private readonly owners = new Map<string, string>();
+  /** Entry key → key of the committed document holding it. */
+  readonly committed = new Map<string, string>();
+  /** Entry key → the uncommitted write holding it. */
+  readonly pending = new Map<string, { writer: Writer; key: string }>();
 
   constructor(readonly spec: IndexSpec) {
     this.paths = Object.keys(spec.key).map((field) => field.split("."));
@@ -132,38 +138,42 @@ export class Index {
     return this.spec.unique === true && this.name !== "_id_";
   }
 
-  /** The document that already holds one of `doc`'s keys, other than `docKey` itself. */
-  findConflict(doc: Document, docKey: string, namespace: string): DuplicateKeyError | undefined {
-    if (!this.enforcesUniqueness) return undefined;
-    for (const entry of this.entries(doc)) {
-      const owner = this.owners.get(entry.key);
-      if (owner !== undefined && owner !== docKey) {
-        return new DuplicateKeyError(this.spec, this.keyValue(entry.values), namespace);
-      }
-    }
-    return undefined;
+  duplicate(entry: IndexEntry, namespace: string): DuplicateKeyError {
+    return new DuplicateKeyError(this.spec, this.keyValue(entry.values), namespace);
   }
 
   /**
-   * The key of the document holding `value` in this index, when the index can answer an equality on
-   * `field` exactly: unique, one field, not partial (a sparse index only leaves out documents a string
+   * The committed document holding `value`, when the index can answer an equality on `field`
+   * exactly: unique, one field, not partial (a sparse index only leaves out documents a string
    * cannot match). `null` when no document holds it; `undefined` when this index cannot tell.
    */
   ownerOf(field: string, value: string): string | null | undefined {
     if (!this.enforcesUniqueness || this.partial || this.paths.length !== 1) return undefined;
     if (Object.keys(this.spec.key)[0] !== field) return undefined;
-    return this.owners.get(valueKey([value])) ?? null;
+    return this.committed.get(valueKey([value])) ?? null;
   }
 
-  add(doc: Document, docKey: string): void {
+  addCommitted(doc: Document, docKey: string): void {
     if (!this.enforcesUniqueness) return;
-    for (const entry of this.entries(doc)) this.owners.set(entry.key, docKey);
+    for (const entry of this.entries(doc)) this.committed.set(entry.key, docKey);
   }
 
-  remove(doc: Document, docKey: string): void {
+  removeCommitted(doc: Document, docKey: string): void {
     if (!this.enforcesUniqueness) return;
     for (const entry of this.entries(doc)) {
-      if (this.owners.get(entry.key) === docKey) this.owners.delete(entry.key);
+      if (this.committed.get(entry.key) === docKey) this.committed.delete(entry.key);
+    }
+  }
+
+  addPending(doc: Document, docKey: string, writer: Writer): void {
+    if (!this.enforcesUniqueness) return;
+    for (const entry of this.entries(doc)) this.pending.set(entry.key, { writer, key: docKey });
+  }
+
+  removePending(doc: Document, docKey: string): void {
+    if (!this.enforcesUniqueness) return;
+    for (const entry of this.entries(doc)) {
+      if (this.pending.get(entry.key)?.key === docKey) this.pending.delete(entry.key);
     }
   }
 
@@ -177,7 +187,8 @@ export class Index {
   }
 
   /** The distinct keys of `doc` (several for array fields); none if sparse/partial excludes it. */
-  private entries(doc: Document): IndexEntry[] {
+  entries(doc: Document): IndexEntry[] {
+    if (!this.enforcesUniqueness) return [];
     if (this.partial && !this.partial(doc)) return [];
     const perField = this.paths.map((path) => valuesAtPath(doc, path));
     if (this.spec.sparse && perField.every((values) => values.every((v) => v === MISSING))) {

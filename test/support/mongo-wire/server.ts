@@ -54,16 +54,11 @@ export async function startWireServer(
     electionId: new ObjectId("7fffffff0000000000000001"),
   };
   const cursors = new CursorRegistry();
-  const transactions = new TransactionManager();
+  const clock = new LogicalClock();
+  const store = new Store(clock);
+  const transactions = new TransactionManager(store);
   const failPoints = new FailPoints();
-  const dispatcher = new Dispatcher({
-    store: new Store(),
-    cursors,
-    transactions,
-    identity,
-    failPoints,
-    clock: new LogicalClock(),
-  });
+  const dispatcher = new Dispatcher({ store, cursors, transactions, identity, failPoints, clock });
   const connections = new Set<WireConnection>();
   let nextConnectionId = 1;
 

@@ -1,10 +1,25 @@
-import { MongoServerError } from "mongodb";
+import type { Timestamp } from "bson";
+import { type ClientSession, MongoServerError } from "mongodb";
 import { describe, expect, it } from "vitest";
+import { LogicalClock } from "./clock.js";
 import { useWireServer } from "./harness.js";
-import { TransactionLock, TransactionManager } from "./transactions.js";
+import { Store } from "./store.js";
+import { TransactionManager } from "./transactions.js";
 
 const t = useWireServer();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function withSessions(count: number, work: (...sessions: ClientSession[]) => Promise<void>) {
+  const sessions = Array.from({ length: count }, () => t.client.startSession());
+  try {
+    await work(...sessions);
+  } finally {
+    for (const session of sessions) await session.endSession();
+  }
+}
+
+/** Ends, on the driver's side, a transaction the server already aborted. */
+const abortQuietly = (session: ClientSession) => session.abortTransaction().catch(() => {});
 
 describe("transactions through the driver", () => {
   it("commits all of a transaction's writes", async () => {
@@ -81,28 +96,6 @@ describe("transactions through the driver", () => {
     expect(await counters.findOne({ _id: "c" })).toEqual({ _id: "c", n: 40 });
   });
 
-  it("makes writes outside a transaction wait for it, while reads go ahead", async () => {
-    const items = t.freshDb().collection("items");
-    await items.insertOne({ n: 1 });
-    const session = t.client.startSession();
-    try {
-      session.startTransaction();
-      await items.insertOne({ n: 2 }, { session });
-      let outsideDone = false;
-      const outside = items.insertOne({ n: 3 }).then(() => {
-        outsideDone = true;
-      });
-      expect(await items.countDocuments({ n: 1 })).toBe(1);
-      await sleep(100);
-      expect(outsideDone).toBe(false);
-      await session.commitTransaction();
-      await outside;
-    } finally {
-      await session.endSession();
-    }
-    expect(await items.countDocuments()).toBe(3);
-  });
-
   it("aborts the whole transaction when one of its writes fails, as MongoDB does", async () => {
     const items = t.freshDb().collection<{ _id: number }>("items");
     await items.insertOne({ _id: 1 });
@@ -134,67 +127,229 @@ describe("transactions through the driver", () => {
     }
     expect(await items.countDocuments()).toBe(1);
   });
-
-  it("lets withTransaction retry when another transaction holds the lock for too long", async () => {
-    const items = t.freshDb().collection("items");
-    const slow = t.client.startSession();
-    const waiting = t.client.startSession();
-    try {
-      slow.startTransaction();
-      await items.insertOne({ by: "slow" }, { session: slow });
-      let attempts = 0;
-      const retried = waiting.withTransaction(async () => {
-        attempts++;
-        await items.insertOne({ by: "waiting" }, { session: waiting });
-      });
-      await sleep(5_500); // past the 5 s lock wait: the first attempt got a WriteConflict
-      await slow.commitTransaction();
-      await retried;
-      expect(attempts).toBe(2);
-    } finally {
-      await slow.endSession();
-      await waiting.endSession();
-    }
-    expect(await items.countDocuments()).toBe(2);
-  });
 });
 
-describe("transaction lock and manager", () => {
-  it("grants the lock in request order", async () => {
-    const lock = new TransactionLock(1_000);
-    const [a, b, c] = [{}, {}, {}];
-    const order: string[] = [];
-    await lock.acquire(a);
-    const waitB = lock.acquire(b).then(() => order.push("b"));
-    const waitC = lock.acquire(c).then(() => order.push("c"));
-    lock.release(a);
-    await waitB;
-    expect(order).toEqual(["b"]);
-    lock.release(b);
-    await waitC;
-    expect(order).toEqual(["b", "c"]);
+describe("snapshot isolation and first-writer-wins, as WiredTiger gives them", () => {
+  const begin = (session: ClientSession) => {
+    session.startTransaction({ readConcern: { level: "snapshot" } });
+  };
+
+  it("hides a transaction's writes from everyone else until it commits", async () => {
+    const items = t.freshDb().collection<{ _id: number; n: number }>("items");
+    await items.insertOne({ _id: 1, n: 1 });
+    await withSessions(1, async (session) => {
+      begin(session);
+      await items.updateOne({ _id: 1 }, { $set: { n: 2 } }, { session });
+      await items.insertOne({ _id: 2, n: 2 }, { session });
+      expect(await items.find({}, { session }).toArray()).toEqual([
+        { _id: 1, n: 2 },
+        { _id: 2, n: 2 },
+      ]);
+      // A read that forgot `{ session }` sees only committed data, as on MongoDB.
+      expect(await items.find().toArray()).toEqual([{ _id: 1, n: 1 }]);
+      expect(await items.countDocuments()).toBe(1);
+      await session.commitTransaction();
+    });
+    expect(await items.find().toArray()).toEqual([
+      { _id: 1, n: 2 },
+      { _id: 2, n: 2 },
+    ]);
   });
 
-  it("fails a request that waits too long with a transient WriteConflict", async () => {
-    const lock = new TransactionLock(20);
-    await lock.acquire({});
-    await expect(lock.acquire({})).rejects.toMatchObject({
-      code: 112,
-      codeName: "WriteConflict",
-      extra: { errorLabels: ["TransientTransactionError"] },
+  it("reads a transaction's snapshot even after others commit changes", async () => {
+    const items = t.freshDb().collection<{ _id: number; n: number }>("items");
+    await items.insertMany([
+      { _id: 1, n: 1 },
+      { _id: 2, n: 1 },
+    ]);
+    await withSessions(1, async (session) => {
+      begin(session);
+      expect(await items.findOne({ _id: 1 }, { session })).toEqual({ _id: 1, n: 1 });
+      await items.updateOne({ _id: 2 }, { $set: { n: 9 } });
+      await items.insertOne({ _id: 3, n: 9 });
+      await items.deleteOne({ _id: 1 });
+      expect(await items.find({}, { session }).toArray()).toEqual([
+        { _id: 1, n: 1 },
+        { _id: 2, n: 1 },
+      ]);
+      await session.commitTransaction();
     });
   });
 
-  it("aborts a transaction left idle, releasing the lock", async () => {
-    const manager = new TransactionManager(1_000, 20);
-    await manager.join("session", 1, true);
+  it("fails the second of two transactions writing one document at once with a transient WriteConflict", async () => {
+    const items = t.freshDb().collection<{ _id: number; n: number }>("items");
+    await items.insertOne({ _id: 1, n: 0 });
+    await withSessions(2, async (first, second) => {
+      begin(first);
+      begin(second);
+      await items.updateOne({ _id: 1 }, { $inc: { n: 1 } }, { session: first });
+      const conflict = await items
+        .updateOne({ _id: 1 }, { $inc: { n: 10 } }, { session: second })
+        .catch((error: unknown) => error);
+      expect(conflict).toBeInstanceOf(MongoServerError);
+      expect(conflict).toMatchObject({ code: 112, codeName: "WriteConflict" });
+      expect((conflict as MongoServerError).hasErrorLabel("TransientTransactionError")).toBe(true);
+      // The loser's transaction is aborted: its next command is told so.
+      await expect(items.findOne({ _id: 1 }, { session: second })).rejects.toMatchObject({
+        code: 251,
+      });
+      await abortQuietly(second);
+      await first.commitTransaction();
+    });
+    expect(await items.findOne({ _id: 1 })).toEqual({ _id: 1, n: 1 });
+  });
+
+  it("fails a transaction that writes a document changed after its snapshot", async () => {
+    const items = t.freshDb().collection<{ _id: number; n: number }>("items");
+    await items.insertOne({ _id: 1, n: 0 });
+    await withSessions(1, async (late) => {
+      begin(late);
+      expect(await items.findOne({ _id: 1 }, { session: late })).toEqual({ _id: 1, n: 0 });
+      await items.updateOne({ _id: 1 }, { $set: { n: 5 } });
+      await expect(
+        items.updateOne({ _id: 1 }, { $set: { n: 1 } }, { session: late }),
+      ).rejects.toMatchObject({ code: 112 });
+      await abortQuietly(late);
+    });
+    expect(await items.findOne({ _id: 1 })).toEqual({ _id: 1, n: 5 });
+  });
+
+  it("runs transactions on different documents side by side", async () => {
+    const items = t.freshDb().collection<{ _id: number; n: number }>("items");
+    await items.insertMany([
+      { _id: 1, n: 0 },
+      { _id: 2, n: 0 },
+    ]);
+    await withSessions(2, async (a, b) => {
+      begin(a);
+      begin(b);
+      await items.updateOne({ _id: 1 }, { $set: { n: 1 } }, { session: a });
+      await items.updateOne({ _id: 2 }, { $set: { n: 2 } }, { session: b });
+      await b.commitTransaction();
+      await a.commitTransaction();
+    });
+    expect(await items.find().toArray()).toEqual([
+      { _id: 1, n: 1 },
+      { _id: 2, n: 2 },
+    ]);
+  });
+
+  it("makes a write outside a transaction wait for the transaction holding its document, then apply", async () => {
+    const items = t.freshDb().collection<{ _id: number; n: number }>("items");
+    await items.insertMany([
+      { _id: 1, n: 0 },
+      { _id: 2, n: 0 },
+    ]);
+    await withSessions(1, async (session) => {
+      begin(session);
+      await items.updateOne({ _id: 1 }, { $inc: { n: 1 } }, { session });
+      let waitingDone = false;
+      const waiting = items.updateOne({ _id: 1 }, { $inc: { n: 10 } }).then(() => {
+        waitingDone = true;
+      });
+      // Unrelated writes go through at once.
+      await items.updateOne({ _id: 2 }, { $inc: { n: 1 } });
+      await items.insertOne({ _id: 3, n: 0 });
+      await sleep(100);
+      expect(waitingDone).toBe(false);
+      await session.commitTransaction();
+      await waiting;
+    });
+    expect(await items.find().toArray()).toEqual([
+      { _id: 1, n: 11 },
+      { _id: 2, n: 1 },
+      { _id: 3, n: 0 },
+    ]);
+  });
+
+  it("keeps unique indexes across concurrent transactions: a write conflict while the first is open, E11000 after", async () => {
+    const users = t.freshDb().collection<{ _id: number; email: string }>("users");
+    await users.createIndex({ email: 1 }, { unique: true });
+    await withSessions(2, async (first, second) => {
+      begin(first);
+      begin(second);
+      await users.insertOne({ _id: 1, email: "ana@x" }, { session: first });
+      await expect(
+        users.insertOne({ _id: 2, email: "ana@x" }, { session: second }),
+      ).rejects.toMatchObject({ code: 112 });
+      await abortQuietly(second);
+      await first.commitTransaction();
+    });
+    await expect(users.insertOne({ _id: 3, email: "ana@x" })).rejects.toMatchObject({
+      code: 11000,
+    });
+    expect(await users.countDocuments()).toBe(1);
+  });
+
+  it("shows collections and indexes created in a transaction only after it commits", async () => {
+    const db = t.freshDb();
+    await withSessions(1, async (session) => {
+      begin(session);
+      await db.collection("fresh").insertOne({ _id: 1 } as never, { session });
+      await db.collection("fresh").createIndex({ a: 1 }, { session });
+      expect(await db.listCollections({ name: "fresh" }).toArray()).toEqual([]);
+      await session.commitTransaction();
+    });
+    expect(await db.listCollections({ name: "fresh" }, { nameOnly: true }).toArray()).toEqual([
+      { name: "fresh", type: "collection" },
+    ]);
+    expect((await db.collection("fresh").indexes()).map((index) => index.name)).toEqual([
+      "_id_",
+      "a_1",
+    ]);
+  });
+
+  it("runs a withTransaction callback again after a real write conflict", async () => {
+    const items = t.freshDb().collection<{ _id: number; n: number }>("items");
+    await items.insertOne({ _id: 1, n: 0 });
+    await withSessions(2, async (holder, retrying) => {
+      begin(holder);
+      await items.updateOne({ _id: 1 }, { $inc: { n: 1 } }, { session: holder });
+      let attempts = 0;
+      const retried = retrying.withTransaction(async () => {
+        attempts++;
+        await items.updateOne({ _id: 1 }, { $inc: { n: 10 } }, { session: retrying });
+      });
+      await sleep(150);
+      await holder.commitTransaction();
+      await retried;
+      expect(attempts).toBeGreaterThanOrEqual(2);
+    });
+    expect(await items.findOne({ _id: 1 })).toEqual({ _id: 1, n: 11 });
+  });
+
+  it("answers a write concern one node cannot meet with UnsatisfiableWriteConcern, after applying the write", async () => {
+    const items = t.freshDb().collection<{ _id: number }>("items");
+    await expect(items.insertOne({ _id: 1 }, { writeConcern: { w: 5 } })).rejects.toMatchObject({
+      code: 100,
+    });
+    await items.insertOne({ _id: 2 }, { writeConcern: { w: "majority" } });
+    expect(await items.countDocuments()).toBe(2);
+  });
+
+  it("stamps replies with an operationTime that moves forward with each commit", async () => {
+    const db = t.freshDb();
+    const times: Timestamp[] = [];
+    for (let i = 0; i < 2; i++) {
+      const reply = await db.command({ insert: "items", documents: [{ i }] });
+      expect(reply.$clusterTime?.clusterTime).toEqual(reply.operationTime);
+      times.push(reply.operationTime as Timestamp);
+    }
+    expect((times[1] as Timestamp).greaterThan(times[0] as Timestamp)).toBe(true);
+  });
+});
+
+describe("transaction manager", () => {
+  it("aborts a transaction past its lifetime limit", async () => {
+    const store = new Store(new LogicalClock());
+    const manager = new TransactionManager(store, 20);
+    manager.join("session", 1, true);
     await sleep(50);
     expect(() => manager.commit("session", 1)).toThrow(/aborted or was never started/);
-    await manager.lock.acquire({});
   });
 
   it("answers commit/abort of an unknown transaction with NoSuchTransaction", () => {
-    const manager = new TransactionManager();
+    const manager = new TransactionManager(new Store(new LogicalClock()));
     for (const end of [() => manager.commit("s", 7), () => manager.abort("s", 7)]) {
       expect(end).toThrow(expect.objectContaining({ code: 251 }));
     }

@@ -1,114 +1,24 @@
 /**
- * Sessions and multi-document transactions.
- *
- * Transactions are serialized: one global lock is held from a transaction's first command until
- * it commits or aborts. Writes outside transactions take the same lock for the duration of the
- * command, so they wait (FIFO) while a transaction is open. Reads outside transactions never wait,
- * which means they can see a running transaction's uncommitted writes (unlike MongoDB).
+ * Sessions and multi-document transactions. Transactions run concurrently, each reading from the
+ * snapshot taken when it starts and holding its writes until commit (see store.ts and
+ * collection.ts for the first-writer-wins rules). A transaction older than the lifetime limit is
+ * aborted, as mongod's `transactionLifetimeLimitSeconds` does.
  */
 import type { Document } from "bson";
-import { CommandError, noSuchTransaction, transientLabel } from "./errors.js";
-import type { Collection, Database, UndoRecorder } from "./store.js";
+import { CommandError, noSuchTransaction } from "./errors.js";
+import type { Store } from "./store.js";
 import { valueKey } from "./values.js";
+import type { Writer } from "./writer.js";
 
-export const LOCK_WAIT_MS = 5_000;
-export const TRANSACTION_IDLE_MS = 60_000;
+export const TRANSACTION_LIFETIME_MS = 60_000;
 
-/** Reverts everything a transaction did, newest change first. */
-export class UndoLog implements UndoRecorder {
-  private steps: Array<() => void> = [];
-
-  documentChanged(collection: Collection, key: string, before: Document | undefined): void {
-    this.steps.push(() => collection.restore(key, before));
-  }
-
-  collectionCreated(database: Database, collection: Collection): void {
-    this.steps.push(() => {
-      if (database.collections.get(collection.name) === collection) {
-        database.collections.delete(collection.name);
-      }
-    });
-  }
-
-  indexCreated(collection: Collection, name: string): void {
-    this.steps.push(() => collection.dropIndex(name));
-  }
-
-  rollback(): void {
-    for (const step of this.steps.reverse()) step();
-    this.steps = [];
-  }
-}
-
-interface Waiter {
-  owner: object;
-  grant(): void;
-}
-
-/** A mutex granted in request order; a request that waits too long fails with WriteConflict. */
-export class TransactionLock {
-  private holder: object | undefined;
-  private readonly queue: Waiter[] = [];
-
-  constructor(private readonly waitMs: number) {}
-
-  acquire(owner: object, signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted) return Promise.reject(new Error("client disconnected"));
-    if (this.holder === undefined && this.queue.length === 0) {
-      this.holder = owner;
-      return Promise.resolve();
-    }
-    return new Promise((resolve, reject) => {
-      const stopWaiting = (error: Error) => {
-        const position = this.queue.indexOf(waiter);
-        if (position >= 0) this.queue.splice(position, 1);
-        cleanup();
-        reject(error);
-      };
-      const onAbort = () => stopWaiting(new Error("client disconnected"));
-      const timer = setTimeout(
-        () =>
-          stopWaiting(
-            new CommandError(
-              112,
-              "WriteConflict",
-              `WriteConflict: waited ${this.waitMs} ms for another transaction to finish (the test wire server runs one transaction at a time)`,
-              transientLabel,
-            ),
-          ),
-        this.waitMs,
-      );
-      const cleanup = () => {
-        clearTimeout(timer);
-        signal?.removeEventListener("abort", onAbort);
-      };
-      const waiter: Waiter = {
-        owner,
-        grant: () => {
-          cleanup();
-          resolve();
-        },
-      };
-      signal?.addEventListener("abort", onAbort, { once: true });
-      this.queue.push(waiter);
-    });
-  }
-
-  release(owner: object): void {
-    if (this.holder !== owner) return;
-    const next = this.queue.shift();
-    this.holder = next?.owner;
-    next?.grant();
-  }
-}
-
-type TransactionState = "starting" | "active" | "committed" | "aborted";
+type TransactionState = "active" | "committed" | "aborted";
 
 export interface Transaction {
   readonly txnNumber: number;
-  readonly undo: UndoLog;
+  readonly writer: Writer;
   state: TransactionState;
-  idleTimer?: NodeJS.Timeout;
+  lifetimeTimer?: NodeJS.Timeout;
 }
 
 interface Session {
@@ -120,33 +30,24 @@ interface Session {
 export const sessionKey = (lsid: unknown): string => valueKey(lsid);
 
 export class TransactionManager {
-  readonly lock: TransactionLock;
   private readonly sessions = new Map<string, Session>();
 
   constructor(
-    lockWaitMs = LOCK_WAIT_MS,
-    private readonly idleMs = TRANSACTION_IDLE_MS,
-  ) {
-    this.lock = new TransactionLock(lockWaitMs);
-  }
+    private readonly store: Store,
+    private readonly lifetimeMs = TRANSACTION_LIFETIME_MS,
+  ) {}
 
   /**
    * The transaction a command with `autocommit: false` belongs to. With `startTransaction` a new
-   * one is started, which waits for the lock.
+   * one is started, with a snapshot of the latest committed data.
    */
-  async join(
-    lsid: string,
-    txnNumber: number,
-    start: boolean,
-    signal?: AbortSignal,
-  ): Promise<Transaction> {
+  join(lsid: string, txnNumber: number, start: boolean): Transaction {
     const session = this.session(lsid);
     const current = session.transaction;
     if (!start) {
       if (current?.txnNumber !== txnNumber || current.state !== "active") {
         throw noSuchTransaction(txnNumber);
       }
-      this.touch(current);
       return current;
     }
     if (current && txnNumber < current.txnNumber) {
@@ -164,16 +65,14 @@ export class TransactionManager {
       );
     }
     if (current?.state === "active") this.rollback(current);
-    const transaction: Transaction = { txnNumber, undo: new UndoLog(), state: "starting" };
+    const transaction: Transaction = {
+      txnNumber,
+      writer: this.store.begin(true),
+      state: "active",
+    };
+    transaction.lifetimeTimer = setTimeout(() => this.rollback(transaction), this.lifetimeMs);
+    transaction.lifetimeTimer.unref();
     session.transaction = transaction;
-    try {
-      await this.lock.acquire(transaction, signal);
-    } catch (error) {
-      transaction.state = "aborted";
-      throw error;
-    }
-    transaction.state = "active";
-    this.touch(transaction);
     return transaction;
   }
 
@@ -182,6 +81,7 @@ export class TransactionManager {
     if (transaction?.txnNumber !== txnNumber) throw noSuchTransaction(txnNumber);
     if (transaction.state === "committed") return;
     if (transaction.state !== "active") throw noSuchTransaction(txnNumber);
+    this.store.commit(transaction.writer);
     this.finish(transaction, "committed");
   }
 
@@ -200,14 +100,14 @@ export class TransactionManager {
     this.rollback(transaction);
   }
 
-  /** Undoes the transaction's writes and lets the next waiter in. */
+  /** Discards the transaction's writes. */
   rollback(transaction: Transaction): void {
     if (transaction.state !== "active") return;
-    transaction.undo.rollback();
+    this.store.abort(transaction.writer);
     this.finish(transaction, "aborted");
   }
 
-  /** Like a server restart: every open transaction is aborted. */
+  /** Like a server restart (or `killAllSessions`): every open transaction is aborted. */
   abortAll(): void {
     for (const session of this.sessions.values()) {
       if (session.transaction) this.rollback(session.transaction);
@@ -240,15 +140,8 @@ export class TransactionManager {
     return session;
   }
 
-  private touch(transaction: Transaction): void {
-    clearTimeout(transaction.idleTimer);
-    transaction.idleTimer = setTimeout(() => this.rollback(transaction), this.idleMs);
-    transaction.idleTimer.unref();
-  }
-
   private finish(transaction: Transaction, state: "committed" | "aborted"): void {
-    clearTimeout(transaction.idleTimer);
+    clearTimeout(transaction.lifetimeTimer);
     transaction.state = state;
-    this.lock.release(transaction);
   }
 }

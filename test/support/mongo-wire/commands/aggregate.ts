@@ -6,7 +6,7 @@ import { cursorBatchSize, requiredArray } from "./arguments.js";
 import { matchingDocuments } from "./matching.js";
 import type { CommandContext, CommandDefinition } from "./types.js";
 
-function aggregate(command: Document, { store, cursors, dbName }: CommandContext): Document {
+function aggregate(command: Document, { view, cursors, dbName }: CommandContext): Document {
   if (command.explain) throw unsupported("aggregate with explain");
   if (!isPlainObject(command.cursor)) {
     throw failedToParse(
@@ -20,7 +20,7 @@ function aggregate(command: Document, { store, cursors, dbName }: CommandContext
   let pipeline = requiredArray(command, "pipeline") as Document[];
   let source: Document[] = [];
   if (typeof target === "string") {
-    const collection = store.collection(dbName, target);
+    const collection = view.collection(dbName, target);
     // A leading $match is run here so that lookups by _id avoid a collection scan.
     const first = pipeline[0];
     const leadingMatch =
@@ -35,7 +35,7 @@ function aggregate(command: Document, { store, cursors, dbName }: CommandContext
   const results = runPipeline(
     source,
     pipeline,
-    (name) => store.collection(dbName, name)?.all() ?? [],
+    (name) => view.collection(dbName, name)?.all() ?? [],
   );
   const ns = typeof target === "string" ? `${dbName}.${target}` : `${dbName}.$cmd.aggregate`;
   return { cursor: cursors.open(ns, results, cursorBatchSize(command)), ok: 1 };

@@ -4,6 +4,7 @@ import { DuplicateKeyError } from "../indexes.js";
 import { findDocuments, project } from "../query-engine.js";
 import { idKey } from "../store.js";
 import { valueKey } from "../values.js";
+import type { View } from "../view.js";
 import { collectionName, optionalDocument } from "./arguments.js";
 import { candidates } from "./matching.js";
 import type { CommandContext, CommandDefinition } from "./types.js";
@@ -22,12 +23,11 @@ function checkArguments(command: Document): void {
   }
 }
 
-function modify(command: Document, context: CommandContext, name: string): Document {
-  const { store, dbName, undo } = context;
+function modify(command: Document, view: View, dbName: string, name: string): Document {
   const query = optionalDocument(command, "query") ?? {};
   const fields = optionalDocument(command, "fields");
   const projected = (doc: Document) => project([doc], fields)[0] ?? null;
-  const collection = store.collection(dbName, name);
+  const collection = view.collection(dbName, name);
   const [target] = findDocuments(candidates(collection, query), {
     filter: query,
     sort: optionalDocument(command, "sort"),
@@ -36,7 +36,7 @@ function modify(command: Document, context: CommandContext, name: string): Docum
 
   if (command.remove === true) {
     if (!target) return { lastErrorObject: { n: 0 }, value: null, ok: 1 };
-    collection?.remove(idKey(target), undo);
+    collection?.remove(idKey(target));
     return { lastErrorObject: { n: 1 }, value: projected(target), ok: 1 };
   }
 
@@ -50,7 +50,7 @@ function modify(command: Document, context: CommandContext, name: string): Docum
       return { lastErrorObject: { n: 0, updatedExisting: false }, value: null, ok: 1 };
     }
     const doc = upsertedDocument(statement);
-    store.ensureCollection(dbName, name, undo).insert(doc, undo);
+    view.ensureCollection(dbName, name).insert(doc);
     return {
       lastErrorObject: { n: 1, updatedExisting: false, upserted: doc._id },
       value: command.new === true ? projected(doc) : null,
@@ -58,7 +58,7 @@ function modify(command: Document, context: CommandContext, name: string): Docum
     };
   }
   const after = updatedDocument(target, statement);
-  if (valueKey(after) !== valueKey(target)) collection?.replace(idKey(target), after, undo);
+  if (valueKey(after) !== valueKey(target)) collection?.replace(idKey(target), after);
   return {
     lastErrorObject: { n: 1, updatedExisting: true },
     value: projected(command.new === true ? after : target),
@@ -67,11 +67,11 @@ function modify(command: Document, context: CommandContext, name: string): Docum
 }
 
 /** Unlike batched writes, a duplicate key here fails the whole command (ok: 0, code 11000). */
-function findAndModify(command: Document, context: CommandContext): Document {
+async function findAndModify(command: Document, context: CommandContext): Promise<Document> {
   const name = collectionName(command, Object.keys(command)[0] as string);
   checkArguments(command);
   try {
-    return modify(command, context, name);
+    return await context.atomically((view) => modify(command, view, context.dbName, name));
   } catch (error) {
     if (error instanceof DuplicateKeyError) throw error.toCommandError();
     throw error;

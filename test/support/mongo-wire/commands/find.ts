@@ -22,10 +22,10 @@ function naturalOrder(sort: Document | undefined): { sort?: Document; reverse: b
   return { reverse: sort.$natural === -1 };
 }
 
-function find(command: Document, { store, cursors, dbName }: CommandContext): Document {
+function find(command: Document, { view, cursors, dbName }: CommandContext): Document {
   const name = collectionName(command, "find");
   const filter = optionalDocument(command, "filter") ?? {};
-  const collection = store.collection(dbName, name);
+  const collection = view.collection(dbName, name);
   // A negative limit is the legacy spelling of "limit, in a single batch".
   const rawLimit = optionalNumber(command, "limit") ?? 0;
   const { sort, reverse } = naturalOrder(optionalDocument(command, "sort"));
@@ -71,8 +71,8 @@ function killCursors(command: Document, { cursors }: CommandContext): Document {
   };
 }
 
-function count(command: Document, { store, dbName }: CommandContext): Document {
-  const collection = store.collection(dbName, collectionName(command, "count"));
+function count(command: Document, { view, dbName }: CommandContext): Document {
+  const collection = view.collection(dbName, collectionName(command, "count"));
   const matched = matchingDocuments(collection, optionalDocument(command, "query") ?? {}).length;
   const skip = nonNegative(command, "skip") ?? 0;
   const limit = Math.abs(optionalNumber(command, "limit") ?? 0);
@@ -80,8 +80,8 @@ function count(command: Document, { store, dbName }: CommandContext): Document {
   return { n: limit ? Math.min(limit, afterSkip) : afterSkip, ok: 1 };
 }
 
-function distinct(command: Document, { store, dbName }: CommandContext): Document {
-  const collection = store.collection(dbName, collectionName(command, "distinct"));
+function distinct(command: Document, { view, dbName }: CommandContext): Document {
+  const collection = view.collection(dbName, collectionName(command, "distinct"));
   const key = command.key;
   if (typeof key !== "string" || key === "") throw badValue("distinct 'key' must be a string");
   const path = key.split(".");

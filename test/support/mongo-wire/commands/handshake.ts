@@ -1,7 +1,7 @@
 /** Connection handshake and server information: hello/isMaster, ping, buildInfo, getParameter. */
 import type { Document } from "bson";
 import { CommandError } from "../errors.js";
-import { LOCK_WAIT_MS, TRANSACTION_IDLE_MS } from "../transactions.js";
+import { TRANSACTION_LIFETIME_MS } from "../transactions.js";
 import type { CommandContext, CommandDefinition } from "./types.js";
 
 const MAX_BSON_OBJECT_SIZE = 16 * 1024 * 1024;
@@ -41,8 +41,7 @@ const handshake: CommandDefinition = { options: "any", handshake: true, run: hel
 
 const PARAMETERS: Document = {
   featureCompatibilityVersion: { version: "7.0" },
-  transactionLifetimeLimitSeconds: TRANSACTION_IDLE_MS / 1000,
-  maxTransactionLockRequestTimeoutMillis: LOCK_WAIT_MS,
+  transactionLifetimeLimitSeconds: TRANSACTION_LIFETIME_MS / 1000,
 };
 
 function getParameter(command: Document): Document {

@@ -1,23 +1,27 @@
 /** createIndexes, listIndexes, dropIndexes. */
 import type { Document } from "bson";
 import { badValue, CommandError, namespaceNotFound } from "../errors.js";
-import { normalizeIndexSpec } from "../indexes.js";
-import type { Collection } from "../store.js";
+import { type IndexSpec, normalizeIndexSpec } from "../indexes.js";
 import { isPlainObject, valueKey } from "../values.js";
+import type { CollectionView, View } from "../view.js";
 import { collectionName, cursorBatchSize, requiredArray } from "./arguments.js";
 import type { CommandContext, CommandDefinition } from "./types.js";
 
-function createIndexes(command: Document, { store, dbName, undo }: CommandContext): Document {
+function createIndexes(command: Document, context: CommandContext): Promise<Document> {
   const name = collectionName(command, "createIndexes");
   const specs = requiredArray(command, "indexes").map(normalizeIndexSpec);
   if (specs.length === 0) throw badValue("Must specify at least one index to create");
-  const existed = store.collection(dbName, name) !== undefined;
-  const collection = store.ensureCollection(dbName, name, undo);
+  return context.atomically((view) => createIndexesIn(view, context.dbName, name, specs));
+}
+
+function createIndexesIn(view: View, dbName: string, name: string, specs: IndexSpec[]): Document {
+  const existed = view.collection(dbName, name) !== undefined;
+  const collection = view.ensureCollection(dbName, name);
   const numIndexesBefore = collection.indexSpecs().length;
   const created: string[] = [];
   try {
     for (const spec of specs) {
-      if (collection.createIndex(spec, undo)) created.push(spec.name);
+      if (collection.createIndex(spec)) created.push(spec.name);
     }
   } catch (error) {
     for (const index of created) collection.dropIndex(index);
@@ -32,8 +36,8 @@ function createIndexes(command: Document, { store, dbName, undo }: CommandContex
   };
 }
 
-function requireCollection(context: CommandContext, name: string): Collection {
-  const collection = context.store.collection(context.dbName, name);
+function requireCollection(context: CommandContext, name: string): CollectionView {
+  const collection = context.view.collection(context.dbName, name);
   if (!collection) throw namespaceNotFound(`ns does not exist: ${context.dbName}.${name}`);
   return collection;
 }
@@ -49,7 +53,7 @@ function listIndexes(command: Document, context: CommandContext): Document {
 }
 
 /** Resolves the `index` argument: a name, a key pattern, a list of names, or "*". */
-function indexNamesToDrop(collection: Collection, target: unknown): string[] {
+function indexNamesToDrop(collection: CollectionView, target: unknown): string[] {
   const specs = collection.indexSpecs();
   if (target === "*") return specs.map((spec) => spec.name).filter((name) => name !== "_id_");
   const names = Array.isArray(target) ? target : [target];

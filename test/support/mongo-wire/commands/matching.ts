@@ -1,7 +1,7 @@
 import type { Document } from "bson";
 import { compileFilter } from "../query-engine.js";
-import type { Collection } from "../store.js";
 import { isPlainObject, valueKey } from "../values.js";
+import type { CollectionView } from "../view.js";
 
 /**
  * The `_id` keys a filter can only match, when its `_id` condition is an equality or `$in`,
@@ -45,7 +45,7 @@ function equalStrings(condition: unknown): string[] | undefined {
  * `$in`; a string equality on a field with a unique index (account, customerId, …); or an `$or`
  * whose every branch is narrowed that way (MongoDB's index union). The full filter is still applied.
  */
-function indexedCandidates(collection: Collection, filter: Document): Document[] | undefined {
+function indexedCandidates(collection: CollectionView, filter: Document): Document[] | undefined {
   const ids = idKeysOf(filter._id);
   if (ids) {
     const found: Document[] = [];
@@ -73,14 +73,14 @@ function indexedCandidates(collection: Collection, filter: Document): Document[]
 }
 
 /** Documents worth testing against `filter`: what an index narrows it to, or the whole collection. */
-export function candidates(collection: Collection | undefined, filter: Document): Document[] {
+export function candidates(collection: CollectionView | undefined, filter: Document): Document[] {
   if (!collection) return [];
   return indexedCandidates(collection, filter) ?? collection.all();
 }
 
 /** The documents matching `filter` in natural order, stopping after `limit` if given. */
 export function matchingDocuments(
-  collection: Collection | undefined,
+  collection: CollectionView | undefined,
   filter: Document,
   limit?: number,
 ): Document[] {

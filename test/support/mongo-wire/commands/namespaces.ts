@@ -1,18 +1,24 @@
 /** Databases and collections: listDatabases, dropDatabase, create, drop, listCollections. */
 import { BSON, type Document } from "bson";
+import type { Collection } from "../collection.js";
 import { CommandError, namespaceNotFound } from "../errors.js";
 import { compileFilter } from "../query-engine.js";
+import { Conflict } from "../writer.js";
 import { collectionName, cursorBatchSize, optionalDocument, requireAdmin } from "./arguments.js";
 import type { CommandContext, CommandDefinition } from "./types.js";
 
-function listDatabases(command: Document, { store, dbName }: CommandContext): Document {
+function listDatabases(command: Document, { store, view, dbName }: CommandContext): Document {
   requireAdmin(dbName, "listDatabases");
   const filter = optionalDocument(command, "filter");
   let databases = store.databaseNames().map((name) => {
-    const collections = [...(store.database(name)?.collections.values() ?? [])];
+    const collections = [...(store.database(name)?.collections.keys() ?? [])];
     const sizeOnDisk = collections.reduce(
       (sum, collection) =>
-        sum + collection.all().reduce((size, doc) => size + BSON.calculateObjectSize(doc), 0),
+        sum +
+        (view.collection(name, collection)?.all() ?? []).reduce(
+          (size, doc) => size + BSON.calculateObjectSize(doc),
+          0,
+        ),
       0,
     );
     return { name, sizeOnDisk, empty: false };
@@ -23,27 +29,46 @@ function listDatabases(command: Document, { store, dbName }: CommandContext): Do
   return { databases, totalSize, totalSizeMb: Math.floor(totalSize / 1024 / 1024), ok: 1 };
 }
 
-function dropDatabase(_command: Document, { store, dbName }: CommandContext): Document {
-  store.dropDatabase(dbName);
-  return { dropped: dbName, ok: 1 };
+/** Waits, like MongoDB's exclusive lock, for transactions writing to the collection to end. */
+function checkNoTransactionWrites(collection: Collection | undefined): void {
+  const writer = collection?.firstPendingWriter();
+  if (writer) throw new Conflict(writer, `dropping ${collection?.ns}`);
 }
 
-function create(command: Document, { store, dbName, undo }: CommandContext): Document {
+function dropDatabase(_command: Document, context: CommandContext): Promise<Document> {
+  const { store, dbName } = context;
+  return context.atomically(() => {
+    for (const collection of store.database(dbName)?.collections.values() ?? []) {
+      checkNoTransactionWrites(collection);
+    }
+    store.dropDatabase(dbName);
+    return { dropped: dbName, ok: 1 };
+  });
+}
+
+function create(command: Document, context: CommandContext): Promise<Document> {
+  const { dbName } = context;
   const name = collectionName(command, "create");
-  if (store.collection(dbName, name)) {
-    throw new CommandError(48, "NamespaceExists", `Collection ${dbName}.${name} already exists.`);
-  }
-  store.createCollection(dbName, name, undo);
-  return { ok: 1 };
+  return context.atomically((view) => {
+    if (view.collection(dbName, name)) {
+      throw new CommandError(48, "NamespaceExists", `Collection ${dbName}.${name} already exists.`);
+    }
+    view.createCollection(dbName, name);
+    return { ok: 1 };
+  });
 }
 
-function drop(command: Document, { store, dbName }: CommandContext): Document {
+function drop(command: Document, context: CommandContext): Promise<Document> {
+  const { store, dbName } = context;
   const name = collectionName(command, "drop");
-  const collection = store.collection(dbName, name);
-  if (!collection) throw namespaceNotFound("ns not found");
-  const nIndexesWas = collection.indexSpecs().length;
-  store.dropCollection(dbName, name);
-  return { ns: collection.ns, nIndexesWas, ok: 1 };
+  return context.atomically(() => {
+    const collection = store.collection(dbName, name);
+    if (!collection) throw namespaceNotFound("ns not found");
+    checkNoTransactionWrites(collection);
+    const nIndexesWas = collection.indexSpecs().length;
+    store.dropCollection(dbName, name);
+    return { ns: collection.ns, nIndexesWas, ok: 1 };
+  });
 }
 
 function listCollections(command: Document, context: CommandContext): Document {

@@ -2,8 +2,9 @@ import type { Document, ObjectId } from "bson";
 import type { LogicalClock } from "../clock.js";
 import type { CursorRegistry } from "../cursors.js";
 import type { FailPoints } from "../fail-points.js";
-import type { Store, UndoRecorder } from "../store.js";
+import type { Store } from "../store.js";
 import type { TransactionManager } from "../transactions.js";
+import type { View } from "../view.js";
 
 /** How this server presents itself in `hello`. */
 export interface ServerIdentity {
@@ -26,8 +27,14 @@ export interface CommandContext {
   /** Session id (as a key) and transaction number, when the command carries them. */
   readonly lsid?: string;
   readonly txnNumber?: number;
-  /** Set when the command runs inside a transaction: every change must be recorded here. */
-  readonly undo?: UndoRecorder;
+  /** What the command reads: its transaction's snapshot and writes, or the latest committed data. */
+  readonly view: View;
+  readonly inTransaction: boolean;
+  /**
+   * Makes the changes of `work` atomically, through the view it is given: as part of the command's
+   * transaction, or as one statement of its own that waits out conflicting transactions.
+   */
+  atomically<T>(work: (view: View) => T): Promise<T>;
 }
 
 export interface CommandDefinition {
@@ -36,12 +43,12 @@ export interface CommandDefinition {
    * `writeConcern`, …); "any" for handshake-style commands. Any other field is refused.
    */
   readonly options: readonly string[] | "any";
-  /** Writes wait for the transaction lock when they run outside a transaction. */
+  /** Writes: retryable outside a transaction, and checked against the write concern. */
   readonly writes?: boolean;
   readonly allowedInTransaction?: boolean;
   /** `commitTransaction`/`abortTransaction`: handled by the session layer itself. */
   readonly controlsTransaction?: boolean;
   /** Allowed over legacy OP_QUERY (only the handshake is). */
   readonly handshake?: boolean;
-  run(command: Document, context: CommandContext): Document;
+  run(command: Document, context: CommandContext): Document | Promise<Document>;
 }

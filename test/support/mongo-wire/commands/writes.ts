@@ -4,6 +4,7 @@ import { badValue, CommandError } from "../errors.js";
 import { DuplicateKeyError } from "../indexes.js";
 import { idKey } from "../store.js";
 import { valueKey } from "../values.js";
+import type { View } from "../view.js";
 import {
   checkStatementFields,
   collectionName,
@@ -24,21 +25,22 @@ import {
 
 /**
  * Runs each statement; a failure becomes a write error. Ordered batches stop at the first
- * failure (earlier statements stay applied), unordered ones carry on.
+ * failure (earlier statements stay applied), unordered ones carry on. A write conflict is not a
+ * statement's failure but the transaction's: it fails the whole command, as in MongoDB.
  */
-function runStatements(
+async function runStatements(
   statements: unknown[],
   ordered: boolean,
-  run: (statement: unknown, index: number) => void,
-): Document[] {
+  run: (statement: unknown, index: number) => Promise<void>,
+): Promise<Document[]> {
   const writeErrors: Document[] = [];
   for (const [index, statement] of statements.entries()) {
     try {
-      run(statement, index);
+      await run(statement, index);
     } catch (error) {
       if (error instanceof DuplicateKeyError) {
         writeErrors.push({ index, code: 11000, errmsg: error.message, ...error.details() });
-      } else if (error instanceof CommandError) {
+      } else if (error instanceof CommandError && error.code !== WRITE_CONFLICT) {
         writeErrors.push({
           index,
           code: error.code,
@@ -54,6 +56,8 @@ function runStatements(
   return writeErrors;
 }
 
+const WRITE_CONFLICT = 112;
+
 const withWriteErrors = (reply: Document, writeErrors: Document[]): Document =>
   writeErrors.length ? { ...reply, writeErrors, ok: 1 } : { ...reply, ok: 1 };
 
@@ -65,13 +69,14 @@ function documentToInsert(value: unknown): Document {
   return { _id: doc._id === undefined ? new ObjectId() : doc._id, ...doc };
 }
 
-function insert(command: Document, context: CommandContext): Document {
-  const { store, dbName, undo } = context;
+async function insert(command: Document, context: CommandContext): Promise<Document> {
+  const { dbName } = context;
   const documents = requiredArray(command, "documents");
-  const collection = store.ensureCollection(dbName, collectionName(command, "insert"), undo);
+  const name = collectionName(command, "insert");
   let n = 0;
-  const writeErrors = runStatements(documents, command.ordered !== false, (doc) => {
-    collection.insert(documentToInsert(doc), undo);
+  const writeErrors = await runStatements(documents, command.ordered !== false, async (doc) => {
+    const toInsert = documentToInsert(doc);
+    await context.atomically((view) => view.ensureCollection(dbName, name).insert(toInsert));
     n++;
   });
   return withWriteErrors({ n }, writeErrors);
@@ -84,29 +89,29 @@ interface UpdateOutcome {
 }
 
 function updateStatement(
-  context: CommandContext,
+  view: View,
+  dbName: string,
   name: string,
   statement: UpdateStatement,
   multi: boolean,
   upsert: boolean,
 ): UpdateOutcome {
-  const { store, dbName, undo } = context;
   if (multi && updateKind(statement.update) === "replacement") {
     throw badValue("multi update is not supported for replacement-style update");
   }
-  const collection = store.collection(dbName, name);
+  const collection = view.collection(dbName, name);
   const matches = matchingDocuments(collection, statement.filter, multi ? undefined : 1);
   if (matches.length === 0) {
     if (!upsert) return { matched: 0, modified: 0 };
     const doc = upsertedDocument(statement);
-    store.ensureCollection(dbName, name, undo).insert(doc, undo);
+    view.ensureCollection(dbName, name).insert(doc);
     return { matched: 0, modified: 0, upsertedId: doc._id };
   }
   let modified = 0;
   for (const doc of matches) {
     const after = updatedDocument(doc, statement);
     if (valueKey(after) === valueKey(doc)) continue;
-    collection?.replace(idKey(doc), after, undo);
+    collection?.replace(idKey(doc), after);
     modified++;
   }
   return { matched: matches.length, modified };
@@ -114,52 +119,62 @@ function updateStatement(
 
 const UPDATE_STATEMENT_FIELDS = ["q", "u", "upsert", "multi", "arrayFilters", "hint"];
 
-function update(command: Document, context: CommandContext): Document {
+async function update(command: Document, context: CommandContext): Promise<Document> {
   const name = collectionName(command, "update");
   let n = 0;
   let nModified = 0;
   const upserted: Document[] = [];
   const statements = requiredArray(command, "updates");
-  const writeErrors = runStatements(statements, command.ordered !== false, (raw, index) => {
-    const statement = requiredDocument(raw, "each update statement");
-    checkStatementFields(statement, UPDATE_STATEMENT_FIELDS, "an update statement");
-    const outcome = updateStatement(
-      context,
-      name,
-      {
+  const writeErrors = await runStatements(
+    statements,
+    command.ordered !== false,
+    async (raw, index) => {
+      const statement = requiredDocument(raw, "each update statement");
+      checkStatementFields(statement, UPDATE_STATEMENT_FIELDS, "an update statement");
+      const parsed = {
         filter: requiredDocument(statement.q ?? {}, "q"),
         update: readUpdate(statement.u),
         arrayFilters: readArrayFilters(statement.arrayFilters),
-      },
-      statement.multi === true,
-      statement.upsert === true,
-    );
-    n += outcome.matched;
-    nModified += outcome.modified;
-    if (outcome.upsertedId !== undefined) {
-      n++;
-      upserted.push({ index, _id: outcome.upsertedId });
-    }
-  });
+      };
+      const outcome = await context.atomically((view) =>
+        updateStatement(
+          view,
+          context.dbName,
+          name,
+          parsed,
+          statement.multi === true,
+          statement.upsert === true,
+        ),
+      );
+      n += outcome.matched;
+      nModified += outcome.modified;
+      if (outcome.upsertedId !== undefined) {
+        n++;
+        upserted.push({ index, _id: outcome.upsertedId });
+      }
+    },
+  );
   return withWriteErrors({ n, nModified, ...(upserted.length ? { upserted } : {}) }, writeErrors);
 }
 
-function remove(command: Document, context: CommandContext): Document {
-  const { store, dbName, undo } = context;
-  const collection = store.collection(dbName, collectionName(command, "delete"));
+async function remove(command: Document, context: CommandContext): Promise<Document> {
+  const { dbName } = context;
+  const name = collectionName(command, "delete");
   let n = 0;
   const statements = requiredArray(command, "deletes");
-  const writeErrors = runStatements(statements, command.ordered !== false, (raw) => {
+  const writeErrors = await runStatements(statements, command.ordered !== false, async (raw) => {
     const statement = requiredDocument(raw, "each delete statement");
     checkStatementFields(statement, ["q", "limit", "hint"], "a delete statement");
     const limit = optionalNumber(statement, "limit") ?? 0;
     if (limit !== 0 && limit !== 1)
       throw badValue("The limit field in delete objects must be 0 or 1");
     const filter = requiredDocument(statement.q ?? {}, "q");
-    for (const doc of matchingDocuments(collection, filter, limit || undefined)) {
-      collection?.remove(idKey(doc), undo);
-      n++;
-    }
+    n += await context.atomically((view) => {
+      const collection = view.collection(dbName, name);
+      const matches = matchingDocuments(collection, filter, limit || undefined);
+      for (const doc of matches) collection?.remove(idKey(doc));
+      return matches.length;
+    });
   });
   return withWriteErrors({ n }, writeErrors);
 }

@@ -1,0 +1,285 @@
+/**
+ * One collection's documents as versions over cluster time (the WiredTiger model): every document
+ * keeps the committed versions an open snapshot may still read, plus at most one uncommitted write,
+ * which belongs to one writer. Stored documents are never mutated in place, so cursors can keep
+ * references to them.
+ */
+import type { Document } from "bson";
+import { CommandError } from "./errors.js";
+import { DuplicateKeyError, Index, type IndexSpec, sameIndex } from "./indexes.js";
+import { valueKey } from "./values.js";
+import { Conflict, type Reader, type Writer } from "./writer.js";
+
+interface Version {
+  readonly time: number;
+  /** Undefined: the document was deleted at `time`. */
+  readonly doc: Document | undefined;
+}
+
+interface PendingWrite {
+  readonly writer: Writer;
+  readonly doc: Document | undefined;
+}
+
+const ID_INDEX: IndexSpec = { v: 2, key: { _id: 1 }, name: "_id_" };
+
+export const idKey = (doc: Document): string => valueKey(doc._id);
+
+export class Collection {
+  /**
+   * Committed versions by document key, oldest first. The map's order is the natural order; a key
+   * whose first version is still uncommitted holds an empty list to keep its place.
+   */
+  private readonly versions = new Map<string, Version[]>();
+  private readonly pending = new Map<string, PendingWrite>();
+  /** Keys committed while a transaction was open, with their latest commit time. */
+  private readonly recent = new Map<string, number>();
+  private readonly indexes = new Map<string, Index>([["_id_", new Index(ID_INDEX)]]);
+
+  constructor(
+    readonly dbName: string,
+    readonly name: string,
+  ) {}
+
+  get ns(): string {
+    return `${this.dbName}.${this.name}`;
+  }
+
+  get hasUncommittedWrites(): boolean {
+    return this.pending.size > 0;
+  }
+
+  /** Any writer with an uncommitted write here (a collection drop waits for it). */
+  firstPendingWriter(): Writer | undefined {
+    for (const write of this.pending.values()) return write.writer;
+    return undefined;
+  }
+
+  /** The version of a document `reader` sees: its own uncommitted write, else its snapshot's. */
+  read(key: string, reader: Reader): Document | undefined {
+    const own = this.pending.get(key);
+    if (own && own.writer === reader.writer) return own.doc;
+    const chain = this.versions.get(key);
+    if (!chain) return undefined;
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const version = chain[i] as Version;
+      if (version.time <= reader.snapshot) return version.doc;
+    }
+    return undefined;
+  }
+
+  /** Every document `reader` sees, in natural order. */
+  all(reader: Reader): Document[] {
+    const found: Document[] = [];
+    for (const key of this.versions.keys()) {
+      const doc = this.read(key, reader);
+      if (doc) found.push(doc);
+    }
+    return found;
+  }
+
+  /**
+   * The documents whose `field` may equal one of the strings `values`, found through a unique index
+   * on that field, as MongoDB would; `undefined` when no index can answer (the caller scans). The
+   * index holds the latest committed data, so a reader with its own writes or an older snapshot also
+   * gets the documents those touched; the caller applies the filter.
+   */
+  lookup(field: string, values: readonly string[], reader: Reader): Document[] | undefined {
+    for (const index of this.indexes.values()) {
+      const owners = values.map((value) => index.ownerOf(field, value));
+      if (owners.some((owner) => owner === undefined)) continue;
+      const keys = new Set(owners.filter((owner): owner is string => typeof owner === "string"));
+      for (const key of reader.writer?.touched.get(this) ?? []) keys.add(key);
+      for (const [key, time] of this.recent) if (time > reader.snapshot) keys.add(key);
+      const found: Document[] = [];
+      for (const key of keys) {
+        const doc = this.read(key, reader);
+        if (doc) found.push(doc);
+      }
+      return found;
+    }
+    return undefined;
+  }
+
+  indexSpecs(): IndexSpec[] {
+    return [...this.indexes.values()].map((index) => index.spec);
+  }
+
+  /** Adds an index, or does nothing if an identical one exists. Returns whether it was added. */
+  createIndex(spec: IndexSpec): boolean {
+    for (const existing of this.indexes.values()) {
+      const sameKey = valueKey(existing.spec.key) === valueKey(spec.key);
+      // Asking for { _id: 1 } under any name finds the built-in _id index.
+      if (sameKey && existing.name === "_id_") return false;
+      if (existing.name === spec.name) {
+        if (sameIndex(existing.spec, spec)) return false;
+        throw new CommandError(
+          86,
+          "IndexKeySpecsConflict",
+          `An existing index has the same name as the requested index but a different key or options. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(existing.spec)}`,
+        );
+      }
+      const samePartial =
+        valueKey(existing.spec.partialFilterExpression) === valueKey(spec.partialFilterExpression);
+      if (sameKey && samePartial) {
+        throw new CommandError(
+          85,
+          "IndexOptionsConflict",
+          `Index already exists with a different name: ${existing.name}`,
+        );
+      }
+    }
+    const index = new Index(spec);
+    const build = (doc: Document, key: string, taken: Map<string, unknown>) => {
+      for (const entry of index.entries(doc)) {
+        if (taken.has(entry.key) && taken.get(entry.key) !== key) {
+          throw index.duplicate(entry, this.ns).toCommandError();
+        }
+      }
+    };
+    for (const [key, chain] of this.versions) {
+      const doc = chain.at(-1)?.doc;
+      if (!doc) continue;
+      build(doc, key, index.committed);
+      index.addCommitted(doc, key);
+    }
+    for (const [key, write] of this.pending) {
+      if (!write.doc) continue;
+      build(write.doc, key, index.pending);
+      index.addPending(write.doc, key, write.writer);
+    }
+    this.indexes.set(spec.name, index);
+    return true;
+  }
+
+  dropIndex(name: string): boolean {
+    return this.indexes.delete(name);
+  }
+
+  /** Inserts a new document (by `writer`, uncommitted until it commits). */
+  insert(doc: Document, writer: Writer): void {
+    const key = idKey(doc);
+    this.checkWritable(key, writer);
+    if (this.read(key, writer)) {
+      throw new DuplicateKeyError(ID_INDEX, { _id: doc._id }, this.ns);
+    }
+    this.write(key, doc, writer);
+  }
+
+  /** Stores a new version of an existing document (same `_id`). */
+  replace(key: string, doc: Document, writer: Writer): void {
+    this.checkWritable(key, writer);
+    this.write(key, doc, writer);
+  }
+
+  remove(key: string, writer: Writer): void {
+    this.checkWritable(key, writer);
+    if (!this.read(key, writer)) return;
+    this.write(key, undefined, writer);
+  }
+
+  /** First writer wins: another's uncommitted write, or a commit after the snapshot, conflicts. */
+  private checkWritable(key: string, writer: Writer): void {
+    const write = this.pending.get(key);
+    if (write && write.writer !== writer) throw new Conflict(write.writer, `${this.ns} ${key}`);
+    const latest = this.versions.get(key)?.at(-1);
+    if (!write && latest && latest.time > writer.snapshot) {
+      throw new Conflict(undefined, `${this.ns} ${key}`);
+    }
+  }
+
+  private write(key: string, doc: Document | undefined, writer: Writer): void {
+    if (doc) this.checkUnique(doc, key, writer);
+    const previous = this.pending.get(key);
+    if (previous?.doc) this.unindexPending(previous.doc, key);
+    if (!previous) {
+      writer.touch(this, key);
+      if (!this.versions.has(key)) this.versions.set(key, []);
+    }
+    this.pending.set(key, { writer, doc });
+    if (doc) for (const index of this.indexes.values()) index.addPending(doc, key, writer);
+  }
+
+  /**
+   * A unique key is free for `writer` when no other document it sees holds it. Held by another
+   * writer's uncommitted write, or by a document committed after its snapshot, it conflicts.
+   */
+  private checkUnique(doc: Document, key: string, writer: Writer): void {
+    for (const index of this.indexes.values()) {
+      for (const entry of index.entries(doc)) {
+        const pending = index.pending.get(entry.key);
+        if (pending && pending.key !== key) {
+          if (pending.writer !== writer) throw new Conflict(pending.writer, `${index.name} key`);
+          throw index.duplicate(entry, this.ns);
+        }
+        const owner = index.committed.get(entry.key);
+        if (owner === undefined || owner === key) continue;
+        const ownerWrite = this.pending.get(owner);
+        if (ownerWrite?.writer === writer) continue; // its own version of that document counts
+        if (ownerWrite) throw new Conflict(ownerWrite.writer, `${index.name} key`);
+        const latest = this.versions.get(owner)?.at(-1);
+        if (latest && latest.time > writer.snapshot) {
+          throw new Conflict(undefined, `${index.name} key`);
+        }
+        throw index.duplicate(entry, this.ns);
+      }
+    }
+  }
+
+  private unindexPending(doc: Document, key: string): void {
+    for (const index of this.indexes.values()) index.removePending(doc, key);
+  }
+
+  /**
+   * Publishes `writer`'s writes to `keys` at `time`. `keepHistory`: an open transaction may still
+   * read the versions they replace.
+   */
+  commit(writer: Writer, keys: Iterable<string>, time: number, keepHistory: boolean): void {
+    for (const key of keys) {
+      const write = this.pending.get(key);
+      if (write?.writer !== writer) continue;
+      this.pending.delete(key);
+      if (write.doc) this.unindexPending(write.doc, key);
+      const chain = this.versions.get(key) ?? [];
+      const before = chain.at(-1)?.doc;
+      if (before) for (const index of this.indexes.values()) index.removeCommitted(before, key);
+      chain.push({ time, doc: write.doc });
+      this.versions.set(key, chain);
+      if (write.doc) for (const index of this.indexes.values()) index.addCommitted(write.doc, key);
+      if (keepHistory) this.recent.set(key, time);
+      else this.prune(key, Number.POSITIVE_INFINITY);
+    }
+  }
+
+  /** Discards `writer`'s writes to `keys`. */
+  abort(writer: Writer, keys: Iterable<string>): void {
+    for (const key of keys) {
+      const write = this.pending.get(key);
+      if (write?.writer !== writer) continue;
+      this.pending.delete(key);
+      if (write.doc) this.unindexPending(write.doc, key);
+      if (this.versions.get(key)?.length === 0) this.versions.delete(key);
+    }
+  }
+
+  /** Forgets versions no snapshot at or after `oldestSnapshot` can read. */
+  forgetHistory(oldestSnapshot: number): void {
+    for (const [key, time] of this.recent) {
+      this.prune(key, oldestSnapshot);
+      if (time <= oldestSnapshot) this.recent.delete(key);
+    }
+  }
+
+  get hasHistory(): boolean {
+    return this.recent.size > 0;
+  }
+
+  private prune(key: string, oldestSnapshot: number): void {
+    const chain = this.versions.get(key);
+    if (!chain) return;
+    let firstNeeded = chain.length - 1;
+    while (firstNeeded > 0 && (chain[firstNeeded] as Version).time > oldestSnapshot) firstNeeded--;
+    if (firstNeeded > 0) chain.splice(0, firstNeeded);
+    if (chain.length === 1 && !chain[0]?.doc && !this.pending.has(key)) this.versions.delete(key);
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * What one command sees and changes: the data of a snapshot (its transaction's, or the latest
+ * committed) and, when it writes, its writer's uncommitted changes. Commands use nothing else.
+ */
+import type { Document } from "bson";
+import type { Collection } from "./collection.js";
+import { CommandError } from "./errors.js";
+import type { IndexSpec } from "./indexes.js";
+import type { Store } from "./store.js";
+import type { Reader, Writer } from "./writer.js";
+
+export class CollectionView {
+  constructor(
+    private readonly collection: Collection,
+    private readonly reader: Reader,
+    private readonly createdHere: boolean,
+  ) {}
+
+  get ns(): string {
+    return this.collection.ns;
+  }
+
+  get name(): string {
+    return this.collection.name;
+  }
+
+  get(key: string): Document | undefined {
+    return this.collection.read(key, this.reader);
+  }
+
+  all(): Document[] {
+    return this.collection.all(this.reader);
+  }
+
+  lookup(field: string, values: readonly string[]): Document[] | undefined {
+    return this.collection.lookup(field, values, this.reader);
+  }
+
+  indexSpecs(): IndexSpec[] {
+    return this.collection.indexSpecs();
+  }
+
+  insert(doc: Document): void {
+    this.collection.insert(doc, this.writer());
+  }
+
+  replace(key: string, doc: Document): void {
+    this.collection.replace(key, doc, this.writer());
+  }
+
+  remove(key: string): void {
+    this.collection.remove(key, this.writer());
+  }
+
+  /**
+   * Inside a transaction, as in MongoDB, only on a collection the transaction created (indexes
+   * then appear with it at commit).
+   */
+  createIndex(spec: IndexSpec): boolean {
+    const writer = this.writer();
+    if (writer.transactional && !this.createdHere) {
+      throw new CommandError(
+        263,
+        "OperationNotSupportedInTransaction",
+        `Cannot create new indexes on existing collection ${this.ns} in a multi-document transaction.`,
+      );
+    }
+    return this.collection.createIndex(spec);
+  }
+
+  dropIndex(name: string): boolean {
+    return this.collection.dropIndex(name);
+  }
+
+  private writer(): Writer {
+    const { writer } = this.reader;
+    if (!writer) throw new Error(`write to ${this.ns} through a read-only view`);
+    return writer;
+  }
+}
+
+export class View {
+  constructor(
+    private readonly store: Store,
+    readonly reader: Reader,
+  ) {}
+
+  collection(dbName: string, name: string): CollectionView | undefined {
+    const created = this.reader.writer?.created.get(`${dbName}.${name}`);
+    if (created) return new CollectionView(created, this.reader, true);
+    const committed = this.store.collection(dbName, name);
+    return committed && new CollectionView(committed, this.reader, false);
+  }
+
+  /** The collection, created (implicitly, like MongoDB does on first write) if needed. */
+  ensureCollection(dbName: string, name: string): CollectionView {
+    return this.collection(dbName, name) ?? this.createCollection(dbName, name);
+  }
+
+  createCollection(dbName: string, name: string): CollectionView {
+    const { writer } = this.reader;
+    if (!writer) throw new Error(`create ${dbName}.${name} through a read-only view`);
+    return new CollectionView(this.store.createCollection(dbName, name, writer), this.reader, true);
+  }
+}
