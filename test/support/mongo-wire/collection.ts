@@ -90,7 +90,9 @@ export class Collection {
       if (owners.some((owner) => owner === undefined)) continue;
       const keys = new Set(owners.filter((owner): owner is string => typeof owner === "string"));
       for (const key of reader.writer?.touched.get(this) ?? []) keys.add(key);
-      for (const [key, time] of this.recent) if (time > reader.snapshot) keys.add(key);
+      if (reader.snapshot !== Number.POSITIVE_INFINITY) {
+        for (const [key, time] of this.recent) if (time > reader.snapshot) keys.add(key);
+      }
       const found: Document[] = [];
       for (const key of keys) {
         const doc = this.read(key, reader);
