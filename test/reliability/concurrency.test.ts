@@ -37,11 +37,6 @@ const retried = aCustomer({ account: "retried.everything@example.com" });
 beforeAll(async () => {
   harness = await startHarness({
     env: { MANAGER_USER_IDS: `${users.manager},${secondManager}` },
-    // The wire test server runs one transaction at a time and makes the others wait on their
-    // connections; with fewer connections than concurrent transactions, the one holding the lock
-    // could not get a connection to finish. Real MongoDB does not block them, so this changes
-    // nothing there.
-    mongo: { clientOptions: { maxPoolSize: 400 } },
   });
   await insertCustomers(harness.db, [busy, ...many, ...raced, retried]);
   await harness.ask(users.admin, "pool set 1000");
