@@ -15,6 +15,8 @@ export interface RequestScope {
   retryNum: number | undefined;
   /** Where work after the ack runs, so acks stay fast when the process is saturated. */
   afterAck: PostAckGate;
+  /** When the request reached the app (`performance.now()`), for listeners that must ack by a deadline. */
+  receivedAt: number;
 }
 
 const requestIdBytes = 6;

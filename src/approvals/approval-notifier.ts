@@ -6,6 +6,9 @@ import type { Currency } from "../money/currency.js";
 import type { Approval } from "./approval.js";
 import type { ApprovalService } from "./approval-service.js";
 
+const rememberAttempts = 3;
+const rememberRetryDelayMs = 250;
+
 /**
  * Slack side of approvals: posts requests to the approvals channel, updates the message in place
  * when decided, and tells the requester. A Slack failure is logged and never undoes a decision.
@@ -20,25 +23,46 @@ export class ApprovalNotifier {
 
   /** Posts a new request; returns false if Slack refused (the request stays stored and pending). */
   async post(approval: Approval): Promise<boolean> {
+    let posted: { ts?: string; channel?: string };
     try {
       const message = buildApprovalMessage(approval, this.options.currency);
-      const posted = await this.client.chat.postMessage({
+      posted = await this.client.chat.postMessage({
         channel: this.options.channelId,
         text: message.text,
         blocks: message.blocks,
       });
-      if (posted.ts && posted.channel)
-        await this.approvals.rememberMessage(approval.approvalId, {
-          channel: posted.channel,
-          ts: posted.ts,
-        });
-      return true;
     } catch (error) {
       this.logger.error(
         { err: error, approvalId: approval.approvalId, channel: this.options.channelId },
         "could not post an approval request to the approvals channel",
       );
       return false;
+    }
+    if (posted.ts && posted.channel)
+      await this.remember(approval, { channel: posted.channel, ts: posted.ts });
+    return true;
+  }
+
+  /**
+   * Stores where the request was posted, so that its decision updates that message. The message is
+   * in the channel whatever happens here; the write sets the same value every time, so it is tried
+   * again after a pause when MongoDB drops it (the driver itself retries only once, at once).
+   */
+  private async remember(approval: Approval, message: { channel: string; ts: string }) {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.approvals.rememberMessage(approval.approvalId, message);
+        return;
+      } catch (error) {
+        if (attempt >= rememberAttempts) {
+          this.logger.error(
+            { err: error, approvalId: approval.approvalId, message },
+            "posted an approval request but could not store where; its message will keep its buttons when it is decided",
+          );
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, rememberRetryDelayMs * attempt));
+      }
     }
   }
 

@@ -24,10 +24,18 @@ export function requestScopeMiddleware(
       name,
       ...(retryNum ? { retryNum } : {}),
     });
-    const scope: RequestScope = { requestId, log, userId, role: null, retryNum, afterAck };
+    const receivedAt = performance.now();
+    const scope: RequestScope = {
+      requestId,
+      log,
+      userId,
+      role: null,
+      retryNum,
+      afterAck,
+      receivedAt,
+    };
     context.scope = scope;
-    const started = performance.now();
     await inFlight.track(next());
-    log.debug({ ms: Math.round(performance.now() - started) }, "request handled");
+    log.debug({ ms: Math.round(performance.now() - receivedAt) }, "request handled");
   };
 }

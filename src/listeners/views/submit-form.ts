@@ -33,8 +33,9 @@ export interface FormHandling<T> {
 /**
  * The one path every modal submission takes: server-side validation with errors on the fields
  * (`response_action: errors`), the work (before the ack, so database refusals such as a duplicate
- * account can still go on a field), then the answer — privately through the response_url the form
- * was opened from, or in the modal itself when there is none (opened from App Home).
+ * account can still go on a field — unless it outlasts the ack budget), then the answer — privately
+ * through the response_url the form was opened from, or in the modal itself when there is none
+ * (opened from App Home).
  */
 export async function submitForm<T>(args: ViewArgs, handling: FormHandling<T>): Promise<void> {
   const scope = scopeOf(args.context);
@@ -77,10 +78,11 @@ export async function submitForm<T>(args: ViewArgs, handling: FormHandling<T>): 
       }
     });
   }
-  let answer: SlackMessage;
-  try {
-    answer = await handling.apply(validation.value, metadata);
-  } catch (error) {
+  const work = settle(handling.apply(validation.value, metadata));
+  const settled = await settledWithin(work, scope.receivedAt + formAckBudgetMs - performance.now());
+  if (settled === null) return answerAfterAck(args, handling, metadata, work);
+  if (!settled.ok) {
+    const { error } = settled;
     if (isAppError(error) && error.field) return showErrors({ [error.field]: error.userMessage });
     if (isUnexpected(error)) scope.log.error({ err: error }, "form submission failed");
     return args.ack({
@@ -91,6 +93,7 @@ export async function submitForm<T>(args: ViewArgs, handling: FormHandling<T>): 
       ),
     });
   }
+  const { answer } = settled;
   if (!metadata.responseUrl)
     return args.ack({ response_action: "update", view: resultModal(handling.resultTitle, answer) });
   await args.ack();
@@ -99,4 +102,76 @@ export async function submitForm<T>(args: ViewArgs, handling: FormHandling<T>): 
   } catch (error) {
     scope.log.error({ err: error }, "could not post a form's result to its response_url");
   }
+}
+
+/**
+ * How long a form's work may hold back its ack, from when the request arrived. Slack shows the person
+ * an error when a submission is not acked within 3 s (its transit included); work that takes longer
+ * (MongoDB slow, failing over or blocked) goes on after the ack and is answered then.
+ */
+export const formAckBudgetMs = 2000;
+
+type Settled = { ok: true; answer: SlackMessage } | { ok: false; error: unknown };
+
+function settle(work: Promise<SlackMessage>): Promise<Settled> {
+  return work.then(
+    (answer) => ({ ok: true, answer }),
+    (error: unknown) => ({ ok: false, error }),
+  );
+}
+
+/** The work's outcome if it comes within `ms`, else null (the work goes on). */
+async function settledWithin(work: Promise<Settled>, ms: number): Promise<Settled | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), Math.max(0, ms));
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The work outlasted the ack budget: the form is acked now — closed, when there is a conversation to
+ * answer in, or else showing that it is being saved — and the outcome, whatever it is (a refusal that
+ * would have gone on a field included), replaces that once the work is done.
+ */
+async function answerAfterAck<T>(
+  args: ViewArgs,
+  handling: FormHandling<T>,
+  metadata: ModalMetadata,
+  work: Promise<Settled>,
+): Promise<void> {
+  const scope = scopeOf(args.context);
+  const { responseUrl } = metadata;
+  if (responseUrl) await args.ack();
+  else
+    await args.ack({
+      response_action: "update",
+      view: resultModal(
+        "Saving",
+        buildNotice(":hourglass_flowing_sand: Saving… the result will show here in a moment."),
+      ),
+    });
+  scope.log.warn({ budgetMs: formAckBudgetMs }, "a form's work outlasted its ack budget");
+  return scope.afterAck.run(async () => {
+    const settled = await work;
+    if (!settled.ok && isUnexpected(settled.error))
+      scope.log.error({ err: settled.error }, "form submission failed");
+    const result = settled.ok
+      ? settled.answer
+      : buildNotice(`:warning: ${userMessageFor(settled.error, scope.requestId)}`);
+    try {
+      if (responseUrl) await postToResponseUrl(responseUrl, result);
+      else
+        await args.client.views.update({
+          view_id: args.view.id,
+          view: resultModal(settled.ok ? handling.resultTitle : "Not saved", result),
+        });
+    } catch (error) {
+      scope.log.error({ err: error }, "could not deliver a form's result after its ack");
+    }
+  });
 }
