@@ -42,6 +42,8 @@ const handshake: CommandDefinition = { options: "any", handshake: true, run: hel
 const PARAMETERS: Document = {
   featureCompatibilityVersion: { version: "7.0" },
   transactionLifetimeLimitSeconds: TRANSACTION_LIFETIME_MS / 1000,
+  // Like a mongod started with --setParameter enableTestCommands=1: configureFailPoint works.
+  enableTestCommands: true,
 };
 
 function getParameter(command: Document): Document {
