@@ -1,16 +1,23 @@
 import { randomBytes } from "node:crypto";
+import type { MongoClientOptions } from "mongodb";
 import { inject } from "vitest";
 import { connectDatabase, type Database } from "../../../src/db/mongo.js";
 import { createLogger } from "../../../src/logging/logger.js";
 
-/** A fresh, uniquely named database on the run's MongoDB lane, with the app's indexes; drop it when done. */
-export async function openTestDatabase(): Promise<Database & { drop(): Promise<void> }> {
+/**
+ * A fresh, uniquely named database on the run's MongoDB lane, with the app's indexes; drop it when
+ * done. `clientOptions` go to the driver (e.g. an `appName` of its own, to scope fail points).
+ */
+export async function openTestDatabase(
+  clientOptions?: MongoClientOptions,
+): Promise<Database & { drop(): Promise<void> }> {
   const dbName = `test_${randomBytes(5).toString("hex")}`;
   const database = await connectDatabase({
     uri: inject("mongoUri"),
     dbName,
     logger: createLogger({ level: "silent", pretty: false }),
     serverSelectionTimeoutMS: 5000,
+    clientOptions,
   });
   return {
     ...database,
