@@ -8,7 +8,7 @@
  * forgot `{ session }` would have been committed on its own, and stayed.
  */
 import { type CommandStartedEvent, MongoClient, ObjectId } from "mongodb";
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { ApprovalKind } from "../../src/approvals/approval.js";
 import { ApprovalService } from "../../src/approvals/approval-service.js";
 import type { AuditEvent } from "../../src/audit/audit-event.js";
@@ -27,13 +27,14 @@ import { currencyOf } from "../../src/money/currency.js";
 import { CreditPool } from "../../src/pool/credit-pool.js";
 import { verifyPassword } from "../../src/security/password.js";
 import { hashToken } from "../../src/security/tokens.js";
+import { aCustomer, insertCustomers } from "../support/customer-fixtures.js";
 import {
   type FailCommand,
   failPointsFor,
-  failPointsUnavailableReason,
+  faultMongoUnavailableReason,
+  startFaultMongo,
   uniqueAppName,
-} from "../reliability/support/fail-points.js";
-import { aCustomer, insertCustomers } from "../support/customer-fixtures.js";
+} from "../support/mongo/fail-points.js";
 import { openTestDatabase } from "../support/mongo/test-database.js";
 import {
   differences,
@@ -80,15 +81,17 @@ let lifecycle: CustomerLifecycle;
 let passwordResets: PasswordResets;
 let invites: Invites;
 
-const unavailable = await failPointsUnavailableReason(inject("mongoUri"));
+const unavailable = await faultMongoUnavailableReason();
+let mongo: Awaited<ReturnType<typeof startFaultMongo>>;
 if (unavailable) console.log(`transaction callback tests skipped: ${unavailable}`);
 
 beforeAll(async () => {
-  database = await openTestDatabase({ appName, monitorCommands: true });
+  mongo = await startFaultMongo();
+  database = await openTestDatabase({ appName, monitorCommands: true }, mongo.uri);
   const { client, db } = database;
   faults = oneShotFailPoint(failPointsFor(client, appName));
   transactions = transactionSessions(client);
-  otherInstance = await new MongoClient(inject("mongoUri"), {
+  otherInstance = await new MongoClient(mongo.uri, {
     appName: uniqueAppName(),
   }).connect();
   const now = () => at;
@@ -134,6 +137,7 @@ afterEach(async () => {
 afterAll(async () => {
   await otherInstance.close();
   await database.drop();
+  await mongo.stop();
 });
 
 /** Runs `operation`, bounded, and clears what the audit notices heard before it. */

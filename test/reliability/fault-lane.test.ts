@@ -9,23 +9,23 @@
  * exactly once per committed change and never for an aborted attempt.
  */
 import { MongoClient } from "mongodb";
-import { afterAll, afterEach, beforeAll, describe, inject, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, it } from "vitest";
 import { collections } from "../../src/db/collections.js";
 import { databaseUnavailableMessage } from "../../src/errors/user-message.js";
 import { type Harness, type SentView, startHarness, users } from "../support/app-harness.js";
 import { aCustomer, insertCustomers } from "../support/customer-fixtures.js";
 import { moneyOf, poolOf, postedRequest } from "../support/money-helpers.js";
-import { startWireServer, type WireServer } from "../support/mongo-wire/server.js";
-import type { RecordedCall } from "../support/slack/fake-slack-api.js";
-import { buttonLabelled, visibleText } from "../support/slack-blocks.js";
 import {
   type FailCommand,
   type FailPointMode,
   type FailPoints,
   failPointsFor,
-  failPointsUnavailableReason,
+  faultMongoUnavailableReason,
+  startFaultMongo,
   uniqueAppName,
-} from "./support/fail-points.js";
+} from "../support/mongo/fail-points.js";
+import type { RecordedCall } from "../support/slack/fake-slack-api.js";
+import { buttonLabelled, visibleText } from "../support/slack-blocks.js";
 import {
   answerText,
   answerTo,
@@ -45,16 +45,10 @@ import {
   slackEffectsFor,
 } from "./support/slack-effects.js";
 
-/**
- * MongoDB has one `failCommand` fail point per server: appName keeps it from failing other files'
- * commands, but another file arming its own would replace this file's, and this file's "off" would
- * clear theirs. So on the wire lane the fault lane runs on a wire test server of its own; on a real
- * MongoDB lane it uses the run's server, whose fail point needs test commands enabled.
- */
-const realMongo = inject("realMongo");
-const unavailable = realMongo ? await failPointsUnavailableReason(inject("mongoUri")) : null;
+/** The fail point is this file's own (see `startFaultMongo`); appName keeps it off the test's reads. */
+const unavailable = await faultMongoUnavailableReason();
 if (unavailable) console.log(`fault lane skipped: ${unavailable}`);
-let wire: WireServer | undefined;
+let mongo: Awaited<ReturnType<typeof startFaultMongo>> | undefined;
 
 const appName = uniqueAppName();
 const auditChannel = "CAUDITLANE";
@@ -90,8 +84,8 @@ function newCustomer(label: string) {
 
 describe.skipIf(unavailable !== null)("the fault lane", () => {
   beforeAll(async () => {
-    wire = realMongo ? undefined : await startWireServer();
-    const uri = wire?.uri ?? inject("mongoUri");
+    mongo = await startFaultMongo();
+    const { uri } = mongo;
     harness = await startHarness({
       env: { AUDIT_CHANNEL_ID: auditChannel, MANAGER_USER_IDS: managers.join(",") },
       // Command monitoring only counts what MongoDB answered (e.g. write conflicts); it changes nothing.
@@ -112,7 +106,7 @@ describe.skipIf(unavailable !== null)("the fault lane", () => {
     await faults?.off();
     await control?.close();
     await harness?.stop();
-    await wire?.stop();
+    await mongo?.stop();
   });
 
   /** Fresh customers at $0. */

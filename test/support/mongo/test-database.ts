@@ -5,15 +5,17 @@ import { connectDatabase, type Database } from "../../../src/db/mongo.js";
 import { createLogger } from "../../../src/logging/logger.js";
 
 /**
- * A fresh, uniquely named database on the run's MongoDB lane, with the app's indexes; drop it when
- * done. `clientOptions` go to the driver (e.g. an `appName` of its own, to scope fail points).
+ * A fresh, uniquely named database on the run's MongoDB lane (or at `uri`), with the app's indexes;
+ * drop it when done. `clientOptions` go to the driver (e.g. an `appName` of its own, to scope fail
+ * points).
  */
 export async function openTestDatabase(
   clientOptions?: MongoClientOptions,
+  uri: string = inject("mongoUri"),
 ): Promise<Database & { drop(): Promise<void> }> {
   const dbName = `test_${randomBytes(5).toString("hex")}`;
   const database = await connectDatabase({
-    uri: inject("mongoUri"),
+    uri,
     dbName,
     logger: createLogger({ level: "silent", pretty: false }),
     serverSelectionTimeoutMS: 5000,

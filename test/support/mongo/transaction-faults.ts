@@ -4,7 +4,7 @@
  * client left open, and every document of a database before and after.
  */
 import type { Db, Document, MongoClient } from "mongodb";
-import type { FailCommand, FailPoints } from "../../reliability/support/fail-points.js";
+import type { FailCommand, FailPoints } from "./fail-points.js";
 
 /**
  * A `{ times: 1 }` fail point of the test's own app that is turned off afterwards only when it has

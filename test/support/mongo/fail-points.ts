@@ -6,6 +6,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { type Document, MongoClient } from "mongodb";
+import { inject } from "vitest";
+import { startWireServer } from "../mongo-wire/server.js";
 
 export type FailPointMode = "alwaysOn" | { times: number } | { skip: number };
 
@@ -62,4 +64,25 @@ export async function failPointsUnavailableReason(uri: string): Promise<string |
   } finally {
     await client.close();
   }
+}
+
+/**
+ * Why this run's MongoDB cannot give a test file a fail point of its own, or null when it can. On the
+ * wire lane every file gets a wire test server of its own (`startFaultMongo`); a real MongoDB needs
+ * test commands.
+ */
+export async function faultMongoUnavailableReason(): Promise<string | null> {
+  return inject("realMongo") ? failPointsUnavailableReason(inject("mongoUri")) : null;
+}
+
+/**
+ * A MongoDB whose one `failCommand` fail point belongs to the calling test file: a server has one
+ * such fail point (mongod too), so files arming theirs on a shared server would replace and clear
+ * each other's. On the wire lane: a wire test server of the file's own. On a real lane: the run's
+ * server (files that use fail points there should not run at the same time).
+ */
+export async function startFaultMongo(): Promise<{ uri: string; stop(): Promise<void> }> {
+  if (inject("realMongo")) return { uri: inject("mongoUri"), stop: async () => {} };
+  const server = await startWireServer();
+  return { uri: server.uri, stop: () => server.stop() };
 }
