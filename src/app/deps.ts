@@ -1,4 +1,3 @@
-import type { ApprovalNotifier } from "../approvals/approval-notifier.js";
 import type { ApprovalService } from "../approvals/approval-service.js";
 import type { AuditRepository } from "../audit/audit-repository.js";
 import type { RoleResolver } from "../auth/role-resolver.js";
@@ -12,6 +11,7 @@ import type { Invites } from "../invites/invites.js";
 import type { MoneyService } from "../ledger/balance-service.js";
 import type { HomeRefresher } from "../listeners/events/home-refresher.js";
 import type { Logger } from "../logging/logger.js";
+import type { ApprovalNotifier } from "../notifications/approval-notifier.js";
 import type { CreditPool } from "../pool/credit-pool.js";
 
 /** Everything listeners need, built once at start-up and passed to every `register`. */

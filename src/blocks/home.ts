@@ -1,13 +1,13 @@
 import type { HomeView, KnownBlock } from "@slack/types";
 import type { Approval } from "../approvals/approval.js";
 import type { AuditEvent } from "../audit/audit-event.js";
-import { noAccessMessage } from "../auth/access-control-middleware.js";
 import { can, type Role } from "../auth/roles.js";
 import { type Currency, formatMoney } from "../money/currency.js";
 import type { PoolStatus } from "../pool/credit-pool.js";
 import { actionIds } from "./action-ids.js";
 import { approvalButtons, approvalOutcome, approvalSummary } from "./approval-message.js";
 import { describeAuditEvent } from "./audit-line.js";
+import { noAccessMessage } from "./message.js";
 import { poolGauge } from "./pool-status.js";
 import { clip, mrkdwn, plain } from "./text.js";
 

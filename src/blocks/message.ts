@@ -7,6 +7,10 @@ export interface SlackMessage {
   blocks: KnownBlock[];
 }
 
+/** What anyone without a role is told, wherever they reach the bot. */
+export const noAccessMessage =
+  "Sorry, you don't have access to the customer bot. Ask one of its admins to give you the support, manager or admin role.";
+
 /** A one-section message, e.g. an answer or an error. */
 export function buildNotice(text: string): SlackMessage {
   return { text, blocks: [{ type: "section", text: mrkdwn(text) }] };

@@ -1,14 +1,11 @@
 import type { AnyMiddlewareArgs, Middleware } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
-import { scopeOf } from "../app/request-scope.js";
-import type { AuditRepository } from "../audit/audit-repository.js";
-import { buildNotice } from "../blocks/message.js";
-import { plain } from "../blocks/text.js";
-import { replyPrivately } from "../listeners/reply.js";
-import type { RoleResolver } from "./role-resolver.js";
-
-export const noAccessMessage =
-  "Sorry, you don't have access to the customer bot. Ask one of its admins to give you the support, manager or admin role.";
+import type { AuditRepository } from "../../audit/audit-repository.js";
+import type { RoleResolver } from "../../auth/role-resolver.js";
+import { buildNotice, noAccessMessage } from "../../blocks/message.js";
+import { plain } from "../../blocks/text.js";
+import { replyPrivately } from "../../listeners/reply.js";
+import { scopeOf } from "../request-scope.js";
 
 /**
  * Checks, on the server, that whoever sent any command, button or modal submission holds a role;

@@ -1,10 +1,10 @@
 import type { WebClient } from "@slack/web-api";
+import type { Approval } from "../approvals/approval.js";
+import type { ApprovalService } from "../approvals/approval-service.js";
 import { approvalOutcome, buildApprovalMessage } from "../blocks/approval-message.js";
 import { mrkdwn } from "../blocks/text.js";
 import type { Logger } from "../logging/logger.js";
 import type { Currency } from "../money/currency.js";
-import type { Approval } from "./approval.js";
-import type { ApprovalService } from "./approval-service.js";
 
 const rememberAttempts = 3;
 const rememberRetryDelayMs = 250;

@@ -1,8 +1,8 @@
 import type { WebClient } from "@slack/web-api";
+import type { AuditEvent } from "../audit/audit-event.js";
 import { describeAuditEvent } from "../blocks/audit-line.js";
 import type { Logger } from "../logging/logger.js";
 import type { Currency } from "../money/currency.js";
-import type { AuditEvent } from "./audit-event.js";
 
 /**
  * AUDIT_CHANNEL_ID: every change is also posted there as one line, after it committed. Posting is

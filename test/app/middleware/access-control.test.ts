@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collections } from "../../src/db/collections.js";
-import { type Harness, startHarness, users } from "../support/app-harness.js";
-import { aCustomer, insertCustomers } from "../support/customer-fixtures.js";
-import { buttonLabelled } from "../support/slack-blocks.js";
+import { collections } from "../../../src/db/collections.js";
+import { type Harness, startHarness, users } from "../../support/app-harness.js";
+import { aCustomer, insertCustomers } from "../../support/customer-fixtures.js";
+import { buttonLabelled } from "../../support/slack-blocks.js";
 
 let harness: Harness;
 const customer = aCustomer({ account: "guarded@example.com" });
