@@ -1,4 +1,11 @@
-import { type ClientSession, type Collection, type Db, type Document, ObjectId } from "mongodb";
+import {
+  type ClientSession,
+  type Collection,
+  type Db,
+  type Document,
+  type Filter,
+  ObjectId,
+} from "mongodb";
 import { z } from "zod";
 import { collections } from "../db/collections.js";
 import { type Approval, approvalKinds, approvalStates } from "./approval.js";
@@ -30,8 +37,6 @@ function toApproval(document: unknown): Approval {
   const { _id, ...rest } = approvalDocumentSchema.parse(document);
   return { approvalId: _id.toHexString(), ...rest };
 }
-
-const after = { returnDocument: "after" } as const;
 
 /**
  * The `approvals` collection. Every decision is an update guarded on `state: "pending"`, so double
@@ -106,17 +111,16 @@ export class ApprovalRepository {
     at: Date,
     session: ClientSession,
   ): Promise<Approval | null> {
-    const document = await this.collection.findOneAndUpdate(
+    return this.setWhere(
       {
         _id: new ObjectId(approvalId),
         state: "pending",
         expiresAt: { $gt: at },
         requestedBy: { $ne: approverId },
       },
-      { $set: { state: "approved", decidedBy: approverId, decidedAt: at } },
-      { session, ...after },
+      { state: "approved", decidedBy: approverId, decidedAt: at },
+      session,
     );
-    return document ? toApproval(document) : null;
   }
 
   /** After an approved credits change: what the pool had left. */
@@ -140,12 +144,11 @@ export class ApprovalRepository {
     at: Date,
     session: ClientSession,
   ): Promise<Approval | null> {
-    const document = await this.collection.findOneAndUpdate(
+    return this.setWhere(
       { _id: new ObjectId(approvalId), state: "pending", expiresAt: { $gt: at } },
-      { $set: { state: "rejected", decidedBy: deciderId, decidedAt: at, rejectReason: reason } },
-      { session, ...after },
+      { state: "rejected", decidedBy: deciderId, decidedAt: at, rejectReason: reason },
+      session,
     );
-    return document ? toApproval(document) : null;
   }
 
   /** Marks the request stale (its customer's value changed) if it is still pending. */
@@ -155,27 +158,35 @@ export class ApprovalRepository {
     foundValue: number | undefined,
     at: Date,
   ): Promise<Approval | null> {
-    const document = await this.collection.findOneAndUpdate(
+    return this.setWhere(
       { _id: new ObjectId(approvalId), state: "pending" },
       {
-        $set: {
-          state: "stale",
-          decidedBy: deciderId,
-          decidedAt: at,
-          ...(foundValue === undefined ? {} : { foundValue }),
-        },
+        state: "stale",
+        decidedBy: deciderId,
+        decidedAt: at,
+        ...(foundValue === undefined ? {} : { foundValue }),
       },
-      after,
     );
-    return document ? toApproval(document) : null;
   }
 
   /** Marks one pending request whose expiry is at or before `at` as expired; null when there is none. */
   async expireOneDue(at: Date): Promise<Approval | null> {
-    const document = await this.collection.findOneAndUpdate(
+    return this.setWhere(
       { state: "pending", expiresAt: { $lte: at } },
-      { $set: { state: "expired", decidedAt: at } },
-      after,
+      { state: "expired", decidedAt: at },
+    );
+  }
+
+  /** Sets `set` on one request matching `filter` (the guard); answers it after, null when none matched. */
+  private async setWhere(
+    filter: Filter<Document>,
+    set: Document,
+    session?: ClientSession,
+  ): Promise<Approval | null> {
+    const document = await this.collection.findOneAndUpdate(
+      filter,
+      { $set: set },
+      { session, returnDocument: "after" },
     );
     return document ? toApproval(document) : null;
   }
