@@ -18,7 +18,10 @@ const approvalDocumentSchema = z.object({
   current: z.number(),
   target: z.number(),
   difference: z.number(),
-  poolLeftAtRequest: z.number().nullable(),
+  poolLeftAtRequest: z
+    .number()
+    .nullish()
+    .transform((value) => value ?? null),
   reason: z.string(),
   requestedBy: z.string(),
   requestedAt: z.date(),
