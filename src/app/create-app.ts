@@ -2,16 +2,21 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { App, HTTPReceiver, SocketModeReceiver } from "@slack/bolt";
 import type { WebClientOptions } from "@slack/web-api";
+import { ApprovalRepository } from "../approvals/approval-repository.js";
 import { ApprovalService } from "../approvals/approval-service.js";
 import { AuditRepository } from "../audit/audit-repository.js";
 import { RoleResolver } from "../auth/role-resolver.js";
+import { BillingRecordRepository } from "../billing/billing-record-repository.js";
 import { BillingService } from "../billing/billing-service.js";
 import type { Config } from "../config/env.js";
 import { CustomerLifecycle } from "../customers/customer-lifecycle.js";
 import { CustomerRepository } from "../customers/customer-repository.js";
 import { CustomerService } from "../customers/customer-service.js";
+import { PasswordResetRepository } from "../customers/password-reset-repository.js";
 import { PasswordResets } from "../customers/password-resets.js";
+import { IdempotencyRepository } from "../db/idempotency-repository.js";
 import type { Database } from "../db/mongo.js";
+import { InviteRepository } from "../invites/invite-repository.js";
 import { Invites } from "../invites/invites.js";
 import { MoneyService } from "../ledger/balance-service.js";
 import { LedgerRepository } from "../ledger/ledger-repository.js";
@@ -26,6 +31,7 @@ import type { Logger } from "../logging/logger.js";
 import { ApprovalNotifier } from "../notifications/approval-notifier.js";
 import { auditChannelPoster } from "../notifications/audit-channel.js";
 import { CreditPool } from "../pool/credit-pool.js";
+import { PoolRepository } from "../pool/pool-repository.js";
 import { boltLoggerFrom } from "./bolt-logger.js";
 import type { Deps } from "./deps.js";
 import { createHttpServer, slackEventsPath } from "./http-server.js";
@@ -121,12 +127,22 @@ export function createBotApp(options: BotAppOptions): BotApp {
       : undefined,
   );
   const customerRepository = new CustomerRepository(db);
-  const pool = new CreditPool(client, db, audit, config.currency, now);
+  const approvalRepository = new ApprovalRepository(db);
+  const idempotency = new IdempotencyRepository(db);
+  const pool = new CreditPool(
+    client,
+    new PoolRepository(db),
+    approvalRepository,
+    audit,
+    config.currency,
+    now,
+  );
   const ledger = new LedgerRepository(db);
-  const writer = new MoneyWriter(db, ledger, pool, audit, config.currency);
+  const writer = new MoneyWriter(customerRepository, ledger, pool, audit, config.currency);
   const approvals = new ApprovalService(
     client,
-    db,
+    approvalRepository,
+    customerRepository,
     writer,
     pool,
     audit,
@@ -136,13 +152,13 @@ export function createBotApp(options: BotAppOptions): BotApp {
   const deps: Deps = {
     config,
     logger,
-    database,
     audit,
+    idempotency,
     customers: new CustomerService(customerRepository),
-    lifecycle: new CustomerLifecycle(client, db, customerRepository, audit, now),
+    lifecycle: new CustomerLifecycle(client, idempotency, customerRepository, audit, now),
     passwordResets: new PasswordResets(
       client,
-      db,
+      new PasswordResetRepository(db),
       customerRepository,
       audit,
       config.passwordConfirmTtlMs,
@@ -150,7 +166,7 @@ export function createBotApp(options: BotAppOptions): BotApp {
     ),
     invites: new Invites(
       client,
-      db,
+      new InviteRepository(db),
       audit,
       { consoleBaseUrl: config.consoleBaseUrl, ttlMs: config.inviteTtlMs },
       now,
@@ -159,7 +175,7 @@ export function createBotApp(options: BotAppOptions): BotApp {
     approvals,
     money: new MoneyService(
       client,
-      db,
+      idempotency,
       customerRepository,
       writer,
       approvals,
@@ -174,7 +190,7 @@ export function createBotApp(options: BotAppOptions): BotApp {
       { channelId: config.approvalsChannelId, currency: config.currency },
       logger,
     ),
-    billing: new BillingService(ledger, db, now),
+    billing: new BillingService(ledger, new BillingRecordRepository(db), now),
     roles: new RoleResolver(config.roles, app.client, logger),
     homeRefresher: new HomeRefresher(
       (viewerId, role) => publishHome(deps, app.client, viewerId, role),

@@ -6,7 +6,7 @@ import type { Config } from "../config/env.js";
 import type { CustomerLifecycle } from "../customers/customer-lifecycle.js";
 import type { CustomerService } from "../customers/customer-service.js";
 import type { PasswordResets } from "../customers/password-resets.js";
-import type { Database } from "../db/mongo.js";
+import type { IdempotencyRepository } from "../db/idempotency-repository.js";
 import type { Invites } from "../invites/invites.js";
 import type { MoneyService } from "../ledger/balance-service.js";
 import type { HomeRefresher } from "../listeners/events/home-refresher.js";
@@ -18,7 +18,6 @@ import type { CreditPool } from "../pool/credit-pool.js";
 export interface Deps {
   config: Config;
   logger: Logger;
-  database: Database;
   customers: CustomerService;
   lifecycle: CustomerLifecycle;
   passwordResets: PasswordResets;
@@ -29,6 +28,8 @@ export interface Deps {
   approvalNotifier: ApprovalNotifier;
   billing: BillingService;
   audit: AuditRepository;
+  /** Slack deliveries taken, so a retried or re-sent one does nothing more. */
+  idempotency: IdempotencyRepository;
   roles: RoleResolver;
   /** Republishes someone's App Home after they act (coalesced per person). */
   homeRefresher: HomeRefresher;

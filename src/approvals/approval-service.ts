@@ -1,14 +1,15 @@
-import { type Collection, type Db, type MongoClient, ObjectId } from "mongodb";
+import type { MongoClient } from "mongodb";
 import type { AuditRepository } from "../audit/audit-repository.js";
 import type { Actor } from "../auth/actor.js";
 import { can } from "../auth/roles.js";
-import { collections } from "../db/collections.js";
+import type { CustomerRepository } from "../customers/customer-repository.js";
 import { inTransaction, isDuplicateKey } from "../db/transaction.js";
 import { AppError } from "../errors/app-error.js";
 import type { MoneyWriter } from "../ledger/money-writer.js";
 import { type Currency, formatMoney } from "../money/currency.js";
 import type { CreditPool } from "../pool/credit-pool.js";
-import { type Approval, type ApprovalDocument, type ApprovalKind, toApproval } from "./approval.js";
+import type { Approval, ApprovalKind } from "./approval.js";
+import type { ApprovalRepository } from "./approval-repository.js";
 
 export interface ApprovalRequest {
   kind: ApprovalKind;
@@ -42,19 +43,16 @@ export type Decision =
  * late clicks change nothing more; an approval's state change commits with the money it moves.
  */
 export class ApprovalService {
-  private readonly approvals: Collection<ApprovalDocument>;
-
   constructor(
     private readonly client: MongoClient,
-    db: Db,
+    private readonly approvals: ApprovalRepository,
+    private readonly customers: CustomerRepository,
     private readonly money: MoneyWriter,
     private readonly pool: CreditPool,
     private readonly audit: AuditRepository,
     private readonly options: { ttlMs: number; currency: Currency },
     private readonly now: () => Date,
-  ) {
-    this.approvals = db.collection<ApprovalDocument>(collections.approvals);
-  }
+  ) {}
 
   private money$(value: number): string {
     return formatMoney(value, this.options.currency);
@@ -63,8 +61,7 @@ export class ApprovalService {
   /** Stores a request (once per idempotency key) and records it in the audit trail. */
   async request(request: ApprovalRequest): Promise<{ approval: Approval; created: boolean }> {
     const requestedAt = this.now();
-    const document: ApprovalDocument = {
-      _id: new ObjectId(),
+    const draft = {
       kind: request.kind,
       customerId: request.customerId,
       account: request.account,
@@ -76,12 +73,12 @@ export class ApprovalService {
       requestedBy: request.requester.userId,
       requestedAt,
       expiresAt: new Date(requestedAt.getTime() + this.options.ttlMs),
-      state: "pending",
+      state: "pending" as const,
       idempotencyKey: request.idempotencyKey,
     };
     try {
-      await inTransaction(this.client, async (session) => {
-        await this.approvals.insertOne(document, { session });
+      const approval = await inTransaction(this.client, async (session) => {
+        const inserted = await this.approvals.insert(draft, session);
         await this.audit.record(
           {
             at: requestedAt,
@@ -92,7 +89,7 @@ export class ApprovalService {
             target: {
               customerId: request.customerId,
               account: request.account,
-              approvalId: document._id.toHexString(),
+              approvalId: inserted.approvalId,
             },
             before: { [request.kind]: request.current },
             after: { [request.kind]: request.target },
@@ -100,46 +97,33 @@ export class ApprovalService {
           },
           session,
         );
+        return inserted;
       });
-      return { approval: toApproval(document), created: true };
+      return { approval, created: true };
     } catch (error) {
       if (!isDuplicateKey(error, "idempotencyKey")) throw error;
-      const existing = await this.approvals.findOne({ idempotencyKey: request.idempotencyKey });
+      const existing = await this.approvals.findByIdempotencyKey(request.idempotencyKey);
       if (!existing) throw error;
-      return { approval: toApproval(existing), created: false };
+      return { approval: existing, created: false };
     }
   }
 
   async get(approvalId: string): Promise<Approval> {
-    const document =
-      ObjectId.isValid(approvalId) && approvalId.length === 24
-        ? await this.approvals.findOne({ _id: new ObjectId(approvalId) })
-        : null;
-    if (!document) throw new AppError("not_found", "That approval request does not exist.");
-    return toApproval(document);
+    const approval = await this.approvals.findById(approvalId);
+    if (!approval) throw new AppError("not_found", "That approval request does not exist.");
+    return approval;
   }
 
-  async rememberMessage(
-    approvalId: string,
-    message: { channel: string; ts: string },
-  ): Promise<void> {
-    await this.approvals.updateOne({ _id: new ObjectId(approvalId) }, { $set: { message } });
+  rememberMessage(approvalId: string, message: { channel: string; ts: string }): Promise<void> {
+    return this.approvals.rememberMessage(approvalId, message);
   }
 
-  async listPending(limit = 20): Promise<{ approvals: Approval[]; total: number }> {
-    const filter = { state: "pending" as const, expiresAt: { $gt: this.now() } };
-    const [documents, total] = await Promise.all([
-      this.approvals.find(filter, { sort: { requestedAt: -1 }, limit }).toArray(),
-      this.approvals.countDocuments(filter),
-    ]);
-    return { approvals: documents.map(toApproval), total };
+  listPending(limit = 20): Promise<{ approvals: Approval[]; total: number }> {
+    return this.approvals.listPending(this.now(), limit);
   }
 
-  async recentFor(requesterId: string, limit = 5): Promise<Approval[]> {
-    const documents = await this.approvals
-      .find({ requestedBy: requesterId }, { sort: { requestedAt: -1 }, limit })
-      .toArray();
-    return documents.map(toApproval);
+  recentFor(requesterId: string, limit = 5): Promise<Approval[]> {
+    return this.approvals.recentFor(requesterId, limit);
   }
 
   /**
@@ -152,15 +136,11 @@ export class ApprovalService {
     const outcome = await inTransaction(
       this.client,
       async (session): Promise<{ kind: "approved"; approval: Approval } | { kind: "lost" }> => {
-        const claimed = await this.approvals.findOneAndUpdate(
-          {
-            _id: new ObjectId(approvalId),
-            state: "pending",
-            expiresAt: { $gt: at },
-            requestedBy: { $ne: approver.userId },
-          },
-          { $set: { state: "approved", decidedBy: approver.userId, decidedAt: at } },
-          { session, returnDocument: "after" },
+        const claimed = await this.approvals.approveIfPendingAndNotOwn(
+          approvalId,
+          approver.userId,
+          at,
+          session,
         );
         if (!claimed) return { kind: "lost" as const };
         const context = {
@@ -182,39 +162,23 @@ export class ApprovalService {
             },
           ],
         };
-        const write =
-          claimed.kind === "credits"
-            ? await this.money.setCreditsIf(
-                session,
-                claimed.customerId,
-                claimed.current,
-                claimed.target,
-                context,
-              )
-            : await this.money.setBalanceIf(
-                session,
-                claimed.customerId,
-                claimed.current,
-                claimed.target,
-                context,
-              );
+        const write = await this.money.setIfStill(
+          session,
+          claimed.kind,
+          claimed.customerId,
+          claimed.current,
+          claimed.target,
+          context,
+        );
         if (!write.ok)
           throw new RollBack(
             write.poolLeft === undefined
               ? { kind: "stale" }
               : { kind: "pool-short", left: write.poolLeft },
           );
-        if (write.poolLeft === undefined)
-          return { kind: "approved", approval: toApproval(claimed) };
-        await this.approvals.updateOne(
-          { _id: claimed._id },
-          { $set: { poolLeftAfter: write.poolLeft } },
-          { session },
-        );
-        return {
-          kind: "approved",
-          approval: toApproval({ ...claimed, poolLeftAfter: write.poolLeft }),
-        };
+        if (write.poolLeft === undefined) return { kind: "approved", approval: claimed };
+        await this.approvals.notePoolLeftAfter(approvalId, write.poolLeft, session);
+        return { kind: "approved", approval: { ...claimed, poolLeftAfter: write.poolLeft } };
       },
     ).catch((error: unknown) => {
       if (error instanceof RollBack) return error.outcome;
@@ -239,17 +203,12 @@ export class ApprovalService {
     await this.pendingOrExplain(approvalId, decider, { allowOwn: true });
     const at = this.now();
     const rejected = await inTransaction(this.client, async (session) => {
-      const after = await this.approvals.findOneAndUpdate(
-        { _id: new ObjectId(approvalId), state: "pending", expiresAt: { $gt: at } },
-        {
-          $set: {
-            state: "rejected",
-            decidedBy: decider.userId,
-            decidedAt: at,
-            rejectReason: reason,
-          },
-        },
-        { session, returnDocument: "after" },
+      const after = await this.approvals.rejectIfPending(
+        approvalId,
+        decider.userId,
+        reason,
+        at,
+        session,
       );
       if (!after) return null;
       await this.audit.record(
@@ -264,7 +223,7 @@ export class ApprovalService {
         },
         session,
       );
-      return toApproval(after);
+      return after;
     });
     if (rejected) return { kind: "rejected", approval: rejected };
     await this.pendingOrExplain(approvalId, decider, { allowOwn: true });
@@ -279,13 +238,9 @@ export class ApprovalService {
     const expired: Approval[] = [];
     const at = this.now();
     for (;;) {
-      const document = await this.approvals.findOneAndUpdate(
-        { state: "pending", expiresAt: { $lte: at } },
-        { $set: { state: "expired", decidedAt: at } },
-        { returnDocument: "after" },
-      );
-      if (!document) return expired;
-      expired.push(toApproval(document));
+      const approval = await this.approvals.expireOneDue(at);
+      if (!approval) return expired;
+      expired.push(approval);
     }
   }
 
@@ -338,23 +293,10 @@ export class ApprovalService {
 
   private async markStale(approvalId: string, decider: Actor): Promise<Decision> {
     const pending = await this.get(approvalId);
-    const customer = await this.approvals.db
-      .collection(collections.customers)
-      .findOne({ customerId: pending.customerId });
-    const found = customer ? Number(customer[pending.kind] ?? 0) : undefined;
+    const customer = await this.customers.findByCustomerId(pending.customerId);
+    const found = customer?.[pending.kind];
     const at = this.now();
-    const stale = await this.approvals.findOneAndUpdate(
-      { _id: new ObjectId(approvalId), state: "pending" },
-      {
-        $set: {
-          state: "stale",
-          decidedBy: decider.userId,
-          decidedAt: at,
-          ...(found === undefined ? {} : { foundValue: found }),
-        },
-      },
-      { returnDocument: "after" },
-    );
+    const stale = await this.approvals.markStaleIfPending(approvalId, decider.userId, found, at);
     if (!stale)
       throw new AppError(
         "conflict",
@@ -369,6 +311,6 @@ export class ApprovalService {
       target: { customerId: stale.customerId, approvalId },
       detail: `value changed since the request: expected ${stale.current}, found ${found ?? "no customer"}`,
     });
-    return { kind: "stale", approval: toApproval(stale) };
+    return { kind: "stale", approval: stale };
   }
 }

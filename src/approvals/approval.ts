@@ -1,12 +1,11 @@
-import type { ObjectId } from "mongodb";
-
 export const approvalStates = ["pending", "approved", "rejected", "expired", "stale"] as const;
 export type ApprovalState = (typeof approvalStates)[number];
-export type ApprovalKind = "credits" | "balance";
+export const approvalKinds = ["credits", "balance"] as const;
+export type ApprovalKind = (typeof approvalKinds)[number];
 
 /** A money change waiting for a manager (PRODUCT.md §4). Values in integer minor units. */
-export interface ApprovalDocument {
-  _id: ObjectId;
+export interface Approval {
+  approvalId: string;
   kind: ApprovalKind;
   customerId: string;
   account: string;
@@ -31,13 +30,4 @@ export interface ApprovalDocument {
   poolLeftAfter?: number;
   message?: { channel: string; ts: string };
   idempotencyKey: string;
-}
-
-export interface Approval extends Omit<ApprovalDocument, "_id"> {
-  approvalId: string;
-}
-
-export function toApproval(document: ApprovalDocument): Approval {
-  const { _id, ...rest } = document;
-  return { approvalId: _id.toHexString(), ...rest };
 }

@@ -1,7 +1,6 @@
 import type { Writable } from "node:stream";
-import type { Db } from "mongodb";
 import { writeRecords } from "../files/records-file.js";
-import { AuditRepository } from "./audit-repository.js";
+import type { AuditRepository } from "./audit-repository.js";
 
 export const auditColumns = [
   "at",
@@ -23,9 +22,13 @@ export const auditColumns = [
  * The whole audit trail, oldest first, for compliance: JSON lines keep `before`/`after` as objects;
  * CSV carries them as JSON text in their cells. Dates are ISO 8601 (UTC). Never holds a secret.
  */
-export function exportAudit(db: Db, format: "csv" | "jsonl", output: Writable): Promise<number> {
+export function exportAudit(
+  audit: AuditRepository,
+  format: "csv" | "jsonl",
+  output: Writable,
+): Promise<number> {
   async function* records() {
-    for await (const event of new AuditRepository(db).all()) {
+    for await (const event of audit.all()) {
       const structured = format === "jsonl";
       yield {
         at: event.at.toISOString(),

@@ -1,7 +1,31 @@
 import type { ClientSession, Collection, Db } from "mongodb";
+import { z } from "zod";
+import { roles } from "../auth/roles.js";
 import { collections } from "../db/collections.js";
 import { afterCommit } from "../db/transaction.js";
 import type { AuditEvent } from "./audit-event.js";
+
+const auditEventSchema = z.object({
+  at: z.date(),
+  actorId: z.string(),
+  actorRole: z.enum(roles).nullable(),
+  action: z.string(),
+  outcome: z.enum(["done", "refused"]),
+  target: z
+    .object({
+      customerId: z.string().optional(),
+      account: z.string().optional(),
+      approvalId: z.string().optional(),
+      inviteId: z.string().optional(),
+    })
+    .optional(),
+  before: z.record(z.string(), z.unknown()).optional(),
+  after: z.record(z.string(), z.unknown()).optional(),
+  detail: z.string().optional(),
+  requestId: z.string().optional(),
+}) satisfies z.ZodType<AuditEvent>;
+
+const toAuditEvent = (document: unknown): AuditEvent => auditEventSchema.parse(document);
 
 /**
  * The `audit_events` collection. Append-only: this class has no update or delete, by design.
@@ -42,28 +66,29 @@ export class AuditRepository {
     limit: number,
   ): Promise<{ events: AuditEvent[]; total: number }> {
     const filter = { "target.customerId": { $eq: customerId } };
-    const [events, total] = await Promise.all([
+    const [documents, total] = await Promise.all([
       this.collection
         .find(filter, { sort: { at: -1, _id: -1 }, skip, limit, projection: { _id: 0 } })
         .toArray(),
       this.collection.countDocuments(filter),
     ]);
-    return { events, total };
+    return { events: documents.map(toAuditEvent), total };
   }
 
   /** The latest events across the team, newest first. */
   async latest(limit: number): Promise<AuditEvent[]> {
-    return this.collection
+    const documents = await this.collection
       .find({}, { sort: { at: -1, _id: -1 }, limit, projection: { _id: 0 } })
       .toArray();
+    return documents.map(toAuditEvent);
   }
 
   /** Every event, oldest first, streamed (for the compliance export). */
   async *all(): AsyncGenerator<AuditEvent> {
-    for await (const event of this.collection.find(
+    for await (const document of this.collection.find(
       {},
       { sort: { at: 1, _id: 1 }, projection: { _id: 0 } },
     ))
-      yield event;
+      yield toAuditEvent(document);
   }
 }

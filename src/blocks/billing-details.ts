@@ -3,9 +3,9 @@ import {
   type BillingDetails,
   billingPageSize,
   type MoneyTotals,
-  type UsageCharge,
   type UsageSummary,
 } from "../billing/billing-service.js";
+import type { UsageCharge } from "../billing/usage-charge.js";
 import type { Customer } from "../customers/customer.js";
 import { isBalanceKind, type LedgerEntry, type LedgerKind } from "../ledger/ledger-entry.js";
 import { type Currency, formatMoney } from "../money/currency.js";

@@ -1,5 +1,5 @@
 import type { KnownBlock } from "@slack/types";
-import type { Invite } from "../invites/invites.js";
+import type { Invite } from "../invites/invite.js";
 import { actionIds } from "./action-ids.js";
 import type { SlackMessage } from "./message.js";
 import { escapeMrkdwn, mrkdwn, plain, slackDate } from "./text.js";

@@ -1,10 +1,18 @@
+import { AuditRepository } from "../audit/audit-repository.js";
 import { loadDatabaseSettings } from "../config/database-settings.js";
+import { CustomerRepository } from "../customers/customer-repository.js";
 import { type EmbeddedMongo, startEmbeddedMongo } from "../db/embedded-mongo.js";
-import { connectDatabase, type Database } from "../db/mongo.js";
+import { connectDatabase } from "../db/mongo.js";
 import { createLogger } from "../logging/logger.js";
 
+export interface CliDatabase {
+  customers: CustomerRepository;
+  audit: AuditRepository;
+  close(): Promise<void>;
+}
+
 /** The database the operator's command-line tools work on: the same one `npm start` would use. */
-export async function openCliDatabase(): Promise<{ database: Database; close(): Promise<void> }> {
+export async function openCliDatabase(): Promise<CliDatabase> {
   const settings = loadDatabaseSettings(process.env);
   const logger = createLogger({ level: "warn", pretty: false, destination: process.stderr });
   let embedded: EmbeddedMongo | undefined;
@@ -15,7 +23,8 @@ export async function openCliDatabase(): Promise<{ database: Database; close(): 
   }
   const database = await connectDatabase({ uri, dbName: settings.dbName, logger });
   return {
-    database,
+    customers: new CustomerRepository(database.db),
+    audit: new AuditRepository(database.db),
     async close() {
       await database.close();
       await embedded?.stop();

@@ -61,16 +61,15 @@ async function main(): Promise<number> {
   const { openCliDatabase } = await import("./cli-database.js");
   const { exportCustomers } = await import("../customers/customer-export.js");
   const { exportAudit } = await import("../audit/audit-export.js");
-  const { database, close } = await openCliDatabase();
+  const { customers, audit, close } = await openCliDatabase();
   // Written beside FILE first and renamed when complete: a failed export never leaves half a file.
   const partial = `${file}.partial-${process.pid}`;
   let written: number;
   try {
-    written = await (values.audit ? exportAudit : exportCustomers)(
-      database.db,
-      format,
-      createWriteStream(partial, { flags: "wx" }),
-    );
+    const output = createWriteStream(partial, { flags: "wx" });
+    written = await (values.audit
+      ? exportAudit(audit, format, output)
+      : exportCustomers(customers, format, output));
     await rename(partial, file);
   } catch (error) {
     await rm(partial, { force: true }).catch(() => {});

@@ -178,12 +178,13 @@ async function main(): Promise<number> {
   // Loaded only now: usage errors and unreadable files are answered without loading the database driver.
   const { openCliDatabase } = await import("./cli-database.js");
   const { importCustomers } = await import("../customers/customer-import.js");
-  const { database, close } = await openCliDatabase();
+  const { customers, audit, close } = await openCliDatabase();
   const progress = progressDisplay(total);
   let report: ImportReport;
   try {
     report = await importCustomers(readCustomerRows(createReadStream(file, "utf8"), format), {
-      db: database.db,
+      customers,
+      audit,
       actorId: actorId(),
       source: basename(file),
       onProgress: (p) => progress.update(p),

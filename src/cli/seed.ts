@@ -1,6 +1,5 @@
 import "dotenv/config";
 import { parseArgs } from "node:util";
-import { CustomerRepository } from "../customers/customer-repository.js";
 import { demoCustomers, seededRandom } from "../customers/demo-customers.js";
 import { openCliDatabase } from "./cli-database.js";
 
@@ -15,9 +14,8 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const seed = values.seed === undefined ? Date.now() : Number(values.seed);
-  const { database, close } = await openCliDatabase();
+  const { customers, close } = await openCliDatabase();
   try {
-    const repository = new CustomerRepository(database.db);
     const random = seededRandom(seed);
     const batch = seed.toString(36).slice(-4);
     let inserted = 0;
@@ -28,7 +26,7 @@ async function main(): Promise<void> {
         random,
         batch: `${batch}${start}-`,
       });
-      inserted += await repository.insertMany(documents);
+      inserted += await customers.insertMany(documents);
       process.stderr.write(`\rseeded ${inserted}/${count}`);
     }
     process.stderr.write(`\nseeded ${inserted} demo customers\n`);

@@ -1,16 +1,15 @@
 import type { Writable } from "node:stream";
-import type { Db } from "mongodb";
 import { type CustomerFileFormat, writeCustomers } from "./customer-file-format.js";
-import { CustomerRepository } from "./customer-repository.js";
+import type { CustomerRepository } from "./customer-repository.js";
 
 /**
  * Writes every customer, oldest first, to `output` as CSV or JSON lines (no password hashes: the
  * repository never reads them). Resolves with how many were written once `output` is finished.
  */
 export function exportCustomers(
-  db: Db,
+  customers: CustomerRepository,
   format: CustomerFileFormat,
   output: Writable,
 ): Promise<number> {
-  return writeCustomers(new CustomerRepository(db).all(), format, output);
+  return writeCustomers(customers.all(), format, output);
 }

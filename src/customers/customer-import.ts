@@ -1,7 +1,6 @@
-import { type Db, type Document, MongoBulkWriteError, type WriteError } from "mongodb";
 import type { AuditEvent } from "../audit/audit-event.js";
-import { AuditRepository } from "../audit/audit-repository.js";
-import { collections } from "../db/collections.js";
+import type { AuditRepository } from "../audit/audit-repository.js";
+import type { Customer } from "./customer.js";
 import type { CustomerRow } from "./customer-file-format.js";
 import { newCustomerId } from "./customer-id.js";
 import {
@@ -9,6 +8,7 @@ import {
   type CustomerInputField,
   validateCustomerInput,
 } from "./customer-input.js";
+import type { CustomerRepository } from "./customer-repository.js";
 
 /** One rejected row: its line in the file, its account when one could be read, and every reason. */
 export interface ImportError {
@@ -30,7 +30,8 @@ export interface ImportReport extends ImportProgress {
 }
 
 export interface ImportOptions {
-  db: Db;
+  customers: CustomerRepository;
+  audit: AuditRepository;
   /** Who imports, for the audit trail, e.g. `cli:ana`. */
   actorId: string;
   /** The file's name, for the audit trail (`imported from customers.csv line 7`). */
@@ -133,11 +134,8 @@ async function insertBatch(
   reject: (kind: "duplicates", error: ImportError) => void,
 ): Promise<void> {
   if (batch.length === 0) return;
-  const customers = options.db.collection(collections.customers);
-  const existing = await customerIdsOf(
-    options.db,
-    batch.map((row) => row.input.account),
-  );
+  const { customers } = options;
+  const existing = await customers.ownersOf(batch.map((row) => row.input.account));
   let toInsert: Pending[] = [];
   for (const row of batch) {
     const customerId = existing.get(row.input.account);
@@ -152,28 +150,21 @@ async function insertBatch(
 
   const now = options.now?.() ?? new Date();
   const newId = options.newId ?? (() => newCustomerId());
-  const created: { row: Pending; document: Document }[] = [];
+  const created: { row: Pending; customer: Customer }[] = [];
   const takenMeanwhile: Pending[] = [];
   const failures: string[] = [];
   for (let attempt = 1; toInsert.length > 0; attempt += 1) {
-    const documents = toInsert.map((row) => newCustomerDocument(row.input, newId(), now));
-    let writeErrors: WriteError[] = [];
-    try {
-      await customers.insertMany(documents, { ordered: false });
-    } catch (error) {
-      if (!(error instanceof MongoBulkWriteError)) throw error;
-      writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-      if (writeErrors.length === 0) throw error;
-    }
-    const failed = new Map(writeErrors.map((writeError) => [writeError.index, writeError]));
+    const attempted = toInsert.map((row) => newCustomer(row.input, newId(), now));
+    const refused = new Map(
+      (await customers.insertEach(attempted)).map((refusal) => [refusal.index, refusal]),
+    );
     const again: Pending[] = [];
     for (const [index, row] of toInsert.entries()) {
-      const document = documents[index] as Document;
-      const writeError = failed.get(index);
-      if (!writeError) created.push({ row, document });
-      else if (writeError.code !== 11000)
-        failures.push(`line ${row.line}: ${writeError.errmsg ?? `code ${writeError.code}`}`);
-      else if (!isCustomerIdClash(writeError)) takenMeanwhile.push(row);
+      const customer = attempted[index] as Customer;
+      const refusal = refused.get(index);
+      if (!refusal) created.push({ row, customer });
+      else if (refusal.kind === "refused") failures.push(`line ${row.line}: ${refusal.message}`);
+      else if (refusal.kind === "account-taken") takenMeanwhile.push(row);
       else if (attempt < idAttempts) again.push(row);
       else failures.push(`line ${row.line}: no free customer ID after ${idAttempts} attempts`);
     }
@@ -182,10 +173,7 @@ async function insertBatch(
 
   if (takenMeanwhile.length > 0) {
     // Another import (or the console) created these accounts between the lookup and the insert.
-    const owners = await customerIdsOf(
-      options.db,
-      takenMeanwhile.map((row) => row.input.account),
-    );
+    const owners = await customers.ownersOf(takenMeanwhile.map((row) => row.input.account));
     for (const row of takenMeanwhile) {
       const { account } = row.input;
       reject("duplicates", {
@@ -197,8 +185,8 @@ async function insertBatch(
   }
 
   report.created += created.length;
-  await new AuditRepository(options.db).recordMany(
-    created.map(({ row, document }) => importEvent(row, document, options, now)),
+  await options.audit.recordMany(
+    created.map(({ row, customer }) => importEvent(row, customer, options, now)),
   );
   if (failures.length > 0) {
     throw new Error(
@@ -207,22 +195,7 @@ async function insertBatch(
   }
 }
 
-/** Which of these accounts exist, with their internal IDs. */
-async function customerIdsOf(db: Db, accounts: string[]): Promise<Map<string, string>> {
-  const found = await db
-    .collection(collections.customers)
-    .find({ account: { $in: accounts } }, { projection: { _id: 0, account: 1, customerId: 1 } })
-    .toArray();
-  return new Map(found.map((document) => [String(document.account), String(document.customerId)]));
-}
-
-/** A duplicate key on the internal ID (not on the account): the row just needs another ID. */
-function isCustomerIdClash(writeError: WriteError): boolean {
-  const message = writeError.errmsg ?? "";
-  return /index: customerId_unique\b/.test(message) || /dup key: \{ ?customerId:/.test(message);
-}
-
-function newCustomerDocument(input: CustomerInput, customerId: string, now: Date): Document {
+function newCustomer(input: CustomerInput, customerId: string, now: Date): Customer {
   return {
     customerId,
     account: input.account,
@@ -240,7 +213,7 @@ function newCustomerDocument(input: CustomerInput, customerId: string, now: Date
 
 function importEvent(
   row: Pending,
-  document: Document,
+  customer: Customer,
   options: ImportOptions,
   now: Date,
 ): AuditEvent {
@@ -251,8 +224,8 @@ function importEvent(
     actorRole: null,
     action: "customer.import",
     outcome: "done",
-    target: { customerId: String(document.customerId), account },
-    after: { account, teamName, teamType, companyName, tag, status: document.status },
+    target: { customerId: customer.customerId, account },
+    after: { account, teamName, teamType, companyName, tag, status: customer.status },
     detail: `imported from ${options.source} line ${row.line}`,
   };
 }

@@ -1,14 +1,14 @@
-import type { Db, MongoClient } from "mongodb";
+import type { ClientSession, MongoClient } from "mongodb";
 import type { AuditRepository } from "../audit/audit-repository.js";
 import type { Actor } from "../auth/actor.js";
-import { AlreadyApplied, claimIdempotencyKey } from "../db/idempotency.js";
+import { AlreadyApplied, type IdempotencyRepository } from "../db/idempotency-repository.js";
 import { inTransaction, isDuplicateKey } from "../db/transaction.js";
 import { AppError } from "../errors/app-error.js";
 import { generatePassword, hashPassword } from "../security/password.js";
 import type { Customer, CustomerStatus } from "./customer.js";
 import { newCustomerId } from "./customer-id.js";
 import type { CustomerInput } from "./customer-input.js";
-import type { CustomerRepository } from "./customer-repository.js";
+import type { CustomerChange, CustomerRepository } from "./customer-repository.js";
 
 export type Outcome<T> = { kind: "done"; value: T } | { kind: "already-applied" };
 
@@ -45,7 +45,7 @@ function sides(changes: Record<string, [unknown, unknown]>) {
 export class CustomerLifecycle {
   constructor(
     private readonly client: MongoClient,
-    private readonly db: Db,
+    private readonly idempotency: IdempotencyRepository,
     private readonly customers: CustomerRepository,
     private readonly audit: AuditRepository,
     private readonly now: () => Date,
@@ -72,7 +72,7 @@ export class CustomerLifecycle {
       };
       try {
         await inTransaction(this.client, async (session) => {
-          await claimIdempotencyKey(this.db, session, idempotencyKey, at);
+          await this.idempotency.claim(idempotencyKey, at, session);
           await this.customers.insertOne({ ...customer, passwordHash }, session);
           await this.audit.record(
             {
@@ -129,8 +129,8 @@ export class CustomerLifecycle {
     try {
       return await this.mutate(
         customerId,
-        { updatedAt: { $eq: expectedUpdatedAt } },
-        { ...input },
+        (at, session) =>
+          this.customers.editIfUnchangedSince(customerId, expectedUpdatedAt, input, at, session),
         actor,
         "customer.edit",
         editableFields,
@@ -154,8 +154,7 @@ export class CustomerLifecycle {
   async setTag(customerId: string, tag: string | null, actor: Actor): Promise<Change> {
     return this.mutate(
       customerId,
-      { tag: { $ne: tag } },
-      { tag },
+      (at, session) => this.customers.setTagUnlessAlready(customerId, tag, at, session),
       actor,
       "customer.tag",
       ["tag"],
@@ -166,8 +165,7 @@ export class CustomerLifecycle {
   async setStatus(customerId: string, status: CustomerStatus, actor: Actor): Promise<Change> {
     return this.mutate(
       customerId,
-      { status: { $ne: status } },
-      { status },
+      (at, session) => this.customers.setStatusUnlessAlready(customerId, status, at, session),
       actor,
       status === "on" ? "customer.enable" : "customer.disable",
       ["status"],
@@ -181,8 +179,7 @@ export class CustomerLifecycle {
    */
   private async mutate(
     customerId: string,
-    guard: Record<string, unknown>,
-    set: Record<string, unknown>,
+    update: (at: Date, session: ClientSession) => Promise<CustomerChange | null>,
     actor: Actor,
     action: string,
     fields: readonly (keyof Customer)[],
@@ -190,12 +187,7 @@ export class CustomerLifecycle {
   ): Promise<Change> {
     const result = await inTransaction(this.client, async (session) => {
       const at = this.now();
-      const updated = await this.customers.updateGuarded(
-        customerId,
-        guard,
-        { $set: { ...set, updatedAt: at } },
-        session,
-      );
+      const updated = await update(at, session);
       if (!updated) return null;
       const changes = diff(updated.before, updated.after, fields);
       await this.audit.record(

@@ -1,6 +1,15 @@
-import type { ClientSession, Collection, Db, Document, UpdateFilter } from "mongodb";
+import {
+  type ClientSession,
+  type Collection,
+  type Db,
+  type Document,
+  type Filter,
+  MongoBulkWriteError,
+  type WriteError,
+} from "mongodb";
+import { z } from "zod";
 import { collections } from "../db/collections.js";
-import { type Customer, toCustomer } from "./customer.js";
+import { type Customer, type CustomerStatus, toCustomer } from "./customer.js";
 import { type CustomerQuery, customerFilter } from "./customer-query.js";
 
 /** Fields never read back into the bot (the console's password hash stays in the database). */
@@ -12,7 +21,44 @@ export interface CustomerPage {
   total: number;
 }
 
-/** The `customers` collection: documents in, domain `Customer`s out. */
+/** A guarded update that applied: the customer before and after it. */
+export interface CustomerChange {
+  before: Customer;
+  after: Customer;
+}
+
+/** The two money fields, in integer minor units; only the money writer changes them. */
+export type MoneyField = "balance" | "credits";
+
+/** Basic information an edit may change. */
+export type CustomerEdit = Pick<Customer, "account" | "teamName" | "teamType" | "companyName">;
+
+/** Why an unordered insert refused a document (by its index in what was given). */
+export type InsertRefusal =
+  | { index: number; kind: "customerId-taken" | "account-taken" }
+  | { index: number; kind: "refused"; message: string };
+
+const balanceAfterSchema = z.object({ account: z.string(), balance: z.number() });
+const accountSchema = z.object({ account: z.string() });
+const ownerSchema = z.object({ account: z.string(), customerId: z.string() });
+
+/** A duplicate key on the internal ID (not on the account): the document just needs another ID. */
+function isCustomerIdClash(writeError: WriteError): boolean {
+  const message = writeError.errmsg ?? "";
+  return /index: customerId_unique\b/.test(message) || /dup key: \{ ?customerId:/.test(message);
+}
+
+function refusalOf(writeError: WriteError): InsertRefusal {
+  const { index } = writeError;
+  if (writeError.code !== 11000)
+    return { index, kind: "refused", message: writeError.errmsg ?? `code ${writeError.code}` };
+  return { index, kind: isCustomerIdClash(writeError) ? "customerId-taken" : "account-taken" };
+}
+
+/**
+ * The `customers` collection: documents in, domain `Customer`s out. Every guard is in an update's
+ * filter, so concurrent writers can never get past it.
+ */
 export class CustomerRepository {
   private readonly collection: Collection<Document>;
 
@@ -66,23 +112,142 @@ export class CustomerRepository {
     }
   }
 
-  async insertOne(document: Document, session: ClientSession): Promise<void> {
-    await this.collection.insertOne(document, { session });
+  /** Which of these accounts exist, with their internal IDs. */
+  async ownersOf(accounts: string[]): Promise<Map<string, string>> {
+    const found = await this.collection
+      .find({ account: { $in: accounts } }, { projection: { _id: 0, account: 1, customerId: 1 } })
+      .toArray();
+    return new Map(
+      found.map((document) => {
+        const { account, customerId } = ownerSchema.parse(document);
+        return [account, customerId];
+      }),
+    );
   }
 
-  /**
-   * Applies `update` to the customer if it still matches `guard` (the database holds the guard), and
-   * returns the customer before and after; null when no customer matched.
-   */
-  async updateGuarded(
+  async insertOne(customer: Customer & { passwordHash: string }, session: ClientSession) {
+    await this.collection.insertOne(customer, { session });
+  }
+
+  async insertMany(documents: Document[]): Promise<number> {
+    if (documents.length === 0) return 0;
+    const result = await this.collection.insertMany(documents, { ordered: false });
+    return result.insertedCount;
+  }
+
+  /** Inserts what it can (unordered) and says why each of the others was refused. */
+  async insertEach(customers: Customer[]): Promise<InsertRefusal[]> {
+    try {
+      await this.collection.insertMany(customers, { ordered: false });
+      return [];
+    } catch (error) {
+      if (!(error instanceof MongoBulkWriteError)) throw error;
+      const writeErrors = Array.isArray(error.writeErrors)
+        ? error.writeErrors
+        : [error.writeErrors];
+      if (writeErrors.length === 0) throw error;
+      return writeErrors.map(refusalOf);
+    }
+  }
+
+  /** Adds `amount` to the balance; returns the account and the new balance, null when no customer matched. */
+  refill(customerId: string, amount: number, at: Date, session: ClientSession) {
+    return this.addToBalance(customerId, {}, amount, at, session);
+  }
+
+  /** Takes `amount` off the balance only if the balance is at least `amount`; null otherwise. */
+  deductIfAtLeast(customerId: string, amount: number, at: Date, session: ClientSession) {
+    return this.addToBalance(customerId, { balance: { $gte: amount } }, -amount, at, session);
+  }
+
+  /** Sets `field` to `target` only if it is still `expected`; returns the account, null otherwise. */
+  async setIfStill(
     customerId: string,
-    guard: Document,
-    update: UpdateFilter<Document>,
+    field: MoneyField,
+    expected: number,
+    target: number,
+    at: Date,
     session: ClientSession,
-  ): Promise<{ before: Customer; after: Customer } | null> {
+  ): Promise<{ account: string } | null> {
+    const after = await this.collection.findOneAndUpdate(
+      { customerId: { $eq: customerId }, [field]: { $eq: expected } },
+      { $set: { [field]: target, updatedAt: at } },
+      { session, returnDocument: "after", projection: { account: 1 } },
+    );
+    return after ? accountSchema.parse(after) : null;
+  }
+
+  /** Edits basic information only if nobody changed the customer since `expectedUpdatedAt`. */
+  editIfUnchangedSince(
+    customerId: string,
+    expectedUpdatedAt: Date,
+    edit: CustomerEdit,
+    at: Date,
+    session: ClientSession,
+  ): Promise<CustomerChange | null> {
+    return this.updateGuarded(
+      customerId,
+      { updatedAt: { $eq: expectedUpdatedAt } },
+      { ...edit, updatedAt: at },
+      session,
+    );
+  }
+
+  /** Sets the tag unless it already is `tag`. */
+  setTagUnlessAlready(customerId: string, tag: string | null, at: Date, session: ClientSession) {
+    return this.updateGuarded(customerId, { tag: { $ne: tag } }, { tag, updatedAt: at }, session);
+  }
+
+  /** Sets the status unless it already is `status`. */
+  setStatusUnlessAlready(
+    customerId: string,
+    status: CustomerStatus,
+    at: Date,
+    session: ClientSession,
+  ) {
+    return this.updateGuarded(
+      customerId,
+      { status: { $ne: status } },
+      { status, updatedAt: at },
+      session,
+    );
+  }
+
+  /** Makes `passwordHash` the customer's password (the hash itself is never read back). */
+  setPasswordHash(customerId: string, passwordHash: string, at: Date, session: ClientSession) {
+    return this.updateGuarded(
+      customerId,
+      {},
+      { passwordHash, passwordChangedAt: at, updatedAt: at },
+      session,
+    );
+  }
+
+  private async addToBalance(
+    customerId: string,
+    guard: Filter<Document>,
+    delta: number,
+    at: Date,
+    session: ClientSession,
+  ): Promise<{ account: string; balance: number } | null> {
+    const after = await this.collection.findOneAndUpdate(
+      { customerId: { $eq: customerId }, ...guard },
+      { $inc: { balance: delta }, $set: { updatedAt: at } },
+      { session, returnDocument: "after", projection: { balance: 1, account: 1 } },
+    );
+    return after ? balanceAfterSchema.parse(after) : null;
+  }
+
+  /** Sets `set` on the customer if it still matches `guard`; null when no customer matched. */
+  private async updateGuarded(
+    customerId: string,
+    guard: Filter<Document>,
+    set: Document,
+    session: ClientSession,
+  ): Promise<CustomerChange | null> {
     const before = await this.collection.findOneAndUpdate(
       { customerId: { $eq: customerId }, ...guard },
-      update,
+      { $set: set },
       {
         session,
         returnDocument: "before",
@@ -95,11 +260,5 @@ export class CustomerRepository {
       { session, projection: publicFields },
     );
     return { before: toCustomer(before), after: toCustomer(after) };
-  }
-
-  async insertMany(documents: Document[]): Promise<number> {
-    if (documents.length === 0) return 0;
-    const result = await this.collection.insertMany(documents, { ordered: false });
-    return result.insertedCount;
   }
 }

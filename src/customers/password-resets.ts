@@ -1,25 +1,13 @@
-import type { Collection, Db, MongoClient } from "mongodb";
+import type { MongoClient } from "mongodb";
 import type { AuditRepository } from "../audit/audit-repository.js";
 import type { Actor } from "../auth/actor.js";
-import { collections } from "../db/collections.js";
 import { inTransaction } from "../db/transaction.js";
 import { AppError } from "../errors/app-error.js";
 import { generatePassword, hashPassword } from "../security/password.js";
 import { newToken } from "../security/tokens.js";
 import type { Customer } from "./customer.js";
 import type { CustomerRepository } from "./customer-repository.js";
-
-/** A generated, not yet confirmed password: only its hash is kept, and it expires. */
-interface PasswordResetDocument {
-  _id: string;
-  customerId: string;
-  passwordHash: string;
-  createdBy: string;
-  createdAt: Date;
-  expiresAt: Date;
-  state: "pending" | "confirmed" | "cancelled" | "replaced";
-  closedAt?: Date;
-}
+import type { PasswordReset, PasswordResetRepository } from "./password-reset-repository.js";
 
 export interface PasswordOffer {
   /** Opaque reference carried by the Confirm / Generate another / Cancel buttons. */
@@ -36,35 +24,30 @@ export const resetIdPattern = /^[A-Za-z0-9_-]{22}$/;
  * Until confirmed nothing changes on the customer; only the person who generated it may confirm.
  */
 export class PasswordResets {
-  private readonly resets: Collection<PasswordResetDocument>;
-
   constructor(
     private readonly client: MongoClient,
-    db: Db,
+    private readonly resets: PasswordResetRepository,
     private readonly customers: CustomerRepository,
     private readonly audit: AuditRepository,
     private readonly ttlMs: number,
     private readonly now: () => Date,
-  ) {
-    this.resets = db.collection<PasswordResetDocument>(collections.passwordResets);
-  }
+  ) {}
 
   async offer(customerId: string, actor: Actor): Promise<PasswordOffer> {
     const customer = await this.customers.findByCustomerId(customerId);
     if (!customer) throw new AppError("not_found", `Customer ${customerId} no longer exists.`);
     const password = generatePassword();
     const createdAt = this.now();
-    const reset: PasswordResetDocument = {
-      _id: newToken(16),
+    const reset: PasswordReset = {
+      resetId: newToken(16),
       customerId,
-      passwordHash: await hashPassword(password),
       createdBy: actor.userId,
       createdAt,
       expiresAt: new Date(createdAt.getTime() + this.ttlMs),
       state: "pending",
     };
-    await this.resets.insertOne(reset);
-    return { resetId: reset._id, password, customer, expiresAt: reset.expiresAt };
+    await this.resets.insert(reset, await hashPassword(password));
+    return { resetId: reset.resetId, password, customer, expiresAt: reset.expiresAt };
   }
 
   /** Generate another: the shown password is dropped (it can no longer be confirmed) and a new one offered. */
@@ -85,21 +68,12 @@ export class PasswordResets {
   async confirm(resetId: string, actor: Actor): Promise<Customer> {
     const confirmed = await inTransaction(this.client, async (session) => {
       const at = this.now();
-      const reset = await this.resets.findOneAndUpdate(
-        {
-          _id: { $eq: resetId },
-          state: "pending",
-          createdBy: { $eq: actor.userId },
-          expiresAt: { $gt: at },
-        },
-        { $set: { state: "confirmed", closedAt: at } },
-        { session, returnDocument: "before" },
-      );
+      const reset = await this.resets.confirmIfPending(resetId, actor.userId, at, session);
       if (!reset) return null;
-      const updated = await this.customers.updateGuarded(
+      const updated = await this.customers.setPasswordHash(
         reset.customerId,
-        {},
-        { $set: { passwordHash: reset.passwordHash, passwordChangedAt: at, updatedAt: at } },
+        reset.passwordHash,
+        at,
         session,
       );
       if (!updated)
@@ -129,19 +103,14 @@ export class PasswordResets {
     resetId: string,
     actor: Actor,
     state: "cancelled" | "replaced",
-  ): Promise<PasswordResetDocument> {
-    const at = this.now();
-    const reset = await this.resets.findOneAndUpdate(
-      { _id: { $eq: resetId }, state: "pending", createdBy: { $eq: actor.userId } },
-      { $set: { state, closedAt: at } },
-      { returnDocument: "before" },
-    );
+  ): Promise<PasswordReset> {
+    const reset = await this.resets.closeIfPending(resetId, actor.userId, state, this.now());
     if (reset) return reset;
     throw await this.whyNotPending(resetId, actor);
   }
 
   private async whyNotPending(resetId: string, actor: Actor): Promise<AppError> {
-    const reset = await this.resets.findOne({ _id: { $eq: resetId } });
+    const reset = await this.resets.findById(resetId);
     if (!reset)
       return new AppError(
         "not_found",

@@ -1,74 +1,33 @@
-import { type Collection, type Db, type MongoClient, ObjectId } from "mongodb";
+import type { MongoClient } from "mongodb";
 import type { AuditRepository } from "../audit/audit-repository.js";
 import type { Actor } from "../auth/actor.js";
-import { collections } from "../db/collections.js";
 import { inTransaction } from "../db/transaction.js";
 import { AppError } from "../errors/app-error.js";
 import { hashToken, newToken } from "../security/tokens.js";
-
-/** An invitation to register in the console. The token itself is never stored, only its SHA-256. */
-export interface InviteDocument {
-  _id: ObjectId;
-  tokenHash: string;
-  /** When set, only this email may register with the link. */
-  email: string | null;
-  createdBy: string;
-  createdAt: Date;
-  expiresAt: Date;
-  state: "open" | "used" | "revoked";
-  usedAt?: Date;
-  revokedBy?: string;
-  revokedAt?: Date;
-}
-
-export interface Invite {
-  inviteId: string;
-  email: string | null;
-  createdBy: string;
-  createdAt: Date;
-  expiresAt: Date;
-}
-
-function toInvite(document: InviteDocument): Invite {
-  return {
-    inviteId: document._id.toHexString(),
-    email: document.email,
-    createdBy: document.createdBy,
-    createdAt: document.createdAt,
-    expiresAt: document.expiresAt,
-  };
-}
+import type { Invite } from "./invite.js";
+import { type InviteRepository, isInviteId } from "./invite-repository.js";
 
 export const registrationPath = "/register";
 
 /** Invite links (PRODUCT.md §2.10): single use, expiring, optionally bound to an email. */
 export class Invites {
-  private readonly invites: Collection<InviteDocument>;
-
   constructor(
     private readonly client: MongoClient,
-    db: Db,
+    private readonly invites: InviteRepository,
     private readonly audit: AuditRepository,
     private readonly options: { consoleBaseUrl: string; ttlMs: number },
     private readonly now: () => Date,
-  ) {
-    this.invites = db.collection<InviteDocument>(collections.invites);
-  }
+  ) {}
 
   async create(email: string | null, actor: Actor): Promise<{ invite: Invite; link: string }> {
     const token = newToken();
     const createdAt = this.now();
-    const document: InviteDocument = {
-      _id: new ObjectId(),
-      tokenHash: hashToken(token),
-      email,
-      createdBy: actor.userId,
-      createdAt,
-      expiresAt: new Date(createdAt.getTime() + this.options.ttlMs),
-      state: "open",
-    };
-    await inTransaction(this.client, async (session) => {
-      await this.invites.insertOne(document, { session });
+    const expiresAt = new Date(createdAt.getTime() + this.options.ttlMs);
+    const invite = await inTransaction(this.client, async (session) => {
+      const inserted = await this.invites.insert(
+        { tokenHash: hashToken(token), email, createdBy: actor.userId, createdAt, expiresAt },
+        session,
+      );
       await this.audit.record(
         {
           at: createdAt,
@@ -76,33 +35,27 @@ export class Invites {
           actorRole: actor.role,
           action: "invite.create",
           outcome: "done",
-          target: { inviteId: document._id.toHexString() },
-          after: { email, expiresAt: document.expiresAt },
+          target: { inviteId: inserted.inviteId },
+          after: { email, expiresAt },
         },
         session,
       );
+      return inserted;
     });
     const link = `${this.options.consoleBaseUrl}${registrationPath}?invite=${encodeURIComponent(token)}`;
-    return { invite: toInvite(document), link };
+    return { invite, link };
   }
 
-  async listOpen(limit = 20): Promise<Invite[]> {
-    const documents = await this.invites
-      .find({ state: "open", expiresAt: { $gt: this.now() } }, { sort: { createdAt: -1 }, limit })
-      .toArray();
-    return documents.map(toInvite);
+  listOpen(limit = 20): Promise<Invite[]> {
+    return this.invites.listOpen(this.now(), limit);
   }
 
   async revoke(inviteId: string, actor: Actor): Promise<Invite> {
-    if (!ObjectId.isValid(inviteId))
+    if (!isInviteId(inviteId))
       throw new AppError("invalid_input", "That is not an invite reference.");
     const revoked = await inTransaction(this.client, async (session) => {
       const at = this.now();
-      const before = await this.invites.findOneAndUpdate(
-        { _id: new ObjectId(inviteId), state: "open" },
-        { $set: { state: "revoked", revokedBy: actor.userId, revokedAt: at } },
-        { session, returnDocument: "before" },
-      );
+      const before = await this.invites.revokeIfOpen(inviteId, actor.userId, at, session);
       if (!before) return null;
       await this.audit.record(
         {
@@ -117,7 +70,7 @@ export class Invites {
         },
         session,
       );
-      return toInvite(before);
+      return before;
     });
     if (!revoked)
       throw new AppError(
@@ -133,21 +86,12 @@ export class Invites {
    */
   async redeem(token: string, email: string): Promise<Invite> {
     const at = this.now();
-    const used = await this.invites.findOneAndUpdate(
-      {
-        tokenHash: hashToken(token),
-        state: "open",
-        expiresAt: { $gt: at },
-        $or: [{ email: null }, { email: email.toLowerCase() }],
-      },
-      { $set: { state: "used", usedAt: at } },
-      { returnDocument: "before" },
-    );
+    const used = await this.invites.useIfOpenFor(hashToken(token), email.toLowerCase(), at);
     if (!used)
       throw new AppError(
         "conflict",
         "This invite link is not valid: it was used, revoked, expired, or is for another email.",
       );
-    return toInvite(used);
+    return used;
   }
 }

@@ -1,11 +1,11 @@
-import type { Db, MongoClient } from "mongodb";
+import type { MongoClient } from "mongodb";
 import type { Approval } from "../approvals/approval.js";
 import type { ApprovalService } from "../approvals/approval-service.js";
 import type { AuditRepository } from "../audit/audit-repository.js";
 import type { Actor } from "../auth/actor.js";
 import { can } from "../auth/roles.js";
 import type { CustomerRepository } from "../customers/customer-repository.js";
-import { AlreadyApplied, claimIdempotencyKey } from "../db/idempotency.js";
+import { AlreadyApplied, type IdempotencyRepository } from "../db/idempotency-repository.js";
 import { inTransaction } from "../db/transaction.js";
 import { AppError } from "../errors/app-error.js";
 import { type Currency, formatMoney } from "../money/currency.js";
@@ -24,7 +24,7 @@ export type MoneyOutcome =
 export class MoneyService {
   constructor(
     private readonly client: MongoClient,
-    private readonly db: Db,
+    private readonly idempotency: IdempotencyRepository,
     private readonly customers: CustomerRepository,
     private readonly writer: MoneyWriter,
     private readonly approvals: ApprovalService,
@@ -78,7 +78,7 @@ export class MoneyService {
     try {
       const write = await inTransaction(this.client, async (session) => {
         const at = this.now();
-        await claimIdempotencyKey(this.db, session, idempotencyKey, at);
+        await this.idempotency.claim(idempotencyKey, at, session);
         return this.writer.addToBalance(session, customerId, delta, {
           requester: actor,
           approver: null,

@@ -1,5 +1,3 @@
-import type { ObjectId } from "mongodb";
-
 export const ledgerKinds = [
   "balance.refill",
   "balance.deduct",
@@ -15,7 +13,6 @@ export type LedgerKind = (typeof ledgerKinds)[number];
  * their balance, and likewise for credits.
  */
 export interface LedgerEntry {
-  _id?: ObjectId;
   customerId: string;
   kind: LedgerKind;
   amount: number;

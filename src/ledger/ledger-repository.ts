@@ -1,10 +1,26 @@
 import type { ClientSession, Collection, Db } from "mongodb";
+import { z } from "zod";
 import { collections } from "../db/collections.js";
-import type { LedgerEntry } from "./ledger-entry.js";
+import { type PeriodSums, sumsSince } from "../db/sums-since.js";
+import { type LedgerEntry, type LedgerKind, ledgerKinds } from "./ledger-entry.js";
+
+const ledgerEntrySchema = z.object({
+  customerId: z.string(),
+  kind: z.enum(ledgerKinds),
+  amount: z.number(),
+  after: z.number(),
+  currency: z.string(),
+  actorId: z.string(),
+  approvedBy: z.string().nullable(),
+  approvalId: z.string().nullable(),
+  reason: z.string(),
+  idempotencyKey: z.string(),
+  at: z.date(),
+}) satisfies z.ZodType<LedgerEntry>;
 
 /** The `ledger_entries` collection. Append-only: insert and read, never update or delete. */
 export class LedgerRepository {
-  readonly collection: Collection<LedgerEntry>;
+  private readonly collection: Collection<LedgerEntry>;
 
   constructor(db: Db) {
     this.collection = db.collection<LedgerEntry>(collections.ledgerEntries);
@@ -21,26 +37,24 @@ export class LedgerRepository {
     limit: number,
   ): Promise<{ entries: LedgerEntry[]; total: number }> {
     const filter = { customerId: { $eq: customerId } };
-    const [entries, total] = await Promise.all([
+    const [documents, total] = await Promise.all([
       this.collection.find(filter, { sort: { at: -1, _id: -1 }, skip, limit }).toArray(),
       this.collection.countDocuments(filter),
     ]);
-    return { entries, total };
+    return { entries: documents.map((document) => ledgerEntrySchema.parse(document)), total };
   }
 
-  /** Sum of amounts per kind for a customer, optionally since a date. */
+  /** A customer's amounts summed per kind, over all time and since `since`, in one aggregation. */
   async totalsByKind(
     customerId: string,
-    since?: Date,
-  ): Promise<Partial<Record<LedgerEntry["kind"], number>>> {
-    const match: Record<string, unknown> = { customerId: { $eq: customerId } };
-    if (since) match.at = { $gte: since };
+    since: Date,
+  ): Promise<Partial<Record<LedgerKind, PeriodSums>>> {
     const rows = await this.collection
-      .aggregate<{ _id: LedgerEntry["kind"]; sum: number }>([
-        { $match: match },
-        { $group: { _id: "$kind", sum: { $sum: "$amount" } } },
+      .aggregate<PeriodSums & { _id: LedgerKind }>([
+        { $match: { customerId: { $eq: customerId } } },
+        { $group: { _id: "$kind", ...sumsSince(since) } },
       ])
       .toArray();
-    return Object.fromEntries(rows.map((row) => [row._id, row.sum]));
+    return Object.fromEntries(rows.map(({ _id, ...sums }) => [_id, sums]));
   }
 }

@@ -1,8 +1,8 @@
-import type { ClientSession, Db } from "mongodb";
+import type { ClientSession } from "mongodb";
 import type { AuditEvent } from "../audit/audit-event.js";
 import type { AuditRepository } from "../audit/audit-repository.js";
 import type { Actor } from "../auth/actor.js";
-import { collections } from "../db/collections.js";
+import type { CustomerRepository, MoneyField } from "../customers/customer-repository.js";
 import type { Currency } from "../money/currency.js";
 import type { CreditPool } from "../pool/credit-pool.js";
 import type { LedgerKind } from "./ledger-entry.js";
@@ -20,12 +20,15 @@ export interface ChangeContext {
   alsoAudit?: AuditEvent[];
 }
 
-export type BalanceWrite =
-  | { ok: true; before: number; after: number; account: string; poolLeft?: undefined }
-  | { ok: false; poolLeft?: undefined };
-export type CreditsWrite =
-  | { ok: true; before: number; after: number; account: string; poolLeft: number }
+/** `poolLeft` is set when credits moved, or could not move because the pool has too little. */
+export type MoneyWrite =
+  | { ok: true; before: number; after: number; account: string; poolLeft?: number }
   | { ok: false; poolLeft?: number };
+
+function ledgerKind(field: MoneyField, amount: number): LedgerKind {
+  if (field === "balance") return amount > 0 ? "balance.refill" : "balance.deduct";
+  return amount > 0 ? "credits.grant" : "credits.return";
+}
 
 /**
  * The only code that changes balances and credits. Each method runs inside the caller's transaction
@@ -34,16 +37,12 @@ export type CreditsWrite =
  */
 export class MoneyWriter {
   constructor(
-    private readonly db: Db,
+    private readonly customers: CustomerRepository,
     private readonly ledger: LedgerRepository,
     private readonly pool: CreditPool,
     private readonly audit: AuditRepository,
     private readonly currency: Currency,
   ) {}
-
-  private customers() {
-    return this.db.collection(collections.customers);
-  }
 
   /** Refill (delta > 0) or deduct (delta < 0); a deduction needs `balance ≥ amount`, checked by the filter. */
   async addToBalance(
@@ -51,96 +50,61 @@ export class MoneyWriter {
     customerId: string,
     delta: number,
     context: ChangeContext,
-  ): Promise<BalanceWrite> {
-    const guard = delta < 0 ? { balance: { $gte: -delta } } : {};
-    const after = await this.customers().findOneAndUpdate(
-      { customerId: { $eq: customerId }, ...guard },
-      { $inc: { balance: delta }, $set: { updatedAt: context.at } },
-      { session, returnDocument: "after", projection: { balance: 1, account: 1 } },
-    );
+  ): Promise<MoneyWrite> {
+    const after =
+      delta < 0
+        ? await this.customers.deductIfAtLeast(customerId, -delta, context.at, session)
+        : await this.customers.refill(customerId, delta, context.at, session);
     if (!after) return { ok: false };
-    const balance = after.balance as number;
-    await this.record(
-      session,
-      customerId,
-      String(after.account),
-      delta > 0 ? "balance.refill" : "balance.deduct",
-      delta,
-      balance,
-      context,
-    );
-    return { ok: true, before: balance - delta, after: balance, account: String(after.account) };
-  }
-
-  /** Sets the balance to `target` only if it is still `expected` (what an approval request showed). */
-  async setBalanceIf(
-    session: ClientSession,
-    customerId: string,
-    expected: number,
-    target: number,
-    context: ChangeContext,
-  ): Promise<BalanceWrite> {
-    const after = await this.customers().findOneAndUpdate(
-      { customerId: { $eq: customerId }, balance: { $eq: expected } },
-      { $set: { balance: target, updatedAt: context.at } },
-      { session, returnDocument: "after", projection: { account: 1 } },
-    );
-    if (!after) return { ok: false };
-    const delta = target - expected;
-    await this.record(
-      session,
-      customerId,
-      String(after.account),
-      delta > 0 ? "balance.refill" : "balance.deduct",
-      delta,
-      target,
-      context,
-    );
-    return { ok: true, before: expected, after: target, account: String(after.account) };
+    await this.record(session, "balance", customerId, after.account, delta, after.balance, context);
+    return {
+      ok: true,
+      before: after.balance - delta,
+      after: after.balance,
+      account: after.account,
+    };
   }
 
   /**
-   * Sets credits to `target` only if they are still `expected`, moving the difference out of (or
-   * back into) the pool. Returns `{ ok: false }` if the customer changed, `{ ok: false, poolLeft }`
-   * if the pool has too little; the caller's transaction then aborts, so nothing is half-applied.
+   * Sets the balance or the credits to `target` only if they are still `expected` (what an approval
+   * request showed); credits move the difference out of (or back into) the pool. Returns
+   * `{ ok: false }` if the customer changed, `{ ok: false, poolLeft }` if the pool has too little;
+   * the caller's transaction then aborts, so nothing is half-applied.
    */
-  async setCreditsIf(
+  async setIfStill(
     session: ClientSession,
+    field: MoneyField,
     customerId: string,
     expected: number,
     target: number,
     context: ChangeContext,
-  ): Promise<CreditsWrite> {
-    const after = await this.customers().findOneAndUpdate(
-      { customerId: { $eq: customerId }, credits: { $eq: expected } },
-      { $set: { credits: target, updatedAt: context.at } },
-      { session, returnDocument: "after", projection: { account: 1 } },
-    );
-    if (!after) return { ok: false };
-    const difference = target - expected;
-    const poolLeft = await this.pool.move(difference, session);
-    if (poolLeft === null) return { ok: false, poolLeft: await this.pool.left(session) };
-    await this.record(
-      session,
+  ): Promise<MoneyWrite> {
+    const changed = await this.customers.setIfStill(
       customerId,
-      String(after.account),
-      difference > 0 ? "credits.grant" : "credits.return",
-      difference,
+      field,
+      expected,
       target,
-      context,
+      context.at,
+      session,
     );
-    return { ok: true, before: expected, after: target, account: String(after.account), poolLeft };
+    if (!changed) return { ok: false };
+    const difference = target - expected;
+    const poolLeft = field === "credits" ? await this.pool.move(difference, session) : undefined;
+    if (poolLeft === null) return { ok: false, poolLeft: await this.pool.left(session) };
+    await this.record(session, field, customerId, changed.account, difference, target, context);
+    return { ok: true, before: expected, after: target, account: changed.account, poolLeft };
   }
 
   private async record(
     session: ClientSession,
+    field: MoneyField,
     customerId: string,
     account: string,
-    kind: LedgerKind,
     amount: number,
     after: number,
     context: ChangeContext,
   ): Promise<void> {
+    const kind = ledgerKind(field, amount);
     await this.ledger.append(
       {
         customerId,
@@ -157,7 +121,6 @@ export class MoneyWriter {
       },
       session,
     );
-    const field = kind.startsWith("balance") ? "balance" : "credits";
     await this.audit.recordMany(
       [
         {

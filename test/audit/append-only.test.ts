@@ -1,18 +1,6 @@
-import { readdir, readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
-
-async function sourceFiles(folder: string): Promise<string[]> {
-  const entries = await readdir(folder, { withFileTypes: true });
-  const nested = await Promise.all(
-    entries.map((entry) =>
-      entry.isDirectory()
-        ? sourceFiles(join(folder, entry.name))
-        : Promise.resolve(entry.name.endsWith(".ts") ? [join(folder, entry.name)] : []),
-    ),
-  );
-  return nested.flat();
-}
+import { sourceFiles } from "../support/source-files.js";
 
 describe("the audit trail is append-only", () => {
   it("only the audit repository touches audit_events, and it never updates or deletes", async () => {

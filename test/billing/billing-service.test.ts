@@ -1,5 +1,6 @@
 import type { Db, Document } from "mongodb";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { BillingRecordRepository } from "../../src/billing/billing-record-repository.js";
 import { BillingService } from "../../src/billing/billing-service.js";
 import { collections } from "../../src/db/collections.js";
 import type { LedgerEntry, LedgerKind } from "../../src/ledger/ledger-entry.js";
@@ -52,7 +53,11 @@ async function insertBillingRecords(records: Document[]): Promise<void> {
 beforeAll(async () => {
   database = await openTestDatabase();
   db = database.db;
-  billing = new BillingService(new LedgerRepository(db), db, () => now);
+  billing = new BillingService(
+    new LedgerRepository(db),
+    new BillingRecordRepository(db),
+    () => now,
+  );
 });
 afterAll(async () => {
   await database.drop();

@@ -3,8 +3,10 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { AuditRepository } from "../../src/audit/audit-repository.js";
 import { readCustomerRows } from "../../src/customers/customer-file-format.js";
 import { importCustomers } from "../../src/customers/customer-import.js";
+import { CustomerRepository } from "../../src/customers/customer-repository.js";
 import { collections } from "../../src/db/collections.js";
 import { openTestDatabase } from "../support/mongo/test-database.js";
 
@@ -156,7 +158,8 @@ describe("npm run import / npm run export", () => {
     expect(text).not.toContain("passwordHash");
 
     const report = await importCustomers(readCustomerRows(text, "csv"), {
-      db: target.db,
+      customers: new CustomerRepository(target.db),
+      audit: new AuditRepository(target.db),
       actorId: "cli:tester",
       source: "export.csv",
     });

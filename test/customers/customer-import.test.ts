@@ -1,6 +1,7 @@
 import { PassThrough } from "node:stream";
 import type { Db, Document } from "mongodb";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { AuditRepository } from "../../src/audit/audit-repository.js";
 import { customerIdPattern } from "../../src/customers/customer.js";
 import { exportCustomers } from "../../src/customers/customer-export.js";
 import {
@@ -12,6 +13,7 @@ import {
   type ImportProgress,
   importCustomers,
 } from "../../src/customers/customer-import.js";
+import { CustomerRepository } from "../../src/customers/customer-repository.js";
 import { collections } from "../../src/db/collections.js";
 import { aCustomer, insertCustomers } from "../support/customer-fixtures.js";
 import { openTestDatabase } from "../support/mongo/test-database.js";
@@ -100,7 +102,8 @@ function importText(
   options: Partial<ImportOptions> = {},
 ) {
   return importCustomers(readCustomerRows(text, format), {
-    db,
+    customers: new CustomerRepository(db),
+    audit: new AuditRepository(db),
     now: () => now,
     actorId: "cli:tester",
     source: `customers.${format}`,
@@ -311,7 +314,7 @@ describe("importing customers", () => {
     const racedDb = createdRightAfterLookup(db, { ...racer });
     const text = `${header}\nrace@example.com,Race,default,,\nok@example.com,Ok,default,,`;
 
-    const report = await importText(text, "csv", { db: racedDb });
+    const report = await importText(text, "csv", { customers: new CustomerRepository(racedDb) });
 
     expect(report).toMatchObject({ read: 2, created: 1, invalid: 0, duplicates: 1 });
     expect(report.errors).toEqual([
@@ -343,7 +346,7 @@ describe("importing customers", () => {
       const output = new PassThrough();
       const chunks: Buffer[] = [];
       output.on("data", (chunk: Buffer) => chunks.push(chunk));
-      const exported = await exportCustomers(db, format, output);
+      const exported = await exportCustomers(new CustomerRepository(db), format, output);
       expect(exported).toBe(5);
 
       const empty = await openTestDatabase();
@@ -351,7 +354,8 @@ describe("importing customers", () => {
         const report = await importCustomers(
           readCustomerRows(Buffer.concat(chunks).toString("utf8"), format),
           {
-            db: empty.db,
+            customers: new CustomerRepository(empty.db),
+            audit: new AuditRepository(empty.db),
             actorId: "cli:tester",
             source: `export.${format}`,
           },

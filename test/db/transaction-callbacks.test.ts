@@ -10,6 +10,7 @@
 import { type CommandStartedEvent, MongoClient, ObjectId } from "mongodb";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { ApprovalKind } from "../../src/approvals/approval.js";
+import { ApprovalRepository } from "../../src/approvals/approval-repository.js";
 import { ApprovalService } from "../../src/approvals/approval-service.js";
 import type { AuditEvent } from "../../src/audit/audit-event.js";
 import { AuditRepository } from "../../src/audit/audit-repository.js";
@@ -17,14 +18,18 @@ import type { Actor } from "../../src/auth/actor.js";
 import type { Customer } from "../../src/customers/customer.js";
 import { CustomerLifecycle } from "../../src/customers/customer-lifecycle.js";
 import { CustomerRepository } from "../../src/customers/customer-repository.js";
+import { PasswordResetRepository } from "../../src/customers/password-reset-repository.js";
 import { PasswordResets } from "../../src/customers/password-resets.js";
 import { collections } from "../../src/db/collections.js";
+import { IdempotencyRepository } from "../../src/db/idempotency-repository.js";
+import { InviteRepository } from "../../src/invites/invite-repository.js";
 import { Invites } from "../../src/invites/invites.js";
 import { MoneyService } from "../../src/ledger/balance-service.js";
 import { LedgerRepository } from "../../src/ledger/ledger-repository.js";
 import { MoneyWriter } from "../../src/ledger/money-writer.js";
 import { currencyOf } from "../../src/money/currency.js";
 import { CreditPool } from "../../src/pool/credit-pool.js";
+import { PoolRepository } from "../../src/pool/pool-repository.js";
 import { verifyPassword } from "../../src/security/password.js";
 import { hashToken } from "../../src/security/tokens.js";
 import { aCustomer, insertCustomers } from "../support/customer-fixtures.js";
@@ -97,12 +102,15 @@ beforeAll(async () => {
   const now = () => at;
   const audit = new AuditRepository(db, (event) => notified.push(event));
   customers = new CustomerRepository(db);
-  pool = new CreditPool(client, db, audit, usd, now);
+  const approvalRepository = new ApprovalRepository(db);
+  const idempotency = new IdempotencyRepository(db);
+  pool = new CreditPool(client, new PoolRepository(db), approvalRepository, audit, usd, now);
   await pool.ensureExists();
-  const writer = new MoneyWriter(db, new LedgerRepository(db), pool, audit, usd);
+  const writer = new MoneyWriter(customers, new LedgerRepository(db), pool, audit, usd);
   approvals = new ApprovalService(
     client,
-    db,
+    approvalRepository,
+    customers,
     writer,
     pool,
     audit,
@@ -111,7 +119,7 @@ beforeAll(async () => {
   );
   money = new MoneyService(
     client,
-    db,
+    idempotency,
     customers,
     writer,
     approvals,
@@ -120,11 +128,18 @@ beforeAll(async () => {
     { currency: usd, balanceApprovalLimit: 100_000 },
     now,
   );
-  lifecycle = new CustomerLifecycle(client, db, customers, audit, now);
-  passwordResets = new PasswordResets(client, db, customers, audit, 600_000, now);
+  lifecycle = new CustomerLifecycle(client, idempotency, customers, audit, now);
+  passwordResets = new PasswordResets(
+    client,
+    new PasswordResetRepository(db),
+    customers,
+    audit,
+    600_000,
+    now,
+  );
   invites = new Invites(
     client,
-    db,
+    new InviteRepository(db),
     audit,
     { consoleBaseUrl: "https://console.example.com", ttlMs: 86_400_000 },
     now,

@@ -5,7 +5,6 @@ import { answerErrors } from "../answer-errors.js";
 import { openEditForm, openTagForm } from "../commands/customer/edit.js";
 import { offerPassword } from "../commands/customer/password.js";
 import { switchStatus } from "../commands/customer/status.js";
-import { takeDelivery } from "../deliveries.js";
 import { replyPrivately } from "../reply.js";
 import { type ButtonArgs, customerIdOf, formOpeningFrom } from "./action-args.js";
 
@@ -27,8 +26,7 @@ export function cardButtons(deps: Deps) {
     tag: handle((args, customer) => openTagForm(customer, formOpeningFrom(args))),
     password: handle(async (args, customer) => {
       if (
-        !(await takeDelivery(
-          deps.database.db,
+        !(await deps.idempotency.takeDelivery(
           `action:${args.body.user.id}:${args.action.action_ts}`,
           deps.now(),
         ))

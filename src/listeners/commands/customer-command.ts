@@ -3,7 +3,6 @@ import { buildHelpMenu } from "../../blocks/help-menu.js";
 import { parseCustomerCommand } from "../../commands/customer-grammar.js";
 import { actorOf } from "../actor.js";
 import { answerErrors } from "../answer-errors.js";
-import { takeDelivery } from "../deliveries.js";
 import { billingCommand } from "./customer/billing.js";
 import { type CommandArgs, oneCustomer, reply } from "./customer/command-context.js";
 import { openCreateForm } from "./customer/create.js";
@@ -68,11 +67,7 @@ export function customerCommand(deps: Deps) {
           const customer = await oneCustomer(deps, args, command.args, "/customer password REF");
           if (
             !customer ||
-            !(await takeDelivery(
-              deps.database.db,
-              `command:${args.command.trigger_id}`,
-              deps.now(),
-            ))
+            !(await deps.idempotency.takeDelivery(`command:${args.command.trigger_id}`, deps.now()))
           )
             return;
           return reply(args, await offerPassword(deps, customer.customerId, actor));
@@ -80,11 +75,7 @@ export function customerCommand(deps: Deps) {
         case "invite": {
           const email = parseInviteEmail(command.args);
           if (
-            !(await takeDelivery(
-              deps.database.db,
-              `command:${args.command.trigger_id}`,
-              deps.now(),
-            ))
+            !(await deps.idempotency.takeDelivery(`command:${args.command.trigger_id}`, deps.now()))
           )
             return;
           return reply(args, await createInvite(deps, email, actor));

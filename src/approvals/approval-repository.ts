@@ -1,0 +1,196 @@
+import {
+  type ClientSession,
+  type Collection,
+  type Db,
+  type Document,
+  type Filter,
+  ObjectId,
+} from "mongodb";
+import { z } from "zod";
+import { collections } from "../db/collections.js";
+import { type Approval, approvalKinds, approvalStates } from "./approval.js";
+
+const approvalDocumentSchema = z.object({
+  _id: z.instanceof(ObjectId),
+  kind: z.enum(approvalKinds),
+  customerId: z.string(),
+  account: z.string(),
+  current: z.number(),
+  target: z.number(),
+  difference: z.number(),
+  poolLeftAtRequest: z
+    .number()
+    .nullish()
+    .transform((value) => value ?? null),
+  reason: z.string(),
+  requestedBy: z.string(),
+  requestedAt: z.date(),
+  expiresAt: z.date(),
+  state: z.enum(approvalStates),
+  decidedBy: z.string().optional(),
+  decidedAt: z.date().optional(),
+  rejectReason: z.string().optional(),
+  foundValue: z.number().optional(),
+  poolLeftAfter: z.number().optional(),
+  message: z.object({ channel: z.string(), ts: z.string() }).optional(),
+  idempotencyKey: z.string(),
+});
+
+function toApproval(document: unknown): Approval {
+  const { _id, ...rest } = approvalDocumentSchema.parse(document);
+  return { approvalId: _id.toHexString(), ...rest };
+}
+
+/**
+ * The `approvals` collection. Every decision is an update guarded on `state: "pending"`, so double
+ * clicks, concurrent clicks on several instances and late clicks change nothing more.
+ */
+export class ApprovalRepository {
+  private readonly collection: Collection<Document>;
+
+  constructor(db: Db) {
+    this.collection = db.collection(collections.approvals);
+  }
+
+  /** Stores a new request under a new ID; a second one with the same idempotency key is refused (E11000). */
+  async insert(approval: Omit<Approval, "approvalId">, session: ClientSession): Promise<Approval> {
+    const document = { _id: new ObjectId(), ...approval };
+    await this.collection.insertOne(document, { session });
+    return toApproval(document);
+  }
+
+  async findById(approvalId: string): Promise<Approval | null> {
+    if (!ObjectId.isValid(approvalId) || approvalId.length !== 24) return null;
+    const document = await this.collection.findOne({ _id: new ObjectId(approvalId) });
+    return document ? toApproval(document) : null;
+  }
+
+  async findByIdempotencyKey(idempotencyKey: string): Promise<Approval | null> {
+    const document = await this.collection.findOne({ idempotencyKey: { $eq: idempotencyKey } });
+    return document ? toApproval(document) : null;
+  }
+
+  /** Requests still pending and not yet expired at `now`, newest first, and how many there are. */
+  async listPending(now: Date, limit: number): Promise<{ approvals: Approval[]; total: number }> {
+    const filter = { state: "pending", expiresAt: { $gt: now } };
+    const [documents, total] = await Promise.all([
+      this.collection.find(filter, { sort: { requestedAt: -1 }, limit }).toArray(),
+      this.collection.countDocuments(filter),
+    ]);
+    return { approvals: documents.map(toApproval), total };
+  }
+
+  /** Someone's latest requests, newest first. */
+  async recentFor(requesterId: string, limit: number): Promise<Approval[]> {
+    const documents = await this.collection
+      .find({ requestedBy: { $eq: requesterId } }, { sort: { requestedAt: -1 }, limit })
+      .toArray();
+    return documents.map(toApproval);
+  }
+
+  /** Credits asked for by pending requests that increase credits. */
+  async pendingCreditIncreases(): Promise<number> {
+    const [sum] = await this.collection
+      .aggregate<{ sum: number }>([
+        { $match: { state: "pending", kind: "credits", difference: { $gt: 0 } } },
+        { $group: { _id: null, sum: { $sum: "$difference" } } },
+      ])
+      .toArray();
+    return sum?.sum ?? 0;
+  }
+
+  /** Where the request was posted in Slack, so that its decision updates that message. */
+  async rememberMessage(
+    approvalId: string,
+    message: { channel: string; ts: string },
+  ): Promise<void> {
+    await this.collection.updateOne({ _id: new ObjectId(approvalId) }, { $set: { message } });
+  }
+
+  /** Approves the request if it is pending, not expired at `at`, and was asked by someone other than the approver. */
+  async approveIfPendingAndNotOwn(
+    approvalId: string,
+    approverId: string,
+    at: Date,
+    session: ClientSession,
+  ): Promise<Approval | null> {
+    return this.setWhere(
+      {
+        _id: new ObjectId(approvalId),
+        state: "pending",
+        expiresAt: { $gt: at },
+        requestedBy: { $ne: approverId },
+      },
+      { state: "approved", decidedBy: approverId, decidedAt: at },
+      session,
+    );
+  }
+
+  /** After an approved credits change: what the pool had left. */
+  async notePoolLeftAfter(
+    approvalId: string,
+    poolLeftAfter: number,
+    session: ClientSession,
+  ): Promise<void> {
+    await this.collection.updateOne(
+      { _id: new ObjectId(approvalId) },
+      { $set: { poolLeftAfter } },
+      { session },
+    );
+  }
+
+  /** Rejects the request if it is pending and not expired at `at`. */
+  async rejectIfPending(
+    approvalId: string,
+    deciderId: string,
+    reason: string,
+    at: Date,
+    session: ClientSession,
+  ): Promise<Approval | null> {
+    return this.setWhere(
+      { _id: new ObjectId(approvalId), state: "pending", expiresAt: { $gt: at } },
+      { state: "rejected", decidedBy: deciderId, decidedAt: at, rejectReason: reason },
+      session,
+    );
+  }
+
+  /** Marks the request stale (its customer's value changed) if it is still pending. */
+  async markStaleIfPending(
+    approvalId: string,
+    deciderId: string,
+    foundValue: number | undefined,
+    at: Date,
+  ): Promise<Approval | null> {
+    return this.setWhere(
+      { _id: new ObjectId(approvalId), state: "pending" },
+      {
+        state: "stale",
+        decidedBy: deciderId,
+        decidedAt: at,
+        ...(foundValue === undefined ? {} : { foundValue }),
+      },
+    );
+  }
+
+  /** Marks one pending request whose expiry is at or before `at` as expired; null when there is none. */
+  async expireOneDue(at: Date): Promise<Approval | null> {
+    return this.setWhere(
+      { state: "pending", expiresAt: { $lte: at } },
+      { state: "expired", decidedAt: at },
+    );
+  }
+
+  /** Sets `set` on one request matching `filter` (the guard); answers it after, null when none matched. */
+  private async setWhere(
+    filter: Filter<Document>,
+    set: Document,
+    session?: ClientSession,
+  ): Promise<Approval | null> {
+    const document = await this.collection.findOneAndUpdate(
+      filter,
+      { $set: set },
+      { session, returnDocument: "after" },
+    );
+    return document ? toApproval(document) : null;
+  }
+}

@@ -1,0 +1,187 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import type { Approval, ApprovalKind } from "../../src/approvals/approval.js";
+import type { Customer } from "../../src/customers/customer.js";
+import { collections } from "../../src/db/collections.js";
+import {
+  approvalTtlMs,
+  manager,
+  moneyServices,
+  repositoriesForThisFile,
+  setPool,
+  storedCustomer,
+  support,
+} from "../support/repositories.js";
+
+const start = new Date("2026-05-04T09:00:00.000Z");
+let now = start;
+const repositories = await repositoriesForThisFile();
+const { approvals } = moneyServices(repositories, () => now);
+const stored = (overrides: Partial<Customer> = {}) => storedCustomer(repositories, overrides);
+let keys = 0;
+
+beforeEach(async () => {
+  now = start;
+  await setPool(repositories, { total: 10_000, granted: 0 });
+});
+
+function request(kind: ApprovalKind, customer: Customer, target: number, requester = support) {
+  keys += 1;
+  return approvals.request({
+    kind,
+    customerId: customer.customerId,
+    account: customer.account,
+    current: customer[kind],
+    target,
+    reason: "customer asked",
+    requester,
+    idempotencyKey: `request-${keys}`,
+  });
+}
+
+const customerNow = async (customerId: string) =>
+  repositories.customers.findByCustomerId(customerId);
+const stateOf = async (approval: Approval) =>
+  (await repositories.approvals.findById(approval.approvalId))?.state;
+
+describe("ApprovalService.request", () => {
+  it("stores a pending request once per idempotency key, with its audit record and the pool left", async () => {
+    const customer = await stored();
+    const asked = {
+      kind: "credits" as const,
+      customerId: customer.customerId,
+      account: customer.account,
+      current: 0,
+      target: 2000,
+      reason: "customer asked",
+      requester: support,
+      idempotencyKey: "request-once",
+    };
+
+    const first = await approvals.request(asked);
+    const again = await approvals.request(asked);
+
+    expect(first).toMatchObject({
+      created: true,
+      approval: {
+        state: "pending",
+        difference: 2000,
+        poolLeftAtRequest: 10_000,
+        expiresAt: new Date(start.getTime() + approvalTtlMs),
+      },
+    });
+    expect(again).toEqual({ approval: first.approval, created: false });
+    expect(repositories.notified.map((event) => event.action)).toEqual([
+      "approval.request.credits",
+    ]);
+  });
+});
+
+describe("ApprovalService.approve", () => {
+  it("approving credits moves them from the pool and notes what is left", async () => {
+    const customer = await stored();
+    const { approval } = await request("credits", customer, 2000);
+
+    const decision = await approvals.approve(approval.approvalId, manager);
+
+    expect(decision).toMatchObject({
+      kind: "approved",
+      approval: { state: "approved", decidedBy: manager.userId, poolLeftAfter: 8000 },
+    });
+    expect((await customerNow(customer.customerId))?.credits).toBe(2000);
+    expect(await repositories.approvals.findById(approval.approvalId)).toEqual(decision.approval);
+  });
+
+  it("the requester cannot approve their own request; the refusal is recorded and it stays pending", async () => {
+    const customer = await stored({ balance: 100 });
+    const { approval } = await request("balance", customer, 900_000, manager);
+
+    await expect(approvals.approve(approval.approvalId, manager)).rejects.toMatchObject({
+      code: "forbidden",
+    });
+    await expect(approvals.approve(approval.approvalId, support)).rejects.toMatchObject({
+      code: "forbidden",
+    });
+
+    expect(await stateOf(approval)).toBe("pending");
+    expect(
+      repositories.notified.filter((event) => event.outcome === "refused").map((e) => e.actorId),
+    ).toEqual([manager.userId, support.userId]);
+  });
+
+  it("a customer whose value changed since the request makes it stale, with the value found, and changes nothing", async () => {
+    const customer = await stored({ balance: 1000 });
+    const { approval } = await request("balance", customer, 500_000);
+    await repositories.db
+      .collection(collections.customers)
+      .updateOne({ customerId: customer.customerId }, { $set: { balance: 1200 } });
+
+    const decision = await approvals.approve(approval.approvalId, manager);
+
+    expect(decision).toMatchObject({
+      kind: "stale",
+      approval: { state: "stale", foundValue: 1200 },
+    });
+    expect((await customerNow(customer.customerId))?.balance).toBe(1200);
+  });
+
+  it("credits the pool cannot cover are refused with what is left; the request stays pending", async () => {
+    const customer = await stored();
+    const { approval } = await request("credits", customer, 4000);
+    await setPool(repositories, { total: 10_000, granted: 7000 });
+
+    await expect(approvals.approve(approval.approvalId, manager)).rejects.toMatchObject({
+      code: "conflict",
+      userMessage: expect.stringContaining("it has only $30.00 left"),
+    });
+
+    expect(await stateOf(approval)).toBe("pending");
+    expect((await customerNow(customer.customerId))?.credits).toBe(0);
+  });
+
+  it("a request past its expiry is marked expired instead of approved", async () => {
+    const customer = await stored();
+    const { approval } = await request("credits", customer, 100);
+    now = new Date(start.getTime() + approvalTtlMs);
+
+    await expect(approvals.approve(approval.approvalId, manager)).rejects.toMatchObject({
+      code: "conflict",
+      userMessage: expect.stringContaining("expired"),
+    });
+
+    expect(await stateOf(approval)).toBe("expired");
+    expect((await customerNow(customer.customerId))?.credits).toBe(0);
+  });
+});
+
+describe("ApprovalService.reject and expireDue", () => {
+  it("rejecting records the decision and its reason, and a second decision is refused", async () => {
+    const customer = await stored();
+    const { approval } = await request("credits", customer, 100);
+
+    const decision = await approvals.reject(approval.approvalId, manager, "not now");
+
+    expect(decision).toMatchObject({
+      kind: "rejected",
+      approval: { state: "rejected", rejectReason: "not now" },
+    });
+    await expect(approvals.approve(approval.approvalId, manager)).rejects.toMatchObject({
+      code: "conflict",
+    });
+  });
+
+  it("expireDue marks every overdue pending request expired and answers them", async () => {
+    const customer = await stored();
+    const first = await request("credits", customer, 100);
+    const second = await request("credits", customer, 200);
+    now = new Date(start.getTime() + approvalTtlMs);
+
+    const expired = await approvals.expireDue();
+
+    const theirs = expired.filter((approval) => approval.customerId === customer.customerId);
+    expect(theirs.map((approval) => approval.approvalId).sort()).toEqual(
+      [first.approval.approvalId, second.approval.approvalId].sort(),
+    );
+    expect(expired.every((approval) => approval.state === "expired")).toBe(true);
+    expect(await approvals.expireDue()).toEqual([]);
+  });
+});

@@ -1,0 +1,182 @@
+import { describe, expect, it } from "vitest";
+import type { Customer } from "../../src/customers/customer.js";
+import { collections } from "../../src/db/collections.js";
+import { aCustomer } from "../support/customer-fixtures.js";
+import { repositoriesForThisFile, storedCustomer } from "../support/repositories.js";
+
+const at = new Date("2026-05-04T09:30:00.000Z");
+const repositories = await repositoriesForThisFile();
+const stored = (overrides: Partial<Customer> = {}) => storedCustomer(repositories, overrides);
+
+const documentOf = (customerId: string) =>
+  repositories.db.collection(collections.customers).findOne({ customerId });
+
+describe("CustomerRepository: the password hash", () => {
+  it("no read returns it, though the database keeps it", async () => {
+    const customer = await stored({ teamName: "Hashed team" });
+    await repositories.db
+      .collection(collections.customers)
+      .updateOne({ customerId: customer.customerId }, { $set: { passwordHash: "scrypt$secret" } });
+    const { customers } = repositories;
+
+    const reads = [
+      await customers.findExact(customer.account),
+      await customers.findByCustomerId(customer.customerId),
+      ...(await customers.search({ text: "Hashed team" }, { skip: 0, limit: 5 })).customers,
+    ];
+    for await (const each of customers.all())
+      if (each.customerId === customer.customerId) reads.push(each);
+
+    expect(reads).toHaveLength(4);
+    for (const read of reads) expect(read).toEqual(customer);
+    expect((await documentOf(customer.customerId))?.passwordHash).toBe("scrypt$secret");
+  });
+
+  it("setPasswordHash stores a new hash and when it changed, and answers without it", async () => {
+    const customer = await stored();
+
+    const change = await repositories.transaction((session) =>
+      repositories.customers.setPasswordHash(customer.customerId, "scrypt$new", at, session),
+    );
+
+    expect(change?.after).toEqual({ ...customer, updatedAt: at });
+    expect(await documentOf(customer.customerId)).toMatchObject({
+      passwordHash: "scrypt$new",
+      passwordChangedAt: at,
+      updatedAt: at,
+    });
+  });
+});
+
+describe("CustomerRepository: money guards", () => {
+  it("refill adds to the balance and answers the account and the new balance", async () => {
+    const customer = await stored({ balance: 1000 });
+
+    const after = await repositories.transaction((session) =>
+      repositories.customers.refill(customer.customerId, 250, at, session),
+    );
+
+    expect(after).toEqual({ account: customer.account, balance: 1250 });
+    expect(await documentOf(customer.customerId)).toMatchObject({ balance: 1250, updatedAt: at });
+  });
+
+  it("deductIfAtLeast takes the amount only while the balance covers it", async () => {
+    const customer = await stored({ balance: 500 });
+    const deduct = (amount: number) =>
+      repositories.transaction((session) =>
+        repositories.customers.deductIfAtLeast(customer.customerId, amount, at, session),
+      );
+
+    expect(await deduct(500)).toEqual({ account: customer.account, balance: 0 });
+    expect(await deduct(1)).toBeNull();
+    expect((await documentOf(customer.customerId))?.balance).toBe(0);
+  });
+
+  it("setIfStill sets the balance or the credits only while they are what the caller saw", async () => {
+    const customer = await stored({ balance: 100, credits: 40 });
+    const set = (field: "balance" | "credits", expected: number, target: number) =>
+      repositories.transaction((session) =>
+        repositories.customers.setIfStill(
+          customer.customerId,
+          field,
+          expected,
+          target,
+          at,
+          session,
+        ),
+      );
+
+    expect(await set("balance", 100, 900)).toEqual({ account: customer.account });
+    expect(await set("balance", 100, 5)).toBeNull();
+    expect(await set("credits", 40, 0)).toEqual({ account: customer.account });
+    expect(await set("credits", 40, 70)).toBeNull();
+    expect(await documentOf(customer.customerId)).toMatchObject({ balance: 900, credits: 0 });
+  });
+
+  it("no customer: every money write answers null", async () => {
+    const missing = aCustomer().customerId;
+    const answers = await repositories.transaction(async (session) => [
+      await repositories.customers.refill(missing, 1, at, session),
+      await repositories.customers.deductIfAtLeast(missing, 1, at, session),
+      await repositories.customers.setIfStill(missing, "credits", 0, 1, at, session),
+    ]);
+    expect(answers).toEqual([null, null, null]);
+  });
+});
+
+describe("CustomerRepository: guarded edits", () => {
+  it("editIfUnchangedSince applies only while nobody changed the customer since the form showed it", async () => {
+    const customer = await stored({ teamName: "Old" });
+    const edit = (teamName: string) =>
+      repositories.transaction((session) =>
+        repositories.customers.editIfUnchangedSince(
+          customer.customerId,
+          customer.updatedAt,
+          { account: customer.account, teamName, teamType: customer.teamType, companyName: null },
+          at,
+          session,
+        ),
+      );
+
+    const first = await edit("New");
+    expect(first?.before.teamName).toBe("Old");
+    expect(first?.after).toMatchObject({ teamName: "New", updatedAt: at });
+    expect(await edit("Newer")).toBeNull();
+    expect((await documentOf(customer.customerId))?.teamName).toBe("New");
+  });
+
+  it("setTagUnlessAlready and setStatusUnlessAlready answer null when the value already is so", async () => {
+    const customer = await stored({ tag: "vip", status: "on" });
+    const { customers, transaction } = repositories;
+
+    expect(
+      await transaction((session) =>
+        customers.setTagUnlessAlready(customer.customerId, "vip", at, session),
+      ),
+    ).toBeNull();
+    expect(
+      await transaction((session) =>
+        customers.setStatusUnlessAlready(customer.customerId, "on", at, session),
+      ),
+    ).toBeNull();
+    const tagged = await transaction((session) =>
+      customers.setTagUnlessAlready(customer.customerId, null, at, session),
+    );
+    const switched = await transaction((session) =>
+      customers.setStatusUnlessAlready(customer.customerId, "off", at, session),
+    );
+
+    expect(tagged?.after.tag).toBeNull();
+    expect(switched).toMatchObject({
+      before: { status: "on" },
+      after: { status: "off", tag: null },
+    });
+  });
+});
+
+describe("CustomerRepository: imports", () => {
+  it("ownersOf names the internal IDs of the accounts that exist", async () => {
+    const customer = await stored();
+
+    const owners = await repositories.customers.ownersOf([customer.account, "nobody@example.com"]);
+
+    expect([...owners]).toEqual([[customer.account, customer.customerId]]);
+  });
+
+  it("insertEach inserts what it can and says for each of the others whether the account or the ID was taken", async () => {
+    const existing = await stored();
+    const fresh = aCustomer();
+
+    const refusals = await repositories.customers.insertEach([
+      aCustomer({ account: existing.account }),
+      { ...fresh },
+      aCustomer({ customerId: existing.customerId }),
+    ]);
+
+    expect(refusals).toEqual([
+      { index: 0, kind: "account-taken" },
+      { index: 2, kind: "customerId-taken" },
+    ]);
+    expect(await repositories.customers.findByCustomerId(fresh.customerId)).toEqual(fresh);
+  });
+});
