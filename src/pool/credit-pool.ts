@@ -1,5 +1,4 @@
 import type { ClientSession, MongoClient } from "mongodb";
-import type { ApprovalRepository } from "../approvals/approval-repository.js";
 import type { AuditRepository } from "../audit/audit-repository.js";
 import type { Actor } from "../auth/actor.js";
 import { inTransaction } from "../db/transaction.js";
@@ -15,12 +14,20 @@ export interface PoolStatus {
   pending: number;
 }
 
+/**
+ * Where the pool learns what pending requests ask for (the approvals repository). An interface of
+ * the pool's own, so that the pool depends on no approval code (approvals build on the pool).
+ */
+export interface PendingCreditRequests {
+  pendingCreditIncreases(): Promise<number>;
+}
+
 /** PRODUCT.md §2.12 and §2.5: everyone sees the pool; grants take from it, returns give back, admins set the total. */
 export class CreditPool {
   constructor(
     private readonly client: MongoClient,
     private readonly pool: PoolRepository,
-    private readonly approvals: ApprovalRepository,
+    private readonly approvals: PendingCreditRequests,
     private readonly audit: AuditRepository,
     private readonly currency: Currency,
     private readonly now: () => Date,
