@@ -1,7 +1,7 @@
 import { decodeCustomerPage } from "../../blocks/customer-page-value.js";
 import { AppError } from "../../errors/app-error.js";
 import { answerErrors } from "../answer-errors.js";
-import { type BillingDeps, billingDetails } from "../commands/customer/billing.js";
+import { type BillingDeps, billingDetails } from "../operations/billing-details.js";
 import { replyPrivately } from "../reply.js";
 import { actionValue, type ButtonArgs, customerIdOf } from "./action-args.js";
 

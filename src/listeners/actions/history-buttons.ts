@@ -2,7 +2,7 @@ import type { Deps } from "../../app/deps.js";
 import { decodeCustomerPage } from "../../blocks/customer-page-value.js";
 import { AppError } from "../../errors/app-error.js";
 import { answerErrors } from "../answer-errors.js";
-import { customerHistory } from "../commands/customer/history.js";
+import { customerHistory } from "../operations/customer-history.js";
 import { replyPrivately } from "../reply.js";
 import { actionValue, type ButtonArgs, customerIdOf } from "./action-args.js";
 

@@ -6,10 +6,10 @@ import { buildPoolStatus } from "../../blocks/pool-status.js";
 import { AppError } from "../../errors/app-error.js";
 import { actorOf, requirePermission } from "../actor.js";
 import { answerErrors } from "../answer-errors.js";
-import { openBalanceForm, openCreditsForm } from "../commands/customer/money.js";
-import { approvalsCommand } from "../commands/customer/pool.js";
 import { encodeModalMetadata } from "../modal-metadata.js";
 import { openModal } from "../open-modal.js";
+import { openBalanceForm, openCreditsForm } from "../operations/open-forms.js";
+import { pendingApprovals } from "../operations/pending-approvals.js";
 import { replyPrivately } from "../reply.js";
 import { actionValue, type ButtonArgs, customerIdOf, formOpeningFrom } from "./action-args.js";
 
@@ -85,6 +85,6 @@ export function moneyButtons(deps: Deps) {
     pool: handle(async (args) =>
       replyPrivately(args, buildPoolStatus(await deps.pool.status(), deps.config.currency)),
     ),
-    approvals: handle(async (args) => replyPrivately(args, await approvalsCommand(deps))),
+    approvals: handle(async (args) => replyPrivately(args, await pendingApprovals(deps))),
   };
 }

@@ -1,22 +1,22 @@
 import type { Deps } from "../../app/deps.js";
 import { buildHelpMenu } from "../../blocks/help-menu.js";
-import { parseCustomerCommand } from "../../commands/customer-grammar.js";
+import { parseCustomerCommand } from "../../grammar/customer-grammar.js";
 import { actorOf } from "../actor.js";
 import { answerErrors } from "../answer-errors.js";
 import { takeDelivery } from "../deliveries.js";
-import { billingCommand } from "./customer/billing.js";
-import { type CommandArgs, oneCustomer, reply } from "./customer/command-context.js";
-import { openCreateForm } from "./customer/create.js";
-import { openEditForm } from "./customer/edit.js";
-import { historyCommand } from "./customer/history.js";
-import { createInvite, listInvites, parseInviteEmail } from "./customer/invite.js";
-import { listCustomers } from "./customer/list.js";
-import { balanceCommand, creditsCommand } from "./customer/money.js";
-import { offerPassword } from "./customer/password.js";
-import { approvalsCommand, poolCommand } from "./customer/pool.js";
-import { showCustomer } from "./customer/show.js";
-import { switchStatus } from "./customer/status.js";
-import { tagCommand } from "./customer/tag.js";
+import { billingDetails } from "../operations/billing-details.js";
+import { customerHistory } from "../operations/customer-history.js";
+import { createInvite, listInvites, parseInviteEmail } from "../operations/invites.js";
+import { listCustomers } from "../operations/list-customers.js";
+import { openCreateForm, openEditForm } from "../operations/open-forms.js";
+import { offerPassword } from "../operations/password-offer.js";
+import { pendingApprovals } from "../operations/pending-approvals.js";
+import { switchStatus } from "../operations/switch-status.js";
+import { type CommandArgs, oneCustomer, reply } from "./command-context.js";
+import { balanceCommand, creditsCommand } from "./money-commands.js";
+import { poolCommand } from "./pool-command.js";
+import { showCustomer } from "./show-customer.js";
+import { tagCommand } from "./tag-command.js";
 
 /** `/customer …`: ack at once, then parse the subcommand and answer privately. */
 export function customerCommand(deps: Deps) {
@@ -98,11 +98,15 @@ export function customerCommand(deps: Deps) {
         case "pool":
           return reply(args, await poolCommand(deps, args, command.args));
         case "approvals":
-          return reply(args, await approvalsCommand(deps));
-        case "billing":
-          return billingCommand(deps, args, command.args);
-        case "history":
-          return historyCommand(deps, args, command.args);
+          return reply(args, await pendingApprovals(deps));
+        case "billing": {
+          const customer = await oneCustomer(deps, args, command.args, "/customer billing REF");
+          return customer ? reply(args, await billingDetails(deps, customer, 0)) : undefined;
+        }
+        case "history": {
+          const customer = await oneCustomer(deps, args, command.args, "/customer history REF");
+          return customer ? reply(args, await customerHistory(deps, customer, 0)) : undefined;
+        }
         default: {
           const unhandled: never = command;
           throw new Error(`no handler for ${JSON.stringify(unhandled)}`);

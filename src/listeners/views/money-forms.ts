@@ -1,13 +1,13 @@
 import type { Deps } from "../../app/deps.js";
 import { buildNotice } from "../../blocks/message.js";
 import { escapeMrkdwn } from "../../blocks/text.js";
-import { parseTarget } from "../../commands/money-grammar.js";
-import { hasControlCharacters } from "../../commands/user-text.js";
 import { AppError } from "../../errors/app-error.js";
+import { parseTarget } from "../../grammar/money-grammar.js";
+import { hasControlCharacters } from "../../grammar/user-text.js";
 import { maxReasonLength } from "../../ledger/balance-service.js";
 import { parseAmount } from "../../money/amount.js";
 import { actorOf } from "../actor.js";
-import { answerMoneyOutcome } from "../commands/customer/money.js";
+import { answerMoneyOutcome } from "../operations/money-outcome.js";
 import type { ViewArgs } from "../view-args.js";
 import { type FieldErrors, submitForm } from "./submit-form.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseCustomerCommand } from "../../src/commands/customer-grammar.js";
+import { parseCustomerCommand } from "../../src/grammar/customer-grammar.js";
 
 describe("parseCustomerCommand", () => {
   it("empty text and help both mean the menu", () => {

@@ -1,10 +1,10 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
-import type { Deps } from "../../../app/deps.js";
-import { buildCustomerChoices } from "../../../blocks/customer-choices.js";
-import type { SlackMessage } from "../../../blocks/message.js";
-import type { Customer } from "../../../customers/customer.js";
-import { AppError } from "../../../errors/app-error.js";
-import { replyPrivately } from "../../reply.js";
+import type { Deps } from "../../app/deps.js";
+import { buildCustomerChoices } from "../../blocks/customer-choices.js";
+import type { SlackMessage } from "../../blocks/message.js";
+import type { Customer } from "../../customers/customer.js";
+import { AppError } from "../../errors/app-error.js";
+import { replyPrivately } from "../reply.js";
 
 export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 

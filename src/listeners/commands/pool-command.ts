@@ -1,11 +1,10 @@
-import type { Deps } from "../../../app/deps.js";
-import { buildPendingApprovals } from "../../../blocks/approval-message.js";
-import type { SlackMessage } from "../../../blocks/message.js";
-import { buildPoolStatus } from "../../../blocks/pool-status.js";
-import { parseTarget } from "../../../commands/money-grammar.js";
-import { AppError } from "../../../errors/app-error.js";
-import { formatMoney } from "../../../money/currency.js";
-import { actorOf, requirePermission } from "../../actor.js";
+import type { Deps } from "../../app/deps.js";
+import type { SlackMessage } from "../../blocks/message.js";
+import { buildPoolStatus } from "../../blocks/pool-status.js";
+import { AppError } from "../../errors/app-error.js";
+import { parseTarget } from "../../grammar/money-grammar.js";
+import { formatMoney } from "../../money/currency.js";
+import { actorOf, requirePermission } from "../actor.js";
 import type { CommandArgs } from "./command-context.js";
 
 /** `/customer pool` shows the pool; `/customer pool set N` (admins) changes its total. */
@@ -42,13 +41,4 @@ export async function poolCommand(
   const { before, after } = await deps.pool.setTotal(total, actor);
   const note = `:white_check_mark: Credit pool total: ${formatMoney(before, deps.config.currency)} → *${formatMoney(after.total, deps.config.currency)}*.`;
   return buildPoolStatus(after, deps.config.currency, note);
-}
-
-/** `/customer approvals`: pending requests with Approve/Reject buttons. */
-export async function approvalsCommand(deps: Deps): Promise<SlackMessage> {
-  const [{ approvals, total }, left] = await Promise.all([
-    deps.approvals.listPending(20),
-    deps.pool.left(),
-  ]);
-  return buildPendingApprovals(approvals, total, deps.config.currency, left);
 }

@@ -1,12 +1,12 @@
-import type { Deps } from "../../../app/deps.js";
-import { buildChangeSummary } from "../../../blocks/change-summary.js";
-import { escapeMrkdwn } from "../../../blocks/text.js";
-import { tagRule } from "../../../customers/customer.js";
-import { tagInputSchema } from "../../../customers/customer-input.js";
-import { AppError } from "../../../errors/app-error.js";
-import { actorOf } from "../../actor.js";
+import type { Deps } from "../../app/deps.js";
+import { buildChangeSummary } from "../../blocks/change-summary.js";
+import { escapeMrkdwn } from "../../blocks/text.js";
+import { tagRule } from "../../customers/customer.js";
+import { tagInputSchema } from "../../customers/customer-input.js";
+import { AppError } from "../../errors/app-error.js";
+import { actorOf } from "../actor.js";
+import { openTagForm } from "../operations/open-forms.js";
 import { type CommandArgs, oneCustomer, reply } from "./command-context.js";
-import { openTagForm } from "./edit.js";
 
 /** `/customer tag REF TAG|none` sets or clears (the last word is the tag); `/customer tag REF` opens the tag form. */
 export async function tagCommand(deps: Deps, args: CommandArgs, text: string): Promise<void> {

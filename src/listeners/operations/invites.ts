@@ -1,10 +1,10 @@
 import { z } from "zod";
-import type { Deps } from "../../../app/deps.js";
-import type { Actor } from "../../../auth/actor.js";
-import { buildInviteLink, buildInviteList } from "../../../blocks/invite-messages.js";
-import type { SlackMessage } from "../../../blocks/message.js";
-import { accountSchema } from "../../../customers/customer-input.js";
-import { AppError } from "../../../errors/app-error.js";
+import type { Deps } from "../../app/deps.js";
+import type { Actor } from "../../auth/actor.js";
+import { buildInviteLink, buildInviteList } from "../../blocks/invite-messages.js";
+import type { SlackMessage } from "../../blocks/message.js";
+import { accountSchema } from "../../customers/customer-input.js";
+import { AppError } from "../../errors/app-error.js";
 
 /** The optional email an invite is bound to: empty means any email. */
 export const inviteEmailSchema = z.union([z.literal("").transform(() => null), accountSchema]);
