@@ -1,7 +1,9 @@
 import { AppError } from "../errors/app-error.js";
-import { maxReasonLength } from "../ledger/balance-service.js";
-import { parseAmount } from "../money/amount.js";
+import { reasonSchema } from "../input/reason.js";
+import { amountSchema, targetAmountSchema } from "../money/amount.js";
 import type { Currency } from "../money/currency.js";
+import { requireRef } from "./customer-ref.js";
+import { parseOrRefuse } from "./parse-or-refuse.js";
 
 export interface MoneyArgs {
   ref: string;
@@ -10,26 +12,24 @@ export interface MoneyArgs {
   reason?: string;
 }
 
-/** Zero is a valid credit target ("take all credits back"); parseAmount refuses zero for changes. */
-function parseTarget(token: string, currency: Currency): number | null {
-  if (/^\p{Sc}?0+(\.0+)?$/u.test(token)) return 0;
-  const parsed = parseAmount(token, currency);
-  return parsed.ok && parsed.sign !== "-" ? parsed.minorUnits : null;
-}
+/** `pool set N`: the new total, or what is wrong with N. */
+export type NewPoolTotal = { ok: true; minorUnits: number } | { ok: false; problem: string };
 
 function splitAt(words: string[], index: number): { ref: string; reason: string } {
   return { ref: words.slice(0, index).join(" "), reason: words.slice(index + 1).join(" ") };
 }
 
-function checkReason(reason: string, usage: string): string {
-  if (reason === "")
-    throw new AppError("invalid_input", `Give a reason after the amount: \`${usage}\`.`);
-  if (reason.length > maxReasonLength)
-    throw new AppError(
-      "invalid_input",
-      `The reason is ${reason.length} characters; the most is ${maxReasonLength}.`,
-    );
-  return reason;
+/** The reason after the amount; a missing one is asked for with the subcommand's example. */
+function commandReason(reason: string, example: string): string {
+  const parsed = reasonSchema.safeParse(reason);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new AppError(
+    "invalid_input",
+    issue?.code === "too_small"
+      ? `Give a reason after the amount: \`${example}\`.`
+      : (issue?.message ?? "That reason is not valid."),
+  );
 }
 
 /** `balance REF +N|-N reason…`: the first word after REF that starts with + or − is the amount. */
@@ -47,15 +47,14 @@ export function parseBalanceArgs(text: string, currency: Currency): MoneyArgs {
         `Say which way: \`+${words[unsigned]}\` to refill or \`-${words[unsigned]}\` to deduct, e.g. \`/customer balance REF +50 reason…\`.`,
       );
     }
-    return { ref: words.join(" ") };
+    return { ref: requireRef(words.join(" "), "/customer balance REF +50 reason…") };
   }
   const { ref, reason } = splitAt(words, index);
-  const parsed = parseAmount(words[index] ?? "", currency);
-  if (!parsed.ok) throw new AppError("invalid_input", parsed.message);
+  const amount = parseOrRefuse(amountSchema(currency), words[index] ?? "");
   return {
     ref,
-    amount: parsed.sign === "-" ? -parsed.minorUnits : parsed.minorUnits,
-    reason: checkReason(reason, "/customer balance REF +50 refund for outage"),
+    amount: amount.sign === "-" ? -amount.minorUnits : amount.minorUnits,
+    reason: commandReason(reason, "/customer balance REF +50 refund for outage"),
   };
 }
 
@@ -70,22 +69,33 @@ export function parseCreditsArgs(text: string, currency: Currency): MoneyArgs {
         "invalid_input",
         "Credits are set to a target amount, not changed by +/−: `/customer credits REF 20 reason…` sets them to 20.",
       );
-    return { ref: words.join(" ") };
-  }
-  const target = parseTarget(words[index] ?? "", currency);
-  if (target === null) {
-    const parsed = parseAmount(words[index] ?? "", currency);
-    throw new AppError(
-      "invalid_input",
-      parsed.ok ? "The target must not be negative." : parsed.message,
-    );
+    return { ref: requireRef(words.join(" "), "/customer credits REF 20 reason…") };
   }
   const { ref, reason } = splitAt(words, index);
   return {
     ref,
-    amount: target,
-    reason: checkReason(reason, "/customer credits REF 20 welcome bonus"),
+    amount: parseOrRefuse(targetAmountSchema(currency), words[index] ?? ""),
+    reason: commandReason(reason, "/customer credits REF 20 welcome bonus"),
   };
 }
 
-export { parseTarget };
+/** `pool` shows the pool; `pool set N` (admins) changes its total. */
+export function parsePoolArgs(text: string, currency: Currency): { newTotal?: NewPoolTotal } {
+  const words = text.split(" ").filter(Boolean);
+  if (words.length === 0) return {};
+  const [verb = "", word = ""] = words;
+  if (verb.toLowerCase() !== "set" || words.length !== 2)
+    throw new AppError(
+      "invalid_input",
+      "Use `/customer pool` to see the pool, or `/customer pool set N` to set its total (admins).",
+    );
+  const total = targetAmountSchema(currency).safeParse(word);
+  return {
+    newTotal: total.success
+      ? { ok: true, minorUnits: total.data }
+      : {
+          ok: false,
+          problem: `“${word}” is not an amount. Use digits, e.g. \`/customer pool set 70\` or \`/customer pool set 1,000.00\`.`,
+        },
+  };
+}

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { Currency } from "./currency.js";
 
 /** The largest amount anyone may type in one go: 1 billion major units. */
@@ -37,6 +38,36 @@ export function parseAmount(input: string, currency: Currency): ParsedAmount {
   const minorUnits = whole * 10 ** currency.digits + fraction;
   if (minorUnits === 0) return { ok: false, message: "The amount must be more than zero." };
   return { ok: true, minorUnits, sign: sign as "+" | "-" | "" };
+}
+
+/** An amount as typed (see parseAmount): positive integer minor units, and the sign typed before it. */
+export function amountSchema(currency: Currency) {
+  return z.string().transform((text, ctx) => {
+    const parsed = parseAmount(text, currency);
+    if (parsed.ok) return { minorUnits: parsed.minorUnits, sign: parsed.sign };
+    ctx.addIssue({ code: "custom", message: parsed.message });
+    return z.NEVER;
+  });
+}
+
+/**
+ * A target for credits or the pool's total: an amount without a minus sign, in minor units. Zero is a
+ * valid target ("take all credits back"), though parseAmount refuses zero for changes.
+ */
+export function targetAmountSchema(currency: Currency) {
+  return z
+    .string()
+    .trim()
+    .transform((text, ctx) => {
+      if (/^\p{Sc}?0+(\.0+)?$/u.test(text)) return 0;
+      const parsed = parseAmount(text, currency);
+      if (parsed.ok && parsed.sign !== "-") return parsed.minorUnits;
+      ctx.addIssue({
+        code: "custom",
+        message: parsed.ok ? "The target cannot be negative." : parsed.message,
+      });
+      return z.NEVER;
+    });
 }
 
 function acceptedForms(currency: Currency): string {

@@ -1,5 +1,6 @@
 import type { Deps } from "../../app/deps.js";
 import { can } from "../../auth/roles.js";
+import { approvalIdValue } from "../../blocks/button-values.js";
 import { buildNotice } from "../../blocks/message.js";
 import { buildRejectModal } from "../../blocks/money-modals.js";
 import { buildPoolStatus } from "../../blocks/pool-status.js";
@@ -11,16 +12,13 @@ import { openModal } from "../open-modal.js";
 import { openBalanceForm, openCreditsForm } from "../operations/open-forms.js";
 import { pendingApprovals } from "../operations/pending-approvals.js";
 import { replyPrivately } from "../reply.js";
-import { actionValue, type ButtonArgs, customerIdOf, formOpeningFrom } from "./action-args.js";
-
-const approvalIdPattern = /^[0-9a-f]{24}$/;
-
-function approvalIdOf(args: ButtonArgs): string {
-  const value = actionValue(args) ?? "";
-  if (!approvalIdPattern.test(value))
-    throw new AppError("invalid_input", "That button does not name an approval request.");
-  return value;
-}
+import {
+  actionValue,
+  approvalIdOf,
+  type ButtonArgs,
+  customerIdOf,
+  formOpeningFrom,
+} from "./action-args.js";
 
 /** Buttons that move money or lead to it: the card's Manage balance/credits, Approve, Reject, and the menu's pool and approvals. */
 export function moneyButtons(deps: Deps) {
@@ -54,14 +52,14 @@ export function moneyButtons(deps: Deps) {
       const actor = actorOf(args.context);
       if (!can(actor.role, "approvals.decide")) {
         // Every refused attempt is in the audit trail, like a refused Approve or a refused Reject form.
-        const value = actionValue(args) ?? "";
+        const approvalId = approvalIdValue.safeParse(actionValue(args));
         await deps.audit.record({
           at: deps.now(),
           actorId: actor.userId,
           actorRole: actor.role,
           action: "approval.decide",
           outcome: "refused",
-          ...(approvalIdPattern.test(value) ? { target: { approvalId: value } } : {}),
+          ...(approvalId.success ? { target: { approvalId: approvalId.data } } : {}),
           detail: "Only managers and admins can approve or reject requests.",
         });
       }

@@ -18,7 +18,7 @@ export interface FormOpening {
 }
 
 /** `/customer create` and the New customer buttons: the create form. */
-export async function openCreateForm(_deps: Deps, opening: FormOpening): Promise<void> {
+export async function openCreateForm(opening: FormOpening): Promise<void> {
   const privateMetadata = encodeModalMetadata({ responseUrl: opening.responseUrl });
   await openModal(opening.client, opening.triggerId, buildCustomerFormModal({ privateMetadata }));
 }
