@@ -2,14 +2,11 @@ import type { Deps } from "../../app/deps.js";
 import { can } from "../../auth/roles.js";
 import { approvalIdValue } from "../../blocks/button-values.js";
 import { buildNotice } from "../../blocks/message.js";
-import { buildRejectModal } from "../../blocks/money-modals.js";
 import { buildPoolStatus } from "../../blocks/pool-status.js";
 import { AppError } from "../../errors/app-error.js";
 import { actorOf, requirePermission } from "../actor.js";
 import { answerErrors } from "../answer-errors.js";
-import { encodeModalMetadata } from "../modal-metadata.js";
-import { openModal } from "../open-modal.js";
-import { openBalanceForm, openCreditsForm } from "../operations/open-forms.js";
+import { openBalanceForm, openCreditsForm, openRejectForm } from "../operations/open-forms.js";
 import { pendingApprovals } from "../operations/pending-approvals.js";
 import { replyPrivately } from "../reply.js";
 import {
@@ -70,15 +67,7 @@ export function moneyButtons(deps: Deps) {
           "conflict",
           `This request is already ${approval.state}; nothing more was changed.`,
         );
-      const metadata = encodeModalMetadata({
-        approvalId: approval.approvalId,
-        responseUrl: args.body.response_url,
-      });
-      await openModal(
-        args.client,
-        args.body.trigger_id,
-        buildRejectModal(approval, deps.config.currency, metadata),
-      );
+      await openRejectForm(deps, approval, formOpeningFrom(args));
     }),
     pool: handle(async (args) =>
       replyPrivately(args, buildPoolStatus(await deps.pool.status(), deps.config.currency)),

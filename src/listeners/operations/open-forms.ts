@@ -1,13 +1,19 @@
+import type { ModalView } from "@slack/types";
 import type { WebClient } from "@slack/web-api";
 import type { Deps } from "../../app/deps.js";
+import type { Approval } from "../../approvals/approval.js";
 import {
   buildCustomerFormModal,
   buildInviteModal,
   buildTagModal,
 } from "../../blocks/customer-form-modal.js";
-import { buildBalanceModal, buildCreditsModal } from "../../blocks/money-modals.js";
+import {
+  buildBalanceModal,
+  buildCreditsModal,
+  buildRejectModal,
+} from "../../blocks/money-modals.js";
 import type { Customer } from "../../customers/customer.js";
-import { encodeModalMetadata } from "../modal-metadata.js";
+import { encodeModalMetadata, type ModalMetadata } from "../modal-metadata.js";
 import { openModal } from "../open-modal.js";
 
 export interface FormOpening {
@@ -17,59 +23,51 @@ export interface FormOpening {
   responseUrl: string | undefined;
 }
 
+/** Opens a form whose metadata says what it is `about` and where its result is answered. */
+async function openForm(
+  opening: FormOpening,
+  about: Omit<ModalMetadata, "responseUrl">,
+  build: (privateMetadata: string) => ModalView,
+): Promise<void> {
+  const privateMetadata = encodeModalMetadata({ ...about, responseUrl: opening.responseUrl });
+  await openModal(opening.client, opening.triggerId, build(privateMetadata));
+}
+
 /** `/customer create` and the New customer buttons: the create form. */
-export async function openCreateForm(opening: FormOpening): Promise<void> {
-  const privateMetadata = encodeModalMetadata({ responseUrl: opening.responseUrl });
-  await openModal(opening.client, opening.triggerId, buildCustomerFormModal({ privateMetadata }));
+export function openCreateForm(opening: FormOpening): Promise<void> {
+  return openForm(opening, {}, (privateMetadata) => buildCustomerFormModal({ privateMetadata }));
 }
 
 /** The Invite customer buttons: the invite form (email optional). */
-export async function openInviteForm(opening: FormOpening): Promise<void> {
-  await openModal(
-    opening.client,
-    opening.triggerId,
-    buildInviteModal(encodeModalMetadata({ responseUrl: opening.responseUrl })),
-  );
+export function openInviteForm(opening: FormOpening): Promise<void> {
+  return openForm(opening, {}, buildInviteModal);
 }
 
-function metadataFor(customer: Customer, opening: FormOpening): string {
-  return encodeModalMetadata({
-    customerId: customer.customerId,
-    updatedAt: customer.updatedAt.getTime(),
-    responseUrl: opening.responseUrl,
-  });
+/** Which customer, and the version the form showed (a save is refused if it changed since). */
+function versionOf(customer: Customer) {
+  return { customerId: customer.customerId, updatedAt: customer.updatedAt.getTime() };
 }
 
 /** The edit form, prefilled, remembering the version it showed. */
-export async function openEditForm(customer: Customer, opening: FormOpening): Promise<void> {
-  await openModal(
-    opening.client,
-    opening.triggerId,
-    buildCustomerFormModal({ customer, privateMetadata: metadataFor(customer, opening) }),
+export function openEditForm(customer: Customer, opening: FormOpening): Promise<void> {
+  return openForm(opening, versionOf(customer), (privateMetadata) =>
+    buildCustomerFormModal({ customer, privateMetadata }),
   );
 }
 
-export async function openTagForm(customer: Customer, opening: FormOpening): Promise<void> {
-  await openModal(
-    opening.client,
-    opening.triggerId,
-    buildTagModal({ customer, privateMetadata: metadataFor(customer, opening) }),
+export function openTagForm(customer: Customer, opening: FormOpening): Promise<void> {
+  return openForm(opening, versionOf(customer), (privateMetadata) =>
+    buildTagModal({ customer, privateMetadata }),
   );
 }
 
-export async function openBalanceForm(
+export function openBalanceForm(
   deps: Deps,
   customer: Customer,
   opening: FormOpening,
 ): Promise<void> {
-  const metadata = encodeModalMetadata({
-    customerId: customer.customerId,
-    responseUrl: opening.responseUrl,
-  });
-  await openModal(
-    opening.client,
-    opening.triggerId,
-    buildBalanceModal(customer, deps.config.currency, metadata),
+  return openForm(opening, { customerId: customer.customerId }, (privateMetadata) =>
+    buildBalanceModal(customer, deps.config.currency, privateMetadata),
   );
 }
 
@@ -78,14 +76,19 @@ export async function openCreditsForm(
   customer: Customer,
   opening: FormOpening,
 ): Promise<void> {
-  const metadata = encodeModalMetadata({
-    customerId: customer.customerId,
-    responseUrl: opening.responseUrl,
-  });
   const left = await deps.pool.left();
-  await openModal(
-    opening.client,
-    opening.triggerId,
-    buildCreditsModal(customer, left, deps.config.currency, metadata),
+  await openForm(opening, { customerId: customer.customerId }, (privateMetadata) =>
+    buildCreditsModal(customer, left, deps.config.currency, privateMetadata),
+  );
+}
+
+/** Reject on a pending request: the form that asks the manager why. */
+export function openRejectForm(
+  deps: Deps,
+  approval: Approval,
+  opening: FormOpening,
+): Promise<void> {
+  return openForm(opening, { approvalId: approval.approvalId }, (privateMetadata) =>
+    buildRejectModal(approval, deps.config.currency, privateMetadata),
   );
 }
