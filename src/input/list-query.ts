@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { statuses, tagPattern, tagRule, teamTypes } from "../customers/customer.js";
 
-export const maxSearchTextLength = 200;
+const maxSearchTextLength = 200;
 
 /** The free text of a list: typed after `/customer list`, carried by the list's page buttons. */
 export const searchTextSchema = z.string().max(maxSearchTextLength, {

@@ -65,29 +65,26 @@ describe("parseCustomerCommand", () => {
     );
   });
 
-  it("balance gives the REF, the signed amount in minor units and the reason", () => {
-    expect(parseCustomerCommand("balance ana +50 refund", usd)).toEqual({
-      name: "balance",
-      ref: "ana",
-      amount: 5000,
-      reason: "refund",
-    });
-    expect(parseCustomerCommand("balance acme corp -1,250.50 late fee", usd)).toEqual({
-      name: "balance",
-      ref: "acme corp",
-      amount: -125050,
-      reason: "late fee",
-    });
-    expect(parseCustomerCommand("balance ana", usd)).toEqual({ name: "balance", ref: "ana" });
-  });
+  it.each([
+    ["balance ana +50 refund", { name: "balance", ref: "ana", amount: 5000, reason: "refund" }],
+    [
+      "balance acme corp -1,250.50 late fee",
+      { name: "balance", ref: "acme corp", amount: -125050, reason: "late fee" },
+    ],
+    ["balance ana", { name: "balance", ref: "ana" }],
+    [
+      "credits ana 0 take them back",
+      { name: "credits", ref: "ana", amount: 0, reason: "take them back" },
+    ],
+    ["credits ana", { name: "credits", ref: "ana" }],
+  ])(
+    "%j gives the REF, the amount in minor units (signed for balance, the target for credits) and the reason",
+    (text, command) => {
+      expect(parseCustomerCommand(text, usd)).toEqual(command);
+    },
+  );
 
-  it("credits take a target, zero included", () => {
-    expect(parseCustomerCommand("credits ana 0 take them back", usd)).toEqual({
-      name: "credits",
-      ref: "ana",
-      amount: 0,
-      reason: "take them back",
-    });
+  it("asks for the reason after the amount with the subcommand's example", () => {
     expect(() => parseCustomerCommand("credits ana 20", usd)).toThrow(
       /Give a reason after the amount: `\/customer credits REF 20 welcome bonus`/,
     );

@@ -3,6 +3,7 @@ import type { z } from "zod";
 import { approvalIdValue, customerRefValue, resetIdValue } from "../../blocks/button-values.js";
 import { type CustomerPageTarget, decodeCustomerPage } from "../../blocks/customer-page-value.js";
 import { AppError } from "../../errors/app-error.js";
+import type { FormOpening } from "../operations/open-forms.js";
 
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
@@ -13,7 +14,7 @@ export function actionValue(args: ButtonArgs): string | undefined {
 }
 
 /** What opening a form from a button needs: the fresh trigger, and where to answer afterwards. */
-export function formOpeningFrom(args: ButtonArgs) {
+export function formOpeningFrom(args: ButtonArgs): FormOpening {
   return {
     client: args.client,
     triggerId: args.body.trigger_id,

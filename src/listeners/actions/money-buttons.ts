@@ -6,7 +6,7 @@ import { buildPoolStatus } from "../../blocks/pool-status.js";
 import { AppError } from "../../errors/app-error.js";
 import { actorOf, requirePermission } from "../actor.js";
 import { answerErrors } from "../answer-errors.js";
-import { openBalanceForm, openCreditsForm, openRejectForm } from "../operations/open-forms.js";
+import { openMoneyForm, openRejectForm } from "../operations/open-forms.js";
 import { pendingApprovals } from "../operations/pending-approvals.js";
 import { replyPrivately } from "../reply.js";
 import {
@@ -29,10 +29,10 @@ export function moneyButtons(deps: Deps) {
   };
   return {
     balance: handle(async (args) =>
-      openBalanceForm(deps, await customerOf(args), formOpeningFrom(args)),
+      openMoneyForm("balance", deps, await customerOf(args), formOpeningFrom(args)),
     ),
     credits: handle(async (args) =>
-      openCreditsForm(deps, await customerOf(args), formOpeningFrom(args)),
+      openMoneyForm("credits", deps, await customerOf(args), formOpeningFrom(args)),
     ),
     approve: handle(async (args) => {
       const actor = actorOf(args.context);

@@ -2,7 +2,7 @@ import type { Deps } from "../../app/deps.js";
 import type { MoneyArgs } from "../../grammar/money-grammar.js";
 import { actorOf } from "../actor.js";
 import { answerMoneyOutcome } from "../operations/money-outcome.js";
-import { openBalanceForm, openCreditsForm } from "../operations/open-forms.js";
+import { openMoneyForm } from "../operations/open-forms.js";
 import { type CommandArgs, formOpeningOf, oneCustomer, reply } from "./command-context.js";
 
 /**
@@ -16,10 +16,9 @@ export async function moneyCommand(
 ): Promise<void> {
   const customer = await oneCustomer(deps, args, command.ref);
   if (!customer) return;
-  const balance = command.name === "balance";
   if (command.amount === undefined || command.reason === undefined)
-    return (balance ? openBalanceForm : openCreditsForm)(deps, customer, formOpeningOf(args));
-  const outcome = await deps.money[balance ? "changeBalance" : "requestCredits"](
+    return openMoneyForm(command.name, deps, customer, formOpeningOf(args));
+  const outcome = await deps.money[command.name === "balance" ? "changeBalance" : "requestCredits"](
     customer.customerId,
     command.amount,
     command.reason,

@@ -61,24 +61,18 @@ export function openTagForm(customer: Customer, opening: FormOpening): Promise<v
   );
 }
 
-export function openBalanceForm(
+/** Manage balance or Manage credits for one customer; the credits form says what the pool has left. */
+export async function openMoneyForm(
+  kind: "balance" | "credits",
   deps: Deps,
   customer: Customer,
   opening: FormOpening,
 ): Promise<void> {
-  return openForm(opening, { customerId: customer.customerId }, (privateMetadata) =>
-    buildBalanceModal(customer, deps.config.currency, privateMetadata),
-  );
-}
-
-export async function openCreditsForm(
-  deps: Deps,
-  customer: Customer,
-  opening: FormOpening,
-): Promise<void> {
-  const left = await deps.pool.left();
+  const poolLeft = kind === "credits" ? await deps.pool.left() : null;
   await openForm(opening, { customerId: customer.customerId }, (privateMetadata) =>
-    buildCreditsModal(customer, left, deps.config.currency, privateMetadata),
+    poolLeft === null
+      ? buildBalanceModal(customer, deps.config.currency, privateMetadata)
+      : buildCreditsModal(customer, poolLeft, deps.config.currency, privateMetadata),
   );
 }
 
