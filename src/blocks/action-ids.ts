@@ -40,5 +40,3 @@ export const viewIds = {
 
 /** Every input's action_id inside its block; the block_id names the field. */
 export const inputActionId = "value";
-
-export type ActionId = (typeof actionIds)[keyof typeof actionIds];

@@ -1,4 +1,4 @@
-import type { Button, KnownBlock } from "@slack/types";
+import type { KnownBlock } from "@slack/types";
 import {
   type BillingDetails,
   billingPageSize,
@@ -12,6 +12,7 @@ import { type Currency, formatMoney } from "../money/currency.js";
 import { actionIds } from "./action-ids.js";
 import { encodeCustomerPage } from "./customer-page-value.js";
 import type { SlackMessage } from "./message.js";
+import { pageNavigation } from "./page-navigation.js";
 import { clip, escapeMrkdwn, mrkdwn, plain, slackDate } from "./text.js";
 
 /** Clipped before escaping, which can make text 5× longer: a section's 3,000 characters still hold it. */
@@ -74,15 +75,6 @@ function usageBlock(usage: UsageSummary, currency: Currency): KnownBlock {
   return { type: "section", text: mrkdwn(lines.join("\n")) };
 }
 
-function pageButton(label: "Previous" | "Next", customerId: string, page: number): Button {
-  return {
-    type: "button",
-    action_id: `${actionIds.billingPage}:${label.toLowerCase()}`,
-    text: plain(label),
-    value: encodeCustomerPage({ customerId, page }),
-  };
-}
-
 /** Billing details (PRODUCT.md §2.8): totals, usage charges, and one page of the money history. */
 export function buildBillingDetails(
   customer: Customer,
@@ -118,11 +110,13 @@ export function buildBillingDetails(
     blocks.push({ type: "section", text: mrkdwn("No balance or credit changes yet.") });
   // One page at most, so the message never runs past Slack's 50 blocks.
   for (const entry of entries.slice(0, billingPageSize)) blocks.push(entryBlock(entry, currency));
-  const navigation: Button[] = [];
-  if (page > 0) navigation.push(pageButton("Previous", customer.customerId, page - 1));
-  if (page + 1 < pageCount) navigation.push(pageButton("Next", customer.customerId, page + 1));
-  if (navigation.length > 0)
-    blocks.push({ type: "actions", block_id: "billing_pages", elements: navigation });
+  const navigation = pageNavigation(
+    { actionId: actionIds.billingPage, blockId: "billing_pages" },
+    page,
+    pageCount,
+    (target) => encodeCustomerPage({ customerId: customer.customerId, page: target }),
+  );
+  if (navigation) blocks.push(navigation);
   return {
     text:
       total === 0

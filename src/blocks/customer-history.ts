@@ -1,4 +1,4 @@
-import type { Button, KnownBlock } from "@slack/types";
+import type { KnownBlock } from "@slack/types";
 import type { AuditEvent } from "../audit/audit-event.js";
 import type { Customer } from "../customers/customer.js";
 import type { Currency } from "../money/currency.js";
@@ -6,6 +6,7 @@ import { actionIds } from "./action-ids.js";
 import { describeAuditEvent } from "./audit-line.js";
 import { encodeCustomerPage } from "./customer-page-value.js";
 import type { SlackMessage } from "./message.js";
+import { pageNavigation } from "./page-navigation.js";
 import { escapeMrkdwn, mrkdwn, plain } from "./text.js";
 
 export const historyPageSize = 10;
@@ -14,15 +15,6 @@ export interface HistoryPage {
   events: AuditEvent[];
   total: number;
   page: number;
-}
-
-function pageButton(label: "Previous" | "Next", customerId: string, page: number): Button {
-  return {
-    type: "button",
-    action_id: `${actionIds.historyPage}:${label.toLowerCase()}`,
-    text: plain(label),
-    value: encodeCustomerPage({ customerId, page }),
-  };
 }
 
 /** A customer's audit trail, newest first: who did what, when, before → after, refused attempts too. */
@@ -50,13 +42,13 @@ export function buildCustomerHistory(
     });
   for (const event of history.events.slice(0, historyPageSize))
     blocks.push({ type: "section", text: mrkdwn(describeAuditEvent(event, currency)) });
-  const navigation: Button[] = [];
-  if (history.page > 0)
-    navigation.push(pageButton("Previous", customer.customerId, history.page - 1));
-  if (history.page + 1 < pageCount)
-    navigation.push(pageButton("Next", customer.customerId, history.page + 1));
-  if (navigation.length > 0)
-    blocks.push({ type: "actions", block_id: "history_pages", elements: navigation });
+  const navigation = pageNavigation(
+    { actionId: actionIds.historyPage, blockId: "history_pages" },
+    history.page,
+    pageCount,
+    (target) => encodeCustomerPage({ customerId: customer.customerId, page: target }),
+  );
+  if (navigation) blocks.push(navigation);
   return {
     text: `History of ${customer.account}: ${history.total} events, page ${history.page + 1} of ${pageCount}`,
     blocks,

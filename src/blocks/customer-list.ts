@@ -1,4 +1,4 @@
-import type { Button, KnownBlock, SectionBlock } from "@slack/types";
+import type { KnownBlock, SectionBlock } from "@slack/types";
 import { type Customer, teamTypeLabels } from "../customers/customer.js";
 import type { CustomerQuery } from "../customers/customer-query.js";
 import type { ListPage } from "../customers/customer-service.js";
@@ -7,6 +7,7 @@ import { actionIds } from "./action-ids.js";
 import { encodeListPage } from "./button-values.js";
 import { statusLabel } from "./customer-fields.js";
 import type { SlackMessage } from "./message.js";
+import { pageNavigation } from "./page-navigation.js";
 import { clip, escapeMrkdwn, mrkdwn, plain, slackDate } from "./text.js";
 
 /** One list row: the columns of the console's customer list, and a button to open the card. */
@@ -46,15 +47,6 @@ export function describeQuery(query: CustomerQuery): string {
   return parts.length ? parts.join(", ") : "all customers";
 }
 
-function pageButton(label: string, query: CustomerQuery, page: number): Button {
-  return {
-    type: "button",
-    action_id: `${actionIds.listPage}:${label.toLowerCase()}`,
-    text: plain(label),
-    value: encodeListPage(query, page),
-  };
-}
-
 /** A page of the customer list, newest first, with the total and Previous/Next buttons. */
 export function buildCustomerList(result: ListPage, currency: Currency): SlackMessage {
   const { query, customers, total, page, pageCount } = result;
@@ -68,11 +60,13 @@ export function buildCustomerList(result: ListPage, currency: Currency): SlackMe
   ];
   if (customers.length > 0) blocks.push({ type: "divider" });
   for (const customer of customers) blocks.push(customerRow(customer, currency));
-  const navigation: Button[] = [];
-  if (page > 0) navigation.push(pageButton("Previous", query, page - 1));
-  if (page + 1 < pageCount) navigation.push(pageButton("Next", query, page + 1));
-  if (navigation.length > 0)
-    blocks.push({ type: "actions", block_id: "pages", elements: navigation });
+  const navigation = pageNavigation(
+    { actionId: actionIds.listPage, blockId: "pages" },
+    page,
+    pageCount,
+    (target) => encodeListPage(query, target),
+  );
+  if (navigation) blocks.push(navigation);
   if (total === 0) {
     blocks.push({
       type: "context",

@@ -1,11 +1,10 @@
 import { z } from "zod";
-import { customerIdPattern } from "../customers/customer.js";
-import { maxPage } from "./button-values.js";
+import { customerRefValue, decodeJsonValue, maxPage } from "./button-values.js";
 
 /** The value of Previous/Next on a customer's billing details or history: which customer, which page. Untrusted like every button value. */
 const customerPageValueSchema = z
   .object({
-    c: z.string().regex(customerIdPattern),
+    c: customerRefValue,
     p: z.number().int().min(0).max(maxPage),
   })
   .strict();
@@ -20,12 +19,6 @@ export function encodeCustomerPage(target: CustomerPageTarget): string {
 }
 
 export function decodeCustomerPage(raw: string | undefined): CustomerPageTarget | null {
-  let json: unknown;
-  try {
-    json = JSON.parse(raw ?? "");
-  } catch {
-    return null;
-  }
-  const parsed = customerPageValueSchema.safeParse(json);
-  return parsed.success ? { customerId: parsed.data.c, page: parsed.data.p } : null;
+  const value = decodeJsonValue(customerPageValueSchema, raw);
+  return value ? { customerId: value.c, page: value.p } : null;
 }

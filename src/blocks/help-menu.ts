@@ -1,8 +1,9 @@
 import { actionIds } from "./action-ids.js";
 import type { SlackMessage } from "./message.js";
+import { quickActions } from "./quick-actions.js";
 import { mrkdwn, plain } from "./text.js";
 
-export const commandGrammar = [
+const commandGrammar = [
   "`/customer list [text] [type:default|individual|enterprise] [status:on|off] [tag:T]`",
   "`/customer show REF` or just `/customer REF` (REF = account, internal ID, or text matching one customer)",
   "`/customer create` · `/customer edit REF` · `/customer invite [email]` · `/customer invites`",
@@ -23,14 +24,7 @@ export function buildHelpMenu(): SlackMessage {
         type: "actions",
         block_id: "menu",
         elements: [
-          {
-            type: "button",
-            action_id: actionIds.menuList,
-            text: plain("List customers"),
-            style: "primary",
-          },
-          { type: "button", action_id: actionIds.menuCreate, text: plain("New customer") },
-          { type: "button", action_id: actionIds.menuInvite, text: plain("Invite customer") },
+          ...quickActions("List customers"),
           { type: "button", action_id: actionIds.menuPool, text: plain("Credit pool") },
           { type: "button", action_id: actionIds.menuApprovals, text: plain("Pending approvals") },
         ],

@@ -4,11 +4,11 @@ import type { AuditEvent } from "../audit/audit-event.js";
 import { can, type Role } from "../auth/roles.js";
 import { type Currency, formatMoney } from "../money/currency.js";
 import type { PoolStatus } from "../pool/credit-pool.js";
-import { actionIds } from "./action-ids.js";
 import { approvalButtons, approvalOutcome, approvalSummary } from "./approval-message.js";
 import { describeAuditEvent } from "./audit-line.js";
 import { noAccessMessage } from "./message.js";
 import { poolGauge } from "./pool-status.js";
+import { quickActions } from "./quick-actions.js";
 import { clip, mrkdwn, plain } from "./text.js";
 
 /** How much of each list Home shows, so it stays far below Slack's 100 blocks whatever the data. */
@@ -58,16 +58,7 @@ export function buildHome(data: HomeData, currency: Currency): HomeView {
     {
       type: "actions",
       block_id: "home_quick_actions",
-      elements: [
-        {
-          type: "button",
-          action_id: actionIds.menuList,
-          text: plain("Find a customer"),
-          style: "primary",
-        },
-        { type: "button", action_id: actionIds.menuCreate, text: plain("New customer") },
-        { type: "button", action_id: actionIds.menuInvite, text: plain("Invite customer") },
-      ],
+      elements: quickActions("Find a customer"),
     },
     { type: "divider" },
     { type: "header", text: plain("Credit pool") },

@@ -1,7 +1,7 @@
 import type { InputBlock, ModalView } from "@slack/types";
 import type { Approval } from "../approvals/approval.js";
 import type { Customer } from "../customers/customer.js";
-import { maxReasonLength } from "../ledger/balance-service.js";
+import { maxReasonLength } from "../input/reason.js";
 import { type Currency, formatMoney } from "../money/currency.js";
 import { inputActionId, viewIds } from "./action-ids.js";
 import { approvalSummary } from "./approval-message.js";

@@ -2,7 +2,7 @@ import "dotenv/config";
 import { createWriteStream } from "node:fs";
 import { rename, rm } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { formatFromPath } from "../customers/customer-file-format.js";
+import { readFileCommandLine } from "./file-command-line.js";
 
 const usage = `Usage: npm run export -- FILE
        npm run export -- --audit FILE
@@ -20,42 +20,20 @@ Writes every customer, oldest first, to FILE (replacing it): CSV with a header r
 Exit code: 0 written, 1 it could not be written, 2 bad usage.
 `;
 
-const exit = { done: 0, failed: 1, usage: 2 } as const;
-
-function usageError(message: string): number {
-  process.stderr.write(`${message}\n\n${usage}`);
-  return exit.usage;
-}
-
-function parseCommandLine() {
-  return parseArgs({
-    allowPositionals: true,
-    options: { help: { type: "boolean", short: "h" }, audit: { type: "boolean" } },
-  });
-}
+const exit = { done: 0, failed: 1 } as const;
 
 async function main(): Promise<number> {
-  let parsed: ReturnType<typeof parseCommandLine>;
-  try {
-    parsed = parseCommandLine();
-  } catch (error) {
-    return usageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(usage);
-    return exit.done;
-  }
-  if (positionals.length !== 1) {
-    return usageError(
-      positionals.length === 0
-        ? "Which file? Give one FILE to write."
-        : "Give exactly one FILE to write.",
-    );
-  }
-  const file = positionals[0] as string;
-  const format = formatFromPath(file);
-  if (!format) return usageError(`${file}: the file name must end in .csv, .jsonl or .ndjson`);
+  const commandLine = readFileCommandLine(
+    () =>
+      parseArgs({
+        allowPositionals: true,
+        options: { help: { type: "boolean", short: "h" }, audit: { type: "boolean" } },
+      }),
+    usage,
+    "write",
+  );
+  if (typeof commandLine === "number") return commandLine;
+  const { file, format, values } = commandLine;
 
   // Loaded only now: usage errors and unreadable files are answered without loading the database driver.
   const { openCliDatabase } = await import("./cli-database.js");

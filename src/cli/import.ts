@@ -7,10 +7,10 @@ import { parseArgs } from "node:util";
 import {
   CustomerFileError,
   type CustomerFileFormat,
-  formatFromPath,
   readCustomerRows,
 } from "../customers/customer-file-format.js";
 import type { ImportError, ImportProgress, ImportReport } from "../customers/customer-import.js";
+import { readFileCommandLine, usageError } from "./file-command-line.js";
 
 const usage = `Usage: npm run import -- FILE [--report REPORT.jsonl]
 
@@ -30,7 +30,7 @@ Exit code: 0 the file was processed (even with rejected rows), 1 it could not be
 
 /** Errors printed on the terminal; the rest are counted ("… and N more") and go to --report. */
 const printedErrors = 200;
-const exit = { processed: 0, failed: 1, usage: 2 } as const;
+const exit = { processed: 0, failed: 1 } as const;
 
 const count = (n: number) => n.toLocaleString("en-US");
 
@@ -43,11 +43,6 @@ function visible(text: string): string {
     controlCharacters,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
-}
-
-function usageError(message: string): number {
-  process.stderr.write(`${message}\n\n${usage}`);
-  return exit.usage;
 }
 
 function failure(message: string): number {
@@ -127,38 +122,21 @@ function summary(file: string, report: ImportReport, reportFile: string | undefi
   return `${lines.join("\n")}\n`;
 }
 
-function parseCommandLine() {
-  return parseArgs({
-    allowPositionals: true,
-    options: { report: { type: "string" }, help: { type: "boolean", short: "h" } },
-  });
-}
-
 async function main(): Promise<number> {
-  let parsed: ReturnType<typeof parseCommandLine>;
-  try {
-    parsed = parseCommandLine();
-  } catch (error) {
-    return usageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(usage);
-    return exit.processed;
-  }
-  if (positionals.length !== 1) {
-    return usageError(
-      positionals.length === 0
-        ? "Which file? Give one FILE to import."
-        : "Give exactly one FILE to import.",
-    );
-  }
-  const file = positionals[0] as string;
-  const format = formatFromPath(file);
-  if (!format) return usageError(`${file}: the file name must end in .csv, .jsonl or .ndjson`);
+  const commandLine = readFileCommandLine(
+    () =>
+      parseArgs({
+        allowPositionals: true,
+        options: { report: { type: "string" }, help: { type: "boolean", short: "h" } },
+      }),
+    usage,
+    "import",
+  );
+  if (typeof commandLine === "number") return commandLine;
+  const { file, format, values } = commandLine;
   const reportFile = values.report;
   if (reportFile !== undefined && (reportFile === "" || resolve(reportFile) === resolve(file))) {
-    return usageError("--report needs a file name other than the file being imported");
+    return usageError("--report needs a file name other than the file being imported", usage);
   }
 
   try {

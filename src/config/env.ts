@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { parseAmount } from "../money/amount.js";
-import { type Currency, currencyOf, isKnownCurrency } from "../money/currency.js";
+import { amountSchema } from "../money/amount.js";
+import { currencyOf, isKnownCurrency } from "../money/currency.js";
 import { parseDuration } from "./duration.js";
 
 const slackIds = (prefixes: string) =>
@@ -114,35 +114,6 @@ function crossVariableProblems(env: Record<string, string | undefined>): string[
   return problems;
 }
 
-export type Env = z.input<typeof envSchema>;
-
-export interface Config {
-  slack: {
-    botToken: string;
-    signingSecret: string | undefined;
-    appToken: string | undefined;
-    apiUrl: string | undefined;
-  };
-  port: number;
-  mongo: { uri: string | undefined; dbName: string; embeddedDir: string };
-  currency: Currency;
-  balanceApprovalLimit: number;
-  approvalTtlMs: number;
-  approvalsChannelId: string;
-  auditChannelId: string | undefined;
-  consoleBaseUrl: string;
-  inviteTtlMs: number;
-  passwordConfirmTtlMs: number;
-  roles: {
-    support: { userIds: string[]; usergroupIds: string[] };
-    manager: { userIds: string[]; usergroupIds: string[] };
-    admin: { userIds: string[]; usergroupIds: string[] };
-    cacheTtlMs: number;
-  };
-  log: { level: string; pretty: boolean };
-  shutdownTimeoutMs: number;
-}
-
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(
@@ -155,6 +126,55 @@ export class ConfigError extends Error {
     this.name = "ConfigError";
   }
 }
+
+/**
+ * The configuration the app runs with, made from a valid environment. The approval limit is read in
+ * the configured currency, so it can only be checked here.
+ */
+const configFromEnv = z.transform((env: z.output<typeof envSchema>, ctx) => {
+  const currency = currencyOf(env.CURRENCY);
+  const limit = amountSchema(currency).safeParse(env.BALANCE_APPROVAL_LIMIT);
+  if (!limit.success || limit.data.sign === "-") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["BALANCE_APPROVAL_LIMIT"],
+      message: `a positive amount in ${currency.code}, e.g. 500 (${limit.success ? "it is negative" : limit.error.issues[0]?.message})`,
+    });
+    return z.NEVER;
+  }
+  return {
+    slack: {
+      botToken: env.SLACK_BOT_TOKEN,
+      signingSecret: env.SLACK_SIGNING_SECRET,
+      appToken: env.SLACK_APP_TOKEN,
+      apiUrl: env.SLACK_API_URL,
+    },
+    port: env.PORT,
+    mongo: {
+      uri: env.MONGODB_URI,
+      dbName: env.MONGODB_DB,
+      embeddedDir: env.EMBEDDED_MONGODB_DIR,
+    },
+    currency,
+    balanceApprovalLimit: limit.data.minorUnits,
+    approvalTtlMs: env.APPROVAL_TTL,
+    approvalsChannelId: env.APPROVALS_CHANNEL_ID,
+    auditChannelId: env.AUDIT_CHANNEL_ID,
+    consoleBaseUrl: env.CONSOLE_BASE_URL.replace(/\/+$/, ""),
+    inviteTtlMs: env.INVITE_TTL,
+    passwordConfirmTtlMs: env.PASSWORD_CONFIRM_TTL,
+    roles: {
+      support: { userIds: env.SUPPORT_USER_IDS, usergroupIds: env.SUPPORT_USERGROUP_IDS },
+      manager: { userIds: env.MANAGER_USER_IDS, usergroupIds: env.MANAGER_USERGROUP_IDS },
+      admin: { userIds: env.ADMIN_USER_IDS, usergroupIds: env.ADMIN_USERGROUP_IDS },
+      cacheTtlMs: env.ROLE_CACHE_TTL,
+    },
+    log: { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY },
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT,
+  };
+});
+
+export type Config = z.output<typeof configFromEnv>;
 
 /** Validates the environment into a Config, or throws a ConfigError listing every problem at once. */
 export function loadConfig(source: Record<string, string | undefined>): Config {
@@ -173,44 +193,15 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     });
     throw new ConfigError([...fieldProblems, ...crossProblems]);
   }
-  const parsed = result.data as z.output<typeof envSchema>;
-  const currency = currencyOf(parsed.CURRENCY);
-  const limit = parseAmount(parsed.BALANCE_APPROVAL_LIMIT, currency);
-  if (!limit.ok || limit.sign === "-") {
-    throw new ConfigError([
-      `BALANCE_APPROVAL_LIMIT is invalid: it should be a positive amount in ${currency.code}, e.g. 500 (${limit.ok ? "it is negative" : limit.message})`,
-    ]);
+  const config = configFromEnv.safeParse(result.data);
+  if (!config.success) {
+    throw new ConfigError(
+      config.error.issues.map(
+        (issue) => `${String(issue.path[0])} is invalid: it should be ${issue.message}`,
+      ),
+    );
   }
-  return {
-    slack: {
-      botToken: parsed.SLACK_BOT_TOKEN,
-      signingSecret: parsed.SLACK_SIGNING_SECRET,
-      appToken: parsed.SLACK_APP_TOKEN,
-      apiUrl: parsed.SLACK_API_URL,
-    },
-    port: parsed.PORT,
-    mongo: {
-      uri: parsed.MONGODB_URI,
-      dbName: parsed.MONGODB_DB,
-      embeddedDir: parsed.EMBEDDED_MONGODB_DIR,
-    },
-    currency,
-    balanceApprovalLimit: limit.minorUnits,
-    approvalTtlMs: parsed.APPROVAL_TTL,
-    approvalsChannelId: parsed.APPROVALS_CHANNEL_ID,
-    auditChannelId: parsed.AUDIT_CHANNEL_ID,
-    consoleBaseUrl: parsed.CONSOLE_BASE_URL.replace(/\/+$/, ""),
-    inviteTtlMs: parsed.INVITE_TTL,
-    passwordConfirmTtlMs: parsed.PASSWORD_CONFIRM_TTL,
-    roles: {
-      support: { userIds: parsed.SUPPORT_USER_IDS, usergroupIds: parsed.SUPPORT_USERGROUP_IDS },
-      manager: { userIds: parsed.MANAGER_USER_IDS, usergroupIds: parsed.MANAGER_USERGROUP_IDS },
-      admin: { userIds: parsed.ADMIN_USER_IDS, usergroupIds: parsed.ADMIN_USERGROUP_IDS },
-      cacheTtlMs: parsed.ROLE_CACHE_TTL,
-    },
-    log: { level: parsed.LOG_LEVEL, pretty: parsed.LOG_PRETTY },
-    shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT,
-  };
+  return config.data;
 }
 
 const requiredHints: Record<string, string> = {

@@ -1,12 +1,5 @@
 /** The one error type of the app: a code for logs and tests, a message that is safe to show the user. */
-export type AppErrorCode =
-  | "invalid_input"
-  | "not_found"
-  | "ambiguous"
-  | "forbidden"
-  | "conflict"
-  | "unavailable"
-  | "not_implemented";
+export type AppErrorCode = "invalid_input" | "not_found" | "forbidden" | "conflict" | "unavailable";
 
 export class AppError extends Error {
   readonly code: AppErrorCode;

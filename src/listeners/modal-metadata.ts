@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { customerIdPattern } from "../customers/customer.js";
+import { approvalIdValue, customerRefValue, decodeJsonValue } from "../blocks/button-values.js";
 
 /**
  * What a modal carries in `private_metadata` (≤ 3,000 characters): which customer, the version the
@@ -7,12 +7,9 @@ import { customerIdPattern } from "../customers/customer.js";
  */
 export const modalMetadataSchema = z
   .object({
-    customerId: z.string().regex(customerIdPattern).optional(),
+    customerId: customerRefValue.optional(),
     updatedAt: z.number().int().nonnegative().optional(),
-    approvalId: z
-      .string()
-      .regex(/^[0-9a-f]{24}$/)
-      .optional(),
+    approvalId: approvalIdValue.optional(),
     responseUrl: z
       .string()
       .max(1000)
@@ -28,10 +25,5 @@ export function encodeModalMetadata(metadata: ModalMetadata): string {
 }
 
 export function decodeModalMetadata(raw: string | undefined): ModalMetadata | null {
-  try {
-    const parsed = modalMetadataSchema.safeParse(JSON.parse(raw ?? ""));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
+  return decodeJsonValue(modalMetadataSchema, raw);
 }

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { Currency } from "./currency.js";
 
 /** The largest amount anyone may type in one go: 1 billion major units. */
@@ -38,6 +39,51 @@ export function parseAmount(input: string, currency: Currency): ParsedAmount {
   if (minorUnits === 0) return { ok: false, message: "The amount must be more than zero." };
   return { ok: true, minorUnits, sign: sign as "+" | "-" | "" };
 }
+
+/** Builds a currency's schema once: building a zod schema costs several times more than a parse. */
+function perCurrency<Schema>(
+  build: (currency: Currency) => Schema,
+): (currency: Currency) => Schema {
+  const built = new WeakMap<Currency, Schema>();
+  return (currency) => {
+    let schema = built.get(currency);
+    if (!schema) {
+      schema = build(currency);
+      built.set(currency, schema);
+    }
+    return schema;
+  };
+}
+
+/** An amount as typed (see parseAmount): positive integer minor units, and the sign typed before it. */
+export const amountSchema = perCurrency((currency) =>
+  z.string().transform((text, ctx) => {
+    const parsed = parseAmount(text, currency);
+    if (parsed.ok) return { minorUnits: parsed.minorUnits, sign: parsed.sign };
+    ctx.addIssue({ code: "custom", message: parsed.message });
+    return z.NEVER;
+  }),
+);
+
+/**
+ * A target for credits or the pool's total: an amount without a minus sign, in minor units. Zero is a
+ * valid target ("take all credits back"), though parseAmount refuses zero for changes.
+ */
+export const targetAmountSchema = perCurrency((currency) =>
+  z
+    .string()
+    .trim()
+    .transform((text, ctx) => {
+      if (/^\p{Sc}?0+(\.0+)?$/u.test(text)) return 0;
+      const parsed = parseAmount(text, currency);
+      if (parsed.ok && parsed.sign !== "-") return parsed.minorUnits;
+      ctx.addIssue({
+        code: "custom",
+        message: parsed.ok ? "The target cannot be negative." : parsed.message,
+      });
+      return z.NEVER;
+    }),
+);
 
 function acceptedForms(currency: Currency): string {
   const example =

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseAmount } from "../../src/money/amount.js";
+import { amountSchema, parseAmount, targetAmountSchema } from "../../src/money/amount.js";
 import { currencyOf, formatMoney } from "../../src/money/currency.js";
 
 const usd = currencyOf("USD");
@@ -52,5 +52,28 @@ describe("formatMoney", () => {
     expect(formatMoney(123_450, usd)).toBe("$1,234.50");
     expect(formatMoney(0, usd)).toBe("$0.00");
     expect(formatMoney(1500, jpy)).toBe("¥1,500");
+  });
+});
+
+describe("amountSchema", () => {
+  it("gives the minor units and the sign typed, or parseAmount's message", () => {
+    expect(amountSchema(usd).parse("-$20.50")).toEqual({ minorUnits: 2050, sign: "-" });
+    expect(amountSchema(jpy).safeParse("5.5").error?.issues[0]?.message).toBe(
+      "“5.5” has too many decimals: JPY has no decimals.",
+    );
+  });
+});
+
+describe("targetAmountSchema", () => {
+  it("accepts zero and plain or + amounts, and refuses a negative target", () => {
+    expect(targetAmountSchema(usd).parse(" 0.00 ")).toBe(0);
+    expect(targetAmountSchema(usd).parse("$0")).toBe(0);
+    expect(targetAmountSchema(usd).parse("+20")).toBe(2000);
+    expect(targetAmountSchema(usd).safeParse("-5").error?.issues[0]?.message).toBe(
+      "The target cannot be negative.",
+    );
+    expect(targetAmountSchema(usd).safeParse("lots").error?.issues[0]?.message).toMatch(
+      /is not an amount/,
+    );
   });
 });

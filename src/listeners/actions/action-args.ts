@@ -1,6 +1,9 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from "@slack/bolt";
-import { customerRefValue } from "../../blocks/button-values.js";
+import type { z } from "zod";
+import { approvalIdValue, customerRefValue, resetIdValue } from "../../blocks/button-values.js";
+import { type CustomerPageTarget, decodeCustomerPage } from "../../blocks/customer-page-value.js";
 import { AppError } from "../../errors/app-error.js";
+import type { FormOpening } from "../operations/open-forms.js";
 
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
@@ -11,7 +14,7 @@ export function actionValue(args: ButtonArgs): string | undefined {
 }
 
 /** What opening a form from a button needs: the fresh trigger, and where to answer afterwards. */
-export function formOpeningFrom(args: ButtonArgs) {
+export function formOpeningFrom(args: ButtonArgs): FormOpening {
   return {
     client: args.client,
     triggerId: args.body.trigger_id,
@@ -19,14 +22,43 @@ export function formOpeningFrom(args: ButtonArgs) {
   };
 }
 
-/** The customer ID a card or list button carries; a forged or damaged value is refused with a message. */
+/** The button's value as `schema` reads it; a forged or damaged value is refused with `refusal`. */
+function checkedValue<T>(args: ButtonArgs, schema: z.ZodType<T>, refusal: string): T {
+  const value = schema.safeParse(actionValue(args));
+  if (!value.success) throw new AppError("invalid_input", refusal);
+  return value.data;
+}
+
+/** The customer ID a card or list button carries. */
 export function customerIdOf(args: ButtonArgs): string {
-  const customerId = customerRefValue.safeParse(actionValue(args));
-  if (!customerId.success) {
+  return checkedValue(
+    args,
+    customerRefValue,
+    "That button does not name a customer. Look the customer up again.",
+  );
+}
+
+/** The approval request an Approve or Reject button names. */
+export function approvalIdOf(args: ButtonArgs): string {
+  return checkedValue(args, approvalIdValue, "That button does not name an approval request.");
+}
+
+/** The password reset a Confirm, Generate another or Cancel button names. */
+export function resetIdOf(args: ButtonArgs): string {
+  return checkedValue(
+    args,
+    resetIdValue,
+    "That button does not name a password reset. Start again with `/customer password REF`.",
+  );
+}
+
+/** The customer and page a Previous/Next button asks for; `command` is how to start over. */
+export function customerPageOf(args: ButtonArgs, command: string): CustomerPageTarget {
+  const target = decodeCustomerPage(actionValue(args));
+  if (!target)
     throw new AppError(
       "invalid_input",
-      "That button does not name a customer. Look the customer up again.",
+      `That page button is not valid. Run \`${command}\` again to start over.`,
     );
-  }
-  return customerId.data;
+  return target;
 }

@@ -1,9 +1,7 @@
-import { decodeCustomerPage } from "../../blocks/customer-page-value.js";
-import { AppError } from "../../errors/app-error.js";
 import { answerErrors } from "../answer-errors.js";
-import { type BillingDeps, billingDetails } from "../commands/customer/billing.js";
+import { type BillingDeps, billingDetails } from "../operations/billing-details.js";
 import { replyPrivately } from "../reply.js";
-import { actionValue, type ButtonArgs, customerIdOf } from "./action-args.js";
+import { type ButtonArgs, customerIdOf, customerPageOf } from "./action-args.js";
 
 /** “Billing details” on the customer card: the first page as a new private message. */
 export function billingButton(deps: BillingDeps) {
@@ -21,12 +19,7 @@ export function billingPage(deps: BillingDeps) {
   return async (args: ButtonArgs): Promise<void> => {
     await args.ack();
     await answerErrors(args, async () => {
-      const target = decodeCustomerPage(actionValue(args));
-      if (!target)
-        throw new AppError(
-          "invalid_input",
-          "That page button is not valid. Run `/customer billing REF` again to start over.",
-        );
+      const target = customerPageOf(args, "/customer billing REF");
       await replyPrivately(args, await billingDetails(deps, target.customerId, target.page), {
         replaceOriginal: true,
       });

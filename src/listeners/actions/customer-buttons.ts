@@ -2,9 +2,9 @@ import type { Deps } from "../../app/deps.js";
 import type { Customer } from "../../customers/customer.js";
 import { actorOf } from "../actor.js";
 import { answerErrors } from "../answer-errors.js";
-import { openEditForm, openTagForm } from "../commands/customer/edit.js";
-import { offerPassword } from "../commands/customer/password.js";
-import { switchStatus } from "../commands/customer/status.js";
+import { openEditForm, openTagForm } from "../operations/open-forms.js";
+import { offerPassword } from "../operations/password-offer.js";
+import { switchStatus } from "../operations/switch-status.js";
 import { replyPrivately } from "../reply.js";
 import { type ButtonArgs, customerIdOf, formOpeningFrom } from "./action-args.js";
 

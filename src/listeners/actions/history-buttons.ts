@@ -1,10 +1,8 @@
 import type { Deps } from "../../app/deps.js";
-import { decodeCustomerPage } from "../../blocks/customer-page-value.js";
-import { AppError } from "../../errors/app-error.js";
 import { answerErrors } from "../answer-errors.js";
-import { customerHistory } from "../commands/customer/history.js";
+import { customerHistory } from "../operations/customer-history.js";
 import { replyPrivately } from "../reply.js";
-import { actionValue, type ButtonArgs, customerIdOf } from "./action-args.js";
+import { type ButtonArgs, customerIdOf, customerPageOf } from "./action-args.js";
 
 /** The card's History button (a new message) and the history's Previous/Next (replacing it). */
 export function historyButtons(deps: Deps) {
@@ -22,12 +20,7 @@ export function historyButtons(deps: Deps) {
     page: async (args: ButtonArgs) => {
       await args.ack();
       await answerErrors(args, async () => {
-        const target = decodeCustomerPage(actionValue(args));
-        if (!target)
-          throw new AppError(
-            "invalid_input",
-            "That page button is not valid. Run `/customer history REF` again to start over.",
-          );
+        const target = customerPageOf(args, "/customer history REF");
         const page = await customerHistory(
           deps,
           await deps.customers.get(target.customerId),

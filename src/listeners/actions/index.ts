@@ -19,7 +19,7 @@ type ButtonHandler = (args: ButtonArgs) => Promise<void>;
 
 /** Every button, by its action_id. */
 function buttonRoutes(deps: Deps): IdRouter<ButtonHandler> {
-  const menu = menuForms(deps);
+  const menu = menuForms();
   const card = cardButtons(deps);
   const password = passwordButtons(deps);
   const money = moneyButtons(deps);

@@ -2,7 +2,7 @@ import type { Deps } from "../../app/deps.js";
 import { decodeListPage } from "../../blocks/button-values.js";
 import { AppError } from "../../errors/app-error.js";
 import { answerErrors } from "../answer-errors.js";
-import { listCustomers } from "../commands/customer/list.js";
+import { listCustomers } from "../operations/list-customers.js";
 import { replyPrivately } from "../reply.js";
 import { actionValue, type ButtonArgs } from "./action-args.js";
 

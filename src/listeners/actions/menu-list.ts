@@ -1,6 +1,6 @@
 import type { Deps } from "../../app/deps.js";
 import { answerErrors } from "../answer-errors.js";
-import { listCustomers } from "../commands/customer/list.js";
+import { listCustomers } from "../operations/list-customers.js";
 import { replyPrivately } from "../reply.js";
 import type { ButtonArgs } from "./action-args.js";
 

@@ -1,26 +1,21 @@
 import type { Deps } from "../../app/deps.js";
 import { can } from "../../auth/roles.js";
+import { approvalIdValue } from "../../blocks/button-values.js";
 import { buildNotice } from "../../blocks/message.js";
-import { buildRejectModal } from "../../blocks/money-modals.js";
 import { buildPoolStatus } from "../../blocks/pool-status.js";
 import { AppError } from "../../errors/app-error.js";
 import { actorOf, requirePermission } from "../actor.js";
 import { answerErrors } from "../answer-errors.js";
-import { openBalanceForm, openCreditsForm } from "../commands/customer/money.js";
-import { approvalsCommand } from "../commands/customer/pool.js";
-import { encodeModalMetadata } from "../modal-metadata.js";
-import { openModal } from "../open-modal.js";
+import { openMoneyForm, openRejectForm } from "../operations/open-forms.js";
+import { pendingApprovals } from "../operations/pending-approvals.js";
 import { replyPrivately } from "../reply.js";
-import { actionValue, type ButtonArgs, customerIdOf, formOpeningFrom } from "./action-args.js";
-
-const approvalIdPattern = /^[0-9a-f]{24}$/;
-
-function approvalIdOf(args: ButtonArgs): string {
-  const value = actionValue(args) ?? "";
-  if (!approvalIdPattern.test(value))
-    throw new AppError("invalid_input", "That button does not name an approval request.");
-  return value;
-}
+import {
+  actionValue,
+  approvalIdOf,
+  type ButtonArgs,
+  customerIdOf,
+  formOpeningFrom,
+} from "./action-args.js";
 
 /** Buttons that move money or lead to it: the card's Manage balance/credits, Approve, Reject, and the menu's pool and approvals. */
 export function moneyButtons(deps: Deps) {
@@ -34,10 +29,10 @@ export function moneyButtons(deps: Deps) {
   };
   return {
     balance: handle(async (args) =>
-      openBalanceForm(deps, await customerOf(args), formOpeningFrom(args)),
+      openMoneyForm("balance", deps, await customerOf(args), formOpeningFrom(args)),
     ),
     credits: handle(async (args) =>
-      openCreditsForm(deps, await customerOf(args), formOpeningFrom(args)),
+      openMoneyForm("credits", deps, await customerOf(args), formOpeningFrom(args)),
     ),
     approve: handle(async (args) => {
       const actor = actorOf(args.context);
@@ -54,14 +49,14 @@ export function moneyButtons(deps: Deps) {
       const actor = actorOf(args.context);
       if (!can(actor.role, "approvals.decide")) {
         // Every refused attempt is in the audit trail, like a refused Approve or a refused Reject form.
-        const value = actionValue(args) ?? "";
+        const approvalId = approvalIdValue.safeParse(actionValue(args));
         await deps.audit.record({
           at: deps.now(),
           actorId: actor.userId,
           actorRole: actor.role,
           action: "approval.decide",
           outcome: "refused",
-          ...(approvalIdPattern.test(value) ? { target: { approvalId: value } } : {}),
+          ...(approvalId.success ? { target: { approvalId: approvalId.data } } : {}),
           detail: "Only managers and admins can approve or reject requests.",
         });
       }
@@ -72,19 +67,11 @@ export function moneyButtons(deps: Deps) {
           "conflict",
           `This request is already ${approval.state}; nothing more was changed.`,
         );
-      const metadata = encodeModalMetadata({
-        approvalId: approval.approvalId,
-        responseUrl: args.body.response_url,
-      });
-      await openModal(
-        args.client,
-        args.body.trigger_id,
-        buildRejectModal(approval, deps.config.currency, metadata),
-      );
+      await openRejectForm(deps, approval, formOpeningFrom(args));
     }),
     pool: handle(async (args) =>
       replyPrivately(args, buildPoolStatus(await deps.pool.status(), deps.config.currency)),
     ),
-    approvals: handle(async (args) => replyPrivately(args, await approvalsCommand(deps))),
+    approvals: handle(async (args) => replyPrivately(args, await pendingApprovals(deps))),
   };
 }

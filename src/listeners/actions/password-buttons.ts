@@ -4,22 +4,10 @@ import {
   buildPasswordConfirmed,
   buildPasswordOffer,
 } from "../../blocks/password-messages.js";
-import { resetIdPattern } from "../../customers/password-resets.js";
-import { AppError } from "../../errors/app-error.js";
 import { actorOf } from "../actor.js";
 import { answerErrors } from "../answer-errors.js";
 import { replyPrivately } from "../reply.js";
-import { actionValue, type ButtonArgs } from "./action-args.js";
-
-function resetIdOf(args: ButtonArgs): string {
-  const value = actionValue(args) ?? "";
-  if (!resetIdPattern.test(value))
-    throw new AppError(
-      "invalid_input",
-      "That button does not name a password reset. Start again with `/customer password REF`.",
-    );
-  return value;
-}
+import { type ButtonArgs, resetIdOf } from "./action-args.js";
 
 /** Confirm / Generate another / Cancel on a password offer; each replaces the message, so the password disappears. */
 export function passwordButtons(deps: Deps) {

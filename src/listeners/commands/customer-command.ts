@@ -1,34 +1,30 @@
 import type { Deps } from "../../app/deps.js";
 import { buildHelpMenu } from "../../blocks/help-menu.js";
-import { parseCustomerCommand } from "../../commands/customer-grammar.js";
+import { parseCustomerCommand } from "../../grammar/customer-grammar.js";
 import { actorOf } from "../actor.js";
 import { answerErrors } from "../answer-errors.js";
-import { billingCommand } from "./customer/billing.js";
-import { type CommandArgs, oneCustomer, reply } from "./customer/command-context.js";
-import { openCreateForm } from "./customer/create.js";
-import { openEditForm } from "./customer/edit.js";
-import { historyCommand } from "./customer/history.js";
-import { createInvite, listInvites, parseInviteEmail } from "./customer/invite.js";
-import { listCustomers } from "./customer/list.js";
-import { balanceCommand, creditsCommand } from "./customer/money.js";
-import { offerPassword } from "./customer/password.js";
-import { approvalsCommand, poolCommand } from "./customer/pool.js";
-import { showCustomer } from "./customer/show.js";
-import { switchStatus } from "./customer/status.js";
-import { tagCommand } from "./customer/tag.js";
+import { billingDetails } from "../operations/billing-details.js";
+import { customerHistory } from "../operations/customer-history.js";
+import { createInvite, listInvites } from "../operations/invites.js";
+import { listCustomers } from "../operations/list-customers.js";
+import { openCreateForm, openEditForm } from "../operations/open-forms.js";
+import { offerPassword } from "../operations/password-offer.js";
+import { pendingApprovals } from "../operations/pending-approvals.js";
+import { switchStatus } from "../operations/switch-status.js";
+import { type CommandArgs, formOpeningOf, oneCustomer, reply } from "./command-context.js";
+import { moneyCommand } from "./money-commands.js";
+import { poolCommand } from "./pool-command.js";
+import { showCustomer } from "./show-customer.js";
+import { tagCommand } from "./tag-command.js";
 
 /** `/customer …`: ack at once, then parse the subcommand and answer privately. */
 export function customerCommand(deps: Deps) {
   return async (args: CommandArgs): Promise<void> => {
     await args.ack();
     await answerErrors(args, async () => {
-      const command = parseCustomerCommand(args.command.text);
+      const command = parseCustomerCommand(args.command.text, deps.config.currency);
       const actor = actorOf(args.context);
-      const opening = {
-        client: args.client,
-        triggerId: args.command.trigger_id,
-        responseUrl: args.command.response_url,
-      };
+      const opening = formOpeningOf(args);
       switch (command.name) {
         case "help":
           return reply(args, buildHelpMenu());
@@ -37,21 +33,16 @@ export function customerCommand(deps: Deps) {
         case "show":
           return reply(args, await showCustomer(deps, command.ref));
         case "create":
-          return openCreateForm(deps, opening);
+          return openCreateForm(opening);
         case "edit": {
-          const customer = await oneCustomer(deps, args, command.args, "/customer edit REF");
+          const customer = await oneCustomer(deps, args, command.ref);
           return customer ? openEditForm(customer, opening) : undefined;
         }
         case "tag":
-          return tagCommand(deps, args, command.args);
+          return tagCommand(deps, args, command);
         case "enable":
         case "disable": {
-          const customer = await oneCustomer(
-            deps,
-            args,
-            command.args,
-            `/customer ${command.name} REF`,
-          );
+          const customer = await oneCustomer(deps, args, command.ref);
           if (!customer) return;
           return reply(
             args,
@@ -64,7 +55,7 @@ export function customerCommand(deps: Deps) {
           );
         }
         case "password": {
-          const customer = await oneCustomer(deps, args, command.args, "/customer password REF");
+          const customer = await oneCustomer(deps, args, command.ref);
           if (
             !customer ||
             !(await deps.idempotency.takeDelivery(`command:${args.command.trigger_id}`, deps.now()))
@@ -73,27 +64,29 @@ export function customerCommand(deps: Deps) {
           return reply(args, await offerPassword(deps, customer.customerId, actor));
         }
         case "invite": {
-          const email = parseInviteEmail(command.args);
           if (
             !(await deps.idempotency.takeDelivery(`command:${args.command.trigger_id}`, deps.now()))
           )
             return;
-          return reply(args, await createInvite(deps, email, actor));
+          return reply(args, await createInvite(deps, command.email, actor));
         }
         case "invites":
           return reply(args, await listInvites(deps));
         case "balance":
-          return balanceCommand(deps, args, command.args);
         case "credits":
-          return creditsCommand(deps, args, command.args);
+          return moneyCommand(deps, args, command);
         case "pool":
-          return reply(args, await poolCommand(deps, args, command.args));
+          return reply(args, await poolCommand(deps, args, command.newTotal));
         case "approvals":
-          return reply(args, await approvalsCommand(deps));
-        case "billing":
-          return billingCommand(deps, args, command.args);
-        case "history":
-          return historyCommand(deps, args, command.args);
+          return reply(args, await pendingApprovals(deps));
+        case "billing": {
+          const customer = await oneCustomer(deps, args, command.ref);
+          return customer ? reply(args, await billingDetails(deps, customer, 0)) : undefined;
+        }
+        case "history": {
+          const customer = await oneCustomer(deps, args, command.ref);
+          return customer ? reply(args, await customerHistory(deps, customer, 0)) : undefined;
+        }
         default: {
           const unhandled: never = command;
           throw new Error(`no handler for ${JSON.stringify(unhandled)}`);

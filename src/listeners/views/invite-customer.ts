@@ -1,6 +1,7 @@
 import type { Deps } from "../../app/deps.js";
+import { inviteEmailSchema } from "../../input/invite-email.js";
 import { actorOf } from "../actor.js";
-import { createInvite, inviteEmailSchema } from "../commands/customer/invite.js";
+import { createInvite } from "../operations/invites.js";
 import type { ViewArgs } from "../view-args.js";
 import { submitForm } from "./submit-form.js";
 

@@ -1,59 +1,46 @@
+import { z } from "zod";
 import type { Deps } from "../../app/deps.js";
 import { buildNotice } from "../../blocks/message.js";
 import { escapeMrkdwn } from "../../blocks/text.js";
-import { parseTarget } from "../../commands/money-grammar.js";
-import { hasControlCharacters } from "../../commands/user-text.js";
 import { AppError } from "../../errors/app-error.js";
-import { maxReasonLength } from "../../ledger/balance-service.js";
-import { parseAmount } from "../../money/amount.js";
+import { reasonSchema } from "../../input/reason.js";
+import { amountSchema, targetAmountSchema } from "../../money/amount.js";
 import { actorOf } from "../actor.js";
-import { answerMoneyOutcome } from "../commands/customer/money.js";
+import type { ModalMetadata } from "../modal-metadata.js";
+import { answerMoneyOutcome } from "../operations/money-outcome.js";
 import type { ViewArgs } from "../view-args.js";
-import { type FieldErrors, submitForm } from "./submit-form.js";
+import { submitForm } from "./submit-form.js";
+import { validateForm } from "./validate-form.js";
 
-function reasonError(reason: string): string | null {
-  if (reason === "") return "Give a reason; it is kept with the change.";
-  if (reason.length > maxReasonLength)
-    return `The reason is ${reason.length} characters; the most is ${maxReasonLength}.`;
-  // Like a reason typed in a command: it is kept in the ledger and audit trail and shown in Slack.
-  if (hasControlCharacters(reason))
-    return "The reason contains control characters; type it as plain text.";
-  return null;
+function customerOf(metadata: ModalMetadata): string {
+  if (!metadata.customerId)
+    throw new AppError(
+      "invalid_input",
+      "This form does not say which customer it is for. Open it again from the card.",
+    );
+  return metadata.customerId;
 }
 
 /** Manage balance form: refill or deduct with a reason; large changes by support become requests. */
 export function balanceSubmission(deps: Deps) {
+  const form = z.object({
+    amount: amountSchema(deps.config.currency)
+      .refine((amount) => amount.sign === "", {
+        error: "Type the amount without a sign; choose Refill or Deduct above.",
+      })
+      .transform((amount) => amount.minorUnits),
+    direction: z.enum(["refill", "deduct"], { error: "Choose Refill or Deduct." }),
+    reason: reasonSchema,
+  });
   return (args: ViewArgs) =>
     submitForm(args, {
       resultTitle: "Balance",
       inputs: ["direction", "amount", "reason"],
-      validate: (values) => {
-        const errors: FieldErrors = {};
-        const amount = parseAmount(values.amount ?? "", deps.config.currency);
-        if (!amount.ok) errors.amount = amount.message;
-        else if (amount.sign !== "")
-          errors.amount = "Type the amount without a sign; choose Refill or Deduct above.";
-        const direction = values.direction;
-        if (direction !== "refill" && direction !== "deduct")
-          errors.direction = "Choose Refill or Deduct.";
-        const reason = (values.reason ?? "").trim();
-        const problem = reasonError(reason);
-        if (problem) errors.reason = problem;
-        if (Object.keys(errors).length > 0 || !amount.ok) return { ok: false, errors };
-        return {
-          ok: true,
-          value: { delta: direction === "deduct" ? -amount.minorUnits : amount.minorUnits, reason },
-        };
-      },
-      apply: async ({ delta, reason }, metadata) => {
-        if (!metadata.customerId)
-          throw new AppError(
-            "invalid_input",
-            "This form does not say which customer it is for. Open it again from the card.",
-          );
+      validate: (values) => validateForm(form, values),
+      apply: async ({ amount, direction, reason }, metadata) => {
         const outcome = await deps.money.changeBalance(
-          metadata.customerId,
-          delta,
+          customerOf(metadata),
+          direction === "deduct" ? -amount : amount,
           reason,
           actorOf(args.context),
           `view:${args.view.id}`,
@@ -61,39 +48,22 @@ export function balanceSubmission(deps: Deps) {
         return answerMoneyOutcome(deps, outcome);
       },
       // A refill cannot be refused on a field (only a deduction can exceed the balance).
-      ackBeforeApply: ({ delta }) => delta > 0,
+      ackBeforeApply: ({ direction }) => direction === "refill",
     });
 }
 
 /** Manage credits form: a target and a reason; always becomes an approval request. */
 export function creditsSubmission(deps: Deps) {
+  const form = z.object({ amount: targetAmountSchema(deps.config.currency), reason: reasonSchema });
   return (args: ViewArgs) =>
     submitForm(args, {
       resultTitle: "Credits",
       inputs: ["amount", "reason"],
-      validate: (values) => {
-        const errors: FieldErrors = {};
-        const text = (values.amount ?? "").trim();
-        const target = parseTarget(text, deps.config.currency);
-        if (target === null) {
-          const parsed = parseAmount(text, deps.config.currency);
-          errors.amount = parsed.ok ? "The target cannot be negative." : parsed.message;
-        }
-        const reason = (values.reason ?? "").trim();
-        const problem = reasonError(reason);
-        if (problem) errors.reason = problem;
-        if (Object.keys(errors).length > 0 || target === null) return { ok: false, errors };
-        return { ok: true, value: { target, reason } };
-      },
-      apply: async ({ target, reason }, metadata) => {
-        if (!metadata.customerId)
-          throw new AppError(
-            "invalid_input",
-            "This form does not say which customer it is for. Open it again from the card.",
-          );
+      validate: (values) => validateForm(form, values),
+      apply: async ({ amount, reason }, metadata) => {
         const outcome = await deps.money.requestCredits(
-          metadata.customerId,
-          target,
+          customerOf(metadata),
+          amount,
           reason,
           actorOf(args.context),
           `view:${args.view.id}`,
@@ -105,16 +75,13 @@ export function creditsSubmission(deps: Deps) {
 
 /** Reject form: the reason goes to the channel message and to the requester. */
 export function rejectSubmission(deps: Deps) {
+  const form = z.object({ reason: reasonSchema });
   return (args: ViewArgs) =>
     submitForm(args, {
       resultTitle: "Rejected",
       inputs: ["reason"],
-      validate: (values) => {
-        const reason = (values.reason ?? "").trim();
-        const problem = reasonError(reason);
-        return problem ? { ok: false, errors: { reason: problem } } : { ok: true, value: reason };
-      },
-      apply: async (reason, metadata) => {
+      validate: (values) => validateForm(form, values),
+      apply: async ({ reason }, metadata) => {
         if (!metadata.approvalId)
           throw new AppError("invalid_input", "This form does not say which request it rejects.");
         const actor = actorOf(args.context);

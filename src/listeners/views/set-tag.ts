@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { Deps } from "../../app/deps.js";
 import { buildChangeSummary } from "../../blocks/change-summary.js";
 import { escapeMrkdwn } from "../../blocks/text.js";
@@ -6,20 +7,17 @@ import { AppError } from "../../errors/app-error.js";
 import { actorOf } from "../actor.js";
 import type { ViewArgs } from "../view-args.js";
 import { submitForm } from "./submit-form.js";
+import { validateForm } from "./validate-form.js";
 
 /** The tag form: sets the tag, or clears it when left empty. */
 export function setTagSubmission(deps: Deps) {
+  const form = z.object({ tag: tagInputSchema });
   return (args: ViewArgs) =>
     submitForm(args, {
       resultTitle: "Tag saved",
       inputs: ["tag"],
-      validate: (values) => {
-        const parsed = tagInputSchema.safeParse(values.tag ?? "");
-        return parsed.success
-          ? { ok: true, value: parsed.data }
-          : { ok: false, errors: { tag: parsed.error.issues[0]?.message ?? "Not a valid tag" } };
-      },
-      apply: async (tag, metadata) => {
+      validate: (values) => validateForm(form, values),
+      apply: async ({ tag }, metadata) => {
         if (!metadata.customerId)
           throw new AppError(
             "invalid_input",

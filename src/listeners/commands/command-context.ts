@@ -1,15 +1,24 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
-import type { Deps } from "../../../app/deps.js";
-import { buildCustomerChoices } from "../../../blocks/customer-choices.js";
-import type { SlackMessage } from "../../../blocks/message.js";
-import type { Customer } from "../../../customers/customer.js";
-import { AppError } from "../../../errors/app-error.js";
-import { replyPrivately } from "../../reply.js";
+import type { Deps } from "../../app/deps.js";
+import { buildCustomerChoices } from "../../blocks/customer-choices.js";
+import type { SlackMessage } from "../../blocks/message.js";
+import type { Customer } from "../../customers/customer.js";
+import type { FormOpening } from "../operations/open-forms.js";
+import { replyPrivately } from "../reply.js";
 
 export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
 export function reply(args: CommandArgs, message: SlackMessage): Promise<void> {
   return replyPrivately(args, message);
+}
+
+/** What opening a form from the command needs: the fresh trigger, and where to answer afterwards. */
+export function formOpeningOf(args: CommandArgs): FormOpening {
+  return {
+    client: args.client,
+    triggerId: args.command.trigger_id,
+    responseUrl: args.command.response_url,
+  };
 }
 
 /**
@@ -20,9 +29,7 @@ export async function oneCustomer(
   deps: Deps,
   args: CommandArgs,
   ref: string,
-  usage: string,
 ): Promise<Customer | null> {
-  if (ref === "") throw new AppError("invalid_input", `Say which customer: \`${usage}\`.`);
   const resolution = await deps.customers.resolve(ref);
   if (resolution.kind === "one") return resolution.customer;
   await reply(

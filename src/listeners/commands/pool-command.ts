@@ -1,0 +1,34 @@
+import type { Deps } from "../../app/deps.js";
+import type { SlackMessage } from "../../blocks/message.js";
+import { buildPoolStatus } from "../../blocks/pool-status.js";
+import { AppError } from "../../errors/app-error.js";
+import type { NewPoolTotal } from "../../grammar/money-grammar.js";
+import { formatMoney } from "../../money/currency.js";
+import { actorOf, requirePermission } from "../actor.js";
+import type { CommandArgs } from "./command-context.js";
+
+/** `/customer pool` shows the pool; `/customer pool set N` (admins) changes its total. */
+export async function poolCommand(
+  deps: Deps,
+  args: CommandArgs,
+  newTotal: NewPoolTotal | undefined,
+): Promise<SlackMessage> {
+  if (!newTotal) return buildPoolStatus(await deps.pool.status(), deps.config.currency);
+  const actor = actorOf(args.context);
+  if (actor.role !== "admin") {
+    await deps.audit.record({
+      at: deps.now(),
+      actorId: actor.userId,
+      actorRole: actor.role,
+      action: "pool.setTotal",
+      outcome: "refused",
+      detail: "only admins change the pool total",
+    });
+  }
+  requirePermission(actor, "pool.setTotal", "change the credit pool's total; only admins can");
+  // Only now: anyone but an admin is refused whatever total they typed.
+  if (!newTotal.ok) throw new AppError("invalid_input", newTotal.problem);
+  const { before, after } = await deps.pool.setTotal(newTotal.minorUnits, actor);
+  const note = `:white_check_mark: Credit pool total: ${formatMoney(before, deps.config.currency)} → *${formatMoney(after.total, deps.config.currency)}*.`;
+  return buildPoolStatus(after, deps.config.currency, note);
+}

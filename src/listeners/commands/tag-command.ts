@@ -1,0 +1,27 @@
+import type { Deps } from "../../app/deps.js";
+import { buildChangeSummary } from "../../blocks/change-summary.js";
+import { escapeMrkdwn } from "../../blocks/text.js";
+import { actorOf } from "../actor.js";
+import { openTagForm } from "../operations/open-forms.js";
+import { type CommandArgs, formOpeningOf, oneCustomer, reply } from "./command-context.js";
+
+/** `/customer tag REF TAG|none` sets or clears the tag; `/customer tag REF` opens the tag form. */
+export async function tagCommand(
+  deps: Deps,
+  args: CommandArgs,
+  command: { ref: string; tag?: string | null },
+): Promise<void> {
+  const customer = await oneCustomer(deps, args, command.ref);
+  if (!customer) return;
+  if (command.tag === undefined) return openTagForm(customer, formOpeningOf(args));
+  const change = await deps.lifecycle.setTag(
+    customer.customerId,
+    command.tag,
+    actorOf(args.context),
+  );
+  const account = escapeMrkdwn(change.customer.account);
+  const headline = command.tag
+    ? `:label: Tag of *${account}* set.`
+    : `:label: Tag of *${account}* cleared.`;
+  await reply(args, buildChangeSummary({ ...change, headline, currency: deps.config.currency }));
+}
