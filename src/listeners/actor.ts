@@ -1,8 +1,8 @@
 import type { Context } from "@slack/bolt";
-import { scopeOf } from "../app/request-scope.js";
 import type { Actor } from "../auth/actor.js";
 import { can, type Permission } from "../auth/roles.js";
 import { AppError } from "../errors/app-error.js";
+import { scopeOf } from "./request-scope.js";
 
 /** The person behind the request, as checked by the access-control middleware. */
 export function actorOf(context: Context): Actor {

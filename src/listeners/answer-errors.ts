@@ -1,8 +1,8 @@
 import type { Context } from "@slack/bolt";
-import { type RequestScope, scopeOf } from "../app/request-scope.js";
 import { buildNotice } from "../blocks/message.js";
 import { isUnexpected, userMessageFor } from "../errors/user-message.js";
 import { AnswerUndelivered, type ReplyTarget, replyPrivately } from "./reply.js";
+import { type RequestScope, scopeOf } from "./request-scope.js";
 
 /**
  * Runs a listener's work and turns any error into one ephemeral answer: an AppError's own message, or

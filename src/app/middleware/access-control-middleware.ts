@@ -5,7 +5,7 @@ import type { RoleResolver } from "../../auth/role-resolver.js";
 import { buildNotice, noAccessMessage } from "../../blocks/message.js";
 import { plain } from "../../blocks/text.js";
 import { replyPrivately } from "../../listeners/reply.js";
-import { scopeOf } from "../request-scope.js";
+import { scopeOf } from "../../listeners/request-scope.js";
 
 /**
  * Checks, on the server, that whoever sent any command, button or modal submission holds a role;

@@ -1,8 +1,8 @@
 import type { AnyMiddlewareArgs, Middleware } from "@slack/bolt";
+import type { PostAckGate } from "../../listeners/post-ack-gate.js";
+import { describeRequest, newRequestId, type RequestScope } from "../../listeners/request-scope.js";
 import type { Logger } from "../../logging/logger.js";
 import type { InFlight } from "../in-flight.js";
-import type { PostAckGate } from "../post-ack-gate.js";
-import { describeRequest, newRequestId, type RequestScope } from "../request-scope.js";
 
 /**
  * First middleware: a request ID, a child logger, in-flight tracking for graceful shutdown, and the

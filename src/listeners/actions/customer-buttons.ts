@@ -1,7 +1,7 @@
-import type { Deps } from "../../app/deps.js";
 import type { Customer } from "../../customers/customer.js";
 import { actorOf } from "../actor.js";
 import { answerErrors } from "../answer-errors.js";
+import type { Deps } from "../deps.js";
 import { openEditForm, openTagForm } from "../operations/open-forms.js";
 import { offerPassword } from "../operations/password-offer.js";
 import { switchStatus } from "../operations/switch-status.js";

@@ -1,5 +1,5 @@
-import type { Deps } from "../../app/deps.js";
 import { answerErrors } from "../answer-errors.js";
+import type { Deps } from "../deps.js";
 import { customerHistory } from "../operations/customer-history.js";
 import { replyPrivately } from "../reply.js";
 import { type ButtonArgs, customerIdOf, customerPageOf } from "./action-args.js";

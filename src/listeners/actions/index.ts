@@ -1,8 +1,8 @@
 import type { App, BlockAction } from "@slack/bolt";
-import type { Deps } from "../../app/deps.js";
-import { scopeOf } from "../../app/request-scope.js";
 import { actionIds } from "../../blocks/action-ids.js";
+import type { Deps } from "../deps.js";
 import { IdRouter } from "../id-router.js";
+import { scopeOf } from "../request-scope.js";
 import type { ButtonArgs } from "./action-args.js";
 import { billingButton, billingPage } from "./billing-buttons.js";
 import { cardButtons } from "./customer-buttons.js";

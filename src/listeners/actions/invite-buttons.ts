@@ -1,9 +1,9 @@
-import type { Deps } from "../../app/deps.js";
 import { buildInviteList } from "../../blocks/invite-messages.js";
 import { buildNotice } from "../../blocks/message.js";
 import { slackDate } from "../../blocks/text.js";
 import { actorOf } from "../actor.js";
 import { answerErrors } from "../answer-errors.js";
+import type { Deps } from "../deps.js";
 import { replyPrivately } from "../reply.js";
 import { actionValue, type ButtonArgs } from "./action-args.js";
 

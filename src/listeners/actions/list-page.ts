@@ -1,7 +1,7 @@
-import type { Deps } from "../../app/deps.js";
 import { decodeListPage } from "../../blocks/button-values.js";
 import { AppError } from "../../errors/app-error.js";
 import { answerErrors } from "../answer-errors.js";
+import type { Deps } from "../deps.js";
 import { listCustomers } from "../operations/list-customers.js";
 import { replyPrivately } from "../reply.js";
 import { actionValue, type ButtonArgs } from "./action-args.js";

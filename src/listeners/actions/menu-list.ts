@@ -1,5 +1,5 @@
-import type { Deps } from "../../app/deps.js";
 import { answerErrors } from "../answer-errors.js";
+import type { Deps } from "../deps.js";
 import { listCustomers } from "../operations/list-customers.js";
 import { replyPrivately } from "../reply.js";
 import type { ButtonArgs } from "./action-args.js";

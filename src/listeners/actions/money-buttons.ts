@@ -1,4 +1,3 @@
-import type { Deps } from "../../app/deps.js";
 import { can } from "../../auth/roles.js";
 import { approvalIdValue } from "../../blocks/button-values.js";
 import { buildNotice } from "../../blocks/message.js";
@@ -6,6 +5,7 @@ import { buildPoolStatus } from "../../blocks/pool-status.js";
 import { AppError } from "../../errors/app-error.js";
 import { actorOf, requirePermission } from "../actor.js";
 import { answerErrors } from "../answer-errors.js";
+import type { Deps } from "../deps.js";
 import { openMoneyForm, openRejectForm } from "../operations/open-forms.js";
 import { pendingApprovals } from "../operations/pending-approvals.js";
 import { replyPrivately } from "../reply.js";

@@ -1,4 +1,3 @@
-import type { Deps } from "../../app/deps.js";
 import {
   buildPasswordCancelled,
   buildPasswordConfirmed,
@@ -6,6 +5,7 @@ import {
 } from "../../blocks/password-messages.js";
 import { actorOf } from "../actor.js";
 import { answerErrors } from "../answer-errors.js";
+import type { Deps } from "../deps.js";
 import { replyPrivately } from "../reply.js";
 import { type ButtonArgs, resetIdOf } from "./action-args.js";
 

@@ -1,6 +1,6 @@
-import type { Deps } from "../../app/deps.js";
 import { buildCustomerCard } from "../../blocks/customer-card.js";
 import { answerErrors } from "../answer-errors.js";
+import type { Deps } from "../deps.js";
 import { replyPrivately } from "../reply.js";
 import { type ButtonArgs, customerIdOf } from "./action-args.js";
 

@@ -1,8 +1,8 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
-import type { Deps } from "../../app/deps.js";
 import { buildCustomerChoices } from "../../blocks/customer-choices.js";
 import type { SlackMessage } from "../../blocks/message.js";
 import type { Customer } from "../../customers/customer.js";
+import type { Deps } from "../deps.js";
 import type { FormOpening } from "../operations/open-forms.js";
 import { replyPrivately } from "../reply.js";
 

@@ -1,8 +1,8 @@
-import type { Deps } from "../../app/deps.js";
 import { buildHelpMenu } from "../../blocks/help-menu.js";
 import { parseCustomerCommand } from "../../grammar/customer-grammar.js";
 import { actorOf } from "../actor.js";
 import { answerErrors } from "../answer-errors.js";
+import type { Deps } from "../deps.js";
 import { billingDetails } from "../operations/billing-details.js";
 import { customerHistory } from "../operations/customer-history.js";
 import { createInvite, listInvites } from "../operations/invites.js";

@@ -1,5 +1,5 @@
 import type { App } from "@slack/bolt";
-import type { Deps } from "../../app/deps.js";
+import type { Deps } from "../deps.js";
 import { customerCommand } from "./customer-command.js";
 
 export function register(app: App, deps: Deps): void {

@@ -1,6 +1,6 @@
-import type { Deps } from "../../app/deps.js";
 import type { MoneyArgs } from "../../grammar/money-grammar.js";
 import { actorOf } from "../actor.js";
+import type { Deps } from "../deps.js";
 import { answerMoneyOutcome } from "../operations/money-outcome.js";
 import { openMoneyForm } from "../operations/open-forms.js";
 import { type CommandArgs, formOpeningOf, oneCustomer, reply } from "./command-context.js";

@@ -1,10 +1,10 @@
-import type { Deps } from "../../app/deps.js";
 import type { SlackMessage } from "../../blocks/message.js";
 import { buildPoolStatus } from "../../blocks/pool-status.js";
 import { AppError } from "../../errors/app-error.js";
 import type { NewPoolTotal } from "../../grammar/money-grammar.js";
 import { formatMoney } from "../../money/currency.js";
 import { actorOf, requirePermission } from "../actor.js";
+import type { Deps } from "../deps.js";
 import type { CommandArgs } from "./command-context.js";
 
 /** `/customer pool` shows the pool; `/customer pool set N` (admins) changes its total. */

@@ -1,7 +1,7 @@
-import type { Deps } from "../../app/deps.js";
 import { buildCustomerCard } from "../../blocks/customer-card.js";
 import { buildCustomerChoices } from "../../blocks/customer-choices.js";
 import type { SlackMessage } from "../../blocks/message.js";
+import type { Deps } from "../deps.js";
 
 /** `/customer show REF` and bare `/customer REF`: the card, or a short list when REF is ambiguous. */
 export async function showCustomer(deps: Deps, ref: string): Promise<SlackMessage> {

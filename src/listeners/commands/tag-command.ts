@@ -1,7 +1,7 @@
-import type { Deps } from "../../app/deps.js";
 import { buildChangeSummary } from "../../blocks/change-summary.js";
 import { escapeMrkdwn } from "../../blocks/text.js";
 import { actorOf } from "../actor.js";
+import type { Deps } from "../deps.js";
 import { openTagForm } from "../operations/open-forms.js";
 import { type CommandArgs, formOpeningOf, oneCustomer, reply } from "./command-context.js";
 

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from "@slack/bolt";
-import type { Deps } from "../../app/deps.js";
-import { scopeOf } from "../../app/request-scope.js";
+import type { Deps } from "../deps.js";
+import { scopeOf } from "../request-scope.js";
 import { publishHome } from "./publish-home.js";
 
 /** Publishes the Home tab whenever someone opens it. */

@@ -1,5 +1,5 @@
 import type { App } from "@slack/bolt";
-import type { Deps } from "../../app/deps.js";
+import type { Deps } from "../deps.js";
 import { appHomeOpened } from "./app-home-opened.js";
 
 export function register(app: App, deps: Deps): void {

@@ -1,7 +1,7 @@
 import type { WebClient } from "@slack/web-api";
-import type { Deps } from "../../app/deps.js";
 import type { Role } from "../../auth/roles.js";
 import { buildHome, buildNoAccessHome, homeLimits } from "../../blocks/home.js";
+import type { Deps } from "../deps.js";
 
 /** Gathers the dashboard's data (in parallel) and publishes the viewer's Home tab. */
 export async function publishHome(

@@ -1,8 +1,8 @@
-import type { Deps } from "../../app/deps.js";
 import type { BillingService } from "../../billing/billing-service.js";
 import { buildBillingDetails } from "../../blocks/billing-details.js";
 import type { SlackMessage } from "../../blocks/message.js";
 import type { Customer } from "../../customers/customer.js";
+import type { Deps } from "../deps.js";
 
 export type BillingDeps = Deps & { billing: BillingService };
 

@@ -1,7 +1,7 @@
-import type { Deps } from "../../app/deps.js";
 import { buildCustomerHistory, historyPageSize } from "../../blocks/customer-history.js";
 import type { SlackMessage } from "../../blocks/message.js";
 import type { Customer } from "../../customers/customer.js";
+import type { Deps } from "../deps.js";
 
 /** One page of a customer's audit trail. */
 export async function customerHistory(

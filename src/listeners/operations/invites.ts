@@ -1,7 +1,7 @@
-import type { Deps } from "../../app/deps.js";
 import type { Actor } from "../../auth/actor.js";
 import { buildInviteLink, buildInviteList } from "../../blocks/invite-messages.js";
 import type { SlackMessage } from "../../blocks/message.js";
+import type { Deps } from "../deps.js";
 
 export async function createInvite(
   deps: Deps,

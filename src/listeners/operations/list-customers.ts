@@ -1,7 +1,7 @@
-import type { Deps } from "../../app/deps.js";
 import { buildCustomerList } from "../../blocks/customer-list.js";
 import type { SlackMessage } from "../../blocks/message.js";
 import type { CustomerQuery } from "../../customers/customer-query.js";
+import type { Deps } from "../deps.js";
 
 /** `/customer list …` and the list's page buttons: one page of matching customers. */
 export async function listCustomers(

@@ -1,8 +1,8 @@
-import type { Deps } from "../../app/deps.js";
 import type { SlackMessage } from "../../blocks/message.js";
 import { buildNotice } from "../../blocks/message.js";
 import { buildBalanceChanged, buildRequestReceipt } from "../../blocks/money-results.js";
-import type { MoneyOutcome } from "../../ledger/balance-service.js";
+import type { MoneyOutcome } from "../../money-changes/money-service.js";
+import type { Deps } from "../deps.js";
 
 /** Turns a money outcome into the requester's answer, posting new approval requests to the channel. */
 export async function answerMoneyOutcome(deps: Deps, outcome: MoneyOutcome): Promise<SlackMessage> {

@@ -1,6 +1,5 @@
 import type { ModalView } from "@slack/types";
 import type { WebClient } from "@slack/web-api";
-import type { Deps } from "../../app/deps.js";
 import type { Approval } from "../../approvals/approval.js";
 import {
   buildCustomerFormModal,
@@ -13,6 +12,7 @@ import {
   buildRejectModal,
 } from "../../blocks/money-modals.js";
 import type { Customer } from "../../customers/customer.js";
+import type { Deps } from "../deps.js";
 import { encodeModalMetadata, type ModalMetadata } from "../modal-metadata.js";
 import { openModal } from "../open-modal.js";
 

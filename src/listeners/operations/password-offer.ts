@@ -1,7 +1,7 @@
-import type { Deps } from "../../app/deps.js";
 import type { Actor } from "../../auth/actor.js";
 import type { SlackMessage } from "../../blocks/message.js";
 import { buildPasswordOffer } from "../../blocks/password-messages.js";
+import type { Deps } from "../deps.js";
 
 /** A new password offer for a customer (nothing changes until Confirm). */
 export async function offerPassword(

@@ -1,6 +1,6 @@
-import type { Deps } from "../../app/deps.js";
 import { buildPendingApprovals } from "../../blocks/approval-message.js";
 import type { SlackMessage } from "../../blocks/message.js";
+import type { Deps } from "../deps.js";
 
 /** `/customer approvals` and the menu's Pending approvals: pending requests with Approve/Reject buttons. */
 export async function pendingApprovals(deps: Deps): Promise<SlackMessage> {

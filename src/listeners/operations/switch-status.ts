@@ -1,9 +1,9 @@
-import type { Deps } from "../../app/deps.js";
 import type { Actor } from "../../auth/actor.js";
 import { buildChangeSummary } from "../../blocks/change-summary.js";
 import type { SlackMessage } from "../../blocks/message.js";
 import { escapeMrkdwn } from "../../blocks/text.js";
 import type { CustomerStatus } from "../../customers/customer.js";
+import type { Deps } from "../deps.js";
 
 /** Enable/disable one customer and describe what that means for their console login. */
 export async function switchStatus(

@@ -1,8 +1,8 @@
 import type { App, ViewSubmitAction } from "@slack/bolt";
-import type { Deps } from "../../app/deps.js";
-import { scopeOf } from "../../app/request-scope.js";
 import { viewIds } from "../../blocks/action-ids.js";
+import type { Deps } from "../deps.js";
 import { IdRouter } from "../id-router.js";
+import { scopeOf } from "../request-scope.js";
 import type { ViewArgs } from "../view-args.js";
 import { createCustomerSubmission } from "./create-customer.js";
 import { editCustomerSubmission } from "./edit-customer.js";

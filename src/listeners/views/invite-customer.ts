@@ -1,6 +1,6 @@
-import type { Deps } from "../../app/deps.js";
 import { inviteEmailSchema } from "../../input/invite-email.js";
 import { actorOf } from "../actor.js";
+import type { Deps } from "../deps.js";
 import { createInvite } from "../operations/invites.js";
 import type { ViewArgs } from "../view-args.js";
 import { submitForm } from "./submit-form.js";

@@ -1,11 +1,11 @@
 import { z } from "zod";
-import type { Deps } from "../../app/deps.js";
 import { buildNotice } from "../../blocks/message.js";
 import { escapeMrkdwn } from "../../blocks/text.js";
 import { AppError } from "../../errors/app-error.js";
 import { reasonSchema } from "../../input/reason.js";
 import { amountSchema, targetAmountSchema } from "../../money/amount.js";
 import { actorOf } from "../actor.js";
+import type { Deps } from "../deps.js";
 import type { ModalMetadata } from "../modal-metadata.js";
 import { answerMoneyOutcome } from "../operations/money-outcome.js";
 import type { ViewArgs } from "../view-args.js";

@@ -1,10 +1,10 @@
 import { z } from "zod";
-import type { Deps } from "../../app/deps.js";
 import { buildChangeSummary } from "../../blocks/change-summary.js";
 import { escapeMrkdwn } from "../../blocks/text.js";
 import { tagInputSchema } from "../../customers/customer-input.js";
 import { AppError } from "../../errors/app-error.js";
 import { actorOf } from "../actor.js";
+import type { Deps } from "../deps.js";
 import type { ViewArgs } from "../view-args.js";
 import { submitForm } from "./submit-form.js";
 import { validateForm } from "./validate-form.js";

@@ -1,9 +1,9 @@
-import { scopeOf } from "../../app/request-scope.js";
 import { buildNotice, type SlackMessage } from "../../blocks/message.js";
 import { isAppError } from "../../errors/app-error.js";
 import { isUnexpected, userMessageFor } from "../../errors/user-message.js";
 import { decodeModalMetadata, type ModalMetadata } from "../modal-metadata.js";
 import { postToResponseUrl } from "../reply.js";
+import { scopeOf } from "../request-scope.js";
 import { resultModal, submittedValues, type ViewArgs } from "../view-args.js";
 
 export type FieldErrors = Record<string, string>;

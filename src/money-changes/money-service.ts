@@ -8,11 +8,9 @@ import type { CustomerRepository } from "../customers/customer-repository.js";
 import { AlreadyApplied, type IdempotencyRepository } from "../db/idempotency-repository.js";
 import { inTransaction } from "../db/transaction.js";
 import { AppError } from "../errors/app-error.js";
+import type { MoneyWriter } from "../ledger/money-writer.js";
 import { type Currency, formatMoney } from "../money/currency.js";
 import type { CreditPool } from "../pool/credit-pool.js";
-import type { MoneyWriter } from "./money-writer.js";
-
-export const maxReasonLength = 500;
 
 export type MoneyOutcome =
   | { kind: "applied"; account: string; before: number; after: number }

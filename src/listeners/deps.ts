@@ -8,11 +8,11 @@ import type { CustomerService } from "../customers/customer-service.js";
 import type { PasswordResets } from "../customers/password-resets.js";
 import type { IdempotencyRepository } from "../db/idempotency-repository.js";
 import type { Invites } from "../invites/invites.js";
-import type { MoneyService } from "../ledger/balance-service.js";
-import type { HomeRefresher } from "../listeners/events/home-refresher.js";
 import type { Logger } from "../logging/logger.js";
+import type { MoneyService } from "../money-changes/money-service.js";
 import type { ApprovalNotifier } from "../notifications/approval-notifier.js";
 import type { CreditPool } from "../pool/credit-pool.js";
+import type { HomeRefresher } from "./events/home-refresher.js";
 
 /** Everything listeners need, built once at start-up and passed to every `register`. */
 export interface Deps {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { newRequestId } from "../../src/app/request-scope.js";
+import { newRequestId } from "../../src/listeners/request-scope.js";
 
 describe("request IDs", () => {
   it("are 8 URL-safe characters and do not repeat, also across refills of the random pool", () => {

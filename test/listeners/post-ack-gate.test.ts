@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { PostAckGate } from "../../src/app/post-ack-gate.js";
+import { PostAckGate } from "../../src/listeners/post-ack-gate.js";
 
 /** A job that runs until the test releases it. */
 function heldJob(log: string[], name: string) {
