@@ -1,5 +1,6 @@
 import type { MongoClient } from "mongodb";
 import type { AuditRepository } from "../audit/audit-repository.js";
+import { authorize, recordRefusal } from "../audit/refusals.js";
 import type { Actor } from "../auth/actor.js";
 import { can } from "../auth/roles.js";
 import type { CustomerRepository } from "../customers/customer-repository.js";
@@ -245,6 +246,21 @@ export class ApprovalService {
   }
 
   /**
+   * Refuses (and records) anyone who may not decide requests, before a reason form is opened for
+   * them; `approvalId` when the button carried a well-formed one.
+   */
+  authorizeDecision(actor: Actor, approvalId: string | undefined): Promise<void> {
+    return authorize(this.audit, "approvals.decide", {
+      at: this.now(),
+      actor,
+      action: "approval.decide",
+      ...(approvalId ? { target: { approvalId } } : {}),
+      detail: "Only managers and admins can approve or reject requests.",
+      what: "reject requests; only managers and admins can",
+    });
+  }
+
+  /**
    * The request if it can still be decided by `actor`; otherwise a clear refusal. Someone without
    * the role, the requester approving their own request, and decided or expired requests are refused
    * here, and refusals are audited. An overdue request is marked expired on the spot.
@@ -255,17 +271,15 @@ export class ApprovalService {
     options: { allowOwn?: boolean } = {},
   ): Promise<Approval> {
     const approval = await this.get(approvalId);
-    const refuse = async (message: string, code: "forbidden" | "conflict" = "forbidden") => {
-      await this.audit.record({
+    const refuse = async (message: string) => {
+      await recordRefusal(this.audit, {
         at: this.now(),
-        actorId: actor.userId,
-        actorRole: actor.role,
+        actor,
         action: "approval.decide",
-        outcome: "refused",
         target: { customerId: approval.customerId, approvalId },
-        detail: message.slice(0, 300),
+        detail: message,
       });
-      return new AppError(code, message);
+      return new AppError("forbidden", message);
     };
     if (!can(actor.role, "approvals.decide"))
       throw await refuse("Only managers and admins can approve or reject requests.");
@@ -302,12 +316,10 @@ export class ApprovalService {
         "conflict",
         "This request was decided by someone else just now; nothing more was changed.",
       );
-    await this.audit.record({
+    await recordRefusal(this.audit, {
       at,
-      actorId: decider.userId,
-      actorRole: decider.role,
+      actor: decider,
       action: "approval.stale",
-      outcome: "refused",
       target: { customerId: stale.customerId, approvalId },
       detail: `value changed since the request: expected ${stale.current}, found ${found ?? "no customer"}`,
     });

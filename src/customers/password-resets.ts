@@ -1,5 +1,6 @@
 import type { MongoClient } from "mongodb";
 import type { AuditRepository } from "../audit/audit-repository.js";
+import { recordRefusal } from "../audit/refusals.js";
 import type { Actor } from "../auth/actor.js";
 import { inTransaction } from "../db/transaction.js";
 import { AppError } from "../errors/app-error.js";
@@ -118,12 +119,10 @@ export class PasswordResets {
       );
     if (reset.createdBy !== actor.userId) {
       // A refused attempt on someone else's password is recorded like every other refusal.
-      await this.audit.record({
+      await recordRefusal(this.audit, {
         at: this.now(),
-        actorId: actor.userId,
-        actorRole: actor.role,
+        actor,
         action: "customer.password.reset",
-        outcome: "refused",
         target: { customerId: reset.customerId },
         detail: "only the person who generated a password can confirm, replace or cancel it",
       });

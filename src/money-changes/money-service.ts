@@ -2,6 +2,7 @@ import type { MongoClient } from "mongodb";
 import type { Approval } from "../approvals/approval.js";
 import type { ApprovalService } from "../approvals/approval-service.js";
 import type { AuditRepository } from "../audit/audit-repository.js";
+import { recordRefusal } from "../audit/refusals.js";
 import type { Actor } from "../auth/actor.js";
 import { can } from "../auth/roles.js";
 import type { CustomerRepository } from "../customers/customer-repository.js";
@@ -126,12 +127,10 @@ export class MoneyService {
     }
     const left = await this.pool.left();
     if (target - customer.credits > left) {
-      await this.audit.record({
+      await recordRefusal(this.audit, {
         at: this.now(),
-        actorId: actor.userId,
-        actorRole: actor.role,
+        actor,
         action: "credits.request",
-        outcome: "refused",
         target: { customerId, account: customer.account },
         detail: `target ${target} needs ${target - customer.credits}, pool left ${left}`,
       });
@@ -161,12 +160,10 @@ export class MoneyService {
     balance: number,
     actor: Actor,
   ): Promise<AppError> {
-    await this.audit.record({
+    await recordRefusal(this.audit, {
       at: this.now(),
-      actorId: actor.userId,
-      actorRole: actor.role,
+      actor,
       action: "balance.deduct",
-      outcome: "refused",
       target: { customerId, account },
       detail: `deduct ${amount} refused: balance ${balance}`,
     });

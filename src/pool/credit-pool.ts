@@ -1,5 +1,6 @@
 import type { ClientSession, MongoClient } from "mongodb";
 import type { AuditRepository } from "../audit/audit-repository.js";
+import { authorize } from "../audit/refusals.js";
 import type { Actor } from "../auth/actor.js";
 import { inTransaction } from "../db/transaction.js";
 import { AppError } from "../errors/app-error.js";
@@ -65,7 +66,19 @@ export class CreditPool {
   }
 
   /** Admins set the total; never below what is already granted. */
+  /** Only admins change the total (PRODUCT.md §2.12); anyone else is refused and recorded. */
+  assertMaySetTotal(actor: Actor): Promise<void> {
+    return authorize(this.audit, "pool.setTotal", {
+      at: this.now(),
+      actor,
+      action: "pool.setTotal",
+      detail: "only admins change the pool total",
+      what: "change the credit pool's total; only admins can",
+    });
+  }
+
   async setTotal(total: number, actor: Actor): Promise<{ before: number; after: PoolStatus }> {
+    await this.assertMaySetTotal(actor);
     const before = await inTransaction(this.client, async (session) => {
       const current = await this.pool.find(session);
       const granted = current?.granted ?? 0;

@@ -1,6 +1,7 @@
 import type { AnyMiddlewareArgs, Middleware } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import type { AuditRepository } from "../../audit/audit-repository.js";
+import { recordRefusal } from "../../audit/refusals.js";
 import type { RoleResolver } from "../../auth/role-resolver.js";
 import { buildNotice, noAccessMessage } from "../../blocks/message.js";
 import { plain } from "../../blocks/text.js";
@@ -27,19 +28,15 @@ export function accessControlMiddleware(deps: {
     const ack = "ack" in args ? (args.ack as (response?: unknown) => Promise<void>) : undefined;
     if (body.type !== "view_submission") await ack?.();
     scope.log.warn("refused: no role");
-    await deps.audit
-      .record({
-        at: new Date(),
-        actorId: scope.userId ?? "unknown",
-        actorRole: null,
-        action: "access.refused",
-        outcome: "refused",
-        detail: `no role for ${String(body.type ?? "command")} ${describeName(body)}`.slice(0, 300),
-        requestId: scope.requestId,
-      })
-      .catch((error: unknown) =>
-        scope.log.error({ err: error }, "could not record a refusal in the audit trail"),
-      );
+    await recordRefusal(deps.audit, {
+      at: new Date(),
+      actor: { userId: scope.userId ?? "unknown", role: null },
+      action: "access.refused",
+      detail: `no role for ${String(body.type ?? "command")} ${describeName(body)}`,
+      requestId: scope.requestId,
+    }).catch((error: unknown) =>
+      scope.log.error({ err: error }, "could not record a refusal in the audit trail"),
+    );
     await tellRefused(args, ack);
   };
 }

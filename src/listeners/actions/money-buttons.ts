@@ -1,9 +1,8 @@
-import { can } from "../../auth/roles.js";
 import { approvalIdValue } from "../../blocks/button-values.js";
 import { buildNotice } from "../../blocks/message.js";
 import { buildPoolStatus } from "../../blocks/pool-status.js";
 import { AppError } from "../../errors/app-error.js";
-import { actorOf, requirePermission } from "../actor.js";
+import { actorOf } from "../actor.js";
 import { answerErrors } from "../answer-errors.js";
 import type { Deps } from "../deps.js";
 import { openMoneyForm, openRejectForm } from "../operations/open-forms.js";
@@ -47,20 +46,8 @@ export function moneyButtons(deps: Deps) {
     }),
     reject: handle(async (args) => {
       const actor = actorOf(args.context);
-      if (!can(actor.role, "approvals.decide")) {
-        // Every refused attempt is in the audit trail, like a refused Approve or a refused Reject form.
-        const approvalId = approvalIdValue.safeParse(actionValue(args));
-        await deps.audit.record({
-          at: deps.now(),
-          actorId: actor.userId,
-          actorRole: actor.role,
-          action: "approval.decide",
-          outcome: "refused",
-          ...(approvalId.success ? { target: { approvalId: approvalId.data } } : {}),
-          detail: "Only managers and admins can approve or reject requests.",
-        });
-      }
-      requirePermission(actor, "approvals.decide", "reject requests; only managers and admins can");
+      const carried = approvalIdValue.safeParse(actionValue(args));
+      await deps.approvals.authorizeDecision(actor, carried.success ? carried.data : undefined);
       const approval = await deps.approvals.get(approvalIdOf(args));
       if (approval.state !== "pending")
         throw new AppError(

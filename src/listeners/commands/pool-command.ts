@@ -3,7 +3,7 @@ import { buildPoolStatus } from "../../blocks/pool-status.js";
 import { AppError } from "../../errors/app-error.js";
 import type { NewPoolTotal } from "../../grammar/money-grammar.js";
 import { formatMoney } from "../../money/currency.js";
-import { actorOf, requirePermission } from "../actor.js";
+import { actorOf } from "../actor.js";
 import type { Deps } from "../deps.js";
 import type { CommandArgs } from "./command-context.js";
 
@@ -15,19 +15,11 @@ export async function poolCommand(
 ): Promise<SlackMessage> {
   if (!newTotal) return buildPoolStatus(await deps.pool.status(), deps.config.currency);
   const actor = actorOf(args.context);
-  if (actor.role !== "admin") {
-    await deps.audit.record({
-      at: deps.now(),
-      actorId: actor.userId,
-      actorRole: actor.role,
-      action: "pool.setTotal",
-      outcome: "refused",
-      detail: "only admins change the pool total",
-    });
+  if (!newTotal.ok) {
+    // Anyone but an admin is refused whatever total they typed.
+    await deps.pool.assertMaySetTotal(actor);
+    throw new AppError("invalid_input", newTotal.problem);
   }
-  requirePermission(actor, "pool.setTotal", "change the credit pool's total; only admins can");
-  // Only now: anyone but an admin is refused whatever total they typed.
-  if (!newTotal.ok) throw new AppError("invalid_input", newTotal.problem);
   const { before, after } = await deps.pool.setTotal(newTotal.minorUnits, actor);
   const note = `:white_check_mark: Credit pool total: ${formatMoney(before, deps.config.currency)} → *${formatMoney(after.total, deps.config.currency)}*.`;
   return buildPoolStatus(after, deps.config.currency, note);
