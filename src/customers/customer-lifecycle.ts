@@ -6,6 +6,7 @@ import { inTransaction, isDuplicateKey } from "../db/transaction.js";
 import { AppError } from "../errors/app-error.js";
 import { generatePassword, hashPassword } from "../security/password.js";
 import type { Customer, CustomerStatus } from "./customer.js";
+import { customerGone } from "./customer-gone.js";
 import { newCustomerId } from "./customer-id.js";
 import type { CustomerInput } from "./customer-input.js";
 import type { CustomerChange, CustomerRepository } from "./customer-repository.js";
@@ -122,7 +123,7 @@ export class CustomerLifecycle {
     actor: Actor,
   ): Promise<Change> {
     const current = await this.customers.findByCustomerId(customerId);
-    if (!current) throw new AppError("not_found", `Customer ${customerId} no longer exists.`);
+    if (!current) throw customerGone(customerId);
     const wanted = { ...current, ...input };
     if (Object.keys(diff(current, wanted, editableFields)).length === 0)
       return { customer: current, changes: {} };
@@ -206,7 +207,7 @@ export class CustomerLifecycle {
     });
     if (result) return result;
     const current = await this.customers.findByCustomerId(customerId);
-    if (!current) throw new AppError("not_found", `Customer ${customerId} no longer exists.`);
+    if (!current) throw customerGone(customerId);
     if (unchangedIsFine) return { customer: current, changes: {} };
     throw new AppError("not_found", "The customer changed meanwhile.");
   }

@@ -1,5 +1,6 @@
 import { AppError } from "../errors/app-error.js";
 import type { Customer } from "./customer.js";
+import { customerGone } from "./customer-gone.js";
 import type { CustomerQuery } from "./customer-query.js";
 import type { CustomerRepository } from "./customer-repository.js";
 
@@ -48,7 +49,7 @@ export class CustomerService {
 
   async get(customerId: string): Promise<Customer> {
     const customer = await this.repository.findByCustomerId(customerId);
-    if (!customer) throw new AppError("not_found", `Customer ${customerId} no longer exists.`);
+    if (!customer) throw customerGone(customerId);
     return customer;
   }
 

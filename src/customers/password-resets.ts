@@ -7,6 +7,7 @@ import { AppError } from "../errors/app-error.js";
 import { generatePassword, hashPassword } from "../security/password.js";
 import { newToken } from "../security/tokens.js";
 import type { Customer } from "./customer.js";
+import { customerGone } from "./customer-gone.js";
 import type { CustomerRepository } from "./customer-repository.js";
 import type { PasswordReset, PasswordResetRepository } from "./password-reset-repository.js";
 
@@ -36,7 +37,7 @@ export class PasswordResets {
 
   async offer(customerId: string, actor: Actor): Promise<PasswordOffer> {
     const customer = await this.customers.findByCustomerId(customerId);
-    if (!customer) throw new AppError("not_found", `Customer ${customerId} no longer exists.`);
+    if (!customer) throw customerGone(customerId);
     const password = generatePassword();
     const createdAt = this.now();
     const reset: PasswordReset = {
@@ -60,8 +61,7 @@ export class PasswordResets {
   async cancel(resetId: string, actor: Actor): Promise<Customer> {
     const closed = await this.close(resetId, actor, "cancelled");
     const customer = await this.customers.findByCustomerId(closed.customerId);
-    if (!customer)
-      throw new AppError("not_found", `Customer ${closed.customerId} no longer exists.`);
+    if (!customer) throw customerGone(closed.customerId);
     return customer;
   }
 
@@ -77,11 +77,7 @@ export class PasswordResets {
         at,
         session,
       );
-      if (!updated)
-        throw new AppError(
-          "not_found",
-          `Customer ${reset.customerId} no longer exists; nothing was changed.`,
-        );
+      if (!updated) throw customerGone(reset.customerId, "; nothing was changed");
       await this.audit.record(
         {
           at,

@@ -5,6 +5,7 @@ import type { AuditRepository } from "../audit/audit-repository.js";
 import { recordRefusal } from "../audit/refusals.js";
 import type { Actor } from "../auth/actor.js";
 import { can } from "../auth/roles.js";
+import { customerGone } from "../customers/customer-gone.js";
 import type { CustomerRepository } from "../customers/customer-repository.js";
 import { AlreadyApplied, type IdempotencyRepository } from "../db/idempotency-repository.js";
 import { inTransaction } from "../db/transaction.js";
@@ -49,7 +50,7 @@ export class MoneyService {
     idempotencyKey: string,
   ): Promise<MoneyOutcome> {
     const customer = await this.customers.findByCustomerId(customerId);
-    if (!customer) throw new AppError("not_found", `Customer ${customerId} no longer exists.`);
+    if (!customer) throw customerGone(customerId);
     if (delta < 0 && customer.balance < -delta)
       throw await this.refuseDeduction(
         customer.customerId,
@@ -117,7 +118,7 @@ export class MoneyService {
     idempotencyKey: string,
   ): Promise<MoneyOutcome> {
     const customer = await this.customers.findByCustomerId(customerId);
-    if (!customer) throw new AppError("not_found", `Customer ${customerId} no longer exists.`);
+    if (!customer) throw customerGone(customerId);
     if (target === customer.credits) {
       throw new AppError(
         "invalid_input",
