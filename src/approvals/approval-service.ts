@@ -5,7 +5,7 @@ import type { Actor } from "../auth/actor.js";
 import { can } from "../auth/roles.js";
 import type { CustomerRepository } from "../customers/customer-repository.js";
 import { inTransaction, isDuplicateKey } from "../db/transaction.js";
-import { AppError } from "../errors/app-error.js";
+import { AppError, personRef } from "../errors/app-error.js";
 import type { MoneyWriter } from "../ledger/money-writer.js";
 import { type Currency, formatMoney } from "../money/currency.js";
 import type { CreditPool } from "../pool/credit-pool.js";
@@ -291,7 +291,7 @@ export class ApprovalService {
       );
     }
     if (approval.state !== "pending") {
-      const by = approval.decidedBy ? ` by <@${approval.decidedBy}>` : "";
+      const by = approval.decidedBy ? ` by ${personRef(approval.decidedBy)}` : "";
       throw new AppError(
         "conflict",
         `This request is already ${approval.state}${by}; nothing more was changed.`,

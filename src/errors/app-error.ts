@@ -23,3 +23,10 @@ export class AppError extends Error {
 export function isAppError(error: unknown): error is AppError {
   return error instanceof AppError;
 }
+
+/**
+ * How a user-safe message names a Slack user without Slack markup: the Slack side shows each such
+ * reference as a mention (`buildErrorNotice`).
+ */
+export const personRef = (userId: string): string => `{user:${userId}}`;
+export const personRefPattern = /\{user:([A-Z0-9]+)\}/g;

@@ -1,5 +1,5 @@
 import type { Context } from "@slack/bolt";
-import { buildNotice } from "../blocks/message.js";
+import { buildErrorNotice } from "../blocks/message.js";
 import { isUnexpected, userMessageFor } from "../errors/user-message.js";
 import { AnswerUndelivered, type ReplyTarget, replyPrivately } from "./reply.js";
 import { type RequestScope, scopeOf } from "./request-scope.js";
@@ -39,10 +39,7 @@ async function answering(
     else
       scope.log.info({ code: (error as { code?: string }).code }, "request refused with a message");
     try {
-      await replyPrivately(
-        args,
-        buildNotice(`:warning: ${userMessageFor(error, scope.requestId)}`),
-      );
+      await replyPrivately(args, buildErrorNotice(userMessageFor(error, scope.requestId)));
     } catch (replyError) {
       scope.log.error({ err: replyError }, "could not tell the user about an error");
     }

@@ -65,6 +65,14 @@ describe("layering: Slack side → services → repositories → MongoDB", () =>
     expect(offenders).toEqual([]);
   });
 
+  it("keeps Slack markup out of domain messages: mentions, links and emoji are the Slack side's", () => {
+    const markup = /<[@#!]|:[a-z_]+:\s/;
+    const offenders = files
+      .map((file) => relative(srcRoot, file))
+      .filter((path) => isDomain(path) && markup.test(readFileSync(join(srcRoot, path), "utf8")));
+    expect(offenders).toEqual([]);
+  });
+
   it("has no import cycles between folders", () => {
     const edges = new Map<string, Set<string>>();
     for (const imp of allImports) {

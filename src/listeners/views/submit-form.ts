@@ -1,4 +1,4 @@
-import { buildNotice, type SlackMessage } from "../../blocks/message.js";
+import { buildErrorNotice, buildNotice, type SlackMessage } from "../../blocks/message.js";
 import { isAppError } from "../../errors/app-error.js";
 import { isUnexpected, userMessageFor } from "../../errors/user-message.js";
 import { decodeModalMetadata, type ModalMetadata } from "../modal-metadata.js";
@@ -69,7 +69,7 @@ export async function submitForm<T>(args: ViewArgs, handling: FormHandling<T>): 
         result = await handling.apply(validation.value, metadata);
       } catch (error) {
         if (isUnexpected(error)) scope.log.error({ err: error }, "form submission failed");
-        result = buildNotice(`:warning: ${userMessageFor(error, scope.requestId)}`);
+        result = buildErrorNotice(userMessageFor(error, scope.requestId));
       }
       try {
         await postToResponseUrl(responseUrl, result);
@@ -87,10 +87,7 @@ export async function submitForm<T>(args: ViewArgs, handling: FormHandling<T>): 
     if (isUnexpected(error)) scope.log.error({ err: error }, "form submission failed");
     return args.ack({
       response_action: "update",
-      view: resultModal(
-        "Not saved",
-        buildNotice(`:warning: ${userMessageFor(error, scope.requestId)}`),
-      ),
+      view: resultModal("Not saved", buildErrorNotice(userMessageFor(error, scope.requestId))),
     });
   }
   const { answer } = settled;
@@ -162,7 +159,7 @@ async function answerAfterAck<T>(
       scope.log.error({ err: settled.error }, "form submission failed");
     const result = settled.ok
       ? settled.answer
-      : buildNotice(`:warning: ${userMessageFor(settled.error, scope.requestId)}`);
+      : buildErrorNotice(userMessageFor(settled.error, scope.requestId));
     try {
       if (responseUrl) await postToResponseUrl(responseUrl, result);
       else
