@@ -5,6 +5,7 @@ import type { AuditRepository } from "../audit/audit-repository.js";
 import { recordRefusal } from "../audit/refusals.js";
 import type { Actor } from "../auth/actor.js";
 import { can } from "../auth/roles.js";
+import type { Customer } from "../customers/customer.js";
 import { customerGone } from "../customers/customer-gone.js";
 import type { CustomerRepository } from "../customers/customer-repository.js";
 import { AlreadyApplied, type IdempotencyRepository } from "../db/idempotency-repository.js";
@@ -49,8 +50,7 @@ export class MoneyService {
     actor: Actor,
     idempotencyKey: string,
   ): Promise<MoneyOutcome> {
-    const customer = await this.customers.findByCustomerId(customerId);
-    if (!customer) throw customerGone(customerId);
+    const customer = await this.existing(customerId);
     if (delta < 0 && customer.balance < -delta)
       throw await this.refuseDeduction(
         customer.customerId,
@@ -117,8 +117,7 @@ export class MoneyService {
     actor: Actor,
     idempotencyKey: string,
   ): Promise<MoneyOutcome> {
-    const customer = await this.customers.findByCustomerId(customerId);
-    if (!customer) throw customerGone(customerId);
+    const customer = await this.existing(customerId);
     if (target === customer.credits) {
       throw new AppError(
         "invalid_input",
@@ -152,6 +151,12 @@ export class MoneyService {
       idempotencyKey,
     });
     return { kind: "requested", approval, created };
+  }
+
+  private async existing(customerId: string): Promise<Customer> {
+    const customer = await this.customers.findByCustomerId(customerId);
+    if (!customer) throw customerGone(customerId);
+    return customer;
   }
 
   private async refuseDeduction(

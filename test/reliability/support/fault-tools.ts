@@ -1,5 +1,4 @@
 /** Shared tools of the reliability fault scenarios: raw deliveries, answers, and consistency checks. */
-import type { Db } from "mongodb";
 import { slackEventsPath } from "../../../src/app/http-server.js";
 import { collections } from "../../../src/db/collections.js";
 import { type Harness, signingSecret } from "../../support/app-harness.js";
@@ -75,14 +74,7 @@ export function answerText(answer: { body: Record<string, unknown> }): string {
 }
 
 /** Every document of every collection, as canonical JSON per collection (for "nothing changed"). */
-export async function snapshotDatabase(db: Db): Promise<Record<string, string[]>> {
-  const snapshot: Record<string, string[]> = {};
-  for (const { name } of await db.listCollections({}, { nameOnly: true }).toArray()) {
-    const documents = await db.collection(name).find({}).toArray();
-    snapshot[name] = documents.map((document) => JSON.stringify(document)).sort();
-  }
-  return snapshot;
-}
+export { everyDocument as snapshotDatabase } from "../../support/mongo/transaction-faults.js";
 
 /** Names the collections whose documents differ between two snapshots. */
 export function changedCollections(
