@@ -35,7 +35,7 @@ import { auditChannelPoster } from "../notifications/audit-channel.js";
 import { CreditPool } from "../pool/credit-pool.js";
 import { PoolRepository } from "../pool/pool-repository.js";
 import { boltLoggerFrom } from "./bolt-logger.js";
-import { createHttpServer, slackEventsPath } from "./http-server.js";
+import { createHttpServer, type RequestLimits, slackEventsPath } from "./http-server.js";
 import { InFlight } from "./in-flight.js";
 import { accessControlMiddleware } from "./middleware/access-control-middleware.js";
 import { requestScopeMiddleware } from "./middleware/request-scope-middleware.js";
@@ -66,6 +66,8 @@ export interface BotAppOptions {
   logger: Logger;
   database: Database;
   now?: () => Date;
+  /** HTTP mode's request limits; production's unless a test shortens them. */
+  requestLimits?: Partial<RequestLimits>;
 }
 
 export interface BotApp {
@@ -250,6 +252,7 @@ export function createBotApp(options: BotAppOptions): BotApp {
         isReady: () => database.isReachable(),
         isClosing: () => closing,
         logger,
+        limits: options.requestLimits,
       });
       const listening = server;
       await new Promise<void>((resolve, reject) => {

@@ -3,7 +3,7 @@ import { Writable } from "node:stream";
 import type { Db, MongoClientOptions } from "mongodb";
 import { inject } from "vitest";
 import { type BotApp, createBotApp } from "../../src/app/create-app.js";
-import { slackEventsPath } from "../../src/app/http-server.js";
+import { type RequestLimits, slackEventsPath } from "../../src/app/http-server.js";
 import { type Config, loadConfig } from "../../src/config/env.js";
 import { connectDatabase, type Database } from "../../src/db/mongo.js";
 import { createLogger } from "../../src/logging/logger.js";
@@ -62,6 +62,8 @@ export interface HarnessOptions {
   };
   /** A fake Slack to use instead of a new one (e.g. shared by two instances); it is not stopped on stop. */
   slack?: FakeSlackApi;
+  /** HTTP request limits instead of production's (e.g. a short timeout for stalled clients). */
+  requestLimits?: Partial<RequestLimits>;
 }
 
 export type SentView = Record<string, unknown> & {
@@ -220,6 +222,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     logger,
     database,
     now: () => new Date(Date.now() + clockOffsetMs),
+    requestLimits: options.requestLimits,
   });
   await bot.start();
   if (socket) await socket.waitForConnection(5000);
