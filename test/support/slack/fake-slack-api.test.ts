@@ -1,6 +1,7 @@
-import { LogLevel, retryPolicies, WebClient } from "@slack/web-api";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type FakeSlackApi, startFakeSlackApi } from "./fake-slack-api.js";
+import { LogLevel, retryPolicies, WebClient, type WebClientOptions } from "@slack/web-api";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { type FakeSlackApi, type RecordedCall, startFakeSlackApi } from "./fake-slack-api.js";
+import { mulberry32 } from "./fake-slack-faults.js";
 import { recordingLogger } from "./recording-logger.js";
 
 const TOKEN = "xoxb-test-token";
@@ -135,16 +136,7 @@ describe("fake Slack API", () => {
     });
   });
 
-  describe("scripted failures", () => {
-    it("rate limits with 429 and Retry-After, and WebClient retries", async () => {
-      fake.failNext("chat.postMessage", { error: "ratelimited", retryAfterSeconds: 1 });
-
-      const result = await client.chat.postMessage({ channel: "C1", text: "hi" });
-
-      expect(result.ok).toBe(true);
-      expect(fake.callsTo("chat.postMessage")).toHaveLength(2);
-    });
-
+  describe("failNext, the one-fault-per-call shorthand", () => {
     it("sends the Retry-After header", async () => {
       fake.failNext("chat.update", { error: "ratelimited", retryAfterSeconds: 7 });
 
@@ -182,6 +174,309 @@ describe("fake Slack API", () => {
       await expect(client.chat.postMessage({ channel: "C1", text: "hi" })).resolves.toMatchObject({
         ok: true,
       });
+    });
+  });
+
+  describe("fault rules", () => {
+    const clientWith = (options: WebClientOptions) =>
+      new WebClient(TOKEN, { slackApiUrl: fake.apiUrl, logger: recordingLogger(), ...options });
+    const post = (channel: string, text: string, via = client) =>
+      via.chat.postMessage({ channel, text });
+    /** Posts one at a time and lists the 1-based positions of the posts that failed. */
+    const failedPosts = async (channels: string[], via: WebClient) => {
+      const failed: number[] = [];
+      for (const [i, channel] of channels.entries()) {
+        await post(channel, `post ${i + 1}`, via).catch(() => failed.push(i + 1));
+      }
+      return failed;
+    };
+    const faultedCalls = (method: string) =>
+      fake.callsTo(method).flatMap((call, i) => (call.fault ? [i + 1] : []));
+    const texts = (calls: RecordedCall[] | undefined) => calls?.map((call) => call.args.text);
+
+    it("429 with Retry-After on chat.postMessage: WebClient waits, retries, and the message is delivered once", async () => {
+      fake.addFault({
+        method: "chat.postMessage",
+        times: 1,
+        fault: { kind: "ratelimited", retryAfterSeconds: 1 },
+      });
+
+      const result = await post("C1", "hello");
+
+      const [limited, retried] = fake.callsTo("chat.postMessage");
+      expect(result.ok).toBe(true);
+      expect(limited?.fault).toEqual({ kind: "ratelimited", retryAfterSeconds: 1 });
+      expect(retried?.fault).toBeUndefined();
+      expect((retried?.at ?? 0) - (limited?.at ?? 0)).toBeGreaterThanOrEqual(990);
+      expect(fake.deliveredMessages()).toEqual({ C1: [retried] });
+    });
+
+    it("HTTP 500 on chat.update twice: WebClient retries and the update is delivered once", async () => {
+      fake.addFault({ method: "chat.update", times: 2, fault: { kind: "http", status: 500 } });
+
+      const result = await client.chat.update({ channel: "C1", ts: "1.000100", text: "edited" });
+
+      expect(result.ok).toBe(true);
+      expect(faultedCalls("chat.update")).toEqual([1, 2]);
+      expect(fake.callsTo("chat.update")).toHaveLength(3);
+      expect(fake.deliveredMessages()).toEqual({ C1: [fake.callsTo("chat.update")[2]] });
+    });
+
+    it("a hung call is a timeout for a client with a timeout, and when cleared is dropped, never delivered", async () => {
+      const hang = fake.addFault({ method: "chat.postMessage", fault: { kind: "hang" } });
+      const impatient = clientWith({ timeout: 200, retryConfig: { retries: 0 } });
+
+      await expect(post("C1", "stuck", impatient)).rejects.toMatchObject({
+        code: "slack_webapi_request_error",
+        original: { name: "TimeoutError" },
+      });
+      hang.clear();
+      await post("C1", "after", impatient);
+
+      expect(fake.callsTo("chat.postMessage").map((call) => call.fault)).toEqual([
+        { kind: "hang" },
+        undefined,
+      ]);
+      expect(texts(fake.deliveredMessages().C1)).toEqual(["after"]);
+    });
+
+    it("a hang that answers on clear holds the call until cleared, then delivers it", async () => {
+      const hang = fake.addFault({
+        method: "chat.postMessage",
+        fault: { kind: "hang", onClear: "answer" },
+      });
+
+      const posting = post("C1", "held");
+      await fake.waitForCall("chat.postMessage");
+      expect(fake.deliveredMessages()).toEqual({});
+      hang.clear();
+
+      await expect(posting).resolves.toMatchObject({ ok: true, channel: "C1" });
+      expect(texts(fake.deliveredMessages().C1)).toEqual(["held"]);
+    });
+
+    it("a rule expired by times still holds its hung call until clearFaults", async () => {
+      fake.addFault({
+        method: "chat.postMessage",
+        times: 1,
+        fault: { kind: "hang", onClear: "answer" },
+      });
+
+      const posting = post("C1", "held");
+      await fake.waitForCall("chat.postMessage");
+      await post("C1", "not held");
+      fake.clearFaults();
+      await posting;
+
+      expect(texts(fake.deliveredMessages().C1)).toEqual(["not held", "held"]);
+    });
+
+    it("a call delayed past the client's timeout fails for the client but is still delivered", async () => {
+      fake.addFault({ method: "chat.postMessage", fault: { kind: "delay", ms: 300 } });
+      const impatient = clientWith({ timeout: 100, retryConfig: { retries: 0 } });
+
+      await expect(post("C1", "slow", impatient)).rejects.toMatchObject({
+        original: { name: "TimeoutError" },
+      });
+      expect(fake.deliveredMessages()).toEqual({});
+
+      await vi.waitFor(() => expect(texts(fake.deliveredMessages().C1)).toEqual(["slow"]));
+    });
+
+    it("a rule for one channel leaves other channels and other methods alone", async () => {
+      fake.addFault({
+        method: "chat.postMessage",
+        channel: "C123",
+        fault: { kind: "http", status: 500 },
+      });
+      const noRetries = clientWith({ retryConfig: { retries: 0 } });
+
+      await expect(post("C123", "blocked", noRetries)).rejects.toMatchObject({ statusCode: 500 });
+      await post("C999", "fine", noRetries);
+      await noRetries.chat.update({ channel: "C123", ts: "1.000100", text: "update is fine" });
+
+      expect(fake.callsTo("chat.postMessage")[0]?.fault).toEqual({ kind: "http", status: 500 });
+      expect(fake.deliveredMessages()).toEqual({
+        C999: [fake.callsTo("chat.postMessage")[1]],
+        C123: [fake.callsTo("chat.update")[0]],
+      });
+    });
+
+    it("every: 3 hits exactly the 3rd and 6th of 7 calls", async () => {
+      const rule = fake.addFault({
+        method: "chat.postMessage",
+        when: { every: 3 },
+        fault: { kind: "error", error: "fatal_error" },
+      });
+
+      const failed = await failedPosts(Array(7).fill("C1"), client);
+
+      expect(failed).toEqual([3, 6]);
+      expect(faultedCalls("chat.postMessage")).toEqual([3, 6]);
+      expect(rule.hits).toBe(2);
+      expect(texts(fake.deliveredMessages().C1)).toEqual([
+        "post 1",
+        "post 2",
+        "post 4",
+        "post 5",
+        "post 7",
+      ]);
+    });
+
+    it("calls: [2] on one channel hits that channel's 2nd call, counting only its calls", async () => {
+      fake.addFault({
+        method: "chat.postMessage",
+        channel: "C1",
+        when: { calls: [2] },
+        fault: { kind: "error", error: "channel_not_found" },
+      });
+
+      const failed = await failedPosts(["C2", "C1", "C2", "C1", "C1"], client);
+
+      expect(failed).toEqual([4]);
+    });
+
+    it("a seeded probability hits the calls its PRNG picks, the same on every run", async () => {
+      const rule = {
+        method: "chat.postMessage",
+        when: { probability: 0.3, seed: 42 },
+        fault: { kind: "http", status: 503 },
+      } as const;
+      const draws = mulberry32(42);
+      const picked = Array.from({ length: 20 }, (_, i) => (draws() < 0.3 ? [i + 1] : [])).flat();
+      const noRetries = clientWith({ retryConfig: { retries: 0 } });
+      const run = async () => {
+        fake.reset();
+        fake.addFault(rule);
+        return failedPosts(Array(20).fill("C1"), noRetries);
+      };
+
+      const first = await run();
+      const second = await run();
+
+      expect(picked.length).toBeGreaterThan(0);
+      expect(picked.length).toBeLessThan(20);
+      expect(first).toEqual(picked);
+      expect(second).toEqual(picked);
+    });
+
+    it("times: 2 expires after two hits; an unlimited rule lasts until cleared", async () => {
+      const limited = fake.addFault({
+        method: "chat.postMessage",
+        channel: "C1",
+        times: 2,
+        fault: { kind: "error", error: "invalid_auth" },
+      });
+      const unlimited = fake.addFault({
+        method: "chat.postMessage",
+        channel: "C2",
+        fault: { kind: "error", error: "not_in_channel" },
+      });
+
+      const before = await failedPosts(["C1", "C1", "C1", "C2", "C2"], client);
+      unlimited.clear();
+      const after = await failedPosts(["C2"], client);
+
+      expect(before).toEqual([1, 2, 4, 5]);
+      expect(after).toEqual([]);
+      expect([limited.hits, unlimited.hits]).toEqual([2, 2]);
+    });
+
+    it("tries rules in the order added: the first that hits a call applies", async () => {
+      fake.addFault({
+        method: "chat.postMessage",
+        times: 1,
+        fault: { kind: "error", error: "first" },
+      });
+      fake.addFault({
+        method: "chat.postMessage",
+        times: 1,
+        fault: { kind: "error", error: "second" },
+      });
+
+      const errors = [];
+      for (const _ of [1, 2, 3]) {
+        errors.push(
+          await post("C1", "x").then(
+            () => "ok",
+            (error) => error.data.error,
+          ),
+        );
+      }
+
+      expect(errors).toEqual(["first", "second", "ok"]);
+    });
+
+    it("lists deliveries per channel in the order Slack processed them", async () => {
+      fake.addFault({
+        method: "chat.postMessage",
+        channel: "C1",
+        when: { calls: [1] },
+        fault: { kind: "delay", ms: 150 },
+      });
+      fake.addFault({
+        method: "chat.postMessage",
+        channel: "C2",
+        when: { calls: [2] },
+        fault: { kind: "error", error: "is_archived" },
+      });
+
+      const slow = post("C1", "sent first");
+      await fake.waitForCall("chat.postMessage");
+      await post("C1", "sent second");
+      await post("C2", "a");
+      await expect(post("C2", "b")).rejects.toThrow("is_archived");
+      await slow;
+      await client.chat.update({ channel: "C2", ts: "1.000100", text: "a, edited" });
+
+      const delivered = fake.deliveredMessages();
+      expect(Object.keys(delivered)).toEqual(["C1", "C2"]);
+      expect(texts(delivered.C1)).toEqual(["sent second", "sent first"]);
+      expect(texts(delivered.C2)).toEqual(["a", "a, edited"]);
+    });
+
+    it("records faults on response_url posts too", async () => {
+      const url = fake.responseUrl();
+      fake.addFault({
+        method: "response_url",
+        when: { calls: [1] },
+        fault: { kind: "ratelimited", retryAfterSeconds: 2 },
+      });
+
+      const limited = await fetch(url, { method: "POST", body: JSON.stringify({ text: "a" }) });
+      await fetch(url, { method: "POST", body: JSON.stringify({ text: "b" }) });
+
+      expect(limited.status).toBe(429);
+      expect(limited.headers.get("retry-after")).toBe("2");
+      expect(fake.responsesTo(url).map((r) => r.fault)).toEqual([
+        { kind: "ratelimited", retryAfterSeconds: 2 },
+        undefined,
+      ]);
+    });
+
+    it("reset drops calls still hung, and clears the rules", async () => {
+      fake.addFault({ method: "chat.postMessage", fault: { kind: "hang", onClear: "answer" } });
+      const noRetries = clientWith({ retryConfig: { retries: 0 } });
+
+      const posting = post("C1", "stuck", noRetries);
+      await fake.waitForCall("chat.postMessage");
+      fake.reset();
+
+      await expect(posting).rejects.toMatchObject({ code: "slack_webapi_request_error" });
+      await expect(post("C1", "after reset", noRetries)).resolves.toMatchObject({ ok: true });
+      expect(texts(fake.deliveredMessages().C1)).toEqual(["after reset"]);
+    });
+
+    it("rejects a rule that could never mean what it says", () => {
+      expect(() =>
+        fake.addFault({ method: "chat.postMessage", when: { every: 0 }, fault: { kind: "hang" } }),
+      ).toThrow("every must be a positive integer");
+      expect(() =>
+        fake.addFault({
+          method: "chat.postMessage",
+          fault: { kind: "ratelimited", retryAfterSeconds: 0.5 },
+        }),
+      ).toThrow("retryAfterSeconds must be a whole number");
     });
   });
 

@@ -1,19 +1,40 @@
 /**
  * A local stand-in for Slack's Web API and response_urls: records what the app sends, answers like
- * Slack, fails on demand, and checks every message and view against the Block Kit limits.
+ * Slack, misbehaves on demand (fault rules: 429, HTTP errors, platform errors, hangs, delays), and
+ * checks every message and view against the Block Kit limits.
  */
 import { once } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { blockKitViolations, type Surface } from "./block-kit-limits.js";
+import {
+  type Fault,
+  type FaultHandle,
+  type FaultHit,
+  type FaultRule,
+  FaultRules,
+  faultOf,
+  type ScriptedFailure,
+} from "./fake-slack-faults.js";
 import { FakeWorkspace, METHODS } from "./fake-slack-methods.js";
+import { LateAnswers } from "./late-answers.js";
 import { Recording } from "./recording.js";
 
+export type {
+  Fault,
+  FaultHandle,
+  FaultRule,
+  FaultSchedule,
+  ScriptedFailure,
+} from "./fake-slack-faults.js";
+
+/** Every call is recorded when it arrives, with the fault applied to it, if any. */
 export interface RecordedCall {
   method: string;
   args: Record<string, unknown>;
   token?: string;
   at: number;
+  fault?: Fault;
 }
 
 /** A post to a response_url. */
@@ -21,16 +42,8 @@ export interface RecordedResponse {
   path: string;
   body: Record<string, unknown>;
   at: number;
+  fault?: Fault;
 }
-
-/**
- * `{ error }` answers `{ok:false, error}` with HTTP 200 (HTTP 404 on a response_url, like an expired
- * one); adding `retryAfterSeconds` makes it HTTP 429 with a Retry-After header. `{ httpStatus }`
- * answers that status with a plain-text body.
- */
-export type ScriptedFailure =
-  | { error: string; retryAfterSeconds?: number }
-  | { httpStatus: number };
 
 export interface FakeSlackApi {
   /** Base URL for WebClient's `slackApiUrl`, ending in "/api/". */
@@ -55,12 +68,32 @@ export interface FakeSlackApi {
     predicate?: (r: RecordedResponse) => boolean,
     timeoutMs?: number,
   ): Promise<RecordedResponse>;
-  /** The next `times` calls to `method` (or posts to any response_url, for "response_url") fail. */
+  /**
+   * Adds a fault rule; rules are tried in the order added and the first that hits a call applies.
+   * e.g. `addFault({ method: "chat.postMessage", channel: "C123", when: { every: 3 },
+   * fault: { kind: "ratelimited", retryAfterSeconds: 1 } })`.
+   */
+  addFault(rule: FaultRule): FaultHandle;
+  /** Ends every fault rule, releasing the calls they hold hung. */
+  clearFaults(): void;
+  /**
+   * The next `times` calls to `method` (or posts to any response_url, for "response_url") fail:
+   * shorthand for `addFault({ method, times, fault })`.
+   */
   failNext(method: string, failure: ScriptedFailure, times?: number): void;
+  /**
+   * Per channel, the chat.postMessage and chat.update calls Slack processed and answered ok, in
+   * the order it processed them (a delayed call counts when it is answered, even if the client
+   * gave up; a dropped hang never counts).
+   */
+  deliveredMessages(): Record<string, RecordedCall[]>;
   setUsergroupMembers(usergroupId: string, userIds: string[]): void;
   setSocketModeUrl(url: string): void;
   readonly limitViolations: { method: string; violations: string[] }[];
-  /** Clears calls, responses, scripted failures and violations; keeps configured members and URLs. */
+  /**
+   * Clears calls, deliveries, responses, fault rules and violations, dropping calls still hung or
+   * delayed; keeps configured members and URLs.
+   */
   reset(): void;
   stop(): Promise<void>;
 }
@@ -83,6 +116,7 @@ const MESSAGE_METHODS = new Set([
   "chat.scheduleMessage",
 ]);
 const VIEW_METHODS = new Set(["views.open", "views.push", "views.update", "views.publish"]);
+const DELIVERY_METHODS = new Set(["chat.postMessage", "chat.update"]);
 
 type Json = Record<string, unknown>;
 
@@ -90,7 +124,9 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
   const workspace = new FakeWorkspace();
   const calls = new Recording<RecordedCall>((c) => c.method);
   const responses = new Recording<RecordedResponse>((r) => r.path);
-  const failures = new Map<string, ScriptedFailure[]>();
+  const faults = new FaultRules();
+  const lateAnswers = new LateAnswers();
+  const delivered: RecordedCall[] = [];
   const limitViolations: { method: string; violations: string[] }[] = [];
   let responseUrlCount = 0;
 
@@ -100,7 +136,22 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
     if (violations.length > 0) limitViolations.push({ method, violations });
   };
 
-  const takeFailure = (method: string) => failures.get(method)?.shift();
+  /** Answers now, or late, or never, or with an error, as the rule's fault says. */
+  const respond = (
+    hit: FaultHit | undefined,
+    res: ServerResponse,
+    answer: () => void,
+    errorStatus: number,
+  ) => {
+    if (hit === undefined) return answer();
+    const { fault } = hit;
+    if (fault.kind === "delay") return lateAnswers.add(res, answer).answerAfter(fault.ms);
+    if (fault.kind === "hang") {
+      const late = lateAnswers.add(res, answer);
+      return hit.untilCleared(fault.onClear === "answer" ? late.answer : late.drop);
+    }
+    sendFault(res, fault, errorStatus);
+  };
 
   const handleApiCall = (
     method: string,
@@ -110,24 +161,38 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
   ) => {
     const { token: bodyToken, ...args } = parseBody(raw, req.headers["content-type"]);
     const token = bearerToken(req.headers.authorization) ?? stringOrUndefined(bodyToken);
-    calls.add({ method, args, ...(token === undefined ? {} : { token }), at: Date.now() });
+    const hit = faults.hitFor(method, stringOrUndefined(args.channel));
+    const call: RecordedCall = {
+      method,
+      args,
+      ...(token === undefined ? {} : { token }),
+      at: Date.now(),
+      ...(hit ? { fault: hit.fault } : {}),
+    };
+    calls.add(call);
 
     if (MESSAGE_METHODS.has(method)) checkLimits(method, "message", args);
     if (VIEW_METHODS.has(method)) checkLimits(method, viewSurface(method, args.view), args.view);
 
-    const failure = takeFailure(method);
-    if (failure) return sendFailure(res, failure, 200);
-    const handler = METHODS[method];
-    sendJson(res, 200, handler ? handler(args, workspace) : { ok: false, error: "unknown_method" });
+    respond(
+      hit,
+      res,
+      () => {
+        const handler = METHODS[method];
+        const answer = handler ? handler(args, workspace) : { ok: false, error: "unknown_method" };
+        if (answer.ok === true && DELIVERY_METHODS.has(method)) delivered.push(call);
+        sendJson(res, 200, answer);
+      },
+      200,
+    );
   };
 
   const handleResponseUrl = (path: string, raw: string, res: ServerResponse) => {
     const body = parseJsonObject(raw);
-    responses.add({ path, body, at: Date.now() });
+    const hit = faults.hitFor(RESPONSE_URL_METHOD, undefined);
+    responses.add({ path, body, at: Date.now(), ...(hit ? { fault: hit.fault } : {}) });
     checkLimits(RESPONSE_URL_METHOD, "message", body);
-    const failure = takeFailure(RESPONSE_URL_METHOD);
-    if (failure) return sendFailure(res, failure, 404);
-    res.writeHead(200, { "content-type": "text/plain" }).end("ok");
+    respond(hit, res, () => res.writeHead(200, { "content-type": "text/plain" }).end("ok"), 404);
   };
 
   const route = async (req: IncomingMessage, res: ServerResponse) => {
@@ -169,9 +234,18 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
         (r) => r.path === pathOf(url) && predicate(r),
         timeoutMs,
       ),
+    addFault: (rule) => faults.add(rule),
+    clearFaults: () => faults.clear(),
     failNext(method, failure, times = 1) {
-      const queue = failures.get(method) ?? [];
-      failures.set(method, [...queue, ...Array.from({ length: times }, () => failure)]);
+      faults.add({ method, times, fault: faultOf(failure) });
+    },
+    deliveredMessages() {
+      const byChannel: Record<string, RecordedCall[]> = {};
+      for (const call of delivered) {
+        const channel = String(call.args.channel);
+        byChannel[channel] = [...(byChannel[channel] ?? []), call];
+      }
+      return byChannel;
     },
     setUsergroupMembers(usergroupId, userIds) {
       workspace.usergroupMembers.set(usergroupId, [...userIds]);
@@ -181,12 +255,15 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
     },
     limitViolations,
     reset() {
+      lateAnswers.dropAll();
+      faults.clear();
       calls.clear();
+      delivered.length = 0;
       responses.clear();
-      failures.clear();
       limitViolations.length = 0;
     },
     async stop() {
+      lateAnswers.dropAll();
       calls.rejectWaiters("fake Slack API stopped");
       responses.rejectWaiters("fake Slack API stopped");
       const closed = once(server, "close");
@@ -205,14 +282,24 @@ function viewSurface(method: string, view: unknown): Surface {
   return isHome ? "home" : "modal";
 }
 
-function sendFailure(res: ServerResponse, failure: ScriptedFailure, errorStatus: number): void {
-  if ("httpStatus" in failure) {
-    res.writeHead(failure.httpStatus, { "content-type": "text/plain" }).end("scripted failure");
-  } else if (failure.retryAfterSeconds !== undefined) {
-    res.setHeader("retry-after", String(failure.retryAfterSeconds));
-    sendJson(res, 429, { ok: false, error: failure.error });
-  } else {
-    sendJson(res, errorStatus, { ok: false, error: failure.error });
+type ErrorFault = Exclude<Fault, { kind: "hang" | "delay" }>;
+
+function sendFault(res: ServerResponse, fault: ErrorFault, errorStatus: number): void {
+  switch (fault.kind) {
+    case "http":
+      res.writeHead(fault.status, { "content-type": "text/plain" }).end("scripted failure");
+      return;
+    case "ratelimited":
+      res.setHeader("retry-after", String(fault.retryAfterSeconds));
+      sendJson(res, 429, { ok: false, error: "ratelimited" });
+      return;
+    case "error":
+      sendJson(res, errorStatus, { ok: false, error: fault.error });
+      return;
+    default: {
+      const unhandled: never = fault;
+      throw new Error(`unhandled fault ${JSON.stringify(unhandled)}`);
+    }
   }
 }
 
