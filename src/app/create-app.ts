@@ -2,6 +2,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { App, HTTPReceiver, SocketModeReceiver } from "@slack/bolt";
 import type { WebClientOptions } from "@slack/web-api";
+import type { Approval } from "../approvals/approval.js";
 import { ApprovalRepository } from "../approvals/approval-repository.js";
 import { ApprovalService } from "../approvals/approval-service.js";
 import { AuditRepository } from "../audit/audit-repository.js";
@@ -150,7 +151,25 @@ export function createBotApp(options: BotAppOptions): BotApp {
     audit,
     { ttlMs: config.approvalTtlMs, currency: config.currency },
     now,
+    (expired) => void inFlight.track(deliverExpired(expired)),
   );
+  const approvalNotifier = new ApprovalNotifier(
+    app.client,
+    approvals,
+    { channelId: config.approvalsChannelId, currency: config.currency },
+    logger,
+  );
+  /**
+   * Expired requests are delivered like decisions (message updated, requester told), one after the
+   * other, while the click or sweep that expired them answers at once.
+   */
+  async function deliverExpired(expired: Approval[]): Promise<void> {
+    try {
+      for (const approval of expired) await approvalNotifier.decided(approval);
+    } catch (error) {
+      logger.error({ err: error }, "could not deliver expired approval requests to Slack");
+    }
+  }
   const deps: Deps = {
     config,
     logger,
@@ -186,12 +205,7 @@ export function createBotApp(options: BotAppOptions): BotApp {
       { currency: config.currency, balanceApprovalLimit: config.balanceApprovalLimit },
       now,
     ),
-    approvalNotifier: new ApprovalNotifier(
-      app.client,
-      approvals,
-      { channelId: config.approvalsChannelId, currency: config.currency },
-      logger,
-    ),
+    approvalNotifier,
     billing: new BillingService(ledger, new BillingRecordRepository(db), now),
     roles: new RoleResolver(config.roles, app.client, logger),
     homeRefresher: new HomeRefresher(
@@ -211,11 +225,10 @@ export function createBotApp(options: BotAppOptions): BotApp {
     logger.error({ err: error }, "unhandled error in a listener");
   });
 
-  /** Marks overdue approval requests expired and updates their messages, without anyone clicking. */
+  /** Marks overdue approval requests expired without anyone clicking (`deliverExpired` tells Slack). */
   const expireOverdueApprovals = async () => {
     try {
-      for (const approval of await approvals.expireDue())
-        await deps.approvalNotifier.decided(approval);
+      await approvals.expireDue();
     } catch (error) {
       logger.error({ err: error }, "could not expire overdue approval requests");
     }

@@ -88,11 +88,21 @@ export class ApprovalRepository {
     return documents.map(toApproval);
   }
 
-  /** Credits asked for by pending requests that increase credits. */
-  async pendingCreditIncreases(): Promise<number> {
+  /**
+   * Credits asked for by requests that increase credits and can still be approved at `now`: an
+   * overdue request the sweep has not reached yet is still "pending" in storage but asks for nothing.
+   */
+  async pendingCreditIncreases(now: Date): Promise<number> {
     const [sum] = await this.collection
       .aggregate<{ sum: number }>([
-        { $match: { state: "pending", kind: "credits", difference: { $gt: 0 } } },
+        {
+          $match: {
+            state: "pending",
+            expiresAt: { $gt: now },
+            kind: "credits",
+            difference: { $gt: 0 },
+          },
+        },
         { $group: { _id: null, sum: { $sum: "$difference" } } },
       ])
       .toArray();
@@ -173,10 +183,11 @@ export class ApprovalRepository {
   }
 
   /** Marks one pending request whose expiry is at or before `at` as expired; null when there is none. */
-  async expireOneDue(at: Date): Promise<Approval | null> {
+  async expireOneDue(at: Date, session?: ClientSession): Promise<Approval | null> {
     return this.setWhere(
       { state: "pending", expiresAt: { $lte: at } },
       { state: "expired", decidedAt: at },
+      session,
     );
   }
 

@@ -23,6 +23,9 @@ export interface ApprovalRequest {
   idempotencyKey: string;
 }
 
+/** Who the audit trail names for an expiry: no person decided it, the clock did. */
+export const expiryActorId = "approval-expiry";
+
 type RolledBack = { kind: "stale" } | { kind: "pool-short"; left: number };
 
 /** Thrown inside a transaction to undo it and say why (the driver aborts on any error). */
@@ -42,6 +45,8 @@ export type Decision =
  * The approval lifecycle: pending → approved | rejected | expired | stale. Every transition is a
  * guarded update on `state: "pending"`, so double clicks, concurrent clicks on several instances and
  * late clicks change nothing more; an approval's state change commits with the money it moves.
+ * `onExpired` hears of every request that expired, however that happened (the sweep, or a late
+ * click or form), once its expiry is stored, so that it is delivered like a decision.
  */
 export class ApprovalService {
   constructor(
@@ -53,6 +58,7 @@ export class ApprovalService {
     private readonly audit: AuditRepository,
     private readonly options: { ttlMs: number; currency: Currency },
     private readonly now: () => Date,
+    private readonly onExpired: (expired: Approval[]) => void = () => {},
   ) {}
 
   private money$(value: number): string {
@@ -234,15 +240,48 @@ export class ApprovalService {
     );
   }
 
-  /** Marks every pending request past its expiry as expired; returns them so their messages can be updated. */
+  /**
+   * Marks every pending request past its expiry as expired, each with its audit record in the same
+   * transaction; tells `onExpired` about them and returns them.
+   */
   async expireDue(): Promise<Approval[]> {
     const expired: Approval[] = [];
     const at = this.now();
     for (;;) {
-      const approval = await this.approvals.expireOneDue(at);
-      if (!approval) return expired;
+      const approval = await inTransaction(this.client, async (session) => {
+        const after = await this.approvals.expireOneDue(at, session);
+        if (!after) return null;
+        await this.audit.record(
+          {
+            at,
+            actorId: expiryActorId,
+            actorRole: null,
+            action: "approval.expire",
+            outcome: "done",
+            target: {
+              customerId: after.customerId,
+              account: after.account,
+              approvalId: after.approvalId,
+            },
+            detail: `not decided before ${after.expiresAt.toISOString()}`,
+          },
+          session,
+        );
+        return after;
+      });
+      if (!approval) break;
       expired.push(approval);
     }
+    if (expired.length > 0) this.onExpired(expired);
+    return expired;
+  }
+
+  /**
+   * The request, if `actor` may still decide it (the requester may reject their own); otherwise the
+   * refusal, before a reason form is opened. An overdue request is expired here, not offered a form.
+   */
+  decidable(approvalId: string, actor: Actor): Promise<Approval> {
+    return this.pendingOrExplain(approvalId, actor, { allowOwn: true });
   }
 
   /**

@@ -24,6 +24,7 @@ const verbs: Record<string, string> = {
   "approval.approve": "approved a request for",
   "approval.reject": "rejected a request for",
   "approval.stale": "found a stale request for",
+  "approval.expire": "expired an undecided request for",
   "approval.decide": "tried to decide a request for",
   "pool.setTotal": "set the credit pool total",
 };

@@ -11,7 +11,7 @@ export interface PoolStatus {
   total: number;
   granted: number;
   left: number;
-  /** Credits asked for by pending requests (increases only): what `left` would drop by if all were approved. */
+  /** Credits asked for by pending, unexpired requests (increases only): what `left` would drop by if all were approved. */
   pending: number;
 }
 
@@ -20,7 +20,8 @@ export interface PoolStatus {
  * the pool's own, so that the pool depends on no approval code (approvals build on the pool).
  */
 export interface PendingCreditRequests {
-  pendingCreditIncreases(): Promise<number>;
+  /** Increases asked for by requests that can still be approved at `now`. */
+  pendingCreditIncreases(now: Date): Promise<number>;
 }
 
 /** PRODUCT.md §2.12 and §2.5: everyone sees the pool; grants take from it, returns give back, admins set the total. */
@@ -42,7 +43,7 @@ export class CreditPool {
   async status(): Promise<PoolStatus> {
     const [pool, pending] = await Promise.all([
       this.pool.find(),
-      this.approvals.pendingCreditIncreases(),
+      this.approvals.pendingCreditIncreases(this.now()),
     ]);
     return {
       total: pool?.total ?? 0,

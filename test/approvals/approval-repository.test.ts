@@ -82,14 +82,16 @@ describe("ApprovalRepository: storing and finding", () => {
     expect(await repositories.approvals.recentFor("U0RECENT", 5)).toEqual([own]);
   });
 
-  it("pendingCreditIncreases sums what pending credit requests would take from the pool", async () => {
-    const before = await repositories.approvals.pendingCreditIncreases();
+  it("pendingCreditIncreases sums what pending, unexpired credit requests would take from the pool", async () => {
+    const now = new Date("2026-05-04T09:50:00.000Z");
+    const before = await repositories.approvals.pendingCreditIncreases(now);
     await insert(aRequest({ difference: 700 }));
     await insert(aRequest({ difference: -300 }));
     await insert(aRequest({ kind: "balance", difference: 5000 }));
     await insert(aRequest({ difference: 900, state: "approved" }));
+    await insert(aRequest({ difference: 1100, expiresAt: new Date("2026-05-04T09:40:00.000Z") }));
 
-    expect(await repositories.approvals.pendingCreditIncreases()).toBe(before + 700);
+    expect(await repositories.approvals.pendingCreditIncreases(now)).toBe(before + 700);
   });
 
   it("rememberMessage stores where the request was posted", async () => {

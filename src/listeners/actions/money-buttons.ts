@@ -1,7 +1,6 @@
 import { approvalIdValue } from "../../blocks/button-values.js";
 import { buildNotice } from "../../blocks/message.js";
 import { buildPoolStatus } from "../../blocks/pool-status.js";
-import { AppError } from "../../errors/app-error.js";
 import { actorOf } from "../actor.js";
 import { answerErrors } from "../answer-errors.js";
 import type { Deps } from "../deps.js";
@@ -48,12 +47,7 @@ export function moneyButtons(deps: Deps) {
       const actor = actorOf(args.context);
       const carried = approvalIdValue.safeParse(actionValue(args));
       await deps.approvals.authorizeDecision(actor, carried.success ? carried.data : undefined);
-      const approval = await deps.approvals.get(approvalIdOf(args));
-      if (approval.state !== "pending")
-        throw new AppError(
-          "conflict",
-          `This request is already ${approval.state}; nothing more was changed.`,
-        );
+      const approval = await deps.approvals.decidable(approvalIdOf(args), actor);
       await openRejectForm(deps, approval, formOpeningFrom(args));
     }),
     pool: handle(async (args) =>
