@@ -74,6 +74,13 @@ export type SentView = Record<string, unknown> & {
 
 let viewCounter = 0;
 
+/**
+ * How long `ask` and `clickAndWait` wait for the answer they expect. Racing tests (dozens of
+ * transactions retrying write conflicts on 2 cores) can take longer than the fake's 2 s default;
+ * waiting longer for an answer that must come weakens no assertion.
+ */
+const answerWaitMs = 10_000;
+
 /** The state.values Slack would send for `values`, shaped by each input block's element type. */
 export function stateFor(view: SentView, values: Record<string, string>) {
   const state: Record<string, Record<string, unknown>> = {};
@@ -278,7 +285,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async ask(userId, text) {
       const { status, responseUrl } = await harness.command(userId, text);
       if (status !== 200) throw new Error(`/customer ${text} answered HTTP ${status}`);
-      return slack.waitForResponse(responseUrl);
+      return slack.waitForResponse(responseUrl, undefined, answerWaitMs);
     },
     async click(userId, button, clickOptions = {}) {
       const responseUrl = clickOptions.responseUrl ?? slack.responseUrl();
@@ -323,6 +330,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return slack.waitForResponse(
         responseUrl,
         (response) => slack.responsesTo(responseUrl).indexOf(response) >= before,
+        answerWaitMs,
       );
     },
     async submitView(userId, view) {
