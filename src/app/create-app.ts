@@ -38,6 +38,7 @@ import { PoolRepository } from "../pool/pool-repository.js";
 import { boltLoggerFrom } from "./bolt-logger.js";
 import { createHttpServer, type RequestLimits, slackEventsPath } from "./http-server.js";
 import { InFlight } from "./in-flight.js";
+import { AppMetrics, countingFetch, countMongoErrors, timeAcks } from "./metrics.js";
 import { accessControlMiddleware } from "./middleware/access-control-middleware.js";
 import { requestScopeMiddleware } from "./middleware/request-scope-middleware.js";
 
@@ -77,6 +78,8 @@ export interface BotApp {
   readonly mode: "http" | "socket";
   /** In HTTP mode, the port actually bound (useful when PORT is 0). */
   readonly port: number | undefined;
+  /** What `GET /metrics` reports (HTTP mode serves it; Socket Mode counts all the same). */
+  readonly metrics: AppMetrics;
   start(): Promise<void>;
   /** Expires overdue approval requests now (the app also does this every minute by itself). */
   expireOverdueApprovals(): Promise<void>;
@@ -84,12 +87,16 @@ export interface BotApp {
   stop(): Promise<void>;
 }
 
-function webClientOptions(config: Config, logger: Logger): WebClientOptions {
+const defaultSlackApiUrl = "https://slack.com/api/";
+
+function webClientOptions(config: Config, logger: Logger, metrics: AppMetrics): WebClientOptions {
   const apiUrl = config.slack.apiUrl;
+  const slackApiUrl = apiUrl ? (apiUrl.endsWith("/") ? apiUrl : `${apiUrl}/`) : defaultSlackApiUrl;
   return {
     logger: boltLoggerFrom(logger),
     retryConfig: { retries: 3, factor: 2, minTimeout: 250, maxTimeout: 3000, randomize: true },
-    ...(apiUrl ? { slackApiUrl: apiUrl.endsWith("/") ? apiUrl : `${apiUrl}/` } : {}),
+    slackApiUrl,
+    fetch: countingFetch(metrics, slackApiUrl),
   };
 }
 
@@ -97,7 +104,8 @@ function webClientOptions(config: Config, logger: Logger): WebClientOptions {
 export function createBotApp(options: BotAppOptions): BotApp {
   const { config, logger, database } = options;
   const boltLogger = boltLoggerFrom(logger);
-  const clientOptions = webClientOptions(config, logger);
+  const metrics = new AppMetrics({ roleCacheAgeSeconds: () => deps.roles.secondsSinceRefresh() });
+  const clientOptions = webClientOptions(config, logger, metrics);
   const inFlight = new InFlight();
   const mode = config.slack.appToken ? "socket" : "http";
   const receiver = config.slack.appToken
@@ -120,6 +128,7 @@ export function createBotApp(options: BotAppOptions): BotApp {
     clientOptions,
     convoStore: false,
   });
+  timeAcks(app, metrics);
 
   const now = options.now ?? (() => new Date());
   const { client, db } = database;
@@ -215,7 +224,12 @@ export function createBotApp(options: BotAppOptions): BotApp {
     now,
   };
 
-  app.use(requestScopeMiddleware(logger, inFlight, new PostAckGate()));
+  app.use(
+    requestScopeMiddleware(logger, inFlight, new PostAckGate(), (outcome) =>
+      metrics.countAnswer(outcome),
+    ),
+  );
+  const stopCountingMongoErrors = countMongoErrors(client, metrics);
   app.use(accessControlMiddleware(deps));
   commands.register(app, deps);
   actions.register(app, deps);
@@ -243,6 +257,7 @@ export function createBotApp(options: BotAppOptions): BotApp {
     app,
     deps,
     mode,
+    metrics,
     get port() {
       return port;
     },
@@ -264,6 +279,7 @@ export function createBotApp(options: BotAppOptions): BotApp {
         slackListener: receiver.requestListener,
         isReady: () => database.isReachable(),
         isClosing: () => closing,
+        metrics,
         logger,
         limits: options.requestLimits,
       });
@@ -293,6 +309,7 @@ export function createBotApp(options: BotAppOptions): BotApp {
         logger.warn({ inFlight: inFlight.size }, "shutdown timeout: some work was still in flight");
       server?.closeAllConnections();
       await stopped;
+      stopCountingMongoErrors();
     },
   };
 }

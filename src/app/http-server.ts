@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Logger } from "../logging/logger.js";
+import type { AppMetrics } from "./metrics.js";
 
 export const slackEventsPath = "/slack/events";
 const maxClockSkewSeconds = 5 * 60;
@@ -26,6 +27,8 @@ export interface HttpServerOptions {
   slackListener: (req: IncomingMessage, res: ServerResponse) => void;
   isReady: () => Promise<boolean>;
   isClosing: () => boolean;
+  /** Served as Prometheus text at `GET /metrics`. */
+  metrics: Pick<AppMetrics, "text" | "contentType">;
   logger: Logger;
   now?: () => number;
   /** Defaults to `productionRequestLimits`; tests shorten the timeout. */
@@ -108,7 +111,17 @@ async function passToSlack(
   options.slackListener(Object.assign(req, { rawBody: body }), res);
 }
 
-/** The HTTP front door: health probes, then Slack's requests handed to Bolt. */
+function sendMetrics(res: ServerResponse, options: HttpServerOptions): void {
+  options.metrics.text().then(
+    (text) => res.writeHead(200, { "content-type": options.metrics.contentType }).end(text),
+    (error: unknown) => {
+      options.logger.error({ err: error }, "could not collect the metrics");
+      send(res, 500, { error: "metrics unavailable" });
+    },
+  );
+}
+
+/** The HTTP front door: health probes and metrics, then Slack's requests handed to Bolt. */
 export function createHttpServer(options: HttpServerOptions): Server {
   const now = options.now ?? Date.now;
   const limits = { ...productionRequestLimits, ...options.limits };
@@ -130,6 +143,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
         );
         return;
       }
+      if (req.method === "GET" && path === "/metrics") return sendMetrics(res, options);
       if (req.method === "POST" && path === slackEventsPath) {
         if (options.isClosing()) return send(res, 503, { error: "shutting down" });
         if (declaresTooLarge(req, limits.maxBodyBytes)) {

@@ -18,6 +18,8 @@ interface CachedGroup {
  */
 export class RoleResolver {
   private readonly groups = new Map<string, CachedGroup>();
+  /** When each user group's members were last read successfully. */
+  private readonly lastReadAt = new Map<string, number>();
 
   constructor(
     private readonly config: Config["roles"],
@@ -41,12 +43,24 @@ export class RoleResolver {
     return highestRole([...direct, ...viaGroups.filter((role): role is Role => role !== null)]);
   }
 
+  /**
+   * Seconds since the stalest user group's members were last read from Slack (so one group whose
+   * look-ups keep failing shows), or undefined if none has been read yet.
+   */
+  secondsSinceRefresh(): number | undefined {
+    if (this.lastReadAt.size === 0) return undefined;
+    return (this.now() - Math.min(...this.lastReadAt.values())) / 1000;
+  }
+
   private membersOf(groupId: string): Promise<Set<string>> {
     const cached = this.groups.get(groupId);
     if (cached && cached.expiresAt > this.now()) return cached.members;
     const members = this.directory.usergroups.users
       .list({ usergroup: groupId })
-      .then((answer) => new Set(answer.users ?? []))
+      .then((answer) => {
+        this.lastReadAt.set(groupId, this.now());
+        return new Set(answer.users ?? []);
+      })
       .catch((error: unknown) => {
         this.groups.delete(groupId);
         this.logger.warn(

@@ -45,6 +45,8 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
   const where = redactUri(options.uri);
   const client = new MongoClient(options.uri, {
     appName: "customer-bot",
+    // Failed commands are counted for /metrics (`commandFailed` events).
+    monitorCommands: true,
     ...serverSelectionTimeout(options),
     ...options.clientOptions,
   });

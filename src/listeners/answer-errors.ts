@@ -25,6 +25,7 @@ async function answering(
 ): Promise<void> {
   try {
     await work();
+    scope.countAnswer("answered");
   } catch (error) {
     if (error instanceof AnswerUndelivered) {
       // The work is done; only its answer was lost. "Something went wrong, try again" would be
@@ -33,11 +34,14 @@ async function answering(
         { err: error.cause, reason: error.message },
         "could not deliver the answer to Slack; what the request did stands",
       );
+      scope.countAnswer("undelivered");
       return;
     }
-    if (isUnexpected(error)) scope.log.error({ err: error }, "request failed");
+    const unexpected = isUnexpected(error);
+    if (unexpected) scope.log.error({ err: error }, "request failed");
     else
       scope.log.info({ code: (error as { code?: string }).code }, "request refused with a message");
+    scope.countAnswer(unexpected ? "error" : "refused");
     try {
       await replyPrivately(args, buildErrorNotice(userMessageFor(error, scope.requestId)));
     } catch (replyError) {

@@ -4,6 +4,9 @@ import type { Role } from "../auth/roles.js";
 import type { Logger } from "../logging/logger.js";
 import type { PostAckGate } from "./post-ack-gate.js";
 
+/** How a request ended for the person who sent it (counted for /metrics). */
+export type AnswerOutcome = "answered" | "refused" | "error" | "undelivered";
+
 /** What every listener knows about the request it handles, set by the first middleware. */
 export interface RequestScope {
   /** Short random ID, in every log line of the request and in "something went wrong (ref: …)". */
@@ -17,6 +20,8 @@ export interface RequestScope {
   afterAck: PostAckGate;
   /** When the request reached the app (`performance.now()`), for listeners that must ack by a deadline. */
   receivedAt: number;
+  /** Counts how the request was answered. */
+  countAnswer(outcome: AnswerOutcome): void;
 }
 
 const requestIdBytes = 6;

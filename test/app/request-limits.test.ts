@@ -6,6 +6,7 @@ import {
   maxRequestBodyBytes,
   slackEventsPath,
 } from "../../src/app/http-server.js";
+import { AppMetrics } from "../../src/app/metrics.js";
 import { createLogger } from "../../src/logging/logger.js";
 import { type Harness, signingSecret, startHarness, users } from "../support/app-harness.js";
 import { formContentType, signedHeaders, slashCommandBody } from "../support/slack/sign-request.js";
@@ -153,6 +154,7 @@ describe("requests cannot hold the server's memory", () => {
       slackListener: () => {},
       isReady: async () => true,
       isClosing: () => false,
+      metrics: new AppMetrics({ roleCacheAgeSeconds: () => undefined }),
       logger: createLogger({ level: "silent", pretty: false }),
       limits: { maxConnections: 2 },
     });

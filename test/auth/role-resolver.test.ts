@@ -52,6 +52,21 @@ describe("RoleResolver", () => {
     expect(dir.lookups.filter((group) => group === "SSUP")).toHaveLength(2);
   });
 
+  it("reports how long ago the stalest user group was read, counting only reads that succeeded", async () => {
+    let now = 5_000;
+    const failing = new Set<string>();
+    const dir = directory({ SSUP: ["UGRP"] }, failing);
+    const resolver = new RoleResolver(config, dir, logger, () => now);
+    expect(resolver.secondsSinceRefresh()).toBeUndefined();
+    await resolver.roleOf("UGRP");
+    now = 65_000;
+    expect(resolver.secondsSinceRefresh()).toBe(60);
+    failing.add("SSUP");
+    await resolver.roleOf("UGRP");
+    now = 70_000;
+    expect(resolver.secondsSinceRefresh()).toBe(65);
+  });
+
   it("a failed group look-up grants nothing and is retried next time", async () => {
     const dir = directory({ SSUP: ["UGRP"] }, new Set(["SSUP"]));
     const resolver = new RoleResolver(config, dir, logger);

@@ -28,6 +28,7 @@ export function accessControlMiddleware(deps: {
     const ack = "ack" in args ? (args.ack as (response?: unknown) => Promise<void>) : undefined;
     if (body.type !== "view_submission") await ack?.();
     scope.log.warn("refused: no role");
+    scope.countAnswer("refused");
     await recordRefusal(deps.audit, {
       at: new Date(),
       actor: { userId: scope.userId ?? "unknown", role: null },

@@ -1,17 +1,23 @@
 import type { AnyMiddlewareArgs, Middleware } from "@slack/bolt";
 import type { PostAckGate } from "../../listeners/post-ack-gate.js";
-import { describeRequest, newRequestId, type RequestScope } from "../../listeners/request-scope.js";
+import {
+  type AnswerOutcome,
+  describeRequest,
+  newRequestId,
+  type RequestScope,
+} from "../../listeners/request-scope.js";
 import type { Logger } from "../../logging/logger.js";
 import type { InFlight } from "../in-flight.js";
 
 /**
- * First middleware: a request ID, a child logger, in-flight tracking for graceful shutdown, and the
- * gate that work after the ack goes through.
+ * First middleware: a request ID, a child logger, in-flight tracking for graceful shutdown, the
+ * gate that work after the ack goes through, and where answers are counted.
  */
 export function requestScopeMiddleware(
   logger: Logger,
   inFlight: InFlight,
   afterAck: PostAckGate,
+  countAnswer: (outcome: AnswerOutcome) => void,
 ): Middleware<AnyMiddlewareArgs> {
   return async ({ body, context, next }) => {
     const { userId, kind, name } = describeRequest(body as unknown as Record<string, unknown>);
@@ -33,6 +39,7 @@ export function requestScopeMiddleware(
       retryNum,
       afterAck,
       receivedAt,
+      countAnswer,
     };
     context.scope = scope;
     await inFlight.track(next());
