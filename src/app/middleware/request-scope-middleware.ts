@@ -1,4 +1,5 @@
 import type { AnyMiddlewareArgs, Middleware } from "@slack/bolt";
+import type { WebClient } from "@slack/web-api";
 import type { PostAckGate } from "../../listeners/post-ack-gate.js";
 import { describeRequest, newRequestId, type RequestScope } from "../../listeners/request-scope.js";
 import type { Logger } from "../../logging/logger.js";
@@ -6,12 +7,13 @@ import type { InFlight } from "../in-flight.js";
 
 /**
  * First middleware: a request ID, a child logger, in-flight tracking for graceful shutdown, and the
- * gate that work after the ack goes through.
+ * gate that work after the ack goes through, and the client that opens and updates modals.
  */
 export function requestScopeMiddleware(
   logger: Logger,
   inFlight: InFlight,
   afterAck: PostAckGate,
+  modalClient: WebClient,
 ): Middleware<AnyMiddlewareArgs> {
   return async ({ body, context, next }) => {
     const { userId, kind, name } = describeRequest(body as unknown as Record<string, unknown>);
@@ -32,6 +34,7 @@ export function requestScopeMiddleware(
       role: null,
       retryNum,
       afterAck,
+      modalClient,
       receivedAt,
     };
     context.scope = scope;
