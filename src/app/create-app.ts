@@ -1,7 +1,7 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { App, HTTPReceiver, SocketModeReceiver } from "@slack/bolt";
-import type { WebClientOptions } from "@slack/web-api";
+import { WebClient, type WebClientOptions } from "@slack/web-api";
 import type { Approval } from "../approvals/approval.js";
 import { ApprovalRepository } from "../approvals/approval-repository.js";
 import { ApprovalService } from "../approvals/approval-service.js";
@@ -43,6 +43,13 @@ import { accessControlMiddleware } from "./middleware/access-control-middleware.
 import { requestScopeMiddleware } from "./middleware/request-scope-middleware.js";
 
 const approvalSweepIntervalMs = 60_000;
+
+/**
+ * How long one attempt at a Web API call may take. Background calls (posts, updates, DMs, Home
+ * publishes, user groups) get 10 s and up to 3 retries. Calls that open or update a modal get 2.5 s
+ * and no retry: a trigger_id lasts 3 s, so a later answer could not open the form anyway.
+ */
+export const slackCallTimeouts = { backgroundMs: 10_000, modalMs: 2_500 } as const;
 
 export class SlackSetupError extends Error {
   override name = "SlackSetupError";
@@ -94,6 +101,7 @@ function webClientOptions(config: Config, logger: Logger, metrics: AppMetrics): 
   const slackApiUrl = apiUrl ? (apiUrl.endsWith("/") ? apiUrl : `${apiUrl}/`) : defaultSlackApiUrl;
   return {
     logger: boltLoggerFrom(logger),
+    timeout: slackCallTimeouts.backgroundMs,
     retryConfig: { retries: 3, factor: 2, minTimeout: 250, maxTimeout: 3000, randomize: true },
     slackApiUrl,
     fetch: countingFetch(metrics, slackApiUrl),
@@ -130,6 +138,13 @@ export function createBotApp(options: BotAppOptions): BotApp {
   });
   timeAcks(app, metrics);
 
+  // Its own client, so its own request queue: a form never waits behind background calls (or a
+  // queue paused by a rate limit on them).
+  const modalClient = new WebClient(config.slack.botToken, {
+    ...clientOptions,
+    timeout: slackCallTimeouts.modalMs,
+    retryConfig: { retries: 0 },
+  });
   const now = options.now ?? (() => new Date());
   const { client, db } = database;
   const audit = new AuditRepository(
@@ -218,14 +233,14 @@ export function createBotApp(options: BotAppOptions): BotApp {
     billing: new BillingService(ledger, new BillingRecordRepository(db), now),
     roles: new RoleResolver(config.roles, app.client, logger),
     homeRefresher: new HomeRefresher(
-      (viewerId, role) => publishHome(deps, app.client, viewerId, role),
+      (viewerId, role, hash) => publishHome(deps, app.client, viewerId, role, hash),
       logger,
     ),
     now,
   };
 
   app.use(
-    requestScopeMiddleware(logger, inFlight, new PostAckGate(), (outcome) =>
+    requestScopeMiddleware(logger, inFlight, new PostAckGate(), modalClient, (outcome) =>
       metrics.countAnswer(outcome),
     ),
   );

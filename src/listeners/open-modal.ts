@@ -1,8 +1,22 @@
 import type { ModalView } from "@slack/types";
-import type { WebClient } from "@slack/web-api";
+import { ErrorCode, type WebClient } from "@slack/web-api";
 import { AppError } from "../errors/app-error.js";
 
-/** Opens a modal while the trigger is fresh; an expired trigger becomes a clear "try again". */
+/** Slack refused the trigger as too old, or did not answer within the modal client's timeout. */
+function triggerRanOut(error: unknown): boolean {
+  const { code, data, original } = error as {
+    code?: string;
+    data?: { error?: string };
+    original?: { name?: string };
+  };
+  if (data?.error === "expired_trigger_id" || data?.error === "invalid_trigger_id") return true;
+  return code === ErrorCode.RequestError && original?.name === "TimeoutError";
+}
+
+/**
+ * Opens a modal while the trigger is fresh, through the modal client (2.5 s, no retry); an expired
+ * trigger or a Slack that does not answer in time becomes a clear "try again".
+ */
 export async function openModal(
   client: WebClient,
   triggerId: string | undefined,
@@ -16,8 +30,7 @@ export async function openModal(
   try {
     await client.views.open({ trigger_id: triggerId, view });
   } catch (error) {
-    const code = (error as { data?: { error?: string } }).data?.error;
-    if (code === "expired_trigger_id" || code === "invalid_trigger_id") {
+    if (triggerRanOut(error)) {
       throw new AppError("unavailable", "Slack took too long to open the form. Please try again.", {
         cause: error,
       });

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Context } from "@slack/bolt";
+import type { WebClient } from "@slack/web-api";
 import type { Role } from "../auth/roles.js";
 import type { Logger } from "../logging/logger.js";
 import type { PostAckGate } from "./post-ack-gate.js";
@@ -18,6 +19,8 @@ export interface RequestScope {
   retryNum: number | undefined;
   /** Where work after the ack runs, so acks stay fast when the process is saturated. */
   afterAck: PostAckGate;
+  /** Opens and updates modals: its own queue and a 2.5 s bound, so a form never waits behind background calls. */
+  modalClient: WebClient;
   /** When the request reached the app (`performance.now()`), for listeners that must ack by a deadline. */
   receivedAt: number;
   /** Counts how the request was answered. */

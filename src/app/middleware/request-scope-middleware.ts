@@ -1,4 +1,5 @@
 import type { AnyMiddlewareArgs, Middleware } from "@slack/bolt";
+import type { WebClient } from "@slack/web-api";
 import type { PostAckGate } from "../../listeners/post-ack-gate.js";
 import {
   type AnswerOutcome,
@@ -11,12 +12,14 @@ import type { InFlight } from "../in-flight.js";
 
 /**
  * First middleware: a request ID, a child logger, in-flight tracking for graceful shutdown, the
- * gate that work after the ack goes through, and where answers are counted.
+ * gate that work after the ack goes through, the client that opens and updates modals, and where
+ * answers are counted.
  */
 export function requestScopeMiddleware(
   logger: Logger,
   inFlight: InFlight,
   afterAck: PostAckGate,
+  modalClient: WebClient,
   countAnswer: (outcome: AnswerOutcome) => void,
 ): Middleware<AnyMiddlewareArgs> {
   return async ({ body, context, next }) => {
@@ -38,6 +41,7 @@ export function requestScopeMiddleware(
       role: null,
       retryNum,
       afterAck,
+      modalClient,
       receivedAt,
       countAnswer,
     };

@@ -4,6 +4,7 @@ import { approvalIdValue, customerRefValue, resetIdValue } from "../../blocks/bu
 import { type CustomerPageTarget, decodeCustomerPage } from "../../blocks/customer-page-value.js";
 import { AppError } from "../../errors/app-error.js";
 import type { FormOpening } from "../operations/open-forms.js";
+import { scopeOf } from "../request-scope.js";
 
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
@@ -16,7 +17,7 @@ export function actionValue(args: ButtonArgs): string | undefined {
 /** What opening a form from a button needs: the fresh trigger, and where to answer afterwards. */
 export function formOpeningFrom(args: ButtonArgs): FormOpening {
   return {
-    client: args.client,
+    client: scopeOf(args.context).modalClient,
     triggerId: args.body.trigger_id,
     responseUrl: args.body.response_url,
   };

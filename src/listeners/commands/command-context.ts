@@ -5,6 +5,7 @@ import type { Customer } from "../../customers/customer.js";
 import type { Deps } from "../deps.js";
 import type { FormOpening } from "../operations/open-forms.js";
 import { replyPrivately } from "../reply.js";
+import { scopeOf } from "../request-scope.js";
 
 export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -15,7 +16,7 @@ export function reply(args: CommandArgs, message: SlackMessage): Promise<void> {
 /** What opening a form from the command needs: the fresh trigger, and where to answer afterwards. */
 export function formOpeningOf(args: CommandArgs): FormOpening {
   return {
-    client: args.client,
+    client: scopeOf(args.context).modalClient,
     triggerId: args.command.trigger_id,
     responseUrl: args.command.response_url,
   };

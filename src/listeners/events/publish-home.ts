@@ -3,25 +3,39 @@ import type { Role } from "../../auth/roles.js";
 import { buildHome, buildNoAccessHome, homeLimits } from "../../blocks/home.js";
 import type { Deps } from "../deps.js";
 
-/** Gathers the dashboard's data (in parallel) and publishes the viewer's Home tab. */
+/**
+ * Gathers the dashboard's data (in parallel) and publishes the viewer's Home tab. With `hash`, Slack
+ * refuses (`hash_conflict`) if the Home changed since the view with that hash. Resolves with the
+ * published view's hash.
+ */
 export async function publishHome(
   deps: Deps,
   client: WebClient,
   viewerId: string,
   role: Role | null,
-): Promise<void> {
-  if (role === null) {
-    await client.views.publish({ user_id: viewerId, view: buildNoAccessHome() });
-    return;
-  }
+  hash: string | undefined,
+): Promise<string | undefined> {
+  const view =
+    role === null
+      ? buildNoAccessHome()
+      : buildHome(
+          { role, viewerId, ...(await dashboardData(deps, viewerId)) },
+          deps.config.currency,
+        );
+  const published = await client.views.publish({
+    user_id: viewerId,
+    view,
+    ...(hash ? { hash } : {}),
+  });
+  return published.view?.hash;
+}
+
+async function dashboardData(deps: Deps, viewerId: string) {
   const [pool, pending, myRequests, activity] = await Promise.all([
     deps.pool.status(),
     deps.approvals.listPending(homeLimits.pending),
     deps.approvals.recentFor(viewerId, homeLimits.myRequests),
     deps.audit.latest(homeLimits.activity),
   ]);
-  await client.views.publish({
-    user_id: viewerId,
-    view: buildHome({ role, viewerId, pool, pending, myRequests, activity }, deps.config.currency),
-  });
+  return { pool, pending, myRequests, activity };
 }

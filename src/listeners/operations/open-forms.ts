@@ -17,6 +17,7 @@ import { encodeModalMetadata, type ModalMetadata } from "../modal-metadata.js";
 import { openModal } from "../open-modal.js";
 
 export interface FormOpening {
+  /** The modal client (request scope): its own queue, 2.5 s, no retry. */
   client: WebClient;
   triggerId: string | undefined;
   /** Where the result is answered; absent when opened from App Home. */

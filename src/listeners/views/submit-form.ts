@@ -163,7 +163,7 @@ async function answerAfterAck<T>(
     try {
       if (responseUrl) await postToResponseUrl(responseUrl, result);
       else
-        await args.client.views.update({
+        await scope.modalClient.views.update({
           view_id: args.view.id,
           view: resultModal(settled.ok ? handling.resultTitle : "Not saved", result),
         });

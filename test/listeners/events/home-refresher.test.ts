@@ -11,7 +11,7 @@ function heldPublish() {
   const releases: (() => void)[] = [];
   const publish = (viewerId: string, role: Role | null) => {
     calls.push({ viewerId, role });
-    return new Promise<void>((resolve) => releases.push(resolve));
+    return new Promise<string | undefined>((resolve) => releases.push(() => resolve(undefined)));
   };
   const releaseNext = async () => {
     releases.shift()?.();
@@ -55,6 +55,7 @@ describe("HomeRefresher", () => {
     const refresher = new HomeRefresher(async () => {
       attempts++;
       if (attempts === 1) throw new Error("views.publish failed");
+      return undefined;
     }, logger);
     refresher.refresh("U1", "manager");
     refresher.refresh("U1", "manager");
@@ -64,5 +65,20 @@ describe("HomeRefresher", () => {
       expect.objectContaining({ user: "U1" }),
       "could not refresh App Home",
     );
+  });
+
+  it("passes the last published hash, and on hash_conflict renders again and publishes over the newer Home", async () => {
+    const hashes: (string | undefined)[] = [];
+    const refresher = new HomeRefresher(async (_viewerId, _role, hash) => {
+      hashes.push(hash);
+      if (hashes.length === 2)
+        throw Object.assign(new Error("conflict"), { data: { error: "hash_conflict" } });
+      return `H${hashes.length}`;
+    }, logger);
+    await refresher.publishNow("U1", "manager", "H0");
+    await refresher.publishNow("U1", "manager");
+    await refresher.publishNow("U1", "manager");
+    // H0 from Slack's event; H1 refused (another instance published); rendered again without a hash; then H3.
+    expect(hashes).toEqual(["H0", "H1", undefined, "H3"]);
   });
 });

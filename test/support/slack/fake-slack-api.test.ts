@@ -89,6 +89,31 @@ describe("fake Slack API", () => {
     expect(again.view?.id).toBe(first.view?.id);
   });
 
+  it("refuses a publish whose hash is not the current Home's with hash_conflict, and keeps the newer Home", async () => {
+    const first = await client.views.publish({
+      user_id: "UHASH1",
+      view: { type: "home", blocks: [], private_metadata: "first" },
+    });
+    const second = await client.views.publish({
+      user_id: "UHASH1",
+      view: { type: "home", blocks: [], private_metadata: "second" },
+      hash: String(first.view?.hash),
+    });
+
+    await expect(
+      client.views.publish({
+        user_id: "UHASH1",
+        view: { type: "home", blocks: [], private_metadata: "stale" },
+        hash: String(first.view?.hash),
+      }),
+    ).rejects.toMatchObject({ data: { ok: false, error: "hash_conflict" } });
+    expect(second.view?.hash).not.toBe(first.view?.hash);
+    expect(fake.homeView("UHASH1")).toMatchObject({
+      private_metadata: "second",
+      hash: second.view?.hash,
+    });
+  });
+
   it("answers usergroups.users.list with the configured members", async () => {
     fake.setUsergroupMembers("S_ADMINS", ["U1", "U2"]);
 

@@ -87,6 +87,8 @@ export interface FakeSlackApi {
    * gave up; a dropped hang never counts).
    */
   deliveredMessages(): Record<string, RecordedCall[]>;
+  /** The Home tab the user sees now: the view of the last views.publish accepted for them (with `hash`, refused with `hash_conflict` if that is not the current Home's). */
+  homeView(userId: string): Record<string, unknown> | undefined;
   setUsergroupMembers(usergroupId: string, userIds: string[]): void;
   setSocketModeUrl(url: string): void;
   readonly limitViolations: { method: string; violations: string[] }[];
@@ -247,6 +249,7 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
       }
       return byChannel;
     },
+    homeView: (userId) => workspace.homes.get(userId),
     setUsergroupMembers(usergroupId, userIds) {
       workspace.usergroupMembers.set(usergroupId, [...userIds]);
     },

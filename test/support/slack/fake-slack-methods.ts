@@ -10,6 +10,8 @@ export class FakeWorkspace {
   socketModeUrl: string | undefined;
   private sequence = 0;
   private readonly homeViewIds = new Map<string, string>();
+  /** Per user, the Home view Slack shows: the last publish it accepted, with its hash. */
+  readonly homes = new Map<string, Json>();
   private readonly dmChannelIds = new Map<string, string>();
 
   /** Unique and increasing, shaped like "1700000001.000100". */
@@ -75,10 +77,15 @@ export const METHODS: Record<string, MethodHandler> = {
       workspace,
     ),
   }),
-  "views.publish": (args, workspace) => ({
-    ok: true,
-    view: viewAnswer(args.view, workspace.homeViewId(String(args.user_id)), workspace),
-  }),
+  "views.publish": (args, workspace) => {
+    const userId = String(args.user_id);
+    // Like Slack: a publish naming the hash of a Home that has since been replaced is refused.
+    if (typeof args.hash === "string" && args.hash !== workspace.homes.get(userId)?.hash)
+      return { ok: false, error: "hash_conflict" };
+    const view = viewAnswer(args.view, workspace.homeViewId(userId), workspace);
+    workspace.homes.set(userId, view);
+    return { ok: true, view };
+  },
   "usergroups.users.list": (args, workspace) => ({
     ok: true,
     users: workspace.usergroupMembers.get(String(args.usergroup)) ?? [],
