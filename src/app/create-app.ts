@@ -2,7 +2,6 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { App, HTTPReceiver, SocketModeReceiver } from "@slack/bolt";
 import { WebClient, type WebClientOptions } from "@slack/web-api";
-import type { Approval } from "../approvals/approval.js";
 import { ApprovalRepository } from "../approvals/approval-repository.js";
 import { ApprovalService } from "../approvals/approval-service.js";
 import { AuditRepository } from "../audit/audit-repository.js";
@@ -31,8 +30,10 @@ import { PostAckGate } from "../listeners/post-ack-gate.js";
 import * as views from "../listeners/views/index.js";
 import type { Logger } from "../logging/logger.js";
 import { MoneyService } from "../money-changes/money-service.js";
-import { ApprovalNotifier } from "../notifications/approval-notifier.js";
-import { auditChannelPoster } from "../notifications/audit-channel.js";
+import { OutboxPoster, type OutboxTimings } from "../notifications/outbox-poster.js";
+import { SlackDeliveries } from "../notifications/slack-deliveries.js";
+import { OutboxLaneRepository } from "../outbox/outbox-lane-repository.js";
+import { OutboxRepository } from "../outbox/outbox-repository.js";
 import { CreditPool } from "../pool/credit-pool.js";
 import { PoolRepository } from "../pool/pool-repository.js";
 import { boltLoggerFrom } from "./bolt-logger.js";
@@ -77,6 +78,8 @@ export interface BotAppOptions {
   now?: () => Date;
   /** HTTP mode's request limits; production's unless a test shortens them. */
   requestLimits?: Partial<RequestLimits>;
+  /** The outbox poster's pacing, leases and retries; production's unless a test shortens them. */
+  outboxTimings?: Partial<OutboxTimings>;
 }
 
 export interface BotApp {
@@ -87,6 +90,8 @@ export interface BotApp {
   readonly port: number | undefined;
   /** What `GET /metrics` reports (HTTP mode serves it; Socket Mode counts all the same). */
   readonly metrics: AppMetrics;
+  /** Delivers what the bot owes Slack (approval posts and updates, DMs, audit lines, Home refreshes). */
+  readonly outbox: OutboxPoster;
   start(): Promise<void>;
   /** Expires overdue approval requests now (the app also does this every minute by itself). */
   expireOverdueApprovals(): Promise<void>;
@@ -112,7 +117,10 @@ function webClientOptions(config: Config, logger: Logger, metrics: AppMetrics): 
 export function createBotApp(options: BotAppOptions): BotApp {
   const { config, logger, database } = options;
   const boltLogger = boltLoggerFrom(logger);
-  const metrics = new AppMetrics({ roleCacheAgeSeconds: () => deps.roles.secondsSinceRefresh() });
+  const metrics = new AppMetrics({
+    roleCacheAgeSeconds: () => deps.roles.secondsSinceRefresh(),
+    outboxBacklog: () => outbox.backlog(),
+  });
   const clientOptions = webClientOptions(config, logger, metrics);
   const inFlight = new InFlight();
   const mode = config.slack.appToken ? "socket" : "http";
@@ -145,12 +153,25 @@ export function createBotApp(options: BotAppOptions): BotApp {
     timeout: slackCallTimeouts.modalMs,
     retryConfig: { retries: 0 },
   });
+  // The outbox poster's own client: no retries and 429s handed back (not a paused queue), because
+  // the poster retries and paces each channel itself, honouring Retry-After per channel.
+  const outboxClient = new WebClient(config.slack.botToken, {
+    ...clientOptions,
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: 0 },
+  });
   const now = options.now ?? (() => new Date());
   const { client, db } = database;
+  const outbox = new OutboxRepository(db, now);
   const audit = new AuditRepository(
     db,
+    undefined,
     config.auditChannelId
-      ? auditChannelPoster(app.client, config.auditChannelId, config.currency, logger)
+      ? (events, session) =>
+          outbox.enqueue(
+            events.map((event) => ({ kind: "audit.line", event })),
+            session,
+          )
       : undefined,
   );
   const customerRepository = new CustomerRepository(db);
@@ -175,25 +196,8 @@ export function createBotApp(options: BotAppOptions): BotApp {
     audit,
     { ttlMs: config.approvalTtlMs, currency: config.currency },
     now,
-    (expired) => void inFlight.track(deliverExpired(expired)),
+    outbox,
   );
-  const approvalNotifier = new ApprovalNotifier(
-    app.client,
-    approvals,
-    { channelId: config.approvalsChannelId, currency: config.currency },
-    logger,
-  );
-  /**
-   * Expired requests are delivered like decisions (message updated, requester told), one after the
-   * other, while the click or sweep that expired them answers at once.
-   */
-  async function deliverExpired(expired: Approval[]): Promise<void> {
-    try {
-      for (const approval of expired) await approvalNotifier.decided(approval);
-    } catch (error) {
-      logger.error({ err: error }, "could not deliver expired approval requests to Slack");
-    }
-  }
   const deps: Deps = {
     config,
     logger,
@@ -229,15 +233,36 @@ export function createBotApp(options: BotAppOptions): BotApp {
       { currency: config.currency, balanceApprovalLimit: config.balanceApprovalLimit },
       now,
     ),
-    approvalNotifier,
     billing: new BillingService(ledger, new BillingRecordRepository(db), now),
     roles: new RoleResolver(config.roles, app.client, logger),
-    homeRefresher: new HomeRefresher(
-      (viewerId, role, hash) => publishHome(deps, app.client, viewerId, role, hash),
-      logger,
+    // Bolt's client, which waits out a 429 and retries by itself: a Home opened during a rate limit
+    // still appears, and the outbox's refreshes (one lane per person) go through it too.
+    homeRefresher: new HomeRefresher((viewerId, role, hash) =>
+      publishHome(deps, app.client, viewerId, role, hash),
     ),
     now,
   };
+
+  const poster = new OutboxPoster(
+    outbox,
+    new OutboxLaneRepository(db),
+    new SlackDeliveries(
+      outboxClient,
+      outbox,
+      approvals,
+      deps.homeRefresher,
+      (userId) => deps.roles.roleOf(userId),
+      {
+        approvalsChannelId: config.approvalsChannelId,
+        auditChannelId: config.auditChannelId,
+        currency: config.currency,
+      },
+      logger,
+    ),
+    logger,
+    options.outboxTimings,
+    (kind, result) => metrics.countOutboxDelivery(kind, result),
+  );
 
   app.use(
     requestScopeMiddleware(logger, inFlight, new PostAckGate(), modalClient, (outcome) =>
@@ -254,7 +279,7 @@ export function createBotApp(options: BotAppOptions): BotApp {
     logger.error({ err: error }, "unhandled error in a listener");
   });
 
-  /** Marks overdue approval requests expired without anyone clicking (`deliverExpired` tells Slack). */
+  /** Marks overdue approval requests expired without anyone clicking (the outbox tells Slack). */
   const expireOverdueApprovals = async () => {
     try {
       await approvals.expireDue();
@@ -273,6 +298,7 @@ export function createBotApp(options: BotAppOptions): BotApp {
     deps,
     mode,
     metrics,
+    outbox: poster,
     get port() {
       return port;
     },
@@ -280,6 +306,7 @@ export function createBotApp(options: BotAppOptions): BotApp {
     async start() {
       await verifySlackToken(app);
       await pool.ensureExists();
+      poster.start();
       sweeper = setInterval(
         () => void inFlight.track(expireOverdueApprovals()),
         approvalSweepIntervalMs,
@@ -322,6 +349,7 @@ export function createBotApp(options: BotAppOptions): BotApp {
       const drained = await inFlight.drain(config.shutdownTimeoutMs);
       if (!drained)
         logger.warn({ inFlight: inFlight.size }, "shutdown timeout: some work was still in flight");
+      await poster.stop();
       server?.closeAllConnections();
       await stopped;
       stopCountingMongoErrors();

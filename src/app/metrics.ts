@@ -12,6 +12,8 @@ const ackBucketsSeconds = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5]
 export interface MetricSources {
   /** Seconds since the role cache last read its stalest user group, or undefined if it never has. */
   roleCacheAgeSeconds(): number | undefined;
+  /** Outbox entries not delivered yet, and when the oldest of them was written. */
+  outboxBacklog(): Promise<{ pending: number; oldestAt: Date | null }>;
 }
 
 /**
@@ -46,7 +48,41 @@ export class AppMetrics {
     registers: [this.registry],
   });
 
+  private readonly outboxDeliveries = new Counter({
+    name: "customer_desk_outbox_deliveries_total",
+    help: "Outbox delivery attempts, by kind (approval.post, approval.update, approval.dm, audit.line, home.refresh) and result (delivered, ratelimited, retry, failed)",
+    labelNames: ["kind", "result"],
+    registers: [this.registry],
+  });
+
   constructor(sources: MetricSources) {
+    // One backlog query per scrape, shared by the two gauges.
+    let backlog: Promise<{ pending: number; oldestAt: Date | null }> | undefined;
+    const readBacklog = () => {
+      backlog ??= sources.outboxBacklog().finally(() => {
+        setTimeout(() => {
+          backlog = undefined;
+        }, 100).unref();
+      });
+      return backlog;
+    };
+    new Gauge({
+      name: "customer_desk_outbox_pending",
+      help: "Outbox entries (messages the bot owes Slack) not delivered yet",
+      registers: [this.registry],
+      async collect() {
+        this.set((await readBacklog()).pending);
+      },
+    });
+    new Gauge({
+      name: "customer_desk_outbox_oldest_age_seconds",
+      help: "Age of the oldest undelivered outbox entry (0 when none is waiting)",
+      registers: [this.registry],
+      async collect() {
+        const { oldestAt } = await readBacklog();
+        this.set(oldestAt ? Math.max(0, (Date.now() - oldestAt.getTime()) / 1000) : 0);
+      },
+    });
     new Gauge({
       name: "customer_desk_role_cache_age_seconds",
       help: "Seconds since the role cache last read the stalest user group's members from Slack (absent before the first read)",
@@ -78,6 +114,10 @@ export class AppMetrics {
 
   countSlackCall(method: string, result: string): void {
     this.slackCalls.inc({ method, result });
+  }
+
+  countOutboxDelivery(kind: string, result: string): void {
+    this.outboxDeliveries.inc({ kind, result });
   }
 
   countMongoError(command: string, code: string): void {

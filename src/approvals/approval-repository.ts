@@ -170,6 +170,7 @@ export class ApprovalRepository {
     deciderId: string,
     foundValue: number | undefined,
     at: Date,
+    session: ClientSession,
   ): Promise<Approval | null> {
     return this.setWhere(
       { _id: new ObjectId(approvalId), state: "pending" },
@@ -179,6 +180,7 @@ export class ApprovalRepository {
         decidedAt: at,
         ...(foundValue === undefined ? {} : { foundValue }),
       },
+      session,
     );
   }
 

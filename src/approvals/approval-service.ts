@@ -8,6 +8,8 @@ import { inTransaction, isDuplicateKey } from "../db/transaction.js";
 import { AppError, personRef } from "../errors/app-error.js";
 import type { MoneyWriter } from "../ledger/money-writer.js";
 import { type Currency, formatMoney } from "../money/currency.js";
+import type { OutboxRepository } from "../outbox/outbox-repository.js";
+import { owedForDecision } from "../outbox/owed.js";
 import type { CreditPool } from "../pool/credit-pool.js";
 import type { Approval, ApprovalKind } from "./approval.js";
 import type { ApprovalRepository } from "./approval-repository.js";
@@ -44,9 +46,9 @@ export type Decision =
 /**
  * The approval lifecycle: pending → approved | rejected | expired | stale. Every transition is a
  * guarded update on `state: "pending"`, so double clicks, concurrent clicks on several instances and
- * late clicks change nothing more; an approval's state change commits with the money it moves.
- * `onExpired` hears of every request that expired, however that happened (the sweep, or a late
- * click or form), once its expiry is stored, so that it is delivered like a decision.
+ * late clicks change nothing more; an approval's state change commits with the money it moves, its
+ * audit record, and what it owes Slack (the outbox: a new request's post; a decision's or expiry's
+ * message update and direct message to the requester, however it came about).
  */
 export class ApprovalService {
   constructor(
@@ -58,7 +60,7 @@ export class ApprovalService {
     private readonly audit: AuditRepository,
     private readonly options: { ttlMs: number; currency: Currency },
     private readonly now: () => Date,
-    private readonly onExpired: (expired: Approval[]) => void = () => {},
+    private readonly outbox: OutboxRepository,
   ) {}
 
   private money$(value: number): string {
@@ -102,6 +104,10 @@ export class ApprovalService {
             after: { [request.kind]: request.target },
             detail: request.reason.slice(0, 500),
           },
+          session,
+        );
+        await this.outbox.enqueue(
+          [{ kind: "approval.post", approvalId: inserted.approvalId }],
           session,
         );
         return inserted;
@@ -183,6 +189,7 @@ export class ApprovalService {
               ? { kind: "stale" }
               : { kind: "pool-short", left: write.poolLeft },
           );
+        await this.outbox.enqueue(owedForDecision(claimed, approver.userId), session);
         if (write.poolLeft === undefined) return { kind: "approved", approval: claimed };
         await this.approvals.notePoolLeftAfter(approvalId, write.poolLeft, session);
         return { kind: "approved", approval: { ...claimed, poolLeftAfter: write.poolLeft } };
@@ -230,6 +237,7 @@ export class ApprovalService {
         },
         session,
       );
+      await this.outbox.enqueue(owedForDecision(after, decider.userId), session);
       return after;
     });
     if (rejected) return { kind: "rejected", approval: rejected };
@@ -241,8 +249,8 @@ export class ApprovalService {
   }
 
   /**
-   * Marks every pending request past its expiry as expired, each with its audit record in the same
-   * transaction; tells `onExpired` about them and returns them.
+   * Marks every pending request past its expiry as expired, each with its audit record and its
+   * Slack deliveries (message updated, requester told) in the same transaction; returns them.
    */
   async expireDue(): Promise<Approval[]> {
     const expired: Approval[] = [];
@@ -267,12 +275,12 @@ export class ApprovalService {
           },
           session,
         );
+        await this.outbox.enqueue(owedForDecision(after), session);
         return after;
       });
       if (!approval) break;
       expired.push(approval);
     }
-    if (expired.length > 0) this.onExpired(expired);
     return expired;
   }
 
@@ -349,19 +357,34 @@ export class ApprovalService {
     const customer = await this.customers.findByCustomerId(pending.customerId);
     const found = customer?.[pending.kind];
     const at = this.now();
-    const stale = await this.approvals.markStaleIfPending(approvalId, decider.userId, found, at);
+    const stale = await inTransaction(this.client, async (session) => {
+      const after = await this.approvals.markStaleIfPending(
+        approvalId,
+        decider.userId,
+        found,
+        at,
+        session,
+      );
+      if (!after) return null;
+      await recordRefusal(
+        this.audit,
+        {
+          at,
+          actor: decider,
+          action: "approval.stale",
+          target: { customerId: after.customerId, approvalId },
+          detail: `value changed since the request: expected ${after.current}, found ${found ?? "no customer"}`,
+        },
+        session,
+      );
+      await this.outbox.enqueue(owedForDecision(after, decider.userId), session);
+      return after;
+    });
     if (!stale)
       throw new AppError(
         "conflict",
         "This request was decided by someone else just now; nothing more was changed.",
       );
-    await recordRefusal(this.audit, {
-      at,
-      actor: decider,
-      action: "approval.stale",
-      target: { customerId: stale.customerId, approvalId },
-      detail: `value changed since the request: expected ${stale.current}, found ${found ?? "no customer"}`,
-    });
     return { kind: "stale", approval: stale };
   }
 }

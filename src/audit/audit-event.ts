@@ -1,4 +1,5 @@
-import type { Role } from "../auth/roles.js";
+import { z } from "zod";
+import { type Role, roles } from "../auth/roles.js";
 
 /** One line of the append-only audit trail: who did (or tried) what to what, and when. */
 export interface AuditEvent {
@@ -15,3 +16,24 @@ export interface AuditEvent {
   detail?: string;
   requestId?: string;
 }
+
+/** What an audit event read back from MongoDB must look like. */
+export const auditEventSchema = z.object({
+  at: z.date(),
+  actorId: z.string(),
+  actorRole: z.enum(roles).nullable(),
+  action: z.string(),
+  outcome: z.enum(["done", "refused"]),
+  target: z
+    .object({
+      customerId: z.string().optional(),
+      account: z.string().optional(),
+      approvalId: z.string().optional(),
+      inviteId: z.string().optional(),
+    })
+    .optional(),
+  before: z.record(z.string(), z.unknown()).optional(),
+  after: z.record(z.string(), z.unknown()).optional(),
+  detail: z.string().optional(),
+  requestId: z.string().optional(),
+}) satisfies z.ZodType<AuditEvent>;

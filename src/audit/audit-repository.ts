@@ -1,35 +1,18 @@
 import type { ClientSession, Collection, Db } from "mongodb";
-import { z } from "zod";
-import { roles } from "../auth/roles.js";
 import { collections } from "../db/collections.js";
 import { afterCommit } from "../db/transaction.js";
-import type { AuditEvent } from "./audit-event.js";
-
-const auditEventSchema = z.object({
-  at: z.date(),
-  actorId: z.string(),
-  actorRole: z.enum(roles).nullable(),
-  action: z.string(),
-  outcome: z.enum(["done", "refused"]),
-  target: z
-    .object({
-      customerId: z.string().optional(),
-      account: z.string().optional(),
-      approvalId: z.string().optional(),
-      inviteId: z.string().optional(),
-    })
-    .optional(),
-  before: z.record(z.string(), z.unknown()).optional(),
-  after: z.record(z.string(), z.unknown()).optional(),
-  detail: z.string().optional(),
-  requestId: z.string().optional(),
-}) satisfies z.ZodType<AuditEvent>;
+import { type AuditEvent, auditEventSchema } from "./audit-event.js";
 
 const toAuditEvent = (document: unknown): AuditEvent => auditEventSchema.parse(document);
 
+/** Records, in the caller's transaction, that these changes each owe a line in the audit channel. */
+export type OweAuditLines = (events: AuditEvent[], session?: ClientSession) => Promise<void>;
+
 /**
  * The `audit_events` collection. Append-only: this class has no update or delete, by design.
- * `onRecorded` hears of every event once it is durable (after its transaction commits).
+ * `onRecorded` hears of every event once it is durable (after its transaction commits). With
+ * `oweAuditLines`, every change (outcome "done") also owes a line in the audit channel, recorded (in
+ * the outbox) in the same transaction as the event.
  */
 export class AuditRepository {
   private readonly collection: Collection<AuditEvent>;
@@ -37,12 +20,14 @@ export class AuditRepository {
   constructor(
     db: Db,
     private readonly onRecorded: (event: AuditEvent) => void = () => {},
+    private readonly oweAuditLines?: OweAuditLines,
   ) {
     this.collection = db.collection<AuditEvent>(collections.auditEvents);
   }
 
   async record(event: AuditEvent, session?: ClientSession): Promise<void> {
     await this.collection.insertOne({ ...event }, { session });
+    await this.oweLines([event], session);
     if (session) afterCommit(session, () => this.onRecorded(event));
     else this.onRecorded(event);
   }
@@ -53,10 +38,16 @@ export class AuditRepository {
       events.map((event) => ({ ...event })),
       { session },
     );
+    await this.oweLines(events, session);
     for (const event of events) {
       if (session) afterCommit(session, () => this.onRecorded(event));
       else this.onRecorded(event);
     }
+  }
+
+  private async oweLines(events: AuditEvent[], session?: ClientSession): Promise<void> {
+    const done = events.filter((event) => event.outcome === "done");
+    if (this.oweAuditLines && done.length > 0) await this.oweAuditLines(done, session);
   }
 
   /** A customer's trail, newest first, refused attempts included. */

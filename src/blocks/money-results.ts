@@ -32,11 +32,8 @@ export function buildRequestReceipt(
   approval: Approval,
   currency: Currency,
   channelId: string,
-  posted: boolean,
 ): SlackMessage {
-  const where = posted
-    ? `It is waiting for a manager in <#${channelId}>; you will get a direct message when it is decided.`
-    : `It is stored and waiting for a manager, but it could not be posted to <#${channelId}>; managers see it in \`/customer approvals\` and App Home.`;
+  const where = `It is waiting for a manager in <#${channelId}>; you will get a direct message when it is decided.`;
   return {
     text: `Approval requested for ${approval.account}`,
     blocks: [

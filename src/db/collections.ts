@@ -8,6 +8,10 @@ export const collections = {
   ledgerEntries: "ledger_entries",
   approvals: "approvals",
   platform: "platform",
+  /** What the bot owes Slack, delivered by the outbox poster. */
+  outbox: "outbox",
+  /** One document per outbox lane: who delivers it (a lease) and when it may send next. */
+  outboxLanes: "outbox_lanes",
   /** Written by the platform (usage charges); the bot only reads it. */
   billingRecords: "billing_records",
 } as const;

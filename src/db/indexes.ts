@@ -40,6 +40,16 @@ export async function ensureIndexes(db: Db): Promise<void> {
     { key: { requestedBy: 1, requestedAt: -1 }, name: "by_requester" },
     { key: { idempotencyKey: 1 }, name: "idempotencyKey_unique", unique: true },
   ]);
+  await db.collection(collections.outbox).createIndexes([
+    { key: { state: 1, lane: 1, at: 1, _id: 1 }, name: "pending_by_lane" },
+    { key: { state: 1, at: 1 }, name: "oldest_pending" },
+    // Delivered entries are kept a week, for questions such as "was it sent?".
+    {
+      key: { deliveredAt: 1 },
+      name: "forget_delivered_after_7_days",
+      expireAfterSeconds: 7 * 24 * 3600,
+    },
+  ]);
   await db
     .collection(collections.billingRecords)
     .createIndexes([{ key: { customerId: 1, at: -1 }, name: "by_customer_newest_first" }]);

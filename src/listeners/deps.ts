@@ -10,7 +10,6 @@ import type { IdempotencyRepository } from "../db/idempotency-repository.js";
 import type { Invites } from "../invites/invites.js";
 import type { Logger } from "../logging/logger.js";
 import type { MoneyService } from "../money-changes/money-service.js";
-import type { ApprovalNotifier } from "../notifications/approval-notifier.js";
 import type { CreditPool } from "../pool/credit-pool.js";
 import type { HomeRefresher } from "./events/home-refresher.js";
 
@@ -25,7 +24,6 @@ export interface Deps {
   pool: CreditPool;
   money: MoneyService;
   approvals: ApprovalService;
-  approvalNotifier: ApprovalNotifier;
   billing: BillingService;
   audit: AuditRepository;
   /** Slack deliveries taken, so a retried or re-sent one does nothing more. */

@@ -154,7 +154,10 @@ describe("requests cannot hold the server's memory", () => {
       slackListener: () => {},
       isReady: async () => true,
       isClosing: () => false,
-      metrics: new AppMetrics({ roleCacheAgeSeconds: () => undefined }),
+      metrics: new AppMetrics({
+        roleCacheAgeSeconds: () => undefined,
+        outboxBacklog: async () => ({ pending: 0, oldestAt: null }),
+      }),
       logger: createLogger({ level: "silent", pretty: false }),
       limits: { maxConnections: 2 },
     });

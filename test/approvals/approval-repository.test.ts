@@ -157,7 +157,15 @@ describe("ApprovalRepository: decisions are guarded on pending", () => {
     const approval = await insert();
     const noCustomer = await insert();
     const mark = (approvalId: string, found: number | undefined) =>
-      repositories.approvals.markStaleIfPending(approvalId, "U0MANAGER", found, beforeExpiry);
+      repositories.transaction((session) =>
+        repositories.approvals.markStaleIfPending(
+          approvalId,
+          "U0MANAGER",
+          found,
+          beforeExpiry,
+          session,
+        ),
+      );
 
     expect(await mark(approval.approvalId, 1234)).toMatchObject({
       state: "stale",

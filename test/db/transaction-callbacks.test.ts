@@ -28,6 +28,7 @@ import { LedgerRepository } from "../../src/ledger/ledger-repository.js";
 import { MoneyWriter } from "../../src/ledger/money-writer.js";
 import { currencyOf } from "../../src/money/currency.js";
 import { MoneyService } from "../../src/money-changes/money-service.js";
+import { OutboxRepository } from "../../src/outbox/outbox-repository.js";
 import { CreditPool } from "../../src/pool/credit-pool.js";
 import { PoolRepository } from "../../src/pool/pool-repository.js";
 import { verifyPassword } from "../../src/security/password.js";
@@ -116,6 +117,7 @@ beforeAll(async () => {
     audit,
     { ttlMs: 3_600_000, currency: usd },
     now,
+    new OutboxRepository(db, now),
   );
   money = new MoneyService(
     client,

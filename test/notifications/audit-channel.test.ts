@@ -37,8 +37,14 @@ describe("audit channel", () => {
     ).toEqual([]);
   });
 
-  it("when posting fails (channel_not_found) the change still commits and the failure is logged", async () => {
-    harness.slack.failNext("chat.postMessage", { error: "channel_not_found" });
+  it("when posting fails (channel_not_found) the change still commits, the failure is logged, and the line arrives once the channel is fixed", async () => {
+    harness.slack.reset();
+    harness.slack.addFault({
+      method: "chat.postMessage",
+      channel: auditChannel,
+      times: 3,
+      fault: { kind: "error", error: "channel_not_found" },
+    });
     const reply = await harness.ask(users.support, `tag ${customer.customerId} kept`);
     expect(String(reply.body.text)).toContain("1 change");
     expect(
@@ -50,10 +56,20 @@ describe("audit channel", () => {
       .poll(() =>
         harness.logLines.some(
           (line) =>
-            line.includes("could not post to the audit channel") &&
+            line.includes("could not deliver an outbox message yet") &&
             line.includes("channel_not_found"),
         ),
       )
       .toBe(true);
+    // The operator invites the bot / fixes the channel: the poster's retries get it through, once.
+    await expect
+      .poll(() => (harness.slack.deliveredMessages()[auditChannel] ?? []).length, {
+        timeout: 5000,
+      })
+      .toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const [line] = harness.slack.deliveredMessages()[auditChannel] ?? [];
+    expect(String(line?.args.text)).toContain("changed the tag of");
+    expect(harness.slack.deliveredMessages()[auditChannel]).toHaveLength(1);
   });
 });

@@ -5,8 +5,10 @@ import { inject } from "vitest";
 import { type BotApp, createBotApp } from "../../src/app/create-app.js";
 import { type RequestLimits, slackEventsPath } from "../../src/app/http-server.js";
 import { type Config, loadConfig } from "../../src/config/env.js";
+import { collections } from "../../src/db/collections.js";
 import { connectDatabase, type Database } from "../../src/db/mongo.js";
 import { createLogger } from "../../src/logging/logger.js";
+import type { OutboxTimings } from "../../src/notifications/outbox-poster.js";
 import { openTestDatabase } from "./mongo/test-database.js";
 import {
   type FakeSlackApi,
@@ -64,7 +66,21 @@ export interface HarnessOptions {
   slack?: FakeSlackApi;
   /** HTTP request limits instead of production's (e.g. a short timeout for stalled clients). */
   requestLimits?: Partial<RequestLimits>;
+  /** The outbox poster's timings instead of the harness's quick ones (`testOutboxTimings`). */
+  outboxTimings?: Partial<OutboxTimings>;
 }
+
+/**
+ * Tests pace each lane at 5 ms instead of Slack's 1 s per channel (or a burst would take minutes to
+ * deliver), scan and retry quickly, and take over a stopped instance's lanes after 5 s.
+ */
+export const testOutboxTimings: Partial<OutboxTimings> = {
+  laneIntervalMs: 5,
+  scanMs: 250,
+  retryBaseMs: 100,
+  retryMaxMs: 2000,
+  leaseMs: 5000,
+};
 
 export type SentView = Record<string, unknown> & {
   callback_id?: string;
@@ -119,6 +135,11 @@ export interface Harness {
   readonly logLines: string[];
   /** Moves the app's clock forward (e.g. past an approval's expiry) without sleeping. */
   advanceClock(ms: number): void;
+  /**
+   * Waits until everything the app owes Slack is delivered (no pending outbox entry in its database,
+   * no lane being delivered); throws after `timeoutMs`.
+   */
+  outboxDelivered(timeoutMs?: number): Promise<void>;
   /** Runs `/customer TEXT` as `userId`; resolves with the HTTP status and the response_url used. */
   command(
     userId: string,
@@ -230,6 +251,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     database,
     now: () => new Date(Date.now() + clockOffsetMs),
     requestLimits: options.requestLimits,
+    outboxTimings: { ...testOutboxTimings, ...options.outboxTimings },
   });
   await bot.start();
   if (socket) await socket.waitForConnection(5000);
@@ -265,6 +287,19 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     logLines,
     advanceClock(ms) {
       clockOffsetMs += ms;
+    },
+    async outboxDelivered(timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      const outbox = database.db.collection(collections.outbox);
+      for (;;) {
+        const pending = await outbox.countDocuments({ state: "pending" });
+        if (pending === 0 && bot.outbox.busyLanes === 0) return;
+        if (Date.now() > deadline)
+          throw new Error(
+            `the outbox still has ${pending} undelivered entries after ${timeoutMs} ms`,
+          );
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
     },
     async command(userId, text, commandOptions = {}) {
       const responseUrl = slack.responseUrl();

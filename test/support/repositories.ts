@@ -14,6 +14,7 @@ import { InviteRepository } from "../../src/invites/invite-repository.js";
 import { LedgerRepository } from "../../src/ledger/ledger-repository.js";
 import { MoneyWriter } from "../../src/ledger/money-writer.js";
 import { currencyOf } from "../../src/money/currency.js";
+import { OutboxRepository } from "../../src/outbox/outbox-repository.js";
 import { CreditPool } from "../../src/pool/credit-pool.js";
 import { PoolRepository } from "../../src/pool/pool-repository.js";
 import { aCustomer, insertCustomers } from "./customer-fixtures.js";
@@ -52,6 +53,7 @@ export async function repositoriesForThisFile() {
     pool: new PoolRepository(db),
     invites: new InviteRepository(db),
     idempotency: new IdempotencyRepository(db),
+    outbox: new OutboxRepository(db),
     transaction: <T>(work: (session: ClientSession) => Promise<T>) => inTransaction(client, work),
   };
 }
@@ -70,6 +72,7 @@ export function moneyServices(repositories: TestRepositories, now: () => Date) {
     audit,
     { ttlMs: approvalTtlMs, currency: usd },
     now,
+    repositories.outbox,
   );
   return { pool, writer, approvals: approvalService };
 }

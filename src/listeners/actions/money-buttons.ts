@@ -35,8 +35,6 @@ export function moneyButtons(deps: Deps) {
     approve: handle(async (args) => {
       const actor = actorOf(args.context);
       const decision = await deps.approvals.approve(approvalIdOf(args), actor);
-      await deps.approvalNotifier.decided(decision.approval);
-      deps.homeRefresher.refresh(actor.userId, actor.role);
       const text =
         decision.kind === "approved"
           ? `:white_check_mark: Approved: ${decision.approval.account}'s ${decision.approval.kind} are now set; the requester was told.`

@@ -1,5 +1,4 @@
 import type { Role } from "../../auth/roles.js";
-import type { Logger } from "../../logging/logger.js";
 
 /** Renders and publishes a Home; `hash` makes Slack refuse it if the Home changed since. Resolves with the new hash. */
 type Publish = (
@@ -16,47 +15,19 @@ function isHashConflict(error: unknown): boolean {
  * Publishes people's App Home so that an older render never overwrites a newer one: each publish
  * passes the hash of the Home it expects to replace; when Slack answers `hash_conflict` (another
  * publish, from here or another instance, landed first), the Home is rendered again from fresh data
- * and published once more.
- *
- * Refreshes after someone acts do not pile up: refreshes for the same person never overlap. One
- * asked for while another is running makes exactly one more run after it (which shows the latest
- * state); further asks meanwhile join that run. A manager approving ten requests in a row gets two
- * or three refreshes, not ten sets of dashboard queries. A failure is logged and never affects what
- * the person did.
+ * and published once more. Refreshes after someone acts come through the outbox (one lane per
+ * person, so they never overlap and a burst collapses into one publish); a failure is thrown to the
+ * caller.
  */
 export class HomeRefresher {
-  private readonly running = new Map<string, { again: boolean; role: Role | null }>();
   /** Per person, the hash of the Home Slack last showed them, as far as this instance knows. */
   private readonly hashes = new Map<string, string>();
 
-  constructor(
-    private readonly publish: Publish,
-    private readonly logger: Logger,
-  ) {}
+  constructor(private readonly publish: Publish) {}
 
-  /** Publishes now (someone opened the tab); `currentHash` is the Home's hash Slack sent with the event. */
+  /** Publishes now; `currentHash` is the Home's hash Slack sent with `app_home_opened`. */
   async publishNow(viewerId: string, role: Role | null, currentHash?: string): Promise<void> {
     if (currentHash) this.hashes.set(viewerId, currentHash);
-    await this.publishLatest(viewerId, role);
-  }
-
-  refresh(viewerId: string, role: Role | null): void {
-    const state = this.running.get(viewerId);
-    if (state) {
-      state.again = true;
-      state.role = role;
-      return;
-    }
-    this.running.set(viewerId, { again: false, role });
-    void this.run(viewerId, role);
-  }
-
-  /** People whose Home is being refreshed right now. */
-  get busy(): number {
-    return this.running.size;
-  }
-
-  private async publishLatest(viewerId: string, role: Role | null): Promise<void> {
     try {
       this.remember(viewerId, await this.publish(viewerId, role, this.hashes.get(viewerId)));
     } catch (error) {
@@ -70,23 +41,5 @@ export class HomeRefresher {
 
   private remember(viewerId: string, hash: string | undefined): void {
     if (hash) this.hashes.set(viewerId, hash);
-  }
-
-  private async run(viewerId: string, firstRole: Role | null): Promise<void> {
-    let role = firstRole;
-    for (;;) {
-      try {
-        await this.publishLatest(viewerId, role);
-      } catch (error) {
-        this.logger.warn({ err: error, user: viewerId }, "could not refresh App Home");
-      }
-      const state = this.running.get(viewerId);
-      if (!state?.again) {
-        this.running.delete(viewerId);
-        return;
-      }
-      state.again = false;
-      role = state.role;
-    }
   }
 }

@@ -4,21 +4,17 @@ import { buildBalanceChanged, buildRequestReceipt } from "../../blocks/money-res
 import type { MoneyOutcome } from "../../money-changes/money-service.js";
 import type { Deps } from "../deps.js";
 
-/** Turns a money outcome into the requester's answer, posting new approval requests to the channel. */
+/** Turns a money outcome into the requester's answer (a new request's post is owed through the outbox). */
 export async function answerMoneyOutcome(deps: Deps, outcome: MoneyOutcome): Promise<SlackMessage> {
   if (outcome.kind === "already-applied")
     return buildNotice("This change was already applied; nothing more was done.");
   if (outcome.kind === "applied")
     return buildBalanceChanged({ ...outcome, currency: deps.config.currency });
-  // Only the delivery that stored the request posts it: a retry arriving while the first is still
-  // posting would otherwise put a second message with live buttons in the approvals channel.
   if (!outcome.created)
     return buildNotice("This request was already sent for approval; nothing more was done.");
-  const posted = await deps.approvalNotifier.post(outcome.approval);
   return buildRequestReceipt(
     outcome.approval,
     deps.config.currency,
     deps.config.approvalsChannelId,
-    posted,
   );
 }

@@ -86,8 +86,6 @@ export function rejectSubmission(deps: Deps) {
           throw new AppError("invalid_input", "This form does not say which request it rejects.");
         const actor = actorOf(args.context);
         const decision = await deps.approvals.reject(metadata.approvalId, actor, reason);
-        await deps.approvalNotifier.decided(decision.approval);
-        deps.homeRefresher.refresh(actor.userId, actor.role);
         return buildNotice(
           `:x: Rejected ${escapeMrkdwn(decision.approval.account)}'s ${decision.approval.kind} request; the requester was told why.`,
         );

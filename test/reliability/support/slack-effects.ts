@@ -1,7 +1,7 @@
 /**
  * What the app told Slack about one customer, counted from the fake Slack API's recording: the
  * approval request posted to the approvals channel, the chat.update of that message when decided,
- * the DM to the requester, and the lines in the audit channel.
+ * the DM to the requester, and the lines about it in the audit channel.
  */
 import type { Harness } from "../../support/app-harness.js";
 import { sleep } from "./fault-tools.js";
@@ -39,7 +39,11 @@ export function slackEffectsFor(
       .callsTo("chat.update")
       .filter((call) => call.args.channel === approvals && about(call.args)).length,
     requesterDms: posts.filter((call) => call.args.channel === options.requester).length,
-    auditLines: posts.filter((call) => call.args.channel === options.auditChannel).length,
+    // Lines, not posts: when the audit channel is backed up, several lines go out as one message.
+    auditLines: posts
+      .filter((call) => call.args.channel === options.auditChannel)
+      .flatMap((call) => String(call.args.text).split("\n"))
+      .filter((line) => line.includes(account)).length,
   };
 }
 

@@ -4,6 +4,7 @@
  * client left open, and every document of a database before and after.
  */
 import type { Db, Document, MongoClient } from "mongodb";
+import { isBookkeepingOnly, withoutDeliveryBookkeeping } from "../outbox-bookkeeping.js";
 import type { FailCommand, FailPoints } from "./fail-points.js";
 
 /**
@@ -58,12 +59,15 @@ export function transactionSessions(client: MongoClient): { endAll(): Promise<vo
   };
 }
 
-/** Every committed document of every collection, as sorted canonical JSON per collection. */
+/** Every committed document of every collection, as sorted canonical JSON per collection (without the outbox poster's delivery bookkeeping). */
 export async function everyDocument(db: Db): Promise<Record<string, string[]>> {
   const snapshot: Record<string, string[]> = {};
   for (const { name } of await db.listCollections({}, { nameOnly: true }).toArray()) {
+    if (isBookkeepingOnly(name)) continue;
     const documents = await db.collection(name).find({}).toArray();
-    snapshot[name] = documents.map((document) => JSON.stringify(document)).sort();
+    snapshot[name] = documents
+      .map((document) => JSON.stringify(withoutDeliveryBookkeeping(name, document)))
+      .sort();
   }
   return snapshot;
 }

@@ -13,10 +13,16 @@ export class FakeWorkspace {
   /** Per user, the Home view Slack shows: the last publish it accepted, with its hash. */
   readonly homes = new Map<string, Json>();
   private readonly dmChannelIds = new Map<string, string>();
+  /** Per conversation (a channel, or a person's DM channel), the messages posted there, oldest first. */
+  readonly conversations = new Map<string, Json[]>();
 
-  /** Unique and increasing, shaped like "1700000001.000100". */
+  private lastTsMicros = 0;
+
+  /** Unique and increasing, the time it is in Slack's shape ("1764590400.000123"), as Slack's are. */
   nextTs(): string {
-    return `${1_700_000_000 + this.next()}.000100`;
+    const micros = Math.max(Date.now() * 1000, this.lastTsMicros + 1);
+    this.lastTsMicros = micros;
+    return `${Math.floor(micros / 1e6)}.${String(micros % 1e6).padStart(6, "0")}`;
   }
 
   nextId(prefix: "V" | "D"): string {
@@ -30,6 +36,11 @@ export class FakeWorkspace {
 
   dmChannelId(users: string): string {
     return remembered(this.dmChannelIds, users, () => this.nextId("D"));
+  }
+
+  /** Where a post to `channel` lands: a user ID means that person's DM with the bot, as in Slack. */
+  conversationOf(channel: string): string {
+    return /^[UW]/.test(channel) ? this.dmChannelId(channel) : channel;
   }
 
   private next(): number {
@@ -51,7 +62,26 @@ export const METHODS: Record<string, MethodHandler> = {
   }),
   "chat.postMessage": (args, workspace) => {
     const ts = workspace.nextTs();
-    return { ok: true, channel: args.channel, ts, message: botMessage(args, ts) };
+    const channel = workspace.conversationOf(String(args.channel));
+    const message = botMessage(args, ts);
+    const history = workspace.conversations.get(channel) ?? [];
+    history.push(message);
+    workspace.conversations.set(channel, history);
+    return { ok: true, channel, ts, message };
+  },
+  // Newest first, from `oldest` on; message metadata only with include_all_metadata (as in Slack).
+  "conversations.history": (args, workspace) => {
+    const oldest = Number(args.oldest ?? 0);
+    const limit = Number(args.limit ?? 100);
+    const withMetadata = args.include_all_metadata === true || args.include_all_metadata === "true";
+    const messages = (workspace.conversations.get(String(args.channel)) ?? [])
+      .filter((message) => Number(message.ts) >= oldest)
+      .reverse()
+      .slice(0, limit)
+      .map(({ metadata, ...message }) =>
+        withMetadata && metadata ? { ...message, metadata } : message,
+      );
+    return { ok: true, messages, has_more: false };
   },
   "chat.postEphemeral": (_args, workspace) => ({ ok: true, message_ts: workspace.nextTs() }),
   "chat.update": (args) => ({
@@ -145,6 +175,7 @@ function botMessage(args: Json, ts: unknown): Json {
     ts,
     text: args.text ?? "",
     blocks: args.blocks,
+    ...(args.metadata ? { metadata: args.metadata } : {}),
   };
 }
 
