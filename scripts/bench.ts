@@ -14,7 +14,7 @@ import { startFakeSlackApi } from "../test/support/slack/fake-slack-api.js";
 import { compileMeasuredProcesses } from "./bench/compile.js";
 import { ownCpuMs, processCpuMs } from "./bench/cpu.js";
 import type { ProcessStats } from "./bench/ipc.js";
-import { runLevel, SlackSender } from "./bench/load.js";
+import { runLevel, SlackSender, startBackground } from "./bench/load.js";
 import { type BenchLane, chooseBenchLane } from "./bench/mongo-lane.js";
 import { killAllChildren, type MeasuredChild, startMeasuredChild } from "./bench/processes.js";
 import {
@@ -29,9 +29,13 @@ import {
 import {
   defaultScenarios,
   makeScenario,
+  type ProcessName,
+  type Scenario,
   type ScenarioContext,
   type ScenarioName,
   scenarioNames,
+  storm,
+  stormAppEnv,
   workspace,
 } from "./bench/scenarios.js";
 import { type Seeded, seedCustomers } from "./bench/seed.js";
@@ -43,7 +47,12 @@ const usage = `Usage: npm run bench -- [options]
   --concurrency LIST  concurrency levels, comma-separated (default 1,8,32; --quick 1,8)
   --scenarios LIST    any of ${scenarioNames.join(", ")}
                       (default: all; show-floor is a bare Bolt handler doing show's one query
-                      and posting the same card: the floor under show's throughput)
+                      and posting the same card: the floor under show's throughput;
+                      show-429-storm is show against a third app process while the fake Slack
+                      answers 429 with Retry-After ${storm.retryAfterSeconds} s to ${storm.methods.join(", ")})
+  --storm-without-usergroups
+                      show-429-storm's app with user IDs only (no SUPPORT_USERGROUP_IDS), so its
+                      role checks never call usergroups.users.list
   --warmup N          untimed operations per scenario before its first level (default 30; --quick 10)
   --quick             a fast check: 2000 customers, 100 operations, concurrency 1 and 8
   --out FILE          JSON results (default bench-results.json)
@@ -74,6 +83,7 @@ interface Options {
   levelTimeoutMs: number;
   maxMinutes: number;
   quick: boolean;
+  stormUsergroups: boolean;
 }
 
 class UsageError extends Error {}
@@ -104,6 +114,7 @@ function parseOptions(argv: string[]): Options | null {
       "log-level": { type: "string", default: "info" },
       "level-timeout": { type: "string", default: "90" },
       "max-minutes": { type: "string", default: "15" },
+      "storm-without-usergroups": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -149,6 +160,7 @@ function parseOptions(argv: string[]): Options | null {
     levelTimeoutMs: wholeNumber("level-timeout", values["level-timeout"], 1, 3600) * 1000,
     maxMinutes: wholeNumber("max-minutes", values["max-minutes"], 1, 600),
     quick,
+    stormUsergroups: !values["storm-without-usergroups"],
   };
 }
 
@@ -201,6 +213,31 @@ function callsByMethod(slack: FakeSlackApi): Record<string, number> {
   return counts;
 }
 
+function rateLimitedByMethod(slack: FakeSlackApi): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const call of slack.calls)
+    if (call.fault?.kind === "ratelimited") counts[call.method] = (counts[call.method] ?? 0) + 1;
+  return counts;
+}
+
+function addCounts(into: Record<string, number>, counts: Record<string, number>): void {
+  for (const [key, count] of Object.entries(counts)) into[key] = (into[key] ?? 0) + count;
+}
+
+/**
+ * Empties the fake Slack's records (and its fault rules), then re-adds the scenario's rules; the
+ * 429s answered so far are added to `rateLimited` (the scenario's running total) first.
+ */
+function resetSlack(
+  slack: FakeSlackApi,
+  scenario: Scenario,
+  rateLimited: Record<string, number>,
+): void {
+  addCounts(rateLimited, rateLimitedByMethod(slack));
+  slack.reset();
+  for (const rule of scenario.faults ?? []) slack.addFault(rule);
+}
+
 async function run(options: Options, resources: Resources): Promise<boolean> {
   const logDir = mkdtempSync(join(tmpdir(), "customer-bot-bench-"));
   const cpu = cpus();
@@ -247,8 +284,10 @@ async function run(options: Options, resources: Resources): Promise<boolean> {
 
   const slack = await startFakeSlackApi();
   resources.add("fake Slack", () => slack.stop());
+  slack.setUsergroupMembers(storm.supportGroup, [...storm.supportGroupMembers]);
   const env = appEnv(slack, lane, dbName, options.logLevel);
-  const [app, baseline] = await Promise.all([
+  const withStorm = options.scenarios.includes("show-429-storm");
+  const [app, baseline, stormApp] = await Promise.all([
     startMeasuredChild(
       {
         name: "app",
@@ -275,35 +314,56 @@ async function run(options: Options, resources: Resources): Promise<boolean> {
       },
       60_000,
     ),
+    // Its own process, so the storm's paused Web API queue and pending retries touch no other scenario.
+    withStorm
+      ? startMeasuredChild(
+          {
+            name: "storm-app",
+            script: scripts.app,
+            env: { ...env, ...stormAppEnv(options.stormUsergroups) },
+            cleanEnv: true,
+            logFile: join(logDir, "storm-app.log"),
+            nodeArgs: ["--expose-gc", ...options.appNodeArgs],
+          },
+          60_000,
+        )
+      : undefined,
   ]);
   resources.add("app", () => app.stop());
   resources.add("baseline", () => baseline.stop());
+  if (stormApp) resources.add("storm-app", () => stormApp.stop());
   say(
-    `App (pid ${app.process.pid}) on port ${app.port}; baseline (pid ${baseline.process.pid}) on port ${baseline.port}`,
+    `App (pid ${app.process.pid}) on port ${app.port}; baseline (pid ${baseline.process.pid}) on port ${baseline.port}${stormApp ? `; storm app (pid ${stormApp.process.pid}, audit channel${options.stormUsergroups ? ", a support user group" : ", user IDs only"}) on port ${stormApp.port}` : ""}`,
   );
 
   const topConcurrency = Math.max(...options.concurrency);
   const requestTimeoutMs = 10_000;
-  const senders = {
-    app: new SlackSender(app.port, workspace.signingSecret, topConcurrency, requestTimeoutMs),
-    baseline: new SlackSender(
-      baseline.port,
+  const senderFor = (child: MeasuredChild, extraSockets = 0) =>
+    new SlackSender(
+      child.port,
       workspace.signingSecret,
-      topConcurrency,
+      topConcurrency + extraSockets,
       requestTimeoutMs,
-    ),
+    );
+  const senders: Partial<Record<ProcessName, SlackSender>> = {
+    app: senderFor(app),
+    baseline: senderFor(baseline),
+    ...(stormApp ? { "storm-app": senderFor(stormApp, storm.backgroundWorkers) } : {}),
   };
   resources.add("HTTP agents", async () => {
-    senders.app.close();
-    senders.baseline.close();
+    for (const sender of Object.values(senders)) sender.close();
   });
   const context: ScenarioContext = {
     slack,
     customers: seeded.customers,
-    appSender: senders.app,
+    appSender: senders.app as SlackSender,
     completionTimeoutMs: 15_000,
   };
-  const processes: Record<"app" | "baseline", MeasuredChild> = { app, baseline };
+  const processes: Partial<Record<ProcessName, MeasuredChild>> = {
+    app,
+    baseline,
+    ...(stormApp ? { "storm-app": stormApp } : {}),
+  };
 
   const results: LevelResult[] = [];
   const benchStarted = performance.now();
@@ -311,6 +371,8 @@ async function run(options: Options, resources: Resources): Promise<boolean> {
     const scenario = makeScenario(name, context);
     const measured = processes[scenario.target];
     const sender = senders[scenario.target];
+    if (!measured || !sender)
+      throw new Error(`${name}: its process ${scenario.target} was not started`);
     if (scenario.prepare) {
       const perLevel = options.concurrency.reduce((sum, level) => sum + level + options.count, 0);
       const operations = options.warmup + perLevel;
@@ -319,8 +381,21 @@ async function run(options: Options, resources: Resources): Promise<boolean> {
       await scenario.prepare(operations);
       say(`  prepared in ${seconds(performance.now() - started)}`);
     }
+    const rateLimitedInScenario: Record<string, number> = {};
+    resetSlack(slack, scenario, {});
+    if (scenario.faults)
+      say(
+        `${name}: the fake Slack answers 429 (Retry-After ${storm.retryAfterSeconds} s) to ${[...new Set(scenario.faults.map((rule) => rule.method))].join(", ")} from now on`,
+      );
+    const background = scenario.background
+      ? startBackground({
+          sender,
+          workers: storm.backgroundWorkers,
+          pauseMs: storm.backgroundPauseMs,
+          operation: scenario.background,
+        })
+      : undefined;
     if (options.warmup > 0) {
-      slack.reset();
       const warm = await runLevel({
         sender,
         concurrency: Math.min(4, topConcurrency),
@@ -343,7 +418,8 @@ async function run(options: Options, resources: Resources): Promise<boolean> {
         operation: () => scenario.next(),
         deadlineMs: options.levelTimeoutMs,
       });
-      slack.reset();
+      resetSlack(slack, scenario, rateLimitedInScenario);
+      background?.take();
       const before: ProcessStats = await measured.stats(true);
       const cpuBefore = { database: processCpuMs(lane.pid), generator: ownCpuMs() };
       const levelRun = await runLevel({
@@ -365,12 +441,22 @@ async function run(options: Options, resources: Resources): Promise<boolean> {
         before,
         after,
         slackCalls: callsByMethod(slack),
+        slackRateLimited: rateLimitedByMethod(slack),
+        slackRateLimitedInScenario: (() => {
+          const total = { ...rateLimitedInScenario };
+          addCounts(total, rateLimitedByMethod(slack));
+          return total;
+        })(),
+        background: background?.take() ?? null,
       });
       results.push(row);
       say(
         `  ${name.padEnd(15)} c=${String(concurrency).padEnd(3)} ${row.ok}/${row.count} ok in ${seconds(row.elapsedMs)}: ack p99 ${row.ackMs.p99} ms, ${row.opsPerSec}/s${row.errors ? `, ${row.errors} FAILED` : ""}`,
       );
     }
+    background?.stop();
+    // The next scenario's preparation runs before its first reset: no faults may be left for it.
+    slack.clearFaults();
   }
   say(`Measured in ${seconds(performance.now() - benchStarted)}.`);
 
@@ -434,6 +520,7 @@ async function run(options: Options, resources: Resources): Promise<boolean> {
           quick: options.quick,
           runtime: options.runtime,
           appNodeArgs: options.appNodeArgs,
+          stormUsergroups: options.stormUsergroups,
         },
         seedMs: Math.round(seeded.ms),
         app: {

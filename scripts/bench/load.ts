@@ -183,3 +183,60 @@ export function percentile(samples: number[], p: number): number {
   const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
   return sorted[rank - 1] as number;
 }
+
+/** What the untimed background requests of a run came to. */
+export interface BackgroundTally {
+  sent: number;
+  /** Not acked 200 as expected (including no answer within the sender's timeout). */
+  failed: number;
+  problems: Record<string, number>;
+}
+
+/**
+ * Sends untimed requests alongside the measured ones: `workers` in flight at most, each pausing
+ * `pauseMs` between two, until `stop`. `take` returns the tally since the last `take` (a request
+ * counts as sent when it starts).
+ */
+export function startBackground(options: {
+  sender: SlackSender;
+  workers: number;
+  pauseMs: number;
+  operation: () => Operation;
+}): { take(): BackgroundTally; stop(): void } {
+  let running = true;
+  let tally: BackgroundTally = { sent: 0, failed: 0, problems: {} };
+  const fail = (problem: string) => {
+    tally.failed += 1;
+    const key = shortProblem(problem);
+    if (key in tally.problems || Object.keys(tally.problems).length < 3)
+      tally.problems[key] = (tally.problems[key] ?? 0) + 1;
+  };
+  const worker = async () => {
+    while (running) {
+      const op = options.operation();
+      tally.sent += 1;
+      try {
+        const answer = await options.sender.post(op.body, op.contentType);
+        const problem =
+          answer.status === 200
+            ? (op.checkAck?.(answer.status, answer.body) ?? null)
+            : `HTTP ${answer.status}`;
+        if (problem) fail(problem);
+      } catch (error) {
+        fail(`request failed: ${(error as Error).message}`);
+      }
+      if (running) await new Promise((resolve) => setTimeout(resolve, options.pauseMs));
+    }
+  };
+  for (let i = 0; i < options.workers; i += 1) void worker();
+  return {
+    take() {
+      const done = tally;
+      tally = { sent: 0, failed: 0, problems: {} };
+      return done;
+    },
+    stop() {
+      running = false;
+    },
+  };
+}

@@ -7,9 +7,14 @@ import { viewIds } from "../../src/blocks/action-ids.js";
 import { buildBalanceModal } from "../../src/blocks/money-modals.js";
 import type { Customer } from "../../src/customers/customer.js";
 import { type Currency, currencyOf } from "../../src/money/currency.js";
-import type { FakeSlackApi, RecordedResponse } from "../../test/support/slack/fake-slack-api.js";
+import type {
+  FakeSlackApi,
+  FaultRule,
+  RecordedResponse,
+} from "../../test/support/slack/fake-slack-api.js";
 import {
   blockActionsPayload,
+  eventBody,
   formContentType,
   interactionBody,
   slashCommandBody,
@@ -25,6 +30,9 @@ export const workspace = {
   users: { support: "UBENCHSUP1", manager: "UBENCHMGR1", admin: "UBENCHADM1" },
 } as const;
 
+/** The measured processes: the app, the baseline, and the app the 429 storm runs against. */
+export type ProcessName = "app" | "baseline" | "storm-app";
+
 export const scenarioNames = [
   "baseline",
   "show",
@@ -33,6 +41,7 @@ export const scenarioNames = [
   "list-text",
   "balance-refill",
   "approval-click",
+  "show-429-storm",
 ] as const;
 export type ScenarioName = (typeof scenarioNames)[number];
 /** Run by default: the issue's list, and `show-floor`, which explains the show/baseline ratio. */
@@ -41,13 +50,23 @@ export const defaultScenarios: ScenarioName[] = [...scenarioNames];
 export interface Scenario {
   name: ScenarioName;
   /** Which process the requests go to. */
-  target: "app" | "baseline";
+  target: ProcessName;
   /** What completes one operation, for the report. */
   completes: string;
   /** Readies `operations` operations before the timed runs (e.g. pending approval requests). */
   prepare?: (operations: number) => Promise<void>;
   /** The next operation (each call a different one). */
   next(): Operation;
+  /**
+   * Fault rules the fake Slack applies for the whole scenario (re-added after every reset of the
+   * fake, cleared when the scenario ends).
+   */
+  faults?: FaultRule[];
+  /**
+   * Requests sent alongside the measured ones, untimed, a few in flight, while the scenario runs
+   * (to make the app call Slack in the background).
+   */
+  background?: () => Operation;
 }
 
 export interface ScenarioContext {
@@ -209,7 +228,8 @@ export function listTextScenario(context: ScenarioContext): Scenario {
   );
 }
 
-export function balanceRefillScenario(context: ScenarioContext): Scenario {
+/** `viewIdPrefix`: view IDs (which make a submission's idempotency key) differ from other runs'. */
+export function balanceRefillScenario(context: ScenarioContext, viewIdPrefix = "VBENCH"): Scenario {
   let sequence = 0;
   return {
     name: "balance-refill",
@@ -224,7 +244,7 @@ export function balanceRefillScenario(context: ScenarioContext): Scenario {
       const modal = buildBalanceModal(customer, currency, metadata);
       const view = {
         ...modal,
-        id: `VBENCH${process.pid}x${sequence}`,
+        id: `${viewIdPrefix}${process.pid}x${sequence}`,
         callback_id: viewIds.balance,
         private_metadata: metadata,
         state: {
@@ -338,6 +358,67 @@ export function approvalClickScenario(context: ScenarioContext): Scenario {
   };
 }
 
+/** The storm: what Slack answers the methods the app calls in the background, for as long as it lasts. */
+export const storm = {
+  retryAfterSeconds: 5,
+  methods: ["chat.postMessage", "chat.update", "views.publish", "usergroups.users.list"],
+  /** Where every committed change is posted (AUDIT_CHANNEL_ID of the storm app). */
+  auditChannel: "CBENCHAUDIT1",
+  /**
+   * A support user group (SUPPORT_USERGROUP_IDS of the storm app, unless the benchmark runs with
+   * --storm-without-usergroups): role checks read its members with usergroups.users.list.
+   */
+  supportGroup: "SBENCHSUP1",
+  supportGroupMembers: ["UBENCHSUP2", "UBENCHSUP3"],
+  /** Background requests in flight at once, each worker pausing this long between two. */
+  backgroundWorkers: 2,
+  backgroundPauseMs: 100,
+} as const;
+
+/** The settings the storm app adds to the app's (the show requester stays a direct support user). */
+export function stormAppEnv(withUsergroups: boolean): Record<string, string> {
+  return {
+    AUDIT_CHANNEL_ID: storm.auditChannel,
+    ...(withUsergroups ? { SUPPORT_USERGROUP_IDS: storm.supportGroup } : {}),
+  };
+}
+
+function appHomeOpened(userId: string): Operation {
+  return {
+    body: eventBody({ type: "app_home_opened", user: userId, channel: "DBENCHHOME1", tab: "home" }),
+    contentType: "application/json",
+    checkAck: (status) => (status === 200 ? null : `app_home_opened answered HTTP ${status}`),
+  };
+}
+
+/**
+ * `/customer show REF` (as `show`) to the storm app while the fake Slack answers 429 with
+ * Retry-After on every background method, and balance refills (each posts an audit-channel line)
+ * and App Home openings (each publishes the Home) keep the app calling those methods.
+ */
+export function showStormScenario(context: ScenarioContext): Scenario {
+  const show = showScenario(context);
+  const refills = balanceRefillScenario(context, "VSTORM");
+  let sequence = 0;
+  return {
+    name: "show-429-storm",
+    target: "storm-app",
+    completes: `${show.completes}, while ${storm.methods.join(", ")} answer 429 (Retry-After ${storm.retryAfterSeconds} s)`,
+    next: () => show.next(),
+    faults: storm.methods.map((method) => ({
+      method,
+      fault: { kind: "ratelimited", retryAfterSeconds: storm.retryAfterSeconds },
+    })),
+    background() {
+      sequence += 1;
+      if (sequence % 2 === 0) return appHomeOpened(workspace.users.support);
+      // Only the ack matters here: the refill's answer is not waited for.
+      const { completion: _completion, ...refill } = refills.next();
+      return refill;
+    },
+  };
+}
+
 export function makeScenario(name: ScenarioName, context: ScenarioContext): Scenario {
   switch (name) {
     case "baseline":
@@ -354,5 +435,7 @@ export function makeScenario(name: ScenarioName, context: ScenarioContext): Scen
       return balanceRefillScenario(context);
     case "approval-click":
       return approvalClickScenario(context);
+    case "show-429-storm":
+      return showStormScenario(context);
   }
 }
