@@ -53,7 +53,9 @@ try {
     const key = commandKey(event);
     counts.set(key, (counts.get(key) ?? 0) + 1);
   });
-  const bot = createBotApp({ config, logger, database });
+  // The fake Slack does not rate-limit, so the outbox's 1-per-second pacing per channel would only
+  // slow the preparation down (300 approval requests take 300 s to post at production pacing).
+  const bot = createBotApp({ config, logger, database, outboxTimings: { laneIntervalMs: 0 } });
   stop = async () => {
     await bot.stop();
     await database.close();

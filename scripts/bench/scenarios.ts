@@ -289,7 +289,7 @@ export function approvalClickScenario(context: ScenarioContext): Scenario {
     name: "approval-click",
     target: "app",
     completes:
-      "the clicker's answer on the button's response_url (after chat.update of the request)",
+      "the clicker's answer on the button's response_url (the message update and DM follow through the outbox)",
     async prepare(operations) {
       if (operations > context.customers.length)
         throw new Error(
@@ -318,8 +318,14 @@ export function approvalClickScenario(context: ScenarioContext): Scenario {
       process.stderr.write(
         `${process.stderr.isTTY ? "\r" : ""}  ${operations}/${operations} requests\n`,
       );
-      for (const call of context.slack.callsTo("chat.postMessage")) {
-        if (call.args.channel !== workspace.approvalsChannel) continue;
+      // The posts come from the app's outbox, after the receipts: wait for them (up to 60 s).
+      const posted = () =>
+        context.slack
+          .callsTo("chat.postMessage")
+          .filter((call) => call.args.channel === workspace.approvalsChannel);
+      for (let waited = 0; posted().length < operations && waited < 60_000; waited += 100)
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      for (const call of posted()) {
         const approve = allButtons(call.args.blocks).find((button) => button.text === "Approve");
         if (approve) buttons.push(approve);
       }
