@@ -8,6 +8,10 @@ export const collections = {
   ledgerEntries: "ledger_entries",
   approvals: "approvals",
   platform: "platform",
+  /** Each configured Slack user group's members, shared by every instance (see README “Roles”). */
+  usergroupMembers: "usergroup_members",
+  /** Who runs a singleton background job (e.g. the user group refresher) until when. */
+  leases: "leases",
   /** Written by the platform (usage charges); the bot only reads it. */
   billingRecords: "billing_records",
 } as const;
