@@ -1,5 +1,6 @@
 import { BSON, type Db, type Document } from "mongodb";
 import { collections } from "../../../src/db/collections.js";
+import { backgroundCollections } from "../../support/mongo/transaction-faults.js";
 
 /**
  * Every document of every collection of a database, to prove that an attempt changed nothing.
@@ -12,7 +13,9 @@ const canonical = (value: unknown) => BSON.EJSON.stringify(value, { relaxed: fal
 
 export async function snapshotDatabase(db: Db): Promise<DatabaseSnapshot> {
   const infos = await db.listCollections({}, { nameOnly: true }).toArray();
-  const names = infos.map((info) => info.name).filter((name) => !name.startsWith("system."));
+  const names = infos
+    .map((info) => info.name)
+    .filter((name) => !name.startsWith("system.") && !backgroundCollections.has(name));
   const contents = await Promise.all(
     names.map(async (name) => [name, await db.collection(name).find({}).toArray()] as const),
   );
