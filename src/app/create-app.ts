@@ -6,6 +6,8 @@ import { ApprovalRepository } from "../approvals/approval-repository.js";
 import { ApprovalService } from "../approvals/approval-service.js";
 import { AuditRepository } from "../audit/audit-repository.js";
 import { RoleResolver } from "../auth/role-resolver.js";
+import { UsergroupMembershipRepository } from "../auth/usergroup-membership-repository.js";
+import { UsergroupRefresher } from "../auth/usergroup-refresher.js";
 import { BillingRecordRepository } from "../billing/billing-record-repository.js";
 import { BillingService } from "../billing/billing-service.js";
 import type { Config } from "../config/env.js";
@@ -18,6 +20,7 @@ import { IdempotencyRepository } from "../db/idempotency-repository.js";
 import type { Database } from "../db/mongo.js";
 import { InviteRepository } from "../invites/invite-repository.js";
 import { Invites } from "../invites/invites.js";
+import { LeaseRepository } from "../leases/lease-repository.js";
 import { LedgerRepository } from "../ledger/ledger-repository.js";
 import { MoneyWriter } from "../ledger/money-writer.js";
 import * as actions from "../listeners/actions/index.js";
@@ -234,7 +237,13 @@ export function createBotApp(options: BotAppOptions): BotApp {
       now,
     ),
     billing: new BillingService(ledger, new BillingRecordRepository(db), now),
-    roles: new RoleResolver(config.roles, app.client, logger),
+    roles: new RoleResolver(
+      config.roles,
+      new UsergroupMembershipRepository(db),
+      // Its own client: a rate limit on user group reads pauses only its own request queue.
+      new WebClient(config.slack.botToken, clientOptions),
+      logger,
+    ),
     // Bolt's client, which waits out a 429 and retries by itself: a Home opened during a rate limit
     // still appears, and the outbox's refreshes (one lane per person) go through it too.
     homeRefresher: new HomeRefresher((viewerId, role, hash) =>
@@ -270,6 +279,10 @@ export function createBotApp(options: BotAppOptions): BotApp {
     ),
   );
   const stopCountingMongoErrors = countMongoErrors(client, metrics);
+  const usergroupRefresher = new UsergroupRefresher(deps.roles, new LeaseRepository(db), logger, {
+    intervalMs: config.roles.cacheTtlMs / 2,
+    leaseMs: config.roles.cacheTtlMs,
+  });
   app.use(accessControlMiddleware(deps));
   commands.register(app, deps);
   actions.register(app, deps);
@@ -307,6 +320,7 @@ export function createBotApp(options: BotAppOptions): BotApp {
       await verifySlackToken(app);
       await pool.ensureExists();
       poster.start();
+      usergroupRefresher.start();
       sweeper = setInterval(
         () => void inFlight.track(expireOverdueApprovals()),
         approvalSweepIntervalMs,
@@ -339,6 +353,7 @@ export function createBotApp(options: BotAppOptions): BotApp {
     async stop() {
       closing = true;
       clearInterval(sweeper);
+      await usergroupRefresher.stop();
       if (receiver instanceof SocketModeReceiver) await app.stop().catch(() => {});
       const stopped = server
         ? new Promise<void>((resolve) => {

@@ -10,8 +10,8 @@ export type AckKind = "command" | "action" | "view" | "event" | "options" | "oth
 const ackBucketsSeconds = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5];
 
 export interface MetricSources {
-  /** Seconds since the role cache last read its stalest user group, or undefined if it never has. */
-  roleCacheAgeSeconds(): number | undefined;
+  /** Seconds since the stalest stored user group was last read in full, or undefined if none is stored. */
+  roleCacheAgeSeconds(): Promise<number | undefined> | number | undefined;
   /** Outbox entries not delivered yet, and when the oldest of them was written. */
   outboxBacklog(): Promise<{ pending: number; oldestAt: Date | null }>;
 }
@@ -85,10 +85,10 @@ export class AppMetrics {
     });
     new Gauge({
       name: "customer_desk_role_cache_age_seconds",
-      help: "Seconds since the role cache last read the stalest user group's members from Slack (absent before the first read)",
+      help: "Seconds since the stalest stored user group's members were last read in full from Slack (absent before the first read)",
       registers: [this.registry],
-      collect() {
-        const age = sources.roleCacheAgeSeconds();
+      async collect() {
+        const age = await Promise.resolve(sources.roleCacheAgeSeconds()).catch(() => undefined);
         if (age === undefined) this.remove();
         else this.set(age);
       },

@@ -12,6 +12,10 @@ export const collections = {
   outbox: "outbox",
   /** One document per outbox lane: who delivers it (a lease) and when it may send next. */
   outboxLanes: "outbox_lanes",
+  /** Each configured Slack user group's members, shared by every instance (see README “Roles”). */
+  usergroupMembers: "usergroup_members",
+  /** Who runs a singleton background job (e.g. the user group refresher) until when. */
+  leases: "leases",
   /** Written by the platform (usage charges); the bot only reads it. */
   billingRecords: "billing_records",
 } as const;

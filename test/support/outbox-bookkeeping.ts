@@ -24,7 +24,17 @@ export function withoutDeliveryBookkeeping(name: string, document: Document): Do
   );
 }
 
-/** Collections that hold nothing but the poster's bookkeeping (lane leases and pauses). */
+/**
+ * Collections the app writes by itself in the background, whatever a request does: the outbox
+ * poster's lane leases and pauses, the user group refresher's members and lease. "Nothing changed"
+ * checks leave them out.
+ */
+const backgroundCollections: ReadonlySet<string> = new Set([
+  collections.outboxLanes,
+  collections.usergroupMembers,
+  collections.leases,
+]);
+
 export function isBookkeepingOnly(name: string): boolean {
-  return name === collections.outboxLanes;
+  return backgroundCollections.has(name);
 }

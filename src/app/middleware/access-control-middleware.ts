@@ -3,8 +3,14 @@ import type { WebClient } from "@slack/web-api";
 import type { AuditRepository } from "../../audit/audit-repository.js";
 import { recordRefusal } from "../../audit/refusals.js";
 import type { RoleResolver } from "../../auth/role-resolver.js";
-import { buildNotice, noAccessMessage } from "../../blocks/message.js";
+import {
+  buildErrorNotice,
+  buildNotice,
+  noAccessMessage,
+  type SlackMessage,
+} from "../../blocks/message.js";
 import { plain } from "../../blocks/text.js";
+import { isUnexpected, userMessageFor } from "../../errors/user-message.js";
 import { replyPrivately } from "../../listeners/reply.js";
 import { scopeOf } from "../../listeners/request-scope.js";
 
@@ -12,6 +18,8 @@ import { scopeOf } from "../../listeners/request-scope.js";
  * Checks, on the server, that whoever sent any command, button or modal submission holds a role;
  * refuses everyone else politely and records the refusal. Events pass with the role attached (App
  * Home explains itself to people without one). Finer permissions are checked where they apply.
+ * When the role cannot be known yet (a user group never read from Slack) or the database is not
+ * reachable, the person is asked to try again: that is an error, not a refusal.
  */
 export function accessControlMiddleware(deps: {
   roles: RoleResolver;
@@ -20,12 +28,25 @@ export function accessControlMiddleware(deps: {
   return async (args) => {
     const scope = scopeOf(args.context);
     const body = args.body as unknown as Record<string, unknown>;
-    scope.role = scope.userId ? await deps.roles.roleOf(scope.userId) : null;
+    const ack = "ack" in args ? (args.ack as (response?: unknown) => Promise<void>) : undefined;
+    try {
+      scope.role = scope.userId ? await deps.roles.roleOf(scope.userId) : null;
+    } catch (error) {
+      if (body.type === "event_callback") {
+        scope.log.warn({ err: error }, "event skipped: the sender's role is not known");
+        return;
+      }
+      if (body.type !== "view_submission") await ack?.();
+      if (isUnexpected(error)) scope.log.error({ err: error }, "could not work out the role");
+      else scope.log.info({ err: error }, "role not known yet; asked to try again");
+      scope.countAnswer("error");
+      await tell(args, ack, "Try again", buildErrorNotice(userMessageFor(error, scope.requestId)));
+      return;
+    }
     if (scope.role !== null || body.type === "event_callback") {
       await args.next();
       return;
     }
-    const ack = "ack" in args ? (args.ack as (response?: unknown) => Promise<void>) : undefined;
     if (body.type !== "view_submission") await ack?.();
     scope.log.warn("refused: no role");
     scope.countAnswer("refused");
@@ -38,7 +59,7 @@ export function accessControlMiddleware(deps: {
     }).catch((error: unknown) =>
       scope.log.error({ err: error }, "could not record a refusal in the audit trail"),
     );
-    await tellRefused(args, ack);
+    await tell(args, ack, "No access", buildNotice(noAccessMessage));
   };
 }
 
@@ -50,10 +71,15 @@ function describeName(body: Record<string, unknown>): string {
   return view?.callback_id ?? "";
 }
 
-/** Commands and buttons were acked before the audit write (so it never delays the ack); modals are acked here. */
-async function tellRefused(
+/**
+ * Commands and buttons were acked before the audit write (so it never delays the ack); modals are
+ * acked here, with a notice in place of the form.
+ */
+async function tell(
   args: AnyMiddlewareArgs & { client: WebClient },
   ack: ((response?: unknown) => Promise<void>) | undefined,
+  title: string,
+  notice: SlackMessage,
 ): Promise<void> {
   const body = args.body as unknown as Record<string, unknown>;
   if (body.type === "view_submission") {
@@ -61,17 +87,14 @@ async function tellRefused(
       response_action: "update",
       view: {
         type: "modal",
-        title: plain("No access", 24),
+        title: plain(title, 24),
         close: plain("Close", 24),
-        blocks: buildNotice(noAccessMessage).blocks,
+        blocks: notice.blocks,
       },
     });
     return;
   }
   if (typeof body.command === "string" || body.type === "block_actions") {
-    await replyPrivately(
-      { body: body as never, client: args.client },
-      buildNotice(noAccessMessage),
-    );
+    await replyPrivately({ body: body as never, client: args.client }, notice);
   }
 }
