@@ -28,6 +28,14 @@ function commandKey(event: CommandStartedEvent): string {
   const query = command.query as { expiresAt?: { $lte?: unknown } } | undefined;
   if (event.commandName === "findAndModify" && query?.expiresAt?.$lte !== undefined)
     key += ` ${backgroundMark}`;
+  // The outbox poster's delivery bookkeeping and the user group refresher's lease run on their own,
+  // not as part of any request (what a change owes, `insert(outbox)`, counts with the change).
+  else if (
+    collection === "outbox_lanes" ||
+    collection === "leases" ||
+    (collection === "outbox" && event.commandName !== "insert")
+  )
+    key += ` ${backgroundMark}`;
   if (command.startTransaction === true) key += ` ${startTransactionMark}`;
   return key;
 }
