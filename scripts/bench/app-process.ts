@@ -31,7 +31,6 @@ function commandKey(event: CommandStartedEvent): string {
   // The outbox poster's delivery bookkeeping and the user group refresher's lease run on their own,
   // not as part of any request (what a change owes, `insert(outbox)`, counts with the change).
   else if (
-    collection === "outbox_lanes" ||
     collection === "leases" ||
     (collection === "outbox" && event.commandName !== "insert")
   )

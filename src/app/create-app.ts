@@ -35,7 +35,6 @@ import type { Logger } from "../logging/logger.js";
 import { MoneyService } from "../money-changes/money-service.js";
 import { OutboxPoster, type OutboxTimings } from "../notifications/outbox-poster.js";
 import { SlackDeliveries } from "../notifications/slack-deliveries.js";
-import { OutboxLaneRepository } from "../outbox/outbox-lane-repository.js";
 import { OutboxRepository } from "../outbox/outbox-repository.js";
 import { CreditPool } from "../pool/credit-pool.js";
 import { PoolRepository } from "../pool/pool-repository.js";
@@ -166,6 +165,7 @@ export function createBotApp(options: BotAppOptions): BotApp {
   const now = options.now ?? (() => new Date());
   const { client, db } = database;
   const outbox = new OutboxRepository(db, now);
+  const leases = new LeaseRepository(db);
   const audit = new AuditRepository(
     db,
     undefined,
@@ -254,7 +254,7 @@ export function createBotApp(options: BotAppOptions): BotApp {
 
   const poster = new OutboxPoster(
     outbox,
-    new OutboxLaneRepository(db),
+    leases,
     new SlackDeliveries(
       outboxClient,
       outbox,
@@ -279,7 +279,7 @@ export function createBotApp(options: BotAppOptions): BotApp {
     ),
   );
   const stopCountingMongoErrors = countMongoErrors(client, metrics);
-  const usergroupRefresher = new UsergroupRefresher(deps.roles, new LeaseRepository(db), logger, {
+  const usergroupRefresher = new UsergroupRefresher(deps.roles, leases, logger, {
     intervalMs: config.roles.cacheTtlMs / 2,
     leaseMs: config.roles.cacheTtlMs,
   });

@@ -10,8 +10,6 @@ export const collections = {
   platform: "platform",
   /** What the bot owes Slack, delivered by the outbox poster. */
   outbox: "outbox",
-  /** One document per outbox lane: who delivers it (a lease) and when it may send next. */
-  outboxLanes: "outbox_lanes",
   /** Each configured Slack user group's members, shared by every instance (see README “Roles”). */
   usergroupMembers: "usergroup_members",
   /** Who runs a singleton background job (e.g. the user group refresher) until when. */

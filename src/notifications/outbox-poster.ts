@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
+import type { LeaseRepository } from "../leases/lease-repository.js";
 import type { Logger } from "../logging/logger.js";
-import type { OutboxLaneRepository } from "../outbox/outbox-lane-repository.js";
 import type { OutboxEntry, OutboxRepository } from "../outbox/outbox-repository.js";
 import type { OwedKind } from "../outbox/owed.js";
 import type { PostedMessage } from "./posted-once.js";
@@ -43,7 +43,7 @@ const headSize = 50;
 
 /**
  * Delivers the outbox: each lane (one Slack conversation) by one instance at a time, under a lease
- * in MongoDB, oldest entry first, at most one delivery per `laneIntervalMs`, pausing the lane for a
+ * in MongoDB (`leases`, which also carries the lane's pause), oldest entry first, at most one delivery per `laneIntervalMs`, pausing the lane for a
  * 429's Retry-After and backing off after other failures, until each entry is delivered. New
  * entries are delivered as soon as their transaction commits (`kick`); a scan finds the rest.
  */
@@ -58,7 +58,7 @@ export class OutboxPoster {
 
   constructor(
     private readonly outbox: OutboxRepository,
-    private readonly lanes: OutboxLaneRepository,
+    private readonly leases: LeaseRepository,
     private readonly deliveries: Deliveries,
     private readonly logger: Logger,
     timings: Partial<OutboxTimings> = {},
@@ -142,9 +142,10 @@ export class OutboxPoster {
   /** Holds the lane and delivers it until it is empty, paused for long, or lost. */
   private async deliverLane(lane: string): Promise<void> {
     const { leaseMs } = this.timings;
-    const claimed = await this.lanes.claim(lane, this.holder, new Date(), leaseMs);
+    const lease = leaseOf(lane);
+    const claimed = await this.leases.claim(lease, this.holder, leaseMs, new Date());
     if (!claimed) return;
-    let nextAt = claimed.nextAt.getTime();
+    let nextAt = claimed.notBefore.getTime();
     try {
       for (;;) {
         if (this.stopping) return;
@@ -161,14 +162,14 @@ export class OutboxPoster {
           return;
         }
         nextAt = await this.deliverEntries(lane, entries);
-        const held = await this.lanes.hold(lane, this.holder, {
-          leaseUntil: new Date(Math.max(nextAt, Date.now()) + leaseMs),
-          nextAt: new Date(nextAt),
+        const held = await this.leases.hold(lease, this.holder, {
+          until: new Date(Math.max(nextAt, Date.now()) + leaseMs),
+          notBefore: new Date(nextAt),
         });
         if (!held) return;
       }
     } finally {
-      await this.lanes.release(lane, this.holder, new Date()).catch(() => {});
+      await this.leases.release(lease, this.holder).catch(() => {});
     }
   }
 
@@ -220,6 +221,11 @@ export class OutboxPoster {
       this.sleeps.add(wake);
     });
   }
+}
+
+/** The lease that makes one instance at a time deliver `lane`, and carries its pause. */
+export function leaseOf(lane: string): string {
+  return `outbox:${lane}`;
 }
 
 /** Kinds whose attempts are counted by `startSending` (they post new messages). */

@@ -30,7 +30,6 @@ export function withoutDeliveryBookkeeping(name: string, document: Document): Do
  * checks leave them out.
  */
 const backgroundCollections: ReadonlySet<string> = new Set([
-  collections.outboxLanes,
   collections.usergroupMembers,
   collections.leases,
 ]);
