@@ -45,4 +45,23 @@ describe("LeaseRepository", () => {
     await leases.release("released", "instance-a");
     expect(await leases.acquire("released", "instance-b", 60_000, at)).toBe(true);
   });
+
+  it("a pause one holder sets (e.g. Slack's Retry-After) binds the next holder, after a release or an expiry", async () => {
+    expect(await leases.claim("paused", "instance-a", 10_000, at)).toEqual({ notBefore: at });
+    expect(
+      await leases.hold("paused", "instance-a", { until: later(20_000), notBefore: later(5_000) }),
+    ).toBe(true);
+    expect(await leases.claim("paused", "instance-b", 10_000, later(1_000))).toBeNull();
+    await leases.release("paused", "instance-a");
+    expect(await leases.claim("paused", "instance-b", 10_000, later(1_000))).toEqual({
+      notBefore: later(5_000),
+    });
+    // instance-a lost it: its hold is refused and changes nothing.
+    expect(
+      await leases.hold("paused", "instance-a", { until: later(90_000), notBefore: later(0) }),
+    ).toBe(false);
+    expect(await leases.claim("paused", "instance-c", 10_000, later(12_000))).toEqual({
+      notBefore: later(5_000),
+    });
+  });
 });
