@@ -6,18 +6,22 @@ import { parseArgs } from "node:util";
 import type { ScenarioResult } from "../test/reliability/support/scenario-report.js";
 
 /**
- * `npm run reliability-report [-- --out FILE]`: runs the test/reliability scenarios (the same ones
- * `npm test` runs), prints one table (scenario, attempts, expected, observed, pass) and writes it as JSON.
+ * `npm run reliability-report [-- --out FILE]`: runs the test/reliability scenarios and the request
+ * limits' (the same ones `npm test` runs), prints one table (scenario, attempts, expected, observed, pass) and writes it as JSON.
  */
 const { values } = parseArgs({
   options: { out: { type: "string", default: "reliability-report.json" } },
 });
 const rows = join(tmpdir(), `reliability-${process.pid}.jsonl`);
 rmSync(rows, { force: true });
-const run = spawnSync("npx", ["vitest", "run", "test/reliability"], {
-  stdio: "inherit",
-  env: { ...process.env, RELIABILITY_REPORT: rows },
-});
+const run = spawnSync(
+  "npx",
+  ["vitest", "run", "test/reliability", "test/app/request-limits.test.ts"],
+  {
+    stdio: "inherit",
+    env: { ...process.env, RELIABILITY_REPORT: rows },
+  },
+);
 
 let results: ScenarioResult[] = [];
 try {

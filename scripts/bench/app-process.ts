@@ -30,10 +30,7 @@ function commandKey(event: CommandStartedEvent): string {
     key += ` ${backgroundMark}`;
   // The outbox poster's delivery bookkeeping and the user group refresher's lease run on their own,
   // not as part of any request (what a change owes, `insert(outbox)`, counts with the change).
-  else if (
-    collection === "leases" ||
-    (collection === "outbox" && event.commandName !== "insert")
-  )
+  else if (collection === "leases" || (collection === "outbox" && event.commandName !== "insert"))
     key += ` ${backgroundMark}`;
   if (command.startTransaction === true) key += ` ${startTransactionMark}`;
   return key;
