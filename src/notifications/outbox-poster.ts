@@ -195,7 +195,10 @@ export class OutboxPoster {
         this.logger.error(log, "Slack refused an outbox message for good; it is kept as failed");
         return paced;
       }
-      await this.outbox.attemptFailed(entryIds, failure.reason, failure.maybeSent);
+      // An earlier attempt that may have posted still may have, whatever failed this time (the look
+      // for its message, say): keep its key so that the next attempt looks again.
+      const mayHavePosted = failure.maybeSent || first?.sendingSince !== undefined;
+      await this.outbox.attemptFailed(entryIds, failure.reason, mayHavePosted);
       this.onDelivered(kind, failure.reason === "ratelimited" ? "ratelimited" : "retry");
       if (attempts >= this.timings.alertAfterAttempts)
         this.logger.error(log, "an outbox message is still not delivered; retrying");
