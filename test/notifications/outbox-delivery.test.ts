@@ -96,7 +96,9 @@ describe("the outbox delivering through a misbehaving Slack", () => {
     // Nothing left over from the last test: no fault, no entry, no lane paused.
     harness.slack.clearFaults();
     await harness.outboxDelivered();
-    await harness.db.collection(collections.outboxLanes).deleteMany({});
+    await harness.db
+      .collection<{ _id: string }>(collections.leases)
+      .deleteMany({ _id: { $regex: /^outbox:/ } });
     harness.slack.reset();
   });
 

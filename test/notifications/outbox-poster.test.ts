@@ -9,16 +9,17 @@ import type { ApprovalService } from "../../src/approvals/approval-service.js";
 import type { AuditEvent } from "../../src/audit/audit-event.js";
 import { collections } from "../../src/db/collections.js";
 import { inTransaction } from "../../src/db/transaction.js";
+import { LeaseRepository } from "../../src/leases/lease-repository.js";
 import { createLogger } from "../../src/logging/logger.js";
 import { currencyOf } from "../../src/money/currency.js";
 import {
   type Deliveries,
+  leaseOf,
   OutboxPoster,
   type OutboxTimings,
 } from "../../src/notifications/outbox-poster.js";
 import { outboxMetadataType } from "../../src/notifications/posted-once.js";
 import { SlackDeliveries } from "../../src/notifications/slack-deliveries.js";
-import { OutboxLaneRepository } from "../../src/outbox/outbox-lane-repository.js";
 import { type OutboxEntry, OutboxRepository } from "../../src/outbox/outbox-repository.js";
 import { openTestDatabase } from "../support/mongo/test-database.js";
 import { type FakeSlackApi, startFakeSlackApi } from "../support/slack/fake-slack-api.js";
@@ -30,7 +31,7 @@ const clientTimeoutMs = 200;
 let database: Awaited<ReturnType<typeof openTestDatabase>>;
 let slack: FakeSlackApi;
 let outbox: OutboxRepository;
-let lanes: OutboxLaneRepository;
+let lanes: LeaseRepository;
 let logLines: string[];
 const posters: OutboxPoster[] = [];
 
@@ -46,9 +47,11 @@ beforeEach(async () => {
   slack.reset();
   logLines = [];
   await database.db.collection(collections.outbox).deleteMany({});
-  await database.db.collection(collections.outboxLanes).deleteMany({});
+  await database.db
+    .collection<{ _id: string }>(collections.leases)
+    .deleteMany({ _id: { $regex: /^outbox:/ } });
   outbox = new OutboxRepository(database.db);
-  lanes = new OutboxLaneRepository(database.db);
+  lanes = new LeaseRepository(database.db);
 });
 afterEach(async () => {
   for (const poster of posters.splice(0)) await poster.stop();
@@ -296,9 +299,9 @@ describe("a crashed instance's lanes", () => {
     const leaseMs = 1000;
     // An instance took the audit lane and died without giving it up.
     const claimedAt = Date.now();
-    expect(await lanes.claim("audit", "crashed-instance", new Date(claimedAt), leaseMs)).not.toBe(
-      null,
-    );
+    expect(
+      await lanes.claim(leaseOf("audit"), "crashed-instance", leaseMs, new Date(claimedAt)),
+    ).not.toBe(null);
     await outbox.enqueue([auditLine("first"), auditLine("second"), auditLine("third")]);
 
     slackPoster({ leaseMs });
