@@ -20,6 +20,11 @@ export interface OutboxTimings {
   alertAfterAttempts: number;
   /** Lanes one instance delivers at once. */
   lanesAtOnce: number;
+  /**
+   * After an attempt Slack did not answer (a timeout, a dropped connection, a 5xx), the next one waits
+   * at least this long: a post Slack was still working on lands before the next attempt looks for it.
+   */
+  unansweredRetryMs: number;
 }
 
 export const defaultOutboxTimings: OutboxTimings = {
@@ -30,6 +35,7 @@ export const defaultOutboxTimings: OutboxTimings = {
   retryMaxMs: 5 * 60_000,
   alertAfterAttempts: 5,
   lanesAtOnce: 8,
+  unansweredRetryMs: 15_000,
 };
 
 /** The Slack side of the poster: which head entries go together, and how they reach Slack. */
@@ -209,7 +215,8 @@ export class OutboxPoster {
         this.timings.retryMaxMs,
         this.timings.retryBaseMs * 2 ** Math.min(attempts - 1, 20),
       );
-      return Math.max(paced, Date.now() + backoff);
+      const settle = failure.maybeSent ? this.timings.unansweredRetryMs : 0;
+      return Math.max(paced, Date.now() + Math.max(backoff, settle));
     }
   }
 

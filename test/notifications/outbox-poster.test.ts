@@ -76,6 +76,7 @@ const quick: Partial<OutboxTimings> = {
   retryBaseMs: 100,
   retryMaxMs: 1000,
   leaseMs: 5000,
+  unansweredRetryMs: 300,
 };
 
 /** The outbox's Slack client as the app builds it (429s handed back, no retries), with a short timeout. */

@@ -80,6 +80,7 @@ export const testOutboxTimings: Partial<OutboxTimings> = {
   retryBaseMs: 100,
   retryMaxMs: 2000,
   leaseMs: 5000,
+  unansweredRetryMs: 300,
 };
 
 export type SentView = Record<string, unknown> & {
