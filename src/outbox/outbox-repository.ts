@@ -75,7 +75,10 @@ export class OutboxRepository {
     const documents = owed.map((item) => ({
       _id: new ObjectId(),
       lane: laneOf(item),
-      at,
+      // A lane is delivered in `at` order: audit lines take their event's own time, so the audit
+      // channel shows them in the order the trail records them (an event's time is taken before its
+      // transaction, so concurrent changes can enqueue in another order).
+      at: item.kind === "audit.line" ? item.event.at : at,
       owed: item,
       state: "pending",
       attempts: 0,
