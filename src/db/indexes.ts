@@ -43,6 +43,7 @@ export async function ensureIndexes(db: Db): Promise<void> {
   await db.collection(collections.outbox).createIndexes([
     { key: { state: 1, lane: 1, at: 1, _id: 1 }, name: "pending_by_lane" },
     { key: { state: 1, at: 1 }, name: "oldest_pending" },
+    { key: { "owed.approvalId": 1 }, name: "by_approval" },
     // Delivered entries are kept a week, for questions such as "was it sent?".
     {
       key: { deliveredAt: 1 },

@@ -36,12 +36,12 @@ export class SlackDeliveries {
 
   constructor(
     private readonly client: WebClient,
-    outbox: OutboxRepository,
+    private readonly outbox: OutboxRepository,
     private readonly approvals: ApprovalService,
     private readonly home: HomePublisher,
     private readonly roleOf: (userId: string) => Promise<Role | null>,
     private readonly options: DeliveryOptions,
-    logger: Logger,
+    private readonly logger: Logger,
   ) {
     this.postedOnce = new PostedOnce(client, outbox, logger);
   }
@@ -82,21 +82,22 @@ export class SlackDeliveries {
           this.options.approvalsChannelId,
           buildApprovalMessage(approval, this.options.currency),
         );
-        await this.approvals.rememberMessage(approval.approvalId, posted);
+        await this.rememberOnApproval(approval.approvalId, posted);
         return posted;
       }
       case "approval.update": {
         const approval = await this.approvals.get(owed.approvalId);
-        // Not posted yet (or its post could not be stored): the post, when it goes, shows the outcome.
-        if (!approval.message) return undefined;
+        const where = approval.message ?? (await this.outbox.postOf(approval.approvalId));
+        // Not posted yet: the post, when it goes, shows the outcome.
+        if (!where) return undefined;
         const message = buildApprovalMessage(approval, this.options.currency);
         await this.client.chat.update({
-          channel: approval.message.channel,
-          ts: approval.message.ts,
+          channel: where.channel,
+          ts: where.ts,
           text: message.text,
           blocks: message.blocks,
         });
-        return approval.message;
+        return where;
       }
       case "approval.dm": {
         const approval = await this.approvals.get(owed.approvalId);
@@ -116,6 +117,31 @@ export class SlackDeliveries {
         await this.home.publishNow(owed.userId, await this.roleOf(owed.userId));
         return undefined;
     }
+  }
+
+  /**
+   * Copies where the request was posted onto the approval (for the console and `approval.message`
+   * readers). The outbox entry already holds it, and the update reads it from there when the copy is
+   * missing, so the lane does not wait more than a moment for this write: it can be held for up to a
+   * minute by a crashed instance's open transaction on the same approval.
+   */
+  private async rememberOnApproval(approvalId: string, posted: PostedMessage): Promise<void> {
+    const remembered = this.approvals.rememberMessage(approvalId, posted).then(
+      () => true,
+      (error: unknown) => {
+        this.logger.warn(
+          { err: error, approvalId },
+          "could not copy where an approval request was posted onto it; its outbox entry has it",
+        );
+        return true;
+      },
+    );
+    const late = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1000).unref());
+    if (!(await Promise.race([remembered, late])))
+      this.logger.warn(
+        { approvalId },
+        "copying where an approval request was posted is waiting; going on",
+      );
   }
 
   private decisionDm(approval: Approval): SlackMessage {

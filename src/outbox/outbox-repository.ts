@@ -23,6 +23,8 @@ const entrySchema = z.object({
   batch: z.string().optional(),
 });
 
+const postedSchema = z.object({ channel: z.string(), ts: z.string() });
+
 /** An entry still to deliver. */
 export interface OutboxEntry {
   id: string;
@@ -152,6 +154,16 @@ export class OutboxRepository {
       { _id: ids(entryIds), state: "pending" },
       { $set: { state: "failed", lastError: error, failedAt: this.now() } },
     );
+  }
+
+  /** Where an approval request's post landed, once it is delivered. */
+  async postOf(approvalId: string): Promise<{ channel: string; ts: string } | null> {
+    const document = await this.collection.findOne(
+      { "owed.approvalId": { $eq: approvalId }, "owed.kind": "approval.post", state: "delivered" },
+      { projection: { message: 1 } },
+    );
+    const message = postedSchema.safeParse(document?.message);
+    return message.success ? message.data : null;
   }
 
   /** Undelivered entries, and when the oldest was written (for /metrics). */
