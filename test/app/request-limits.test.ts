@@ -81,6 +81,19 @@ function paddedCommand(bytes: number) {
   return { body, responseUrl, headers: signedHeaders(signingSecret, body, formContentType) };
 }
 
+/** `count` connections that announce a full-size body, send half of it and stall. */
+function stallBodies(count: number): Promise<RawRequest[]> {
+  const half = Buffer.alloc(maxRequestBodyBytes / 2, "x");
+  return Promise.all(
+    Array.from({ length: count }, async () => {
+      const { headers } = paddedCommand(maxRequestBodyBytes);
+      const request = sendHead({ ...headers, "content-length": String(maxRequestBodyBytes) });
+      await writeAll(request.socket, half);
+      return request;
+    }),
+  );
+}
+
 describe("requests cannot hold the server's memory", () => {
   it("a 4 MiB body announced by Content-Length is refused with 413 before it is sent, and no handler runs", async () => {
     const { body, responseUrl, headers } = paddedCommand(4 * 1024 * 1024);
@@ -122,15 +135,7 @@ describe("requests cannot hold the server's memory", () => {
 
   it("100 connections that stall their bodies are timed out, a command is answered meanwhile, and memory stays bounded", async () => {
     const rssBefore = process.memoryUsage().rss;
-    const half = Buffer.alloc(maxRequestBodyBytes / 2, "x");
-    const stalled = await Promise.all(
-      Array.from({ length: 100 }, async () => {
-        const { headers } = paddedCommand(maxRequestBodyBytes);
-        const request = sendHead({ ...headers, "content-length": String(maxRequestBodyBytes) });
-        await writeAll(request.socket, half);
-        return request;
-      }),
-    );
+    const stalled = await stallBodies(100);
     const started = performance.now();
 
     const answer = await harness.ask(users.support, "help");
@@ -157,15 +162,7 @@ describe("requests cannot hold the server's memory", () => {
 
   it("50 requests with a 4 MB body at once, with 100 stalled connections open: all refused, a signed command answered meanwhile, memory bounded", async () => {
     const rssBefore = process.memoryUsage().rss;
-    const half = Buffer.alloc(maxRequestBodyBytes / 2, "x");
-    const stalled = await Promise.all(
-      Array.from({ length: 100 }, async () => {
-        const { headers } = paddedCommand(maxRequestBodyBytes);
-        const request = sendHead({ ...headers, "content-length": String(maxRequestBodyBytes) });
-        await writeAll(request.socket, half);
-        return request;
-      }),
-    );
+    const stalled = await stallBodies(100);
     const big = paddedCommand(4 * 1024 * 1024);
     const bigBody = Buffer.from(big.body);
     const huge = Array.from({ length: 50 }, () => {
