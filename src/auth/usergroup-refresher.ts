@@ -1,6 +1,4 @@
-import { randomBytes } from "node:crypto";
-import { hostname } from "node:os";
-import type { LeaseRepository } from "../leases/lease-repository.js";
+import { type LeaseRepository, newLeaseHolder } from "../leases/lease-repository.js";
 import type { Logger } from "../logging/logger.js";
 
 /** What the refresher reads: the configured groups, and a read from Slack into the store. */
@@ -40,8 +38,7 @@ export class UsergroupRefresher {
     private readonly logger: Logger,
     private readonly options: UsergroupRefresherOptions,
   ) {
-    this.holder =
-      options.holder ?? `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
+    this.holder = options.holder ?? newLeaseHolder();
     this.now = options.now ?? (() => new Date());
   }
 

@@ -1,3 +1,5 @@
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
 import type { Collection, Db } from "mongodb";
 import { collections } from "../db/collections.js";
 import { isDuplicateKey } from "../db/transaction.js";
@@ -8,6 +10,11 @@ interface LeaseDocument {
   until: Date;
   /** The work the lease guards may not go on before then (a pacing pause, a Retry-After, a backoff), whoever holds it. */
   notBefore?: Date;
+}
+
+/** A name for one holder of leases (an instance's refresher, its outbox poster): unique per call. */
+export function newLeaseHolder(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
 }
 
 /** A lease that is nobody's: released leases keep their document (and its `notBefore`). */

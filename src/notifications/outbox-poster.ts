@@ -1,5 +1,4 @@
-import { randomBytes } from "node:crypto";
-import type { LeaseRepository } from "../leases/lease-repository.js";
+import { type LeaseRepository, newLeaseHolder } from "../leases/lease-repository.js";
 import type { Logger } from "../logging/logger.js";
 import type { OutboxEntry, OutboxRepository } from "../outbox/outbox-repository.js";
 import type { OwedKind } from "../outbox/owed.js";
@@ -54,7 +53,7 @@ const headSize = 50;
  * entries are delivered as soon as their transaction commits (`kick`); a scan finds the rest.
  */
 export class OutboxPoster {
-  readonly holder = `${process.pid}-${randomBytes(4).toString("hex")}`;
+  readonly holder = newLeaseHolder();
   private readonly running = new Map<string, { again: boolean }>();
   private readonly waiting = new Set<string>();
   private readonly sleeps = new Set<() => void>();
@@ -187,7 +186,6 @@ export class OutboxPoster {
     const paced = Date.now() + this.timings.laneIntervalMs;
     try {
       const message = await this.deliveries.deliver(entries);
-      if (!isPosting(kind)) await this.outbox.countAttempt(entryIds);
       await this.outbox.delivered(entryIds, message);
       this.onDelivered(kind, "delivered");
       return paced;
@@ -236,11 +234,6 @@ export class OutboxPoster {
 /** The lease that makes one instance at a time deliver `lane`, and carries its pause. */
 export function leaseOf(lane: string): string {
   return `outbox:${lane}`;
-}
-
-/** Kinds whose attempts are counted by `startSending` (they post new messages). */
-function isPosting(kind: OwedKind): boolean {
-  return kind === "approval.post" || kind === "approval.dm" || kind === "audit.line";
 }
 
 function sleep(ms: number): Promise<void> {

@@ -109,15 +109,7 @@ export class OutboxRepository {
   async startSending(entryIds: readonly string[], batch: string): Promise<void> {
     await this.collection.updateMany(
       { _id: ids(entryIds), state: "pending" },
-      { $set: { sendingSince: this.now(), batch }, $inc: { attempts: 1 } },
-    );
-  }
-
-  /** Counts an attempt that sends nothing that could be doubled (an update, a Home publish). */
-  async countAttempt(entryIds: readonly string[]): Promise<void> {
-    await this.collection.updateMany(
-      { _id: ids(entryIds), state: "pending" },
-      { $inc: { attempts: 1 } },
+      { $set: { sendingSince: this.now(), batch } },
     );
   }
 
@@ -129,8 +121,12 @@ export class OutboxRepository {
     await this.collection.updateMany(
       { _id: ids(entryIds), state: "pending" },
       sent
-        ? { $set: { lastError: error } }
-        : { $set: { lastError: error }, $unset: { sendingSince: "", batch: "" } },
+        ? { $set: { lastError: error }, $inc: { attempts: 1 } }
+        : {
+            $set: { lastError: error },
+            $unset: { sendingSince: "", batch: "" },
+            $inc: { attempts: 1 },
+          },
     );
   }
 
@@ -144,6 +140,7 @@ export class OutboxRepository {
       {
         $set: { state: "delivered", deliveredAt: this.now(), ...(message ? { message } : {}) },
         $unset: { sendingSince: "" },
+        $inc: { attempts: 1 },
       },
     );
   }
@@ -152,7 +149,7 @@ export class OutboxRepository {
   async failed(entryIds: readonly string[], error: string): Promise<void> {
     await this.collection.updateMany(
       { _id: ids(entryIds), state: "pending" },
-      { $set: { state: "failed", lastError: error, failedAt: this.now() } },
+      { $set: { state: "failed", lastError: error, failedAt: this.now() }, $inc: { attempts: 1 } },
     );
   }
 
