@@ -159,13 +159,12 @@ export class OutboxPoster {
         if (wait > leaseMs / 2) return;
         if (wait > 0) await this.sleep(wait);
         if (this.stopping) return;
+        // Kicks until now are for entries this read sees; one during or after it makes `run` look again.
+        const state = this.running.get(lane);
+        if (state) state.again = false;
         const head = await this.outbox.head(lane, headSize);
         const entries = this.deliveries.take(head);
-        if (entries.length === 0) {
-          const state = this.running.get(lane);
-          if (state) state.again = false;
-          return;
-        }
+        if (entries.length === 0) return;
         nextAt = await this.deliverEntries(lane, entries);
         const held = await this.leases.hold(lease, this.holder, {
           until: new Date(Math.max(nextAt, Date.now()) + leaseMs),

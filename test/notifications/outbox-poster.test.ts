@@ -186,6 +186,45 @@ describe("outbox entries are written with the change", () => {
   });
 });
 
+describe("an entry committed while its lane is finishing", () => {
+  it("is delivered at once, not left for the next scan, when its commit lands while the lane reads its last (empty) head", async () => {
+    const delivered: string[] = [];
+    const recording: Deliveries = {
+      take: (head) => head.slice(0, 1),
+      async deliver(batch) {
+        for (const entry of batch)
+          if (entry.owed.kind === "audit.line") delivered.push(entry.owed.event.detail ?? "");
+        return undefined;
+      },
+    };
+    // The first time the lane finds nothing left, a change commits (and kicks the lane) while that
+    // read is still on its way back — as a concurrent request's commit would.
+    let injected = false;
+    const racing = new Proxy(outbox, {
+      get(target, property, receiver) {
+        if (property !== "head") return Reflect.get(target, property, receiver);
+        return async (lane: string, limit: number) => {
+          const head = await target.head(lane, limit);
+          if (head.length === 0 && !injected) {
+            injected = true;
+            await inTransaction(database.client, (session) =>
+              target.enqueue([auditLine("committed during the last read")], session),
+            );
+          }
+          return head;
+        };
+      },
+    });
+    // No scan during the test: only the kick can deliver it.
+    started(new OutboxPoster(racing, lanes, recording, logger(), { ...quick, scanMs: 60_000 }));
+
+    await outbox.enqueue([auditLine("first")]);
+    await expect
+      .poll(() => delivered, { timeout: 2000 })
+      .toEqual(["first", "committed during the last read"]);
+  });
+});
+
 describe("exactly once after an interrupted post", () => {
   it("a post that landed after the client gave up is found by its key and not posted again", async () => {
     // Slack processes the post, but only after the client has timed out: as if the instance had
