@@ -254,6 +254,28 @@ describe("exactly once after an interrupted post", () => {
     expect(auditPosts()).toHaveLength(1);
   });
 
+  it("a quick retry does not double a post Slack is still working on: an unanswered attempt is retried only after the settling time", async () => {
+    // Slack lands the post 500 ms after the client gave up; the backoff alone would retry after 100 ms.
+    slack.addFault({
+      method: "chat.postMessage",
+      channel: auditChannel,
+      times: 1,
+      fault: { kind: "delay", ms: clientTimeoutMs + 500 },
+    });
+    slackPoster({ retryBaseMs: 100, unansweredRetryMs: 1000 });
+
+    await outbox.enqueue([auditLine("slow to land")]);
+
+    await expect
+      .poll(async () => (await entries())[0]?.state, { timeout: 5000, interval: 50 })
+      .toBe("delivered");
+    const [entry] = await entries();
+    // Long enough for the slow post to have landed, whenever the entry was marked delivered.
+    await sleep(clientTimeoutMs + 700);
+    expect(await postedWithKey(entry?._id.toHexString())).toHaveLength(1);
+    expect(auditPosts()).toHaveLength(1);
+  });
+
   it("an interrupted post is still looked for, and not posted again, when the first look is rate-limited", async () => {
     slack.addFault({
       method: "chat.postMessage",
