@@ -127,6 +127,11 @@ export class ApprovalService {
     return approval;
   }
 
+  /** The request stored with `idempotencyKey`, if one was: a repeat of the delivery that made it. */
+  requestedWith(idempotencyKey: string): Promise<Approval | null> {
+    return this.approvals.findByIdempotencyKey(idempotencyKey);
+  }
+
   rememberMessage(approvalId: string, message: { channel: string; ts: string }): Promise<void> {
     return this.approvals.rememberMessage(approvalId, message);
   }

@@ -1,4 +1,5 @@
 import type { ClientSession, MongoClient } from "mongodb";
+import { z } from "zod";
 import type { AuditRepository } from "../audit/audit-repository.js";
 import type { Actor } from "../auth/actor.js";
 import { AlreadyApplied, type IdempotencyRepository } from "../db/idempotency-repository.js";
@@ -11,7 +12,16 @@ import { newCustomerId } from "./customer-id.js";
 import type { CustomerInput } from "./customer-input.js";
 import type { CustomerChange, CustomerRepository } from "./customer-repository.js";
 
-export type Outcome<T> = { kind: "done"; value: T } | { kind: "already-applied" };
+/**
+ * `already-created`: a repeat of a create (a Slack retry, a double submit), with the customer the
+ * first delivery created if it still exists.
+ */
+export type Created =
+  | { kind: "done"; value: { customer: Customer; password: string } }
+  | { kind: "already-created"; customer: Customer | null };
+
+/** What a create remembers with its idempotency key, to answer its repeats. */
+const createdSchema = z.object({ kind: z.literal("created"), customerId: z.string() });
 
 export interface Change {
   customer: Customer;
@@ -53,11 +63,9 @@ export class CustomerLifecycle {
   ) {}
 
   /** Creates a customer with a generated initial password, returned once and stored only as a hash. */
-  async create(
-    input: CustomerInput,
-    actor: Actor,
-    idempotencyKey: string,
-  ): Promise<Outcome<{ customer: Customer; password: string }>> {
+  async create(input: CustomerInput, actor: Actor, idempotencyKey: string): Promise<Created> {
+    const earlier = await this.idempotency.recall(idempotencyKey);
+    if (earlier) return this.alreadyCreated(earlier.outcome);
     const password = generatePassword();
     const passwordHash = await hashPassword(password);
     for (let attempt = 0; attempt < 3; attempt += 1) {
@@ -73,7 +81,10 @@ export class CustomerLifecycle {
       };
       try {
         await inTransaction(this.client, async (session) => {
-          await this.idempotency.claim(idempotencyKey, at, session);
+          await this.idempotency.claim(idempotencyKey, at, session, {
+            kind: "created",
+            customerId: customer.customerId,
+          });
           await this.customers.insertOne({ ...customer, passwordHash }, session);
           await this.audit.record(
             {
@@ -97,7 +108,8 @@ export class CustomerLifecycle {
         });
         return { kind: "done", value: { customer, password } };
       } catch (error) {
-        if (error instanceof AlreadyApplied) return { kind: "already-applied" };
+        if (error instanceof AlreadyApplied)
+          return this.alreadyCreated((await this.idempotency.recall(idempotencyKey))?.outcome);
         if (isDuplicateKey(error, "account")) {
           const existing = await this.customers.findExact(input.account);
           throw new AppError(
@@ -110,6 +122,14 @@ export class CustomerLifecycle {
       }
     }
     throw new Error("could not find a free customer ID after 3 attempts");
+  }
+
+  private async alreadyCreated(outcome: unknown): Promise<Created> {
+    const created = createdSchema.safeParse(outcome);
+    const customer = created.success
+      ? await this.customers.findByCustomerId(created.data.customerId)
+      : null;
+    return { kind: "already-created", customer };
   }
 
   /**

@@ -77,10 +77,10 @@ export class CustomerRepository {
     return document ? toCustomer(document) : null;
   }
 
-  async findByCustomerId(customerId: string): Promise<Customer | null> {
+  async findByCustomerId(customerId: string, session?: ClientSession): Promise<Customer | null> {
     const document = await this.collection.findOne(
       { customerId: { $eq: customerId } },
-      { projection: publicFields },
+      { projection: publicFields, session },
     );
     return document ? toCustomer(document) : null;
   }

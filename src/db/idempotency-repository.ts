@@ -13,6 +13,13 @@ export class AlreadyApplied extends Error {
 interface IdempotencyKeyDocument {
   _id: string;
   at: Date;
+  /** What the change did, to answer a repeat with it (absent for deliveries and for older keys). */
+  outcome?: unknown;
+}
+
+/** A key claimed before: `outcome` is what the change remembered (undefined if nothing was kept). */
+export interface Claimed {
+  outcome: unknown;
 }
 
 /** The `idempotency_keys` collection: one document per change made or Slack delivery taken (expires after 30 days). */
@@ -24,12 +31,23 @@ export class IdempotencyRepository {
   }
 
   /**
-   * Claims an idempotency key inside the caller's transaction: the key commits with the change or not
-   * at all, so a Slack retry, a double click or a double submit applies once. Throws AlreadyApplied
-   * when the key was claimed before.
+   * The earlier claim of `key`, if there was one — read first, so a Slack retry or a double submit is
+   * recognised as a repeat before anything is decided from the data it changed. Inside a transaction
+   * pass its session, so a claim committed while it retried is seen.
    */
-  async claim(key: string, at: Date, session: ClientSession): Promise<void> {
-    if (!(await this.insertUnlessExists(key, at, session))) throw new AlreadyApplied(key);
+  async recall(key: string, session?: ClientSession): Promise<Claimed | null> {
+    const document = await this.collection.findOne({ _id: { $eq: key } }, { session });
+    return document ? { outcome: document.outcome } : null;
+  }
+
+  /**
+   * Claims an idempotency key inside the caller's transaction, with what the change did: the key
+   * commits with the change or not at all (a refusal aborts its transaction and leaves no key, so a
+   * corrected resubmission is applied). Throws AlreadyApplied when the key was claimed before.
+   */
+  async claim(key: string, at: Date, session: ClientSession, outcome?: unknown): Promise<void> {
+    if (!(await this.insertUnlessExists({ _id: key, at, outcome }, session)))
+      throw new AlreadyApplied(key);
   }
 
   /**
@@ -38,17 +56,19 @@ export class IdempotencyRepository {
    * Returns false when it was taken before.
    */
   takeDelivery(key: string, at: Date): Promise<boolean> {
-    return this.insertUnlessExists(`delivery:${key}`, at);
+    return this.insertUnlessExists({ _id: `delivery:${key}`, at });
   }
 
   /** False when the key exists: the unique `_id` is the guard. */
   private async insertUnlessExists(
-    key: string,
-    at: Date,
+    document: IdempotencyKeyDocument,
     session?: ClientSession,
   ): Promise<boolean> {
     try {
-      await this.collection.insertOne({ _id: key, at }, { session });
+      await this.collection.insertOne(
+        document.outcome === undefined ? { _id: document._id, at: document.at } : document,
+        { session },
+      );
       return true;
     } catch (error) {
       if (isDuplicateKey(error)) return false;

@@ -1,4 +1,5 @@
 import type { MongoClient } from "mongodb";
+import { z } from "zod";
 import type { Approval } from "../approvals/approval.js";
 import type { ApprovalService } from "../approvals/approval-service.js";
 import type { AuditRepository } from "../audit/audit-repository.js";
@@ -16,10 +17,30 @@ import { type Currency, formatMoney } from "../money/currency.js";
 import type { CreditPool } from "../pool/credit-pool.js";
 
 export type MoneyOutcome =
-  | { kind: "applied"; account: string; before: number; after: number }
+  /** `repeated` is true when this delivery was a repeat of the change (a Slack retry, a double submit). */
+  | { kind: "applied"; account: string; before: number; after: number; repeated: boolean }
   /** `created` is false when this delivery found the request already made (a Slack retry, a double submit). */
   | { kind: "requested"; approval: Approval; created: boolean }
+  /** A repeat of a change whose key was kept without its outcome (claimed before outcomes were kept). */
   | { kind: "already-applied" };
+
+/** What a direct balance change remembers with its idempotency key, to answer its repeats. */
+const appliedSchema = z.object({
+  kind: z.literal("applied"),
+  account: z.string(),
+  before: z.number(),
+  after: z.number(),
+});
+
+/** Thrown inside the change's transaction to abort it (leaving no key behind) and say why. */
+class Refused extends Error {
+  constructor(
+    readonly account: string,
+    readonly balance: number,
+  ) {
+    super("refused");
+  }
+}
 
 /** Manage balance (§2.4) and Manage credits (§2.5): who may do what directly, and what needs a manager. */
 export class MoneyService {
@@ -42,6 +63,8 @@ export class MoneyService {
   /**
    * Refill (+) or deduct (−). A support member's change above BALANCE_APPROVAL_LIMIT becomes an
    * approval request; everything else applies at once, in one transaction with its ledger entry.
+   * A repeat of the same change (its idempotency key) is recognised first and answered with what the
+   * first delivery did; a refused deduction aborts its transaction, so it leaves no key behind.
    */
   async changeBalance(
     customerId: string,
@@ -50,19 +73,15 @@ export class MoneyService {
     actor: Actor,
     idempotencyKey: string,
   ): Promise<MoneyOutcome> {
+    const repeat = await this.repeatOf(idempotencyKey);
+    if (repeat) return repeat;
     const customer = await this.existing(customerId);
-    if (delta < 0 && customer.balance < -delta)
-      throw await this.refuseDeduction(
-        customer.customerId,
-        customer.account,
-        -delta,
-        customer.balance,
-        actor,
-      );
     if (
       Math.abs(delta) > this.options.balanceApprovalLimit &&
       !can(actor.role, "approvals.decide")
     ) {
+      if (delta < 0 && customer.balance < -delta)
+        throw await this.refuseDeduction(customer, -delta, customer.balance, actor);
       const { approval, created } = await this.approvals.request({
         kind: "balance",
         customerId,
@@ -76,10 +95,11 @@ export class MoneyService {
       return { kind: "requested", approval, created };
     }
     try {
-      const write = await inTransaction(this.client, async (session) => {
+      return await inTransaction(this.client, async (session): Promise<MoneyOutcome> => {
+        const earlier = await this.idempotency.recall(idempotencyKey, session);
+        if (earlier) return this.answerRepeat(earlier.outcome);
         const at = this.now();
-        await this.idempotency.claim(idempotencyKey, at, session);
-        return this.writer.addToBalance(session, customerId, delta, {
+        const write = await this.writer.addToBalance(session, customerId, delta, {
           requester: actor,
           approver: null,
           approvalId: null,
@@ -87,26 +107,48 @@ export class MoneyService {
           idempotencyKey,
           at,
         });
-      });
-      if (write.ok)
-        return {
-          kind: "applied",
+        if (!write.ok) {
+          const now = await this.customers.findByCustomerId(customerId, session);
+          if (!now) throw customerGone(customerId);
+          throw new Refused(now.account, now.balance);
+        }
+        const applied = {
+          kind: "applied" as const,
           account: write.account,
           before: write.before,
           after: write.after,
         };
+        await this.idempotency.claim(idempotencyKey, at, session, applied);
+        return { ...applied, repeated: false };
+      });
     } catch (error) {
-      if (error instanceof AlreadyApplied) return { kind: "already-applied" };
-      throw error;
+      if (error instanceof Refused)
+        throw await this.refuseDeduction(
+          { customerId, account: error.account },
+          -delta,
+          error.balance,
+          actor,
+        );
+      if (!(error instanceof AlreadyApplied)) throw error;
+      // A concurrent delivery of the same change committed first: answer with what it did.
+      return (await this.repeatOf(idempotencyKey)) ?? { kind: "already-applied" };
     }
-    const now = await this.customers.findByCustomerId(customerId);
-    throw await this.refuseDeduction(
-      customerId,
-      customer.account,
-      -delta,
-      now?.balance ?? 0,
-      actor,
-    );
+  }
+
+  /**
+   * The first outcome of the change made with `idempotencyKey`, if it was made: a direct change
+   * remembers it with the key; a request is found by the key it was stored with.
+   */
+  private async repeatOf(idempotencyKey: string): Promise<MoneyOutcome | null> {
+    const earlier = await this.idempotency.recall(idempotencyKey);
+    if (earlier) return this.answerRepeat(earlier.outcome);
+    const approval = await this.approvals.requestedWith(idempotencyKey);
+    return approval ? { kind: "requested", approval, created: false } : null;
+  }
+
+  private answerRepeat(outcome: unknown): MoneyOutcome {
+    const applied = appliedSchema.safeParse(outcome);
+    return applied.success ? { ...applied.data, repeated: true } : { kind: "already-applied" };
   }
 
   /** Every credit change is an approval request; a target needing more than the pool has left is refused now. */
@@ -117,6 +159,8 @@ export class MoneyService {
     actor: Actor,
     idempotencyKey: string,
   ): Promise<MoneyOutcome> {
+    const repeat = await this.repeatOf(idempotencyKey);
+    if (repeat) return repeat;
     const customer = await this.existing(customerId);
     if (target === customer.credits) {
       throw new AppError(
@@ -160,8 +204,7 @@ export class MoneyService {
   }
 
   private async refuseDeduction(
-    customerId: string,
-    account: string,
+    { customerId, account }: Pick<Customer, "customerId" | "account">,
     amount: number,
     balance: number,
     actor: Actor,

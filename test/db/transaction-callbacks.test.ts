@@ -249,6 +249,7 @@ describe.skipIf(unavailable !== null)("money", () => {
       account: customer.account,
       before: 1000,
       after: 1500,
+      repeated: false,
     });
     expect((await customerDocument(customer.customerId))?.balance).toBe(1500);
     expect(await ledgerOf(customer.customerId)).toEqual([

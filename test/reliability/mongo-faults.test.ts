@@ -239,7 +239,7 @@ type Classified = "applied" | "already" | "not-reachable" | "refused" | "other";
 
 function classify(text: string): Classified {
   if (text.includes(notReachable)) return "not-reachable";
-  if (text.includes("already applied")) return "already";
+  if (text.includes("already applied") || text.includes("nothing more was done")) return "already";
   if (text.includes("→")) return "applied";
   if (text.includes("Cannot deduct")) return "refused";
   return "other";

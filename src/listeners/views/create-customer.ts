@@ -20,17 +20,16 @@ export function createCustomerSubmission(deps: Deps) {
           actorOf(args.context),
           `view:${args.view.id}`,
         );
-        if (outcome.kind === "already-applied") {
+        if (outcome.kind === "already-created") {
+          const already = outcome.customer;
+          const said = already
+            ? `This form was already submitted: it created *${escapeMrkdwn(already.account)}* (${already.customerId}), whose initial password was shown with that first answer. Nothing more was done.`
+            : "This form was already submitted and its customer was created; nothing more was done. Look it up with `/customer list`.";
           return {
             text: "Already created",
             blocks: [
-              {
-                type: "section",
-                text: {
-                  type: "mrkdwn",
-                  text: "This form was already submitted; the customer exists. Look it up with `/customer show`.",
-                },
-              },
+              { type: "section", text: { type: "mrkdwn", text: said } },
+              ...(already ? buildCustomerCard(already, deps.config.currency).blocks : []),
             ],
           };
         }

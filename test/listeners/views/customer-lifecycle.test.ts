@@ -98,6 +98,20 @@ describe("create", () => {
     expect([first.status, second.status]).toEqual([200, 200]);
     expect(await customers().countDocuments({ account: "twice@example.com" })).toBe(1);
   });
+
+  it("a repeated submit is answered with the customer the first one created, not an account conflict", async () => {
+    const { responseUrl, view } = await openCreateForm();
+    const values = { account: "again@example.com", teamName: "Again", teamType: "individual" };
+    await harness.submitModal(users.support, view, values, { viewId: "VAGAIN01" });
+    await harness.slack.waitForResponse(responseUrl);
+    await harness.submitModal(users.support, view, values, { viewId: "VAGAIN01" });
+    await expect.poll(() => harness.slack.responsesTo(responseUrl).length).toBe(2);
+    const repeat = visibleText(harness.slack.responsesTo(responseUrl)[1]?.body.blocks ?? []);
+    const created = await customers().findOne({ account: "again@example.com" });
+    expect(repeat).toContain(`it created *again@example.com* (${created?.customerId})`);
+    expect(repeat).toContain("Nothing more was done");
+    expect(repeat).not.toMatch(/```/);
+  });
 });
 
 describe("edit", () => {
