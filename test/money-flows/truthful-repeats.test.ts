@@ -24,13 +24,11 @@ beforeAll(async () => {
 afterAll(() => harness.stop());
 
 const refusedDeductions = (customerId: string) =>
-  harness.db
-    .collection(collections.auditEvents)
-    .countDocuments({
-      action: "balance.deduct",
-      outcome: "refused",
-      "target.customerId": customerId,
-    });
+  harness.db.collection(collections.auditEvents).countDocuments({
+    action: "balance.deduct",
+    outcome: "refused",
+    "target.customerId": customerId,
+  });
 
 /** Opens the balance form from the customer's card; its answers arrive on the card's response_url. */
 async function balanceForm(customerId: string) {
