@@ -204,22 +204,27 @@ export class ApprovalService {
       throw error;
     });
     if (outcome.kind === "approved") return { kind: "approved", approval: outcome.approval };
-    if (outcome.kind === "pool-short") {
-      throw new AppError(
-        "conflict",
+    if (outcome.kind === "pool-short")
+      throw await this.refuse(
+        pending,
+        approver,
+        "approval.approve",
         `Cannot approve: this needs ${this.money$(pending.difference)} from the credit pool but it has only ${this.money$(outcome.left)} left. The request stays pending; reject it, or ask an admin to raise the pool total.`,
+        "conflict",
       );
-    }
     if (outcome.kind === "stale") return this.markStale(approvalId, approver);
     await this.pendingOrExplain(approvalId, approver);
-    throw new AppError(
-      "conflict",
+    throw await this.refuse(
+      pending,
+      approver,
+      "approval.approve",
       "This request was decided by someone else just now; nothing more was changed.",
+      "conflict",
     );
   }
 
   async reject(approvalId: string, decider: Actor, reason: string): Promise<Decision> {
-    await this.pendingOrExplain(approvalId, decider, { allowOwn: true });
+    const pending = await this.pendingOrExplain(approvalId, decider, { allowOwn: true });
     const at = this.now();
     const rejected = await inTransaction(this.client, async (session) => {
       const after = await this.approvals.rejectIfPending(
@@ -247,9 +252,12 @@ export class ApprovalService {
     });
     if (rejected) return { kind: "rejected", approval: rejected };
     await this.pendingOrExplain(approvalId, decider, { allowOwn: true });
-    throw new AppError(
-      "conflict",
+    throw await this.refuse(
+      pending,
+      decider,
+      "approval.reject",
       "This request was decided by someone else just now; nothing was changed.",
+      "conflict",
     );
   }
 
@@ -323,30 +331,22 @@ export class ApprovalService {
     options: { allowOwn?: boolean } = {},
   ): Promise<Approval> {
     const approval = await this.get(approvalId);
-    const refuse = async (message: string) => {
-      await recordRefusal(this.audit, {
-        at: this.now(),
-        actor,
-        action: "approval.decide",
-        target: { customerId: approval.customerId, approvalId },
-        detail: message,
-      });
-      return new AppError("forbidden", message);
-    };
+    const refuse = (message: string, code: "forbidden" | "conflict" = "forbidden") =>
+      this.refuse(approval, actor, "approval.decide", message, code);
     if (!can(actor.role, "approvals.decide"))
       throw await refuse("Only managers and admins can approve or reject requests.");
     if (approval.state === "pending" && approval.expiresAt <= this.now()) {
       await this.expireDue();
-      throw new AppError(
-        "conflict",
+      throw await refuse(
         "This request expired before anyone decided it; nothing was changed. Ask for it again if it is still needed.",
+        "conflict",
       );
     }
     if (approval.state !== "pending") {
       const by = approval.decidedBy ? ` by ${personRef(approval.decidedBy)}` : "";
-      throw new AppError(
-        "conflict",
+      throw await refuse(
         `This request is already ${approval.state}${by}; nothing more was changed.`,
+        "conflict",
       );
     }
     if (!options.allowOwn && approval.requestedBy === actor.userId) {
@@ -355,6 +355,28 @@ export class ApprovalService {
       );
     }
     return approval;
+  }
+
+  /** Records a refused decision in the audit trail and returns the answer to give. */
+  private async refuse(
+    approval: Approval,
+    actor: Actor,
+    action: string,
+    message: string,
+    code: "forbidden" | "conflict",
+  ): Promise<AppError> {
+    await recordRefusal(this.audit, {
+      at: this.now(),
+      actor,
+      action,
+      target: {
+        customerId: approval.customerId,
+        account: approval.account,
+        approvalId: approval.approvalId,
+      },
+      detail: message,
+    });
+    return new AppError(code, message);
   }
 
   private async markStale(approvalId: string, decider: Actor): Promise<Decision> {

@@ -11,6 +11,8 @@ const verbs: Record<string, string> = {
   "customer.tag": "changed the tag of",
   "customer.enable": "enabled",
   "customer.disable": "disabled",
+  "customer.password.offer": "generated a new password (not yet confirmed) for",
+  "customer.password.cancel": "cancelled a generated password for",
   "customer.password.reset": "reset the password of",
   "invite.create": "created an invite",
   "invite.revoke": "revoked an invite",

@@ -2,7 +2,17 @@ import type { ClientSession, Collection, Db } from "mongodb";
 import { z } from "zod";
 import { collections } from "../db/collections.js";
 
-export const passwordResetStates = ["pending", "confirmed", "cancelled", "replaced"] as const;
+/**
+ * `replaced`: a newer password was generated for the customer; `superseded`: another password for
+ * the customer was confirmed. At most one password per customer is pending (a unique index).
+ */
+export const passwordResetStates = [
+  "pending",
+  "confirmed",
+  "cancelled",
+  "replaced",
+  "superseded",
+] as const;
 export type PasswordResetState = (typeof passwordResetStates)[number];
 
 /** A generated, not yet confirmed password: only its hash is kept, and it expires. */
@@ -40,6 +50,9 @@ function toPasswordReset(document: unknown): PasswordReset {
 /** The hash is read back only by `confirmIfPending`, which makes it the customer's password. */
 const withoutHash = { projection: { passwordHash: 0 } } as const;
 
+/** The unique index that keeps one pending password per customer (src/db/indexes.ts). */
+export const onePendingPerCustomer = "one_pending_per_customer";
+
 /** The `password_resets` collection (documents expire a day after `expiresAt`). */
 export class PasswordResetRepository {
   private readonly collection: Collection<PasswordResetDocument>;
@@ -48,9 +61,47 @@ export class PasswordResetRepository {
     this.collection = db.collection<PasswordResetDocument>(collections.passwordResets);
   }
 
-  async insert(reset: PasswordReset, passwordHash: string): Promise<void> {
+  async insert(reset: PasswordReset, passwordHash: string, session: ClientSession): Promise<void> {
     const { resetId, ...rest } = reset;
-    await this.collection.insertOne({ _id: resetId, ...rest, passwordHash });
+    await this.collection.insertOne({ _id: resetId, ...rest, passwordHash }, { session });
+  }
+
+  /** Closes every pending password of the customer as `state`; returns how many there were. */
+  async closeAllPending(
+    customerId: string,
+    state: "replaced" | "superseded",
+    at: Date,
+    session: ClientSession,
+  ): Promise<number> {
+    const result = await this.collection.updateMany(
+      { customerId: { $eq: customerId }, state: "pending" },
+      { $set: { state, closedAt: at } },
+      { session },
+    );
+    return result.modifiedCount;
+  }
+
+  /**
+   * Before the one-pending-per-customer index exists: closes all but the newest pending password of
+   * each customer (stored before older offers were retired), so the index can be built. Pending
+   * passwords are few (they expire within the reset TTL), so this reads little.
+   */
+  async closeOlderPendingDuplicates(at: Date): Promise<void> {
+    const duplicates = await this.collection
+      .aggregate<{ _id: string; older: string[] }>([
+        { $match: { state: "pending" } },
+        { $sort: { createdAt: -1 } },
+        { $group: { _id: "$customerId", ids: { $push: "$_id" } } },
+        { $match: { "ids.1": { $exists: true } } },
+        { $project: { older: { $slice: ["$ids", 1, { $size: "$ids" }] } } },
+      ])
+      .toArray();
+    const older = duplicates.flatMap((duplicate) => duplicate.older);
+    if (older.length > 0)
+      await this.collection.updateMany(
+        { _id: { $in: older }, state: "pending" },
+        { $set: { state: "replaced", closedAt: at } },
+      );
   }
 
   async findById(resetId: string): Promise<PasswordReset | null> {
@@ -89,11 +140,12 @@ export class PasswordResetRepository {
     createdBy: string,
     state: "cancelled" | "replaced",
     at: Date,
+    session: ClientSession,
   ): Promise<PasswordReset | null> {
     const document = await this.collection.findOneAndUpdate(
       { _id: { $eq: resetId }, state: "pending", createdBy: { $eq: createdBy } },
       { $set: { state, closedAt: at } },
-      { returnDocument: "before", ...withoutHash },
+      { session, returnDocument: "before", ...withoutHash },
     );
     return document ? toPasswordReset(document) : null;
   }

@@ -1,15 +1,19 @@
-import type { MongoClient } from "mongodb";
+import type { ClientSession, MongoClient } from "mongodb";
 import type { AuditRepository } from "../audit/audit-repository.js";
 import { recordRefusal } from "../audit/refusals.js";
 import type { Actor } from "../auth/actor.js";
-import { inTransaction } from "../db/transaction.js";
+import { inTransaction, isDuplicateKey } from "../db/transaction.js";
 import { AppError } from "../errors/app-error.js";
 import { generatePassword, hashPassword } from "../security/password.js";
 import { newToken } from "../security/tokens.js";
 import type { Customer } from "./customer.js";
 import { customerGone } from "./customer-gone.js";
 import type { CustomerRepository } from "./customer-repository.js";
-import type { PasswordReset, PasswordResetRepository } from "./password-reset-repository.js";
+import {
+  onePendingPerCustomer,
+  type PasswordReset,
+  type PasswordResetRepository,
+} from "./password-reset-repository.js";
 
 export interface PasswordOffer {
   /** Opaque reference carried by the Confirm / Generate another / Cancel buttons. */
@@ -35,37 +39,61 @@ export class PasswordResets {
     private readonly now: () => Date,
   ) {}
 
-  async offer(customerId: string, actor: Actor): Promise<PasswordOffer> {
-    const customer = await this.customers.findByCustomerId(customerId);
-    if (!customer) throw customerGone(customerId);
-    const password = generatePassword();
-    const createdAt = this.now();
-    const reset: PasswordReset = {
-      resetId: newToken(16),
-      customerId,
-      createdBy: actor.userId,
-      createdAt,
-      expiresAt: new Date(createdAt.getTime() + this.ttlMs),
-      state: "pending",
-    };
-    await this.resets.insert(reset, await hashPassword(password));
-    return { resetId: reset.resetId, password, customer, expiresAt: reset.expiresAt };
+  /**
+   * Generates a password to offer for `customerId`. Every other pending password of the customer is
+   * retired in the same transaction (at most one is ever pending: a unique index), so an older
+   * message's Confirm can no longer change the password.
+   */
+  offer(customerId: string, actor: Actor): Promise<PasswordOffer> {
+    return this.offerAfter(actor, () => Promise.resolve(customerId));
   }
 
   /** Generate another: the shown password is dropped (it can no longer be confirmed) and a new one offered. */
-  async replace(resetId: string, actor: Actor): Promise<PasswordOffer> {
-    const closed = await this.close(resetId, actor, "replaced");
-    return this.offer(closed.customerId, actor);
+  replace(resetId: string, actor: Actor): Promise<PasswordOffer> {
+    return this.offerAfter(actor, async (at, session) => {
+      const closed = await this.resets.closeIfPending(
+        resetId,
+        actor.userId,
+        "replaced",
+        at,
+        session,
+      );
+      if (!closed) throw await this.whyNotPending(resetId, actor);
+      return closed.customerId;
+    });
   }
 
   async cancel(resetId: string, actor: Actor): Promise<Customer> {
-    const closed = await this.close(resetId, actor, "cancelled");
-    const customer = await this.customers.findByCustomerId(closed.customerId);
-    if (!customer) throw customerGone(closed.customerId);
-    return customer;
+    const customer = await inTransaction(this.client, async (session) => {
+      const at = this.now();
+      const closed = await this.resets.closeIfPending(
+        resetId,
+        actor.userId,
+        "cancelled",
+        at,
+        session,
+      );
+      if (!closed) return null;
+      const customer = await this.customers.findByCustomerId(closed.customerId, session);
+      if (!customer) throw customerGone(closed.customerId);
+      await this.record(
+        actor,
+        at,
+        customer,
+        "customer.password.cancel",
+        "generated password cancelled",
+        session,
+      );
+      return customer;
+    });
+    if (customer) return customer;
+    throw await this.whyNotPending(resetId, actor);
   }
 
-  /** Confirm: the pending hash becomes the customer's password, with an audit record, in one transaction. */
+  /**
+   * Confirm: the pending hash becomes the customer's password, with an audit record, in one
+   * transaction that also retires any other pending password of the customer.
+   */
   async confirm(resetId: string, actor: Actor): Promise<Customer> {
     const confirmed = await inTransaction(this.client, async (session) => {
       const at = this.now();
@@ -78,16 +106,13 @@ export class PasswordResets {
         session,
       );
       if (!updated) throw customerGone(reset.customerId, "; nothing was changed");
-      await this.audit.record(
-        {
-          at,
-          actorId: actor.userId,
-          actorRole: actor.role,
-          action: "customer.password.reset",
-          outcome: "done",
-          target: { customerId: reset.customerId, account: updated.after.account },
-          detail: "new password confirmed",
-        },
+      await this.resets.closeAllPending(reset.customerId, "superseded", at, session);
+      await this.record(
+        actor,
+        at,
+        updated.after,
+        "customer.password.reset",
+        "new password confirmed",
         session,
       );
       return updated.after;
@@ -96,14 +121,77 @@ export class PasswordResets {
     throw await this.whyNotPending(resetId, actor);
   }
 
-  private async close(
-    resetId: string,
+  /**
+   * One transaction: `before` (which may close the offer being replaced) names the customer, every
+   * pending password of theirs is retired, the new one stored and the offer audited. Two offers made
+   * at the same moment meet on the one-pending index; the later one is made again after the first.
+   */
+  private async offerAfter(
     actor: Actor,
-    state: "cancelled" | "replaced",
-  ): Promise<PasswordReset> {
-    const reset = await this.resets.closeIfPending(resetId, actor.userId, state, this.now());
-    if (reset) return reset;
-    throw await this.whyNotPending(resetId, actor);
+    before: (at: Date, session: ClientSession) => Promise<string>,
+  ): Promise<PasswordOffer> {
+    const password = generatePassword();
+    const passwordHash = await hashPassword(password);
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await inTransaction(this.client, async (session) => {
+          const createdAt = this.now();
+          const customerId = await before(createdAt, session);
+          const customer = await this.customers.findByCustomerId(customerId, session);
+          if (!customer) throw customerGone(customerId);
+          const retired = await this.resets.closeAllPending(
+            customerId,
+            "replaced",
+            createdAt,
+            session,
+          );
+          const reset: PasswordReset = {
+            resetId: newToken(16),
+            customerId,
+            createdBy: actor.userId,
+            createdAt,
+            expiresAt: new Date(createdAt.getTime() + this.ttlMs),
+            state: "pending",
+          };
+          await this.resets.insert(reset, passwordHash, session);
+          const also =
+            retired > 0 ? `; ${retired} earlier one${retired === 1 ? "" : "s"} retired` : "";
+          await this.record(
+            actor,
+            createdAt,
+            customer,
+            "customer.password.offer",
+            `password generated, not yet confirmed${also}`,
+            session,
+          );
+          return { resetId: reset.resetId, password, customer, expiresAt: reset.expiresAt };
+        });
+      } catch (error) {
+        if (attempt >= 3 || !isDuplicateKey(error, onePendingPerCustomer)) throw error;
+      }
+    }
+  }
+
+  private record(
+    actor: Actor,
+    at: Date,
+    customer: Customer,
+    action: string,
+    detail: string,
+    session: ClientSession,
+  ): Promise<void> {
+    return this.audit.record(
+      {
+        at,
+        actorId: actor.userId,
+        actorRole: actor.role,
+        action,
+        outcome: "done",
+        target: { customerId: customer.customerId, account: customer.account },
+        detail,
+      },
+      session,
+    );
   }
 
   private async whyNotPending(resetId: string, actor: Actor): Promise<AppError> {
@@ -132,6 +220,8 @@ export class PasswordResets {
       cancelled:
         "This password was cancelled; nothing was changed. Generate a new one to reset the password.",
       replaced: "This password was replaced by a newer one; use the newest message.",
+      superseded:
+        "Another password for this customer was confirmed after this one was generated, so this one can no longer be confirmed; nothing was changed.",
     } as const;
     if (reset.state !== "pending") return new AppError("conflict", messages[reset.state]);
     return new AppError(

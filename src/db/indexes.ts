@@ -1,5 +1,10 @@
 import type { Db } from "mongodb";
+import {
+  onePendingPerCustomer,
+  PasswordResetRepository,
+} from "../customers/password-reset-repository.js";
 import { collections } from "./collections.js";
+import { isDuplicateKey } from "./transaction.js";
 
 /** Every index the app's queries need; created at start-up (a no-op when they exist). */
 export async function ensureIndexes(db: Db): Promise<void> {
@@ -21,11 +26,22 @@ export async function ensureIndexes(db: Db): Promise<void> {
     .createIndexes([
       { key: { at: 1 }, name: "expire_after_30_days", expireAfterSeconds: 30 * 24 * 3600 },
     ]);
-  await db
-    .collection(collections.passwordResets)
-    .createIndexes([
+  const passwordResetIndexes = () =>
+    db.collection(collections.passwordResets).createIndexes([
       { key: { expiresAt: 1 }, name: "expire_a_day_after", expireAfterSeconds: 24 * 3600 },
+      {
+        key: { customerId: 1 },
+        name: onePendingPerCustomer,
+        unique: true,
+        partialFilterExpression: { state: "pending" },
+      },
     ]);
+  await passwordResetIndexes().catch(async (error: unknown) => {
+    // Passwords stored before older offers were retired: close all but the newest, then build.
+    if (!isDuplicateKey(error)) throw error;
+    await new PasswordResetRepository(db).closeOlderPendingDuplicates(new Date());
+    await passwordResetIndexes();
+  });
   await db.collection(collections.invites).createIndexes([
     { key: { tokenHash: 1 }, name: "tokenHash_unique", unique: true },
     { key: { state: 1, createdAt: -1 }, name: "open_newest_first" },

@@ -42,6 +42,15 @@ const customerNow = async (customerId: string) =>
   repositories.customers.findByCustomerId(customerId);
 const stateOf = async (approval: Approval) =>
   (await repositories.approvals.findById(approval.approvalId))?.state;
+/** The audit trail of one request: `action outcome actor` per record, oldest first. */
+const trailOf = async (approval: Approval) =>
+  (
+    await repositories.db
+      .collection(collections.auditEvents)
+      .find({ "target.approvalId": approval.approvalId })
+      .sort({ at: 1, _id: 1 })
+      .toArray()
+  ).map((event) => `${event.action} ${event.outcome} ${event.actorId}`);
 
 describe("ApprovalService.request", () => {
   it("stores a pending request once per idempotency key, with its audit record and the pool left", async () => {
@@ -136,6 +145,10 @@ describe("ApprovalService.approve", () => {
 
     expect(await stateOf(approval)).toBe("pending");
     expect((await customerNow(customer.customerId))?.credits).toBe(0);
+    expect(await trailOf(approval)).toEqual([
+      `approval.request.credits done ${support.userId}`,
+      `approval.approve refused ${manager.userId}`,
+    ]);
   });
 
   it("a request past its expiry is marked expired instead of approved", async () => {
@@ -150,6 +163,11 @@ describe("ApprovalService.approve", () => {
 
     expect(await stateOf(approval)).toBe("expired");
     expect((await customerNow(customer.customerId))?.credits).toBe(0);
+    expect(await trailOf(approval)).toEqual([
+      `approval.request.credits done ${support.userId}`,
+      "approval.expire done approval-expiry",
+      `approval.decide refused ${manager.userId}`,
+    ]);
   });
 });
 
@@ -167,6 +185,11 @@ describe("ApprovalService.reject and expireDue", () => {
     await expect(approvals.approve(approval.approvalId, manager)).rejects.toMatchObject({
       code: "conflict",
     });
+    expect(await trailOf(approval)).toEqual([
+      `approval.request.credits done ${support.userId}`,
+      `approval.reject done ${manager.userId}`,
+      `approval.decide refused ${manager.userId}`,
+    ]);
   });
 
   it("expireDue marks every overdue pending request expired and answers them", async () => {
@@ -183,5 +206,9 @@ describe("ApprovalService.reject and expireDue", () => {
     );
     expect(expired.every((approval) => approval.state === "expired")).toBe(true);
     expect(await approvals.expireDue()).toEqual([]);
+    expect(await trailOf(first.approval)).toEqual([
+      `approval.request.credits done ${support.userId}`,
+      "approval.expire done approval-expiry",
+    ]);
   });
 });

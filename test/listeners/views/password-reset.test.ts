@@ -147,6 +147,50 @@ describe("reset password", () => {
     ).toBe(hashBefore);
   });
 
+  it("a newer password retires every older one for the customer: a later Confirm on an older message changes nothing", async () => {
+    const offerBy = async (userId: string) => {
+      const { responseUrl } = await harness.command(userId, `password ${customer.customerId}`);
+      return { responseUrl, offer: await harness.slack.waitForResponse(responseUrl) };
+    };
+    const older = await offerBy(users.support);
+    const newer = await offerBy(users.admin);
+    await harness.clickAndWait(
+      users.admin,
+      buttonLabelled(newer.offer.body.blocks, "Confirm new password"),
+      { responseUrl: newer.responseUrl },
+    );
+    const stored = async () =>
+      String(
+        (
+          await harness.db
+            .collection(collections.customers)
+            .findOne({ customerId: customer.customerId })
+        )?.passwordHash,
+      );
+    const confirmedHash = await stored();
+    expect(await verifyPassword(passwordIn(newer.offer.body.blocks), confirmedHash)).toBe(true);
+
+    const late = await harness.clickAndWait(
+      users.support,
+      buttonLabelled(older.offer.body.blocks, "Confirm new password"),
+      { responseUrl: older.responseUrl },
+    );
+    expect(late.body.text).toContain("replaced by a newer one");
+    expect(await stored()).toBe(confirmedHash);
+    expect(
+      await harness.db
+        .collection(collections.passwordResets)
+        .countDocuments({ customerId: customer.customerId, state: "pending" }),
+    ).toBe(0);
+    expect(
+      await harness.db.collection(collections.auditEvents).findOne({
+        action: "customer.password.offer",
+        actorId: users.admin,
+        "target.customerId": customer.customerId,
+      }),
+    ).toMatchObject({ detail: expect.stringContaining("1 earlier one retired") });
+  });
+
   it("only the person who generated a password can confirm it", async () => {
     const { responseUrl } = await harness.command(users.support, `password ${customer.customerId}`);
     const offer = await harness.slack.waitForResponse(responseUrl);
