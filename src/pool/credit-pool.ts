@@ -1,6 +1,6 @@
 import type { ClientSession, MongoClient } from "mongodb";
 import type { AuditRepository } from "../audit/audit-repository.js";
-import { authorize } from "../audit/refusals.js";
+import { authorize, recordRefusal } from "../audit/refusals.js";
 import type { Actor } from "../auth/actor.js";
 import { inTransaction } from "../db/transaction.js";
 import { AppError } from "../errors/app-error.js";
@@ -66,7 +66,6 @@ export class CreditPool {
     return (await this.pool.find(session))?.left ?? 0;
   }
 
-  /** Admins set the total; never below what is already granted. */
   /** Only admins change the total (PRODUCT.md §2.12); anyone else is refused and recorded. */
   assertMaySetTotal(actor: Actor): Promise<void> {
     return authorize(this.audit, "pool.setTotal", {
@@ -78,17 +77,16 @@ export class CreditPool {
     });
   }
 
+  /**
+   * Sets the total, never below what is granted. The answer is what this change did, read in its own
+   * transaction (not a later read that could include someone else's change); a refusal is recorded.
+   */
   async setTotal(total: number, actor: Actor): Promise<{ before: number; after: PoolStatus }> {
     await this.assertMaySetTotal(actor);
-    const before = await inTransaction(this.client, async (session) => {
+    const set = await inTransaction(this.client, async (session) => {
       const current = await this.pool.find(session);
       const granted = current?.granted ?? 0;
-      if (total < granted) {
-        throw new AppError(
-          "conflict",
-          `The total cannot be ${formatMoney(total, this.currency)}: ${formatMoney(granted, this.currency)} is already granted to customers. Lower customers' credits first, or set at least ${formatMoney(granted, this.currency)}.`,
-        );
-      }
+      if (total < granted) return { refused: granted };
       const at = this.now();
       if (!(await this.pool.setTotalIfStillGranted(total, granted, at, session, !current)))
         throw new AppError("conflict", "The pool changed while saving; please try again.");
@@ -104,8 +102,22 @@ export class CreditPool {
         },
         session,
       );
-      return current?.total ?? 0;
+      return { before: current?.total ?? 0, granted };
     });
-    return { before, after: await this.status() };
+    if (set.refused !== undefined) {
+      const message = `The total cannot be ${formatMoney(total, this.currency)}: ${formatMoney(set.refused, this.currency)} is already granted to customers. Lower customers' credits first, or set at least ${formatMoney(set.refused, this.currency)}.`;
+      await recordRefusal(this.audit, {
+        at: this.now(),
+        actor,
+        action: "pool.setTotal",
+        detail: message,
+      });
+      throw new AppError("conflict", message);
+    }
+    const pending = await this.approvals.pendingCreditIncreases(this.now());
+    return {
+      before: set.before,
+      after: { total, granted: set.granted, left: total - set.granted, pending },
+    };
   }
 }

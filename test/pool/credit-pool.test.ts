@@ -48,7 +48,7 @@ describe("CreditPool", () => {
     ]);
   });
 
-  it("the total cannot go below what is granted; nothing changes", async () => {
+  it("the total cannot go below what is granted; nothing changes and the refusal is recorded", async () => {
     await setPool(repositories, { total: 7000, granted: 2000 });
 
     await expect(pool.setTotal(1999, admin)).rejects.toMatchObject({
@@ -57,6 +57,13 @@ describe("CreditPool", () => {
     });
 
     expect(await pool.left()).toBe(5000);
-    expect(repositories.notified).toEqual([]);
+    expect(repositories.notified).toMatchObject([
+      {
+        action: "pool.setTotal",
+        outcome: "refused",
+        actorId: admin.userId,
+        detail: expect.stringContaining("$20.00 is already granted"),
+      },
+    ]);
   });
 });
