@@ -282,6 +282,9 @@ describe("writing customers", () => {
 });
 
 describe("formula cells (CSV injection)", () => {
+  const teamNamesIn = async (text: string) =>
+    (await rowsOf(text, "csv")).map((row) => ("values" in row ? row.values.teamName : row));
+
   it("writes a cell starting with = + - @ tab, CR or ' behind one more ', quoted, and reads it back as it was", async () => {
     const teamNames = ["=1+2", "+1", "-1", "@A1", "\tTab", "\rReturn", "'=quoted", "'quote", "a=b"];
     const customers = teamNames.map((teamName) => aCustomer({ teamName, balance: 0 }));
@@ -293,14 +296,13 @@ describe("formula cells (CSV injection)", () => {
     expect(text).toContain(',"\'\rReturn",');
     expect(text).toContain(",\"''quote\",");
     expect(text).toContain(",a=b,");
-    const rows = await rowsOf(text, "csv");
-    expect(rows.map((row) => ("values" in row ? row.values.teamName : row))).toEqual([
+    expect(await teamNamesIn(text)).toEqual([
       "=1+2",
       "+1",
       "-1",
       "@A1",
       "\tTab",
-      // The import reads a lone CR as a line break; the create form's rules refuse it in any case.
+      // The reader takes a lone CR for a line break (the create form's rules would trim it anyway).
       "\nReturn",
       "'=quoted",
       "'quote",
@@ -316,12 +318,6 @@ describe("formula cells (CSV injection)", () => {
       "c@example.com,''=both,individual",
       "d@example.com,'-1,individual",
     ].join("\n");
-    const rows = await rowsOf(csv, "csv");
-    expect(rows.map((row) => ("values" in row ? row.values.teamName : row))).toEqual([
-      "=SUM(A1)",
-      "'O'Brien",
-      "'=both",
-      "-1",
-    ]);
+    expect(await teamNamesIn(csv)).toEqual(["=SUM(A1)", "'O'Brien", "'=both", "-1"]);
   });
 });

@@ -1,20 +1,12 @@
-import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { boltLoggerFrom } from "../../src/app/bolt-logger.js";
-import { createLogger } from "../../src/logging/logger.js";
 import { type Harness, startHarness, users } from "../support/app-harness.js";
+import { captureLogs } from "../support/log-capture.js";
 
 const password = "Sunny-Day-2026!";
 
 function captureBolt() {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
-  const logger = createLogger({ level: "debug", pretty: false, destination });
+  const { lines, logger } = captureLogs();
   return { lines, bolt: boltLoggerFrom(logger) };
 }
 

@@ -1,17 +1,5 @@
-import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { createLogger } from "../../src/logging/logger.js";
-
-function capture() {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
-  return { lines, logger: createLogger({ level: "debug", pretty: false, destination }) };
-}
+import { captureLogs as capture } from "../support/log-capture.js";
 
 describe("logger redaction", () => {
   it("never writes tokens, secrets or anything named like a password, however nested", () => {
