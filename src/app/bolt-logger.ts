@@ -18,7 +18,7 @@ const boltLevels: Record<string, LogLevel> = {
   silent: LogLevel.ERROR,
 };
 
-export const bodyNotLogged = "[body not logged]";
+const bodyNotLogged = "[body not logged]";
 
 /**
  * The lines in which Bolt 5, @slack/socket-mode and @slack/web-api write a whole request or response

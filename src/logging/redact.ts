@@ -10,8 +10,8 @@ const sensitiveText =
 
 export const redacted = "[redacted]";
 /** What stands for an object nested deeper than `maxDepth`: never read, so never logged. */
-export const tooDeep = "[redacted: too deep]";
-export const circular = "[circular]";
+const tooDeep = "[redacted: too deep]";
+const circular = "[circular]";
 /** Far deeper than any log object we write; a bound so a hostile payload cannot exhaust the stack. */
 const maxDepth = 100;
 
