@@ -18,10 +18,41 @@ const boltLevels: Record<string, LogLevel> = {
   silent: LogLevel.ERROR,
 };
 
-/** Bolt's logger interface, written through pino so Bolt's own lines are JSON and scrubbed too. */
+const bodyNotLogged = "[body not logged]";
+
+/**
+ * The lines in which Bolt 5, @slack/socket-mode and @slack/web-api write a whole request or response
+ * body at debug level (a DM offering a password, a modal's values, a message being posted): the part
+ * before the body is kept, the body is not. Bolt's developer mode writes a body on its own (`{…}`).
+ */
+const bodyBearing: RegExp[] = [
+  /^()[{[]/,
+  /^(Received a message on the WebSocket: )/,
+  /^(Unable to parse an incoming WebSocket message \(will ignore\): )/,
+  /^(Sending a WebSocket message: )/,
+  /^(Calling ack\(\) - type: [^,]*, envelope_id: [^,]*, data: )/,
+  /^(ack\(\) [a-z ]+ \(body: )/,
+  /^(http request (?:body|result): )/,
+  /^(AWS event: )/,
+];
+
+function withoutBody(line: string): string {
+  for (const pattern of bodyBearing) {
+    const match = pattern.exec(line);
+    if (!match) continue;
+    const prefix = match[1] ?? "";
+    return `${prefix}${bodyNotLogged}${prefix.endsWith("(body: ") ? ")" : ""}`;
+  }
+  return line;
+}
+
+/**
+ * Bolt's logger interface, written through pino so Bolt's own lines are JSON and scrubbed too, and
+ * without the request and response bodies Bolt and its clients log.
+ */
 export function boltLoggerFrom(logger: Logger): BoltLogger {
   const bolt = logger.child({ component: "bolt" });
-  const line = (parts: unknown[]) => parts.map(describePart).join(" ");
+  const line = (parts: unknown[]) => withoutBody(parts.map(describePart).join(" "));
   return {
     debug: (...parts) => bolt.debug(line(parts)),
     info: (...parts) => bolt.info(line(parts)),

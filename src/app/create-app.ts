@@ -44,6 +44,7 @@ import { InFlight } from "./in-flight.js";
 import { AppMetrics, countingFetch, countMongoErrors, timeAcks } from "./metrics.js";
 import { accessControlMiddleware } from "./middleware/access-control-middleware.js";
 import { requestScopeMiddleware } from "./middleware/request-scope-middleware.js";
+import { ackUnhandledRequests } from "./unhandled-requests.js";
 
 const approvalSweepIntervalMs = 60_000;
 
@@ -147,6 +148,7 @@ export function createBotApp(options: BotAppOptions): BotApp {
     convoStore: false,
   });
   timeAcks(app, metrics);
+  ackUnhandledRequests(app, logger);
 
   // Its own client, so its own request queue: a form never waits behind background calls (or a
   // queue paused by a rate limit on them).

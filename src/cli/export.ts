@@ -12,6 +12,8 @@ Writes every customer, oldest first, to FILE (replacing it): CSV with a header r
   Columns: customerId, account, teamName, teamType, companyName, balanceMinor, creditsMinor, status,
   tag, createdAt. Money is in integer minor units (cents); dates are ISO 8601 (UTC). Password hashes
   are never exported. The file can be given to npm run import as it is.
+  In CSV, a text cell starting with = + - @ tab, CR, LF or ' is written behind one more ' (and
+  quoted), so a spreadsheet shows it as text instead of running it; numbers are written as numbers.
   --audit      write the audit trail instead (every change and refused attempt, oldest first):
                at, actorId, actorRole, action, outcome, customerId, account, approvalId, inviteId,
                before, after, detail, requestId (before/after as JSON).

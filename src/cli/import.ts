@@ -18,7 +18,8 @@ Adds the customers in FILE as new customers (status on, no password, zero balanc
   FILE             .csv with a header row, or .jsonl / .ndjson with one JSON object a line.
                    Columns: account, teamName, teamType, companyName, tag (also team_name,
                    team_type, company_name, company; any case). Other columns are ignored, so an
-                   export can be imported again.
+                   export can be imported again. A CSV cell that starts with ' followed by
+                   = + - @ tab, CR, LF or ' loses that first ' (the export put it there).
   --report FILE    also write every rejected row to FILE as JSON lines: {"line", "account", "reasons"}
   -h, --help       show this help
 

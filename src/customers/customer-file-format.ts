@@ -2,6 +2,7 @@ import { createInterface } from "node:readline";
 import { Readable, type Writable } from "node:stream";
 import { CsvError, parse as parseCsv } from "csv-parse/sync";
 import { writeRecords } from "../files/records-file.js";
+import { restoreCell } from "../files/spreadsheet-cells.js";
 import type { Customer } from "./customer.js";
 
 /** The two file formats operators import and export: CSV with a header row, or one JSON object a line. */
@@ -234,7 +235,8 @@ async function* readCsvRows(input: Input): AsyncGenerator<CustomerRow> {
     if (cells.every((cell) => cell.trim() === "")) continue;
     const values: CustomerRowValues = {};
     for (const [index, field] of columns.entries()) {
-      if (field && cells[index] !== undefined) values[field] = cells[index];
+      const cell = cells[index];
+      if (field && cell !== undefined) values[field] = restoreCell(cell);
     }
     if (cells.length !== columns.length) {
       const account = values.account?.trim();

@@ -1,10 +1,12 @@
 import { Readable, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { stringify as stringifyCsv } from "csv-stringify";
+import { neutraliseCell, neutralisedStart } from "./spreadsheet-cells.js";
 
 /**
  * Streams records to `output` as CSV (header row from `columns`) or JSON lines; resolves with how
- * many were written once `output` is finished.
+ * many were written once `output` is finished. CSV text cells a spreadsheet could run as a formula are
+ * neutralised (see spreadsheet-cells.ts); numbers are written as they are, as numbers.
  */
 export async function writeRecords(
   records: AsyncIterable<Record<string, unknown>>,
@@ -21,7 +23,13 @@ export async function writeRecords(
   }
   const encode =
     format === "csv"
-      ? stringifyCsv({ header: true, columns, record_delimiter: "unix" })
+      ? stringifyCsv({
+          header: true,
+          columns,
+          record_delimiter: "unix",
+          cast: { string: neutraliseCell },
+          quoted_match: neutralisedStart,
+        })
       : async function* (source: AsyncIterable<Record<string, unknown>>) {
           for await (const record of source) yield `${JSON.stringify(record)}\n`;
         };

@@ -7,7 +7,12 @@ import { hashToken, newToken } from "../security/tokens.js";
 import type { Invite } from "./invite.js";
 import { type InviteRepository, isInviteId } from "./invite-repository.js";
 
-export const registrationPath = "/register";
+const registrationPath = "/register";
+
+/** The console's registration link for an invite token (`.env.example` and README show its shape). */
+export function inviteLink(consoleBaseUrl: string, token: string): string {
+  return `${consoleBaseUrl}${registrationPath}?invite=${encodeURIComponent(token)}`;
+}
 
 /** Invite links (PRODUCT.md §2.10): single use, expiring, optionally bound to an email. */
 export class Invites {
@@ -42,8 +47,7 @@ export class Invites {
       );
       return inserted;
     });
-    const link = `${this.options.consoleBaseUrl}${registrationPath}?invite=${encodeURIComponent(token)}`;
-    return { invite, link };
+    return { invite, link: inviteLink(this.options.consoleBaseUrl, token) };
   }
 
   listOpen(limit = 20): Promise<Invite[]> {

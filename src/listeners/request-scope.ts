@@ -82,5 +82,7 @@ export function describeRequest(body: Record<string, unknown>): {
     const event = body.event as { type?: string; user?: string } | undefined;
     return { userId: event?.user ?? null, kind: "event", name: event?.type ?? "unknown" };
   }
-  return { userId: user?.id ?? null, kind: String(body.type ?? "unknown"), name: "unknown" };
+  // Shortcuts (global and message) name themselves by callback_id.
+  const name = typeof body.callback_id === "string" ? body.callback_id : "unknown";
+  return { userId: user?.id ?? null, kind: String(body.type ?? "unknown"), name };
 }

@@ -20,9 +20,11 @@ export function createLogger(options: LoggerOptions): Logger {
     },
     hooks: {
       logMethod(this: Logger, args: Parameters<Logger["info"]>, method: (...a: unknown[]) => void) {
+        // A first-argument object is scrubbed by `formatters.log` (an Error there must stay an Error for
+        // pino); the message and the values for its placeholders (`%s`, `%o`) are scrubbed here.
         method.apply(
           this,
-          args.map((arg) => (typeof arg === "string" ? scrub(arg) : arg)),
+          args.map((arg, index) => (index > 0 || typeof arg === "string" ? scrub(arg) : arg)),
         );
       },
     },

@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
+import { parse as parseCsv } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { AuditRepository } from "../../src/audit/audit-repository.js";
 import { readCustomerRows } from "../../src/customers/customer-file-format.js";
@@ -48,6 +49,20 @@ function osUser(): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** What an import sets of each customer, by account: what an export must carry over exactly. */
+function teamDataIn(database: TestDatabase) {
+  return database.db
+    .collection(collections.customers)
+    .find(
+      {},
+      {
+        projection: { _id: 0, account: 1, teamName: 1, teamType: 1, companyName: 1, tag: 1 },
+        sort: { account: 1 },
+      },
+    )
+    .toArray();
 }
 
 const csv = [
@@ -164,13 +179,7 @@ describe("npm run import / npm run export", () => {
       source: "export.csv",
     });
     expect(report).toMatchObject({ read: 2, created: 2, invalid: 0, duplicates: 0 });
-    const teamData = {
-      projection: { _id: 0, account: 1, teamName: 1, teamType: 1, companyName: 1, tag: 1 },
-      sort: { account: 1 },
-    } as const;
-    expect(await target.db.collection(collections.customers).find({}, teamData).toArray()).toEqual(
-      await source.db.collection(collections.customers).find({}, teamData).toArray(),
-    );
+    expect(await teamDataIn(target)).toEqual(await teamDataIn(source));
   });
 
   it("exports the audit trail for compliance: one JSON line per event, oldest first, no secrets", async () => {
@@ -221,5 +230,96 @@ describe("npm run import / npm run export", () => {
     expect(unusable.stderr).toMatch(
       /import failed: .*headerless\.csv: the header row \(line 1\) has no account/,
     );
+  });
+});
+
+describe("formula cells (CSV injection)", () => {
+  /** Text a spreadsheet would run as a formula, and text that already starts with the quote that defuses one. */
+  const teams = [
+    { account: "+ana@example.com", teamName: '=HYPERLINK("http://evil.example","open")' },
+    { account: "-bo@example.com", teamName: "+1+2" },
+    { account: "cy@example.com", teamName: "-3+4" },
+    { account: "di@example.com", teamName: "@SUM(A1:A9)" },
+    { account: "ed@example.com", teamName: "'=typed with its quote" },
+    { account: "fa@example.com", teamName: "'just a quote" },
+    { account: "gu@example.com", teamName: "Plain = safe" },
+  ];
+  const jsonLines = [
+    ...teams.map((team) => JSON.stringify({ ...team, teamType: "individual" })),
+    JSON.stringify({
+      account: "ho@example.com",
+      teamName: "Ho",
+      teamType: "enterprise",
+      companyName: "=cmd|' /C calc'!A0",
+    }),
+  ].join("\n");
+  const formulaStart = /^[=+\-@\t\r]/;
+  let from: TestDatabase;
+  let into: TestDatabase;
+
+  beforeAll(async () => {
+    [from, into] = await Promise.all([openTestDatabase(), openTestDatabase()]);
+    const report = await importCustomers(readCustomerRows(jsonLines, "jsonl"), {
+      customers: new CustomerRepository(from.db),
+      audit: new AuditRepository(from.db),
+      actorId: "cli:tester",
+      source: "formulas.jsonl",
+    });
+    expect(report).toMatchObject({ created: teams.length + 1, invalid: 0 });
+  });
+  afterAll(async () => {
+    await Promise.all([from.drop(), into.drop()]);
+  });
+
+  it("exports no cell a spreadsheet would run, and imports the file back as exactly what was typed", async () => {
+    const file = join(folder, "formulas.csv");
+    expect(await run("export", [file], from.db.databaseName)).toMatchObject({ code: 0 });
+    const text = await readFile(file, "utf8");
+    const cells = parseCsv(text, { columns: true }) as Record<string, string>[];
+    for (const row of cells) {
+      for (const cell of Object.values(row)) expect(cell).not.toMatch(formulaStart);
+    }
+    const byAccount = new Map(cells.map((row) => [row.account, row]));
+    expect(byAccount.get("'+ana@example.com")?.teamName).toBe(
+      `'=HYPERLINK("http://evil.example","open")`,
+    );
+    expect(byAccount.get("'-bo@example.com")?.teamName).toBe("'+1+2");
+    expect(byAccount.get("di@example.com")?.teamName).toBe("'@SUM(A1:A9)");
+    expect(byAccount.get("ed@example.com")?.teamName).toBe("''=typed with its quote");
+    expect(byAccount.get("fa@example.com")?.teamName).toBe("''just a quote");
+    expect(byAccount.get("gu@example.com")?.teamName).toBe("Plain = safe");
+    expect(byAccount.get("ho@example.com")?.companyName).toBe("'=cmd|' /C calc'!A0");
+    expect(text).toContain(`,"'@SUM(A1:A9)",`);
+
+    const imported = await run("import", [file], into.db.databaseName);
+    expect(imported).toMatchObject({ code: 0 });
+    expect(imported.stdout).toContain(`  created:               ${teams.length + 1}`);
+    expect(await teamDataIn(into)).toEqual(await teamDataIn(from));
+  });
+
+  it("exports an audit trail whose reasons and names cannot run as formulas", async () => {
+    await new AuditRepository(from.db).record({
+      at: new Date(),
+      actorId: "@mallory",
+      actorRole: null,
+      action: "customer.tag.set",
+      outcome: "refused",
+      target: { account: "-bo@example.com" },
+      detail: "=2+5",
+    });
+    const file = join(folder, "formula-audit.csv");
+    expect(await run("export", ["--audit", file], from.db.databaseName)).toMatchObject({ code: 0 });
+    const rows = parseCsv(await readFile(file, "utf8"), { columns: true }) as Record<
+      string,
+      string
+    >[];
+    for (const row of rows) {
+      for (const cell of Object.values(row)) expect(cell).not.toMatch(formulaStart);
+    }
+    expect(rows.at(-1)).toMatchObject({
+      actorId: "'@mallory",
+      account: "'-bo@example.com",
+      detail: "'=2+5",
+    });
   });
 });

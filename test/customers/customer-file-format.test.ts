@@ -280,3 +280,44 @@ describe("writing customers", () => {
     await expect(reading).rejects.toThrow(/ENOENT/);
   });
 });
+
+describe("formula cells (CSV injection)", () => {
+  const teamNamesIn = async (text: string) =>
+    (await rowsOf(text, "csv")).map((row) => ("values" in row ? row.values.teamName : row));
+
+  it("writes a cell starting with = + - @ tab, CR or ' behind one more ', quoted, and reads it back as it was", async () => {
+    const teamNames = ["=1+2", "+1", "-1", "@A1", "\tTab", "\rReturn", "'=quoted", "'quote", "a=b"];
+    const customers = teamNames.map((teamName) => aCustomer({ teamName, balance: 0 }));
+    const path = join(folder, "formulas.csv");
+    await writeCustomers(customers, "csv", createWriteStream(path));
+    const text = await readFile(path, "utf8");
+    expect(text).toContain(',"\'=1+2",');
+    expect(text).toContain(',"\'\tTab",');
+    expect(text).toContain(',"\'\rReturn",');
+    expect(text).toContain(",\"''quote\",");
+    expect(text).toContain(",a=b,");
+    expect(await teamNamesIn(text)).toEqual([
+      "=1+2",
+      "+1",
+      "-1",
+      "@A1",
+      "\tTab",
+      // The reader takes a lone CR for a line break (the create form's rules would trim it anyway).
+      "\nReturn",
+      "'=quoted",
+      "'quote",
+      "a=b",
+    ]);
+  });
+
+  it("takes one ' off a hand-written cell only where an export would have put it", async () => {
+    const csv = [
+      "account,teamName,teamType",
+      "a@example.com,'=SUM(A1),individual",
+      "b@example.com,'O'Brien,individual",
+      "c@example.com,''=both,individual",
+      "d@example.com,'-1,individual",
+    ].join("\n");
+    expect(await teamNamesIn(csv)).toEqual(["=SUM(A1)", "'O'Brien", "'=both", "-1"]);
+  });
+});

@@ -5,12 +5,20 @@
  * a specific answer, change nothing and leave the app answering.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Harness, startHarness, users } from "../support/app-harness.js";
+import { slackEventsPath } from "../../src/app/http-server.js";
+import { type Harness, signingSecret, startHarness, users } from "../support/app-harness.js";
 import { aCustomer, insertCustomers } from "../support/customer-fixtures.js";
 import { postedRequest } from "../support/money-helpers.js";
+import {
+  blockActionsPayload,
+  formContentType,
+  interactionBody,
+  postSigned,
+} from "../support/slack/sign-request.js";
 import { buttonLabelled } from "../support/slack-blocks.js";
 import { CaseGroup, checkBadInput, shown } from "./support/bad-input-cases.js";
 import { type Press, pressButton, runCommand } from "./support/bad-input-driver.js";
+import { snapshotChanges, snapshotDatabase } from "./support/snapshot.js";
 
 let harness: Harness;
 const alpha = aCustomer({ account: "alpha@example.com", teamName: "Alpha Team" });
@@ -327,4 +335,47 @@ it("the references the cases used are untouched", async () => {
     state: "pending",
   });
   expect(shown(refs.rejectedRequest)).toMatch(/^[0-9a-f]{24}$/);
+});
+
+// ---------------------------------------------------------------------------------------------
+const noUserGroup = new CaseGroup(
+  "bad input / button presses that name no user",
+  "each acked with HTTP 200 at once, answered nothing, changed nothing (not even a refusal) and logged",
+);
+describe("button presses that name no user", () => {
+  const noUser: [string, Record<string, unknown>][] = [
+    ["no user", {}],
+    ["user null", { user: null }],
+    ["user a string", { user: users.manager }],
+    ["user without an id", { user: { name: "mallory" } }],
+    ["a numeric user id", { user: { id: 42 } }],
+  ];
+  it.each(noUser)("a press of List with %s", async (label, user) => {
+    const problems: string[] = [];
+    const before = await snapshotDatabase(harness.db);
+    const responseUrl = harness.slack.responseUrl();
+    const { user: _user, ...payload } = blockActionsPayload({
+      userId: users.manager,
+      responseUrl,
+      action: { action_id: "menu_list", value: A },
+    });
+    const started = Date.now();
+    const { status } = await postSigned(
+      `${harness.baseUrl}${slackEventsPath}`,
+      signingSecret,
+      interactionBody({ ...payload, ...user }),
+      formContentType,
+    );
+    if (status !== 200) problems.push(`answered HTTP ${status}`);
+    if (Date.now() - started > 2_000) problems.push(`acked after ${Date.now() - started} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const answers = harness.slack.responsesTo(responseUrl);
+    if (answers.length > 0) problems.push(`answered ${answers.length} times on its response_url`);
+    problems.push(...snapshotChanges(before, await snapshotDatabase(harness.db), {}));
+    const help = await runCommand(harness, users.support, "help");
+    if (!help.text.includes("/customer list")) problems.push("afterwards /customer help failed");
+    noUserGroup.add(label, problems);
+    expect(problems).toEqual([]);
+  });
+  it(`records “${noUserGroup.scenario}” (${noUser.length} cases)`, () => noUserGroup.record());
 });
