@@ -19,6 +19,22 @@ export function currencyOf(code: string): Currency {
   return { code, digits: digits ?? 2 };
 }
 
+const symbols = new Map<string, string>();
+
+/** The symbol formatMoney shows for the currency: "$" for USD, "¥" for JPY, "CA$" for CAD. */
+export function symbolOf(currency: Currency): string {
+  let symbol = symbols.get(currency.code);
+  if (symbol === undefined) {
+    const parts = new Intl.NumberFormat("en-US", {
+      style: "currency",
+      currency: currency.code,
+    }).formatToParts(1);
+    symbol = parts.find((part) => part.type === "currency")?.value ?? currency.code;
+    symbols.set(currency.code, symbol);
+  }
+  return symbol;
+}
+
 const formatters = new Map<string, Intl.NumberFormat>();
 
 /** `formatMoney(123450, usd)` → "$1,234.50". */
