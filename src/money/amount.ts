@@ -39,20 +39,20 @@ export function parseTargetAmount(input: string, currency: Currency): ParsedAmou
 }
 
 function readAmount(input: string, currency: Currency): ParsedAmount {
-  const accepted = acceptedForms(currency);
   const text = input.trim();
-  if (text === "") return { ok: false, message: `Enter an amount. ${accepted}` };
-  const notAnAmount = {
-    ok: false,
-    message: `“${clip(text)}” is not an amount. ${accepted}`,
-  } as const;
+  if (text === "") return { ok: false, message: `Enter an amount. ${acceptedForms(currency)}` };
+  const notAnAmount = () =>
+    ({
+      ok: false,
+      message: `“${clip(text)}” is not an amount. ${acceptedForms(currency)}`,
+    }) as const;
   const match = amountPattern.exec(text);
-  if (!match) return notAnAmount;
+  if (!match) return notAnAmount();
   const [, sign = "", before, wholeText = "", fractionText, after] = match;
-  if (before !== undefined && after !== undefined) return notAnAmount;
+  if (before !== undefined && after !== undefined) return notAnAmount();
   const marker = before ?? after;
   if (marker !== undefined && !namesPlatformCurrency(marker, currency, before !== undefined)) {
-    if (!namesACurrency(marker) || marker === symbolOf(currency)) return notAnAmount;
+    if (!namesACurrency(marker) || marker === symbolOf(currency)) return notAnAmount();
     return { ok: false, message: inAnotherCurrency(text, currency), otherCurrency: true };
   }
   if (fractionText !== undefined && fractionText.length > currency.digits) {
