@@ -4,7 +4,7 @@ import { tagPattern, tagRule, teamTypes } from "./customer.js";
 
 export const limits = { account: 254, teamName: 80, companyName: 120 } as const;
 
-/** A single-line field a person typed (see typedTextSchema), with messages naming it by `label`. */
+/** A one-line field a person typed (see typedTextSchema), with messages naming it by `label`. */
 function humanText(label: string, max: number, options: { optional?: boolean } = {}) {
   return typedTextSchema({
     required: `${label} is required`,
@@ -13,7 +13,6 @@ function humanText(label: string, max: number, options: { optional?: boolean } =
     controlCharacters: `${label} cannot contain control characters`,
     max,
     tooLong: (length) => `${label} is ${length} characters; the most is ${max}`,
-    oneLine: true,
   });
 }
 

@@ -22,9 +22,9 @@ export interface MoneyArgs {
 /** `pool set N`: the new total, or what is wrong with N. */
 export type NewPoolTotal = { ok: true; minorUnits: number } | { ok: false; problem: string };
 
-/** Whether `word` starts as an amount does: a digit, after a sign and a currency symbol or code if any. */
+/** Whether `word` starts as an unsigned amount does: a digit, after a currency symbol or code if any. */
 function startsAsAmount(word: string): boolean {
-  const match = /^[+-]?(\p{L}{0,3}\p{Sc}|\p{L}{3})?\d/u.exec(word);
+  const match = /^(\p{L}{0,3}\p{Sc}|\p{L}{3})?\d/u.exec(word);
   const marker = match?.[1];
   return match !== null && (marker === undefined || namesACurrency(marker));
 }

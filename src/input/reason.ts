@@ -10,6 +10,7 @@ export const reasonSchema = typedTextSchema({
   required: "Give a reason; it is kept with the change.",
   invisible: "The reason has no visible characters; give a reason, it is kept with the change.",
   controlCharacters: "The reason contains control characters; type it as plain text.",
+  multiline: true,
   max: maxReasonLength,
   tooLong: (length) => `The reason is ${length} characters; the most is ${maxReasonLength}.`,
 });

@@ -37,40 +37,33 @@ export function normalizeUserText(text: string, what: string): string {
 }
 
 export interface TypedTextRules {
-  /** Said when nothing is typed (or no text is sent), unless the text is `optional`. */
+  /** Said when nothing is left once cleaned (or no text is sent), unless the text is `optional`. */
   required: string;
   optional?: boolean;
-  /** Said when what is typed shows nothing; `required` if not given. */
-  invisible?: string;
+  /** Said when what is left shows nothing (combining marks alone, private-use characters). */
+  invisible: string;
+  /** Said for control characters, and for tabs and line breaks unless the text is `multiline`. */
   controlCharacters: string;
+  multiline?: boolean;
   max: number;
   tooLong: (length: number) => string;
-  oneLine?: boolean;
 }
 
 /** zod for a field a person typed: the text as cleanUserText makes it, checked by `rules`. */
 export function typedTextSchema(rules: TypedTextRules) {
   return z.string({ error: rules.required }).transform((text, ctx) => {
-    const cleaned = cleanUserText(text, rules);
-    const problem = textProblem(text, cleaned, rules);
+    const cleaned = rules.multiline || !/[\t\n]/.test(text) ? cleanUserText(text) : null;
+    const problem = textProblem(cleaned, rules);
     if (problem === undefined) return cleaned ?? "";
     ctx.addIssue({ code: "custom", message: problem });
     return z.NEVER;
   });
 }
 
-function textProblem(
-  typed: string,
-  cleaned: string | null,
-  rules: TypedTextRules,
-): string | undefined {
+function textProblem(cleaned: string | null, rules: TypedTextRules): string | undefined {
   if (cleaned === null) return rules.controlCharacters;
-  const invisible = rules.invisible ?? rules.required;
-  if (cleaned === "") {
-    if (/\P{White_Space}/u.test(typed)) return invisible;
-    return rules.optional ? undefined : rules.required;
-  }
-  if (!visibleCharacter.test(cleaned)) return invisible;
+  if (cleaned === "") return rules.optional ? undefined : rules.required;
+  if (!visibleCharacter.test(cleaned)) return rules.invisible;
   if (cleaned.length > rules.max) return rules.tooLong(cleaned.length);
   return undefined;
 }
