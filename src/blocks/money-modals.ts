@@ -7,7 +7,13 @@ import { inputActionId, viewIds } from "./action-ids.js";
 import { approvalSummary } from "./approval-message.js";
 import { escapeMrkdwn, mrkdwn, plain } from "./text.js";
 
-function amountInput(label: string, hint: string): InputBlock {
+/** What a command already said: the amount as typed in the form, and for balance the direction. */
+export interface MoneyFormPrefill {
+  amount: string;
+  direction?: "refill" | "deduct";
+}
+
+function amountInput(label: string, hint: string, initialValue?: string): InputBlock {
   return {
     type: "input",
     block_id: "amount",
@@ -18,6 +24,7 @@ function amountInput(label: string, hint: string): InputBlock {
       action_id: inputActionId,
       max_length: 30,
       placeholder: plain("e.g. 50 or 1,250.00"),
+      ...(initialValue === undefined ? {} : { initial_value: initialValue }),
     },
   };
 }
@@ -41,7 +48,12 @@ export function buildBalanceModal(
   customer: Customer,
   currency: Currency,
   privateMetadata: string,
+  prefill?: MoneyFormPrefill,
 ): ModalView {
+  const directions = [
+    { text: plain("Refill (add)"), value: "refill" },
+    { text: plain("Deduct (subtract)"), value: "deduct" },
+  ];
   return {
     type: "modal",
     callback_id: viewIds.balance,
@@ -63,16 +75,14 @@ export function buildBalanceModal(
         element: {
           type: "static_select",
           action_id: inputActionId,
-          initial_option: { text: plain("Refill (add)"), value: "refill" },
-          options: [
-            { text: plain("Refill (add)"), value: "refill" },
-            { text: plain("Deduct (subtract)"), value: "deduct" },
-          ],
+          initial_option: directions[prefill?.direction === "deduct" ? 1 : 0],
+          options: directions,
         },
       },
       amountInput(
         `Amount (${currency.code})`,
         "A deduction cannot exceed the balance. Large changes by support go to a manager for approval.",
+        prefill?.amount,
       ),
       reasonInput(),
     ],
@@ -85,6 +95,7 @@ export function buildCreditsModal(
   poolLeft: number,
   currency: Currency,
   privateMetadata: string,
+  prefill?: MoneyFormPrefill,
 ): ModalView {
   return {
     type: "modal",
@@ -103,6 +114,7 @@ export function buildCreditsModal(
       amountInput(
         `Target credits (${currency.code})`,
         "The customer's credits after the change. Every credit change needs a manager's approval.",
+        prefill?.amount,
       ),
       reasonInput(),
     ],

@@ -1,43 +1,34 @@
 import { z } from "zod";
+import { cleanUserText, typedTextSchema } from "../input/user-text.js";
 import { tagPattern, tagRule, teamTypes } from "./customer.js";
 
 export const limits = { account: 254, teamName: 80, companyName: 120 } as const;
 
-const zeroWidth = /[\u200B-\u200D\u2060\uFEFF]/g;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
-const controlCharacters = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
-
-/** Text a person typed: NFC, zero-width characters removed, trimmed, no control characters, bounded. */
-function humanText(label: string, max: number) {
-  return z
-    .string({ error: `${label} is required` })
-    .transform((text) => text.normalize("NFC").replace(zeroWidth, "").trim())
-    .refine((text) => !controlCharacters.test(text), {
-      error: `${label} cannot contain control characters`,
-    })
-    .refine((text) => text.length <= max, {
-      error: (issue) => `${label} is ${String(issue.input).length} characters; the most is ${max}`,
-    });
+/** A one-line field a person typed (see typedTextSchema), with messages naming it by `label`. */
+function humanText(label: string, max: number, options: { optional?: boolean } = {}) {
+  return typedTextSchema({
+    required: `${label} is required`,
+    ...options,
+    invisible: `${label} has no visible characters`,
+    controlCharacters: `${label} cannot contain control characters`,
+    max,
+    tooLong: (length) => `${label} is ${length} characters; the most is ${max}`,
+  });
 }
 
 /** The login: an email address, stored lower-case. */
 export const accountSchema = humanText("Account", limits.account)
   .transform((text) => text.toLowerCase())
-  .refine((text) => text.length > 0, { error: "Account is required" })
   .refine((text) => z.email().safeParse(text).success, {
     error: "Account must be an email address, e.g. ana@example.com",
   });
 
-export const teamNameSchema = humanText("Team name", limits.teamName).refine(
-  (text) => text.length > 0,
-  {
-    error: "Team name is required",
-  },
-);
+export const teamNameSchema = humanText("Team name", limits.teamName);
 
 export const tagInputSchema = z
   .string()
-  .transform((text) => text.normalize("NFC").replace(zeroWidth, "").trim())
+  // Text with control characters is kept as typed, for the tag rule to refuse.
+  .transform((text) => cleanUserText(text, { oneLine: true }) ?? text)
   .refine((text) => text === "" || tagPattern.test(text), { error: `Not a valid tag: ${tagRule}` })
   .transform((text) => (text === "" ? null : text));
 
@@ -50,7 +41,7 @@ export const customerInputSchema = z
       .string({ error: "Team type must be default, individual or enterprise" })
       .transform((text) => text.trim().toLowerCase())
       .pipe(z.enum(teamTypes, { error: "Team type must be default, individual or enterprise" })),
-    companyName: humanText("Company name", limits.companyName)
+    companyName: humanText("Company name", limits.companyName, { optional: true })
       .optional()
       .transform((text) => (text ? text : null)),
     tag: tagInputSchema.optional().transform((tag) => tag ?? null),

@@ -1,24 +1,60 @@
 import { z } from "zod";
-import type { Currency } from "./currency.js";
+import { type Currency, isKnownCurrency, symbolOf } from "./currency.js";
 
 /** The largest amount anyone may type in one go: 1 billion major units. */
 const maxMajorUnits = 1_000_000_000;
 
 export type ParsedAmount =
   | { ok: true; minorUnits: number; sign: "+" | "-" | "" }
-  | { ok: false; message: string };
+  /** `otherCurrency`: the amount is written in another currency than the platform's. */
+  | { ok: false; message: string; otherCurrency?: true };
 
 /**
- * Parses what people type — `50`, `50.5`, `$1,000.00`, `+50`, `-20` — into integer minor units.
- * The sign is returned separately; `minorUnits` is always positive.
+ * Digits with an optional sign; before them the platform's symbol (`$50`) or code (`USD 50`), after
+ * them its code (`50 USD`). Any other symbol or code is read too, to be refused by name.
+ */
+const amountPattern =
+  /^([+-]?)\s*(\p{L}{0,3}\p{Sc}|\p{L}{3})?\s*(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?:\s*(\p{L}{3}|\p{Sc}))?$/u;
+
+/**
+ * Parses what people type — `50`, `50.5`, `$1,000.00`, `+50`, `-20`, `USD 50` — into integer minor
+ * units. The sign is returned separately; `minorUnits` is always positive.
  */
 export function parseAmount(input: string, currency: Currency): ParsedAmount {
-  const accepted = acceptedForms(currency);
+  const parsed = readAmount(input, currency);
+  if (parsed.ok && parsed.minorUnits === 0)
+    return { ok: false, message: "The amount must be more than zero." };
+  return parsed;
+}
+
+/**
+ * A target for credits or the pool's total: an amount without a minus sign. Zero is a valid target
+ * ("take all credits back"), though parseAmount refuses zero for changes.
+ */
+export function parseTargetAmount(input: string, currency: Currency): ParsedAmount {
+  const parsed = readAmount(input, currency);
+  if (parsed.ok && parsed.sign === "-")
+    return { ok: false, message: "The target cannot be negative." };
+  return parsed;
+}
+
+function readAmount(input: string, currency: Currency): ParsedAmount {
   const text = input.trim();
-  if (text === "") return { ok: false, message: `Enter an amount. ${accepted}` };
-  const match = /^([+-]?)\s*(\p{Sc})?\s*(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?$/u.exec(text);
-  if (!match) return { ok: false, message: `“${clip(text)}” is not an amount. ${accepted}` };
-  const [, sign = "", , wholeText = "", fractionText] = match;
+  if (text === "") return { ok: false, message: `Enter an amount. ${acceptedForms(currency)}` };
+  const notAnAmount = () =>
+    ({
+      ok: false,
+      message: `“${clip(text)}” is not an amount. ${acceptedForms(currency)}`,
+    }) as const;
+  const match = amountPattern.exec(text);
+  if (!match) return notAnAmount();
+  const [, sign = "", before, wholeText = "", fractionText, after] = match;
+  if (before !== undefined && after !== undefined) return notAnAmount();
+  const marker = before ?? after;
+  if (marker !== undefined && !namesPlatformCurrency(marker, currency, before !== undefined)) {
+    if (!namesACurrency(marker) || marker === symbolOf(currency)) return notAnAmount();
+    return { ok: false, message: inAnotherCurrency(text, currency), otherCurrency: true };
+  }
   if (fractionText !== undefined && fractionText.length > currency.digits) {
     const allowed =
       currency.digits === 0
@@ -36,8 +72,23 @@ export function parseAmount(input: string, currency: Currency): ParsedAmount {
     };
   }
   const minorUnits = whole * 10 ** currency.digits + fraction;
-  if (minorUnits === 0) return { ok: false, message: "The amount must be more than zero." };
   return { ok: true, minorUnits, sign: sign as "+" | "-" | "" };
+}
+
+/** The platform's code (any case, before or after the number) or its symbol (before it only). */
+function namesPlatformCurrency(marker: string, currency: Currency, placedBefore: boolean): boolean {
+  return marker.toUpperCase() === currency.code || (placedBefore && marker === symbolOf(currency));
+}
+
+/** A currency symbol (`€`, `CA$`) or a known currency code (`EUR`, in any case). */
+export function namesACurrency(marker: string): boolean {
+  return /\p{Sc}/u.test(marker) || isKnownCurrency(marker.toUpperCase());
+}
+
+function inAnotherCurrency(text: string, currency: Currency): string {
+  const symbol = symbolOf(currency);
+  const named = symbol === currency.code ? currency.code : `${currency.code} (${symbol})`;
+  return `“${clip(text)}” is in another currency: amounts here are in ${named}.`;
 }
 
 /** Builds a currency's schema once: building a zod schema costs several times more than a parse. */
@@ -55,34 +106,33 @@ function perCurrency<Schema>(
   };
 }
 
-/** An amount as typed (see parseAmount): positive integer minor units, and the sign typed before it. */
-export const amountSchema = perCurrency((currency) =>
-  z.string().transform((text, ctx) => {
-    const parsed = parseAmount(text, currency);
-    if (parsed.ok) return { minorUnits: parsed.minorUnits, sign: parsed.sign };
+/** zod for text that `parse` reads, giving `pick` of a successful parse, or the parse's message. */
+function parsedBy<T>(
+  parse: (text: string) => ParsedAmount,
+  pick: (amount: Extract<ParsedAmount, { ok: true }>) => T,
+) {
+  return z.string().transform((text, ctx) => {
+    const parsed = parse(text);
+    if (parsed.ok) return pick(parsed);
     ctx.addIssue({ code: "custom", message: parsed.message });
     return z.NEVER;
-  }),
+  });
+}
+
+/** An amount as typed (see parseAmount): positive integer minor units, and the sign typed before it. */
+export const amountSchema = perCurrency((currency) =>
+  parsedBy(
+    (text) => parseAmount(text, currency),
+    ({ minorUnits, sign }) => ({ minorUnits, sign }),
+  ),
 );
 
-/**
- * A target for credits or the pool's total: an amount without a minus sign, in minor units. Zero is a
- * valid target ("take all credits back"), though parseAmount refuses zero for changes.
- */
+/** A target (see parseTargetAmount) in minor units. */
 export const targetAmountSchema = perCurrency((currency) =>
-  z
-    .string()
-    .trim()
-    .transform((text, ctx) => {
-      if (/^\p{Sc}?0+(\.0+)?$/u.test(text)) return 0;
-      const parsed = parseAmount(text, currency);
-      if (parsed.ok && parsed.sign !== "-") return parsed.minorUnits;
-      ctx.addIssue({
-        code: "custom",
-        message: parsed.ok ? "The target cannot be negative." : parsed.message,
-      });
-      return z.NEVER;
-    }),
+  parsedBy(
+    (text) => parseTargetAmount(text, currency),
+    ({ minorUnits }) => minorUnits,
+  ),
 );
 
 function acceptedForms(currency: Currency): string {
@@ -90,7 +140,7 @@ function acceptedForms(currency: Currency): string {
     currency.digits === 0
       ? "`1000`, `1,000`"
       : `\`50\`, \`50.5\`, \`1,000.${"0".repeat(currency.digits)}\``;
-  return `Use digits with an optional sign and currency symbol, e.g. ${example}, \`+50\`, \`-20\`.`;
+  return `Use digits with an optional sign and ${symbolOf(currency)} or ${currency.code}, e.g. ${example}, \`+50\`, \`-20\`.`;
 }
 
 function clip(text: string): string {

@@ -21,17 +21,34 @@ export function currencyOf(code: string): Currency {
 
 const formatters = new Map<string, Intl.NumberFormat>();
 
-/** `formatMoney(123450, usd)` → "$1,234.50". */
-export function formatMoney(minorUnits: number, currency: Currency): string {
-  let formatter = formatters.get(currency.code);
+/** The currency's digits, with its symbol (`style: "currency"`) or without (`"decimal"`). */
+function formatterOf(currency: Currency, style: "currency" | "decimal"): Intl.NumberFormat {
+  const key = `${style} ${currency.code}`;
+  let formatter = formatters.get(key);
   if (!formatter) {
     formatter = new Intl.NumberFormat("en-US", {
-      style: "currency",
+      style,
       currency: currency.code,
       minimumFractionDigits: currency.digits,
       maximumFractionDigits: currency.digits,
     });
-    formatters.set(currency.code, formatter);
+    formatters.set(key, formatter);
   }
-  return formatter.format(minorUnits / 10 ** currency.digits);
+  return formatter;
+}
+
+/** `formatMoney(123450, usd)` → "$1,234.50". */
+export function formatMoney(minorUnits: number, currency: Currency): string {
+  return formatterOf(currency, "currency").format(minorUnits / 10 ** currency.digits);
+}
+
+/** Minor units as someone types them in a form, without sign or symbol: `typedAmount(125050, usd)` → "1,250.50". */
+export function typedAmount(minorUnits: number, currency: Currency): string {
+  return formatterOf(currency, "decimal").format(minorUnits / 10 ** currency.digits);
+}
+
+/** The symbol formatMoney shows: "$" for USD, "¥" for JPY, "CA$" for CAD. */
+export function symbolOf(currency: Currency): string {
+  const parts = formatterOf(currency, "currency").formatToParts(0);
+  return parts.find((part) => part.type === "currency")?.value ?? currency.code;
 }

@@ -84,9 +84,46 @@ describe("parseCustomerCommand", () => {
     },
   );
 
-  it("asks for the reason after the amount with the subcommand's example", () => {
-    expect(() => parseCustomerCommand("credits ana 20", usd)).toThrow(
-      /Give a reason after the amount: `\/customer credits REF 20 welcome bonus`/,
+  it.each([
+    ["balance ana +20", { name: "balance", ref: "ana", amount: 2000 }],
+    ["balance ana -5.50", { name: "balance", ref: "ana", amount: -550 }],
+    ["credits ana 20", { name: "credits", ref: "ana", amount: 2000 }],
+    ["balance ana +20 \u200B\u3164", { name: "balance", ref: "ana", amount: 2000 }],
+  ])(
+    "%j without a reason keeps the amount for the form, which asks for the reason",
+    (text, command) => {
+      expect(parseCustomerCommand(text, usd)).toEqual(command);
+    },
+  );
+
+  it.each([
+    "balance ana +€50 refund",
+    "balance ana +£50 refund",
+    "balance ana +¥5000 refund",
+    "balance ana €50 refund",
+    "balance ana +50 EUR refund",
+    "credits ana ₿1 refund",
+    "credits ana ₹50",
+    "credits ana 50 GBP bonus",
+  ])("%j is refused as another currency, naming the platform's", (text) => {
+    expect(() => parseCustomerCommand(text, usd)).toThrow(
+      /is in another currency: amounts here are in USD \(\$\)\./,
+    );
+  });
+
+  it("reads the platform's own code after the amount as part of it, not of the reason", () => {
+    expect(parseCustomerCommand("balance ana +50 usd refund", usd)).toEqual({
+      name: "balance",
+      ref: "ana",
+      amount: 5000,
+      reason: "refund",
+    });
+    expect(parseCustomerCommand("credits ana USD20 bonus", usd)).toMatchObject({ amount: 2000 });
+  });
+
+  it("refuses a reason with no visible characters", () => {
+    expect(() => parseCustomerCommand("balance ana +5 \u034F", usd)).toThrow(
+      /The reason has no visible characters/,
     );
   });
 
@@ -142,6 +179,13 @@ describe("parseCustomerCommand", () => {
     expect(parseCustomerCommand("pool set lots", usd)).toEqual({
       name: "pool",
       newTotal: { ok: false, problem: expect.stringMatching(/^“lots” is not an amount/) },
+    });
+    expect(parseCustomerCommand("pool set €2500", usd)).toEqual({
+      name: "pool",
+      newTotal: {
+        ok: false,
+        problem: "“€2500” is in another currency: amounts here are in USD ($).",
+      },
     });
     expect(() => parseCustomerCommand("pool reset", usd)).toThrow(/Use `\/customer pool`/);
   });

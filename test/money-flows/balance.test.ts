@@ -68,7 +68,6 @@ describe("manage balance", () => {
   });
 
   it.each([
-    ["balance X +5", "Give a reason after the amount"],
     ["balance X +5.001 r", "too many decimals"],
     ["balance X +0 r", "more than zero"],
     ["balance X +1e5 r", "is not an amount"],

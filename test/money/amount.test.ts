@@ -77,3 +77,49 @@ describe("targetAmountSchema", () => {
     );
   });
 });
+
+describe("amounts in another currency", () => {
+  it.each(["+€50", "£50", "+¥5000", "₿1", "₹50", "CA$5", "50 EUR", "EUR50", "-gbp 5", "50€"])(
+    "refuses %j on a USD platform, naming the platform's currency",
+    (input) => {
+      expect(parseAmount(input, usd)).toEqual({
+        ok: false,
+        message: `“${input}” is in another currency: amounts here are in USD ($).`,
+        otherCurrency: true,
+      });
+    },
+  );
+
+  it.each([
+    ["USD 50", 5000, ""],
+    ["50 USD", 5000, ""],
+    ["+usd50", 5000, "+"],
+    ["-50usd", 5000, "-"],
+    ["$50", 5000, ""],
+  ])("accepts the platform's own code or symbol: %j", (input, minorUnits, sign) => {
+    expect(parseAmount(input, usd)).toEqual({ ok: true, minorUnits, sign });
+  });
+
+  it("accepts ¥ and JPY on a JPY platform, and refuses $ there", () => {
+    expect(parseAmount("¥5,000", jpy)).toEqual({ ok: true, minorUnits: 5000, sign: "" });
+    expect(parseAmount("5000 JPY", jpy)).toEqual({ ok: true, minorUnits: 5000, sign: "" });
+    expect(parseAmount("$50", jpy)).toEqual({
+      ok: false,
+      message: "“$50” is in another currency: amounts here are in JPY (¥).",
+      otherCurrency: true,
+    });
+  });
+
+  it("still refuses a symbol after the number and words that are no currency", () => {
+    expect(parseAmount("5$", usd)).toMatchObject({ ok: false, message: /is not an amount/ });
+    expect(parseAmount("50 abc", usd)).toMatchObject({ ok: false, message: /is not an amount/ });
+  });
+
+  it("a zero target in another currency is refused like any other amount", () => {
+    expect(targetAmountSchema(usd).safeParse("€0").error?.issues[0]?.message).toBe(
+      "“€0” is in another currency: amounts here are in USD ($).",
+    );
+    expect(targetAmountSchema(usd).parse("USD 0")).toBe(0);
+    expect(targetAmountSchema(usd).parse("0 usd")).toBe(0);
+  });
+});

@@ -6,8 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, startHarness, users } from "../support/app-harness.js";
 import { aCustomer, insertCustomers } from "../support/customer-fixtures.js";
+import { invisibleCharacters } from "../support/invisible-characters.js";
 import { CaseGroup, checkBadInput, shown } from "./support/bad-input-cases.js";
-import { runCommand } from "./support/bad-input-driver.js";
+import { type Answer, runCommand } from "./support/bad-input-driver.js";
 
 let harness: Harness;
 const alpha = aCustomer({ account: "alpha@example.com", teamName: "Alpha Team", tag: "vip" });
@@ -44,6 +45,7 @@ function runGroup(group: CaseGroup, cases: CommandCase[]) {
 
 const notAnAmount = /is not an amount/;
 const notFound = /No customer matches/;
+const otherCurrency = /is in another currency: amounts here are in USD \(\$\)/;
 
 // ---------------------------------------------------------------------------------------------
 const balanceAmounts: [string, RegExp][] = [
@@ -80,6 +82,16 @@ const balanceAmounts: [string, RegExp][] = [
   ["+$-5", notAnAmount],
   ["+5$", notAnAmount],
   ['+{"$gt":0}', notAnAmount],
+  ["+€50", otherCurrency],
+  ["+£50", otherCurrency],
+  ["+¥5000", otherCurrency],
+  ["₿1", otherCurrency],
+  ["+₿1", otherCurrency],
+  ["₹50", otherCurrency],
+  ["-₹50", otherCurrency],
+  ["+50 EUR", otherCurrency],
+  ["+50EUR", otherCurrency],
+  ["+CA$5", otherCurrency],
   [
     "-1000000000",
     /Cannot deduct \$1,000,000,000\.00 from beta@example\.com: the balance is only \$0\.00/,
@@ -101,6 +113,13 @@ const creditTargets: [string, RegExp][] = [
   ["-0", /set to a target amount, not changed by \+\/−/],
   ["0", /already has \$0\.00 in credits; nothing to change/],
   ["5", /needs \$5\.00 from the credit pool, but only \$0\.00 is left/],
+  ["€50", otherCurrency],
+  ["£50", otherCurrency],
+  ["¥5000", otherCurrency],
+  ["₿1", otherCurrency],
+  ["₹50", otherCurrency],
+  ["€0", otherCurrency],
+  ["50 GBP", otherCurrency],
 ];
 const poolTotals: [string, RegExp][] = [
   ["1e5", notAnAmount],
@@ -118,6 +137,13 @@ const poolTotals: [string, RegExp][] = [
   [",", notAnAmount],
   ["٥", notAnAmount],
   ['{"$gt":""}', notAnAmount],
+  ["€2500", otherCurrency],
+  ["£2500", otherCurrency],
+  ["¥5000", otherCurrency],
+  ["₿1", otherCurrency],
+  ["₹50", otherCurrency],
+  ["€0", otherCurrency],
+  ["2500 EUR", otherCurrency],
 ];
 const amountGroup = new CaseGroup(
   "bad input / command amounts (balance, credits, pool set)",
@@ -375,9 +401,9 @@ describe("tags, emails and reasons typed in commands", () => {
       says: email.includes("\u202E") ? /contains control characters/ : notAnEmail,
     })),
     {
-      name: "balance REF +5 without a reason",
-      text: `balance ${B} +5`,
-      says: /Give a reason after the amount/,
+      name: "balance REF +5 with a reason of a combining mark alone",
+      text: `balance ${B} +5 \u034F`,
+      says: /The reason has no visible characters/,
     },
     {
       name: "balance REF +5 with a 501-character reason",
@@ -385,9 +411,9 @@ describe("tags, emails and reasons typed in commands", () => {
       says: /The reason is 501 characters; the most is 500/,
     },
     {
-      name: "credits REF 5 without a reason",
-      text: `credits ${B} 5`,
-      says: /Give a reason after the amount/,
+      name: "credits REF 5 with a reason of combining marks alone",
+      text: `credits ${B} 5 \u0301\u0302`,
+      says: /The reason has no visible characters/,
     },
     {
       name: "credits REF 5 with a 5,000-character reason",
@@ -405,4 +431,53 @@ describe("tags, emails and reasons typed in commands", () => {
       says: /contains control characters/,
     },
   ]);
+});
+
+// ---------------------------------------------------------------------------------------------
+const formGroup = new CaseGroup(
+  "bad input / command amounts without a (visible) reason",
+  "no reason, or one of characters that show nothing, opens the balance or credits form with the amount filled in, to ask for the reason; nothing changes",
+);
+describe("amounts typed in commands without a visible reason", () => {
+  const invisibleReasons = [
+    ...invisibleCharacters,
+    invisibleCharacters.join(""),
+    "\u200B \u3164 \u2800",
+  ];
+  const cases = [
+    { name: "balance REF +5 without a reason", text: `balance ${B} +5`, amount: "5.00" },
+    { name: "balance REF -5 without a reason", text: `balance ${B} -5`, amount: "5.00" },
+    { name: "credits REF 5 without a reason", text: `credits ${B} 5`, amount: "5.00" },
+    ...invisibleReasons.map((reason) => ({
+      name: `balance REF +5 ${shown(reason)}`,
+      text: `balance ${B} +5 ${reason}`,
+      amount: "5.00",
+    })),
+    ...invisibleReasons.map((reason) => ({
+      name: `credits REF 7 ${shown(reason)}`,
+      text: `credits ${B} 7 ${reason}`,
+      amount: "7.00",
+    })),
+  ];
+  it.each(cases)("$name", async ({ name, text, amount }) => {
+    let answer: Answer | undefined;
+    const problems = await checkBadInput(
+      harness,
+      async () => {
+        answer = await runCommand(harness, users.support, text);
+        return answer;
+      },
+      { says: /beta@example\.com/, kinds: ["modal-opened"] },
+    );
+    const blocks = (answer?.modal?.blocks ?? []) as {
+      block_id?: string;
+      element?: { initial_value?: string };
+    }[];
+    const shownAmount = blocks.find((block) => block.block_id === "amount")?.element?.initial_value;
+    if (shownAmount !== amount)
+      problems.push(`the form's amount is “${shownAmount}”, expected “${amount}”`);
+    formGroup.add(name, problems);
+    expect(problems).toEqual([]);
+  });
+  it(`records “${formGroup.scenario}” (${cases.length} cases)`, () => formGroup.record());
 });

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, type SentView, startHarness, users } from "../support/app-harness.js";
 import { aCustomer, insertCustomers } from "../support/customer-fixtures.js";
+import { invisibleCharacters } from "../support/invisible-characters.js";
 import { postedRequest } from "../support/money-helpers.js";
 import { buttonLabelled } from "../support/slack-blocks.js";
 import { CaseGroup, checkBadInput, type Expected, shown } from "./support/bad-input-cases.js";
@@ -146,6 +147,8 @@ describe("the create form", () => {
         ["", /Team name is required/],
         ["   ", /Team name is required/],
         ["\u200B\uFEFF", /Team name is required/],
+        ["\u3164\u2800\u115F", /Team name is required/],
+        ["\u034F", /Team name has no visible characters/],
         ["x".repeat(81), /81 characters; the most is 80/],
         ["x".repeat(5000), /5000 characters; the most is 80/],
         ["Team\u0000", /cannot contain control characters/],
@@ -274,6 +277,10 @@ const reasonCases: [string, RegExp][] = [
   ["r".repeat(5000), /The reason is 5000 characters; the most is 500/],
   ["refund\u0000", /control characters/],
   ["refund\u0007\u001B[2J", /control characters/],
+  ...invisibleCharacters.map((character): [string, RegExp] => [character, /Give a reason/]),
+  [invisibleCharacters.join(""), /Give a reason/],
+  ["\u200B \u3164\n\u2800", /Give a reason/],
+  ["\u034F", /The reason has no visible characters/],
 ];
 const smallFormsGroup = new CaseGroup(
   "bad input / tag, invite and reject form fields",
@@ -341,6 +348,12 @@ const formAmounts: [string, RegExp][] = [
   ['{"$gt":""}', notAnAmount],
   ["5 000", notAnAmount],
   ["1,00", notAnAmount],
+  ...["€50", "£50", "¥5000", "₿1", "₹50", "50 EUR", "€0", "CA$5"].map(
+    (amount): [string, RegExp] => [
+      amount,
+      /is in another currency: amounts here are in USD \(\$\)/,
+    ],
+  ),
 ];
 const moneyGroup = new CaseGroup(
   "bad input / balance and credits form fields",

@@ -6,8 +6,8 @@ import { openMoneyForm } from "../operations/open-forms.js";
 import { type CommandArgs, formOpeningOf, oneCustomer, reply } from "./command-context.js";
 
 /**
- * `/customer balance REF +N|-N reason…` and `/customer credits REF N reason…`; without an amount, the
- * balance or credits form for REF.
+ * `/customer balance REF +N|-N reason…` and `/customer credits REF N reason…`; without an amount or a
+ * reason, the balance or credits form for REF, with the amount filled in when one was given.
  */
 export async function moneyCommand(
   deps: Deps,
@@ -17,7 +17,7 @@ export async function moneyCommand(
   const customer = await oneCustomer(deps, args, command.ref);
   if (!customer) return;
   if (command.amount === undefined || command.reason === undefined)
-    return openMoneyForm(command.name, deps, customer, formOpeningOf(args));
+    return openMoneyForm(command.name, deps, customer, formOpeningOf(args), command.amount);
   const outcome = await deps.money[command.name === "balance" ? "changeBalance" : "requestCredits"](
     customer.customerId,
     command.amount,

@@ -12,6 +12,7 @@ import {
   buildRejectModal,
 } from "../../blocks/money-modals.js";
 import type { Customer } from "../../customers/customer.js";
+import { typedAmount } from "../../money/currency.js";
 import type { Deps } from "../deps.js";
 import { encodeModalMetadata, type ModalMetadata } from "../modal-metadata.js";
 import { openModal } from "../open-modal.js";
@@ -62,18 +63,30 @@ export function openTagForm(customer: Customer, opening: FormOpening): Promise<v
   );
 }
 
-/** Manage balance or Manage credits for one customer; the credits form says what the pool has left. */
+/**
+ * Manage balance or Manage credits for one customer; the credits form says what the pool has left.
+ * `amount` (minor units: signed for balance, the target for credits) is filled in when a command gave it.
+ */
 export async function openMoneyForm(
   kind: "balance" | "credits",
   deps: Deps,
   customer: Customer,
   opening: FormOpening,
+  amount?: number,
 ): Promise<void> {
+  const { currency } = deps.config;
+  const prefill =
+    amount === undefined
+      ? undefined
+      : {
+          amount: typedAmount(Math.abs(amount), currency),
+          direction: amount < 0 ? ("deduct" as const) : ("refill" as const),
+        };
   const poolLeft = kind === "credits" ? await deps.pool.left() : null;
   await openForm(opening, { customerId: customer.customerId }, (privateMetadata) =>
     poolLeft === null
-      ? buildBalanceModal(customer, deps.config.currency, privateMetadata)
-      : buildCreditsModal(customer, poolLeft, deps.config.currency, privateMetadata),
+      ? buildBalanceModal(customer, currency, privateMetadata, prefill)
+      : buildCreditsModal(customer, poolLeft, currency, privateMetadata, prefill),
   );
 }
 

@@ -1,0 +1,23 @@
+/** Characters that show nothing: format characters (Cf) and the blank-looking letters and symbols. */
+export const invisibleCharacters = [
+  "\u200B",
+  "\u200C",
+  "\u200D",
+  "\u2060",
+  "\uFEFF",
+  "\u3164",
+  "\u2800",
+  "\u00AD",
+  "\u200E",
+  "\u200F",
+  "\u115F",
+  "\u1160",
+  "\uFFA0",
+  "\u180E",
+  "\u2061",
+  "\u2062",
+  "\u2063",
+  "\u2064",
+  "\u061C",
+  "\u{E0041}",
+];
