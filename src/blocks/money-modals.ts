@@ -5,7 +5,8 @@ import { maxReasonLength } from "../input/reason.js";
 import { type Currency, formatMoney } from "../money/currency.js";
 import { inputActionId, viewIds } from "./action-ids.js";
 import { approvalSummary } from "./approval-message.js";
-import { escapeMrkdwn, mrkdwn, plain } from "./text.js";
+import { md } from "./mrkdwn.js";
+import { mrkdwn, plain } from "./text.js";
 
 function amountInput(label: string, hint: string): InputBlock {
   return {
@@ -53,7 +54,7 @@ export function buildBalanceModal(
       {
         type: "section",
         text: mrkdwn(
-          `*${escapeMrkdwn(customer.account)}* · balance *${formatMoney(customer.balance, currency)}*`,
+          md`*${customer.account}* · balance *${formatMoney(customer.balance, currency)}*`,
         ),
       },
       {
@@ -97,7 +98,7 @@ export function buildCreditsModal(
       {
         type: "section",
         text: mrkdwn(
-          `*${escapeMrkdwn(customer.account)}* has *${formatMoney(customer.credits, currency)}* in credits. The platform's credit pool has *${formatMoney(poolLeft, currency)}* left, so the most you can set is ${formatMoney(customer.credits + poolLeft, currency)}.`,
+          md`*${customer.account}* has *${formatMoney(customer.credits, currency)}* in credits. The platform's credit pool has *${formatMoney(poolLeft, currency)}* left, so the most you can set is ${formatMoney(customer.credits + poolLeft, currency)}.`,
         ),
       },
       amountInput(

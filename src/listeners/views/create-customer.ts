@@ -1,6 +1,7 @@
 import { buildCustomerCard } from "../../blocks/customer-card.js";
+import { md } from "../../blocks/mrkdwn.js";
 import { passwordSection } from "../../blocks/password-messages.js";
-import { escapeMrkdwn } from "../../blocks/text.js";
+import { mrkdwn } from "../../blocks/text.js";
 import { validateCustomerInput } from "../../customers/customer-input.js";
 import { actorOf } from "../actor.js";
 import type { Deps } from "../deps.js";
@@ -22,14 +23,13 @@ export function createCustomerSubmission(deps: Deps) {
         );
         if (outcome.kind === "already-applied") {
           return {
-            text: "Already created",
+            text: md`Already created`,
             blocks: [
               {
                 type: "section",
-                text: {
-                  type: "mrkdwn",
-                  text: "This form was already submitted; the customer exists. Look it up with `/customer show`.",
-                },
+                text: mrkdwn(
+                  md`This form was already submitted; the customer exists. Look it up with \`/customer show\`.`,
+                ),
               },
             ],
           };
@@ -37,11 +37,11 @@ export function createCustomerSubmission(deps: Deps) {
         const { customer, password } = outcome.value;
         const card = buildCustomerCard(customer, deps.config.currency);
         return {
-          text: `Customer ${customer.account} created`,
+          text: md`Customer ${customer.account} created`,
           blocks: [
             passwordSection(
               password,
-              `:white_check_mark: Created *${escapeMrkdwn(customer.account)}*. Initial password, shown only this once — send it to the customer through a secure channel:`,
+              md`:white_check_mark: Created *${customer.account}*. Initial password, shown only this once — send it to the customer through a secure channel:`,
             ),
             { type: "divider" },
             ...card.blocks,
