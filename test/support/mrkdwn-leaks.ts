@@ -28,3 +28,8 @@ export function rawMarkupIn(payload: unknown): string[] {
     injectedMarkup.filter((token) => text.includes(token)).map((token) => `${token} in “${text}”`),
   );
 }
+
+/** Whether mrkdwn ends with an entity (`&amp;`) or a `<…>` token cut open. */
+export function endsMidToken(text: string): boolean {
+  return /[&<]/.test(text.replace(/&(amp|lt|gt);/g, "").replace(/<[^<>]*>/g, ""));
+}
