@@ -20,7 +20,14 @@ export function mrkdwnTexts(payload: unknown): string[] {
 }
 
 /** Markup the tests put into customer data; none of it may reach Slack where Slack would act on it. */
-export const injectedMarkup = ["<!channel>", "<!here>", "<@U123>", "<https://evil.example|"];
+export const injectedMarkup = [
+  "<!channel>",
+  "<!here>",
+  "<!everyone>",
+  "<@U123>",
+  "<@U1>",
+  "<https://evil.example|",
+];
 
 /** Each injected token found raw in a payload's mrkdwn, with the text it is in. */
 export function rawMarkupIn(payload: unknown): string[] {

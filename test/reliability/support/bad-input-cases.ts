@@ -5,6 +5,8 @@
  * `idempotency_keys`; (c) the app still answers `/customer help` afterwards.
  */
 import { type Harness, users } from "../../support/app-harness.js";
+import { aCustomer } from "../../support/customer-fixtures.js";
+import { mrkdwnTexts, rawMarkupIn } from "../../support/mrkdwn-leaks.js";
 import { type Answer, type AnswerKind, leaksIn, runCommand } from "./bad-input-driver.js";
 import { recordScenario } from "./scenario-report.js";
 import { type AllowedAdditions, snapshotChanges, snapshotDatabase } from "./snapshot.js";
@@ -105,4 +107,31 @@ export class CaseGroup {
 export function shown(text: string, max = 60): string {
   const escaped = JSON.stringify(text).slice(1, -1);
   return escaped.length > max ? `${escaped.slice(0, max)}…(${text.length} chars)` : escaped;
+}
+
+// ---------------------------------------------------------------------------------------------
+/** A line of the bot's own that data must never be able to add to a message. */
+const forgedLine = ":white_check_mark: Approved by";
+
+/**
+ * Customers the console wrote with Slack markup in their account, team or company (the console
+ * takes any string), each case's answer checked for markup Slack would act on and for forged lines.
+ */
+export const markupCustomers = [
+  aCustomer({ account: "<!channel> ana@acme.example", teamName: "<!here> team" }),
+  aCustomer({ account: "<!here>@acme.example", companyName: "<!everyone> co" }),
+  aCustomer({ account: "<@U123> bob@acme.example" }),
+  aCustomer({ account: "<https://evil.example|click here>@acme.example" }),
+  aCustomer({ account: `eve@acme.example\n${forgedLine} <@U1>` }),
+  aCustomer({ account: "&lt;!channel&gt;@acme.example", teamName: "a\u2028<!channel>" }),
+];
+
+/** What an answer about such a customer did wrong: markup left to act, or a forged line of its own. */
+export function markupProblems(answer: Answer): string[] {
+  const payload = answer.response?.body ?? answer.modal;
+  const problems = rawMarkupIn(payload);
+  for (const text of mrkdwnTexts(payload))
+    if (text.split("\n").some((line) => line.startsWith(forgedLine)))
+      problems.push(`a line passes for the bot's own: “${clip(text)}”`);
+  return problems;
 }
