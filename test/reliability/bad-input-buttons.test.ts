@@ -9,14 +9,8 @@ import { type Harness, startHarness, users } from "../support/app-harness.js";
 import { aCustomer, insertCustomers } from "../support/customer-fixtures.js";
 import { postedRequest } from "../support/money-helpers.js";
 import { buttonLabelled } from "../support/slack-blocks.js";
-import {
-  CaseGroup,
-  checkBadInput,
-  markupCustomers,
-  markupProblems,
-  shown,
-} from "./support/bad-input-cases.js";
-import { type Answer, type Press, pressButton, runCommand } from "./support/bad-input-driver.js";
+import { CaseGroup, checkBadInput, describeMarkupCases, shown } from "./support/bad-input-cases.js";
+import { type Press, pressButton, runCommand } from "./support/bad-input-driver.js";
 
 let harness: Harness;
 const alpha = aCustomer({ account: "alpha@example.com", teamName: "Alpha Team" });
@@ -340,37 +334,21 @@ const markupGroup = new CaseGroup(
   "bad input / console-written accounts with Slack markup (card, billing, history buttons and the forms they open)",
   "every answer and form shows the markup as text (no @channel, mention or link acts) and no data line passes for the bot's own; nothing changes",
 );
-describe("console-written accounts with Slack markup", () => {
-  beforeAll(() => insertCustomers(harness.db, markupCustomers));
-
-  it.each(
-    markupCustomers.flatMap((customer) =>
-      [
-        "customer_show",
-        "customer_billing",
-        "customer_history",
-        "customer_balance",
-        "customer_credits",
-        "customer_tag",
-      ].map((actionId) => ({
-        name: `${actionId} (${shown(customer.account, 40)})`,
-        press: { action_id: actionId, value: customer.customerId },
-      })),
-    ),
-  )("$name", async ({ name, press }) => {
-    let answer: Answer | undefined;
-    const problems = await checkBadInput(
-      harness,
-      async () => {
-        answer = await pressButton(harness, users.support, press);
-        return answer;
-      },
-      { says: /acme\.example/, kinds: ["message", "modal-opened"] },
-    );
-    if (answer) problems.push(...markupProblems(answer));
-    markupGroup.add(name, problems);
-    expect(problems).toEqual([]);
-  });
-
-  it(`records “${markupGroup.scenario}”`, () => markupGroup.record());
+describeMarkupCases({
+  harness: () => harness,
+  group: markupGroup,
+  attempts: (customer) =>
+    [
+      "customer_show",
+      "customer_billing",
+      "customer_history",
+      "customer_balance",
+      "customer_credits",
+      "customer_tag",
+    ].map((actionId) => ({
+      name: actionId,
+      attempt: () =>
+        pressButton(harness, users.support, { action_id: actionId, value: customer.customerId }),
+    })),
+  kinds: ["message", "modal-opened"],
 });

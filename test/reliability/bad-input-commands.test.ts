@@ -6,14 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, startHarness, users } from "../support/app-harness.js";
 import { aCustomer, insertCustomers } from "../support/customer-fixtures.js";
-import {
-  CaseGroup,
-  checkBadInput,
-  markupCustomers,
-  markupProblems,
-  shown,
-} from "./support/bad-input-cases.js";
-import { type Answer, runCommand } from "./support/bad-input-driver.js";
+import { CaseGroup, checkBadInput, describeMarkupCases, shown } from "./support/bad-input-cases.js";
+import { runCommand } from "./support/bad-input-driver.js";
 
 let harness: Harness;
 const alpha = aCustomer({ account: "alpha@example.com", teamName: "Alpha Team", tag: "vip" });
@@ -418,39 +412,17 @@ const markupGroup = new CaseGroup(
   "bad input / console-written accounts with Slack markup (show, billing, history, list, refusals)",
   "every answer shows the markup as text (no @channel, mention or link acts) and no data line passes for the bot's own; nothing changes",
 );
-describe("console-written accounts with Slack markup", () => {
-  beforeAll(() => insertCustomers(harness.db, markupCustomers));
-
-  it.each(
-    markupCustomers.flatMap((customer) =>
-      [
-        `show ${customer.customerId}`,
-        `billing ${customer.customerId}`,
-        `history ${customer.customerId}`,
-        `credits ${customer.customerId} 0 nothing to change`,
-        `balance ${customer.customerId} -5 more than the balance`,
-      ].map((text) => ({ name: `${text} (${shown(customer.account, 40)})`, text })),
-    ),
-  )("$name", async ({ name, text }) => {
-    let answer: Answer | undefined;
-    const problems = await checkBadInput(
-      harness,
-      async () => {
-        answer = await runCommand(harness, users.support, text);
-        return answer;
-      },
-      { says: /acme\.example/, kinds: ["message"] },
-    );
-    if (answer) problems.push(...markupProblems(answer));
-    markupGroup.add(name, problems);
-    expect(problems).toEqual([]);
-  });
-
-  it("lists them all with their markup shown as text", async () => {
-    const answer = await runCommand(harness, users.support, "list acme.example");
-    expect(answer.text).toContain(`${markupCustomers.length}* customers`);
-    expect(markupProblems(answer)).toEqual([]);
-  });
-
-  it(`records “${markupGroup.scenario}”`, () => markupGroup.record());
+describeMarkupCases({
+  harness: () => harness,
+  group: markupGroup,
+  attempts: (customer) =>
+    [
+      `show ${customer.customerId}`,
+      `billing ${customer.customerId}`,
+      `history ${customer.customerId}`,
+      `list ${customer.customerId}`,
+      `credits ${customer.customerId} 0 nothing to change`,
+      `balance ${customer.customerId} -5 more than the balance`,
+    ].map((text) => ({ name: text, attempt: () => runCommand(harness, users.support, text) })),
+  kinds: ["message"],
 });

@@ -4,8 +4,10 @@
  * file path); (b) no collection changed, except refusals added to `audit_events` and keys added to
  * `idempotency_keys`; (c) the app still answers `/customer help` afterwards.
  */
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Customer } from "../../../src/customers/customer.js";
 import { type Harness, users } from "../../support/app-harness.js";
-import { aCustomer } from "../../support/customer-fixtures.js";
+import { aCustomer, insertCustomers } from "../../support/customer-fixtures.js";
 import { mrkdwnTexts, rawMarkupIn } from "../../support/mrkdwn-leaks.js";
 import { type Answer, type AnswerKind, leaksIn, runCommand } from "./bad-input-driver.js";
 import { recordScenario } from "./scenario-report.js";
@@ -127,11 +129,52 @@ export const markupCustomers = [
 ];
 
 /** What an answer about such a customer did wrong: markup left to act, or a forged line of its own. */
-export function markupProblems(answer: Answer): string[] {
+function markupProblems(answer: Answer): string[] {
   const payload = answer.response?.body ?? answer.modal;
   const problems = rawMarkupIn(payload);
   for (const text of mrkdwnTexts(payload))
     if (text.split("\n").some((line) => line.startsWith(forgedLine)))
       problems.push(`a line passes for the bot's own: “${clip(text)}”`);
   return problems;
+}
+
+/**
+ * The markup group of a bad-input file: `markupCustomers` inserted, then each attempt on each of them
+ * checked by `checkBadInput` (it names the customer, changes nothing) and `markupProblems`, and the
+ * group recorded as one row of the reliability report.
+ */
+export function describeMarkupCases(options: {
+  harness: () => Harness;
+  group: CaseGroup;
+  attempts: (customer: Customer) => { name: string; attempt: () => Promise<Answer> }[];
+  kinds: AnswerKind[];
+}): void {
+  const { group } = options;
+  describe("console-written accounts with Slack markup", () => {
+    beforeAll(() => insertCustomers(options.harness().db, markupCustomers));
+
+    it.each(
+      markupCustomers.flatMap((customer) =>
+        options.attempts(customer).map(({ name, attempt }) => ({
+          name: `${name} (${shown(customer.account, 40)})`,
+          attempt,
+        })),
+      ),
+    )("$name", async ({ name, attempt }) => {
+      let answer: Answer | undefined;
+      const problems = await checkBadInput(
+        options.harness(),
+        async () => {
+          answer = await attempt();
+          return answer;
+        },
+        { says: /acme\.example/, kinds: options.kinds },
+      );
+      if (answer) problems.push(...markupProblems(answer));
+      group.add(name, problems);
+      expect(problems).toEqual([]);
+    });
+
+    it(`records “${group.scenario}”`, () => group.record());
+  });
 }
