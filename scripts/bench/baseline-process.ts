@@ -19,6 +19,7 @@ import { startChildRuntime } from "./child-runtime.js";
 async function showFloor(): Promise<(command: SlashCommand) => Promise<void>> {
   const { MongoClient } = await import("mongodb");
   const { buildCustomerCard } = await import("../../src/blocks/customer-card.js");
+  const { md } = await import("../../src/blocks/mrkdwn.js");
   const { toCustomer } = await import("../../src/customers/customer.js");
   const { currencyOf } = await import("../../src/money/currency.js");
   const { postToResponseUrl } = await import("../../src/listeners/reply.js");
@@ -37,7 +38,7 @@ async function showFloor(): Promise<(command: SlashCommand) => Promise<void>> {
     );
     const answer = document
       ? buildCustomerCard(toCustomer(document), currency)
-      : { text: "not found", blocks: [] };
+      : { text: md`not found`, blocks: [] };
     await postToResponseUrl(command.response_url, answer);
   };
 }

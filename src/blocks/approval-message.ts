@@ -3,7 +3,8 @@ import type { Approval } from "../approvals/approval.js";
 import { type Currency, formatMoney } from "../money/currency.js";
 import { actionIds } from "./action-ids.js";
 import type { SlackMessage } from "./message.js";
-import { clip, escapeMrkdwn, mrkdwn, plain, slackDate } from "./text.js";
+import { clipped, code, joinMd, type Mrkdwn, md, mention, slackDate } from "./mrkdwn.js";
+import { mrkdwn, plain } from "./text.js";
 
 const kindLabel = { credits: "Credits", balance: "Balance" } as const;
 
@@ -16,43 +17,44 @@ export function approvalSummary(
   approval: Approval,
   currency: Currency,
   poolLeft: number | null,
-): string {
+): Mrkdwn {
   const lines = [
-    `*${kindLabel[approval.kind]} change* for *${escapeMrkdwn(approval.account)}* (\`${approval.customerId}\`)`,
-    `${formatMoney(approval.current, currency)} → *${formatMoney(approval.target, currency)}* (${signed(approval.difference, currency)})`,
+    md`*${kindLabel[approval.kind]} change* for *${approval.account}* (${code(approval.customerId)})`,
+    md`${formatMoney(approval.current, currency)} → *${formatMoney(approval.target, currency)}* (${signed(approval.difference, currency)})`,
   ];
   if (approval.kind === "credits" && poolLeft !== null)
-    lines.push(`Credit pool left: ${formatMoney(poolLeft, currency)}`);
+    lines.push(md`Credit pool left: ${formatMoney(poolLeft, currency)}`);
   lines.push(
-    `Requested by <@${approval.requestedBy}> ${slackDate(approval.requestedAt)}: _${escapeMrkdwn(clip(approval.reason, 1500))}_`,
+    md`Requested by ${mention(approval.requestedBy)} ${slackDate(approval.requestedAt)}: _${clipped(approval.reason, 1500)}_`,
   );
-  return lines.join("\n");
+  return joinMd(lines);
 }
 
 /** The decision line that replaces the buttons once a request is no longer pending. */
-export function approvalOutcome(approval: Approval, currency: Currency): string {
+export function approvalOutcome(approval: Approval, currency: Currency): Mrkdwn {
   const when = approval.decidedAt ? slackDate(approval.decidedAt) : "";
+  const decider = mention(approval.decidedBy ?? "");
   switch (approval.state) {
     case "approved": {
       const pool =
         approval.kind === "credits" && approval.poolLeftAfter !== undefined
           ? `, credit pool left ${formatMoney(approval.poolLeftAfter, currency)}`
           : "";
-      return `:white_check_mark: Approved by <@${approval.decidedBy}> ${when}. New ${approval.kind}: *${formatMoney(approval.target, currency)}*${pool}.`;
+      return md`:white_check_mark: Approved by ${decider} ${when}. New ${approval.kind}: *${formatMoney(approval.target, currency)}*${pool}.`;
     }
     case "rejected":
-      return `:x: Rejected by <@${approval.decidedBy}> ${when}: _${escapeMrkdwn(clip(approval.rejectReason ?? "", 1500))}_`;
+      return md`:x: Rejected by ${decider} ${when}: _${clipped(approval.rejectReason ?? "", 1500)}_`;
     case "expired":
-      return `:hourglass: Expired ${when} without a decision; nothing was changed.`;
+      return md`:hourglass: Expired ${when} without a decision; nothing was changed.`;
     case "stale": {
       const found =
         approval.foundValue === undefined
           ? ""
           : ` they are now ${formatMoney(approval.foundValue, currency)}, not ${formatMoney(approval.current, currency)};`;
-      return `:warning: Stale: the customer's ${approval.kind} changed after the request (${found} nothing was changed). Ask again with the current value.`;
+      return md`:warning: Stale: the customer's ${approval.kind} changed after the request (${found} nothing was changed). Ask again with the current value.`;
     }
     default:
-      return `:large_yellow_circle: Pending, expires ${slackDate(approval.expiresAt)}.`;
+      return md`:large_yellow_circle: Pending, expires ${slackDate(approval.expiresAt)}.`;
   }
 }
 
@@ -101,7 +103,7 @@ export function buildApprovalMessage(approval: Approval, currency: Currency): Sl
   }
   blocks.push({ type: "context", elements: [mrkdwn(approvalOutcome(approval, currency))] });
   return {
-    text: `${kindLabel[approval.kind]} change for ${approval.account}: ${approval.state}`,
+    text: md`${kindLabel[approval.kind]} change for ${approval.account}: ${approval.state}`,
     blocks,
   };
 }
@@ -115,8 +117,8 @@ export function buildPendingApprovals(
 ): SlackMessage {
   if (approvals.length === 0)
     return {
-      text: "No pending approvals",
-      blocks: [{ type: "section", text: mrkdwn("No requests are waiting for approval.") }],
+      text: md`No pending approvals`,
+      blocks: [{ type: "section", text: mrkdwn(md`No requests are waiting for approval.`) }],
     };
   const blocks: KnownBlock[] = [
     { type: "header", text: plain("Pending approvals") },
@@ -124,7 +126,7 @@ export function buildPendingApprovals(
       type: "context",
       elements: [
         mrkdwn(
-          `${total} pending${total > approvals.length ? `, newest ${approvals.length} shown` : ""} · credit pool left ${formatMoney(poolLeft, currency)}`,
+          md`${total} pending${total > approvals.length ? `, newest ${approvals.length} shown` : ""} · credit pool left ${formatMoney(poolLeft, currency)}`,
         ),
       ],
     },
@@ -137,5 +139,5 @@ export function buildPendingApprovals(
       elements: approvalButtons(approval, currency),
     });
   }
-  return { text: `${total} pending approvals`, blocks };
+  return { text: md`${total} pending approvals`, blocks };
 }

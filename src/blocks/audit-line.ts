@@ -1,6 +1,6 @@
 import type { AuditEvent } from "../audit/audit-event.js";
 import { type Currency, formatMoney } from "../money/currency.js";
-import { clip, escapeMrkdwn, slackDate } from "./text.js";
+import { clip, code, joinMd, type Mrkdwn, md, mention, slackDate } from "./mrkdwn.js";
 
 /** What each action is called in a sentence ("<@U> refilled the balance of ana@…"). */
 const verbs: Record<string, string> = {
@@ -33,24 +33,26 @@ const verbs: Record<string, string> = {
 
 const moneyFields = new Set(["balance", "credits", "total"]);
 
-function describeValue(field: string, value: unknown, currency: Currency): string {
-  if (value === null || value === undefined || value === "") return "—";
-  if (moneyFields.has(field) && typeof value === "number") return formatMoney(value, currency);
+function describeValue(field: string, value: unknown, currency: Currency): Mrkdwn {
+  if (value === null || value === undefined || value === "") return md`—`;
+  if (moneyFields.has(field) && typeof value === "number")
+    return md`${formatMoney(value, currency)}`;
   if (value instanceof Date) return slackDate(value);
-  return `\`${escapeMrkdwn(clip(String(value), 60))}\``;
+  return code(clip(String(value), 60));
 }
 
 /** `field: before → after` for every field an event changed. */
-export function describeChanges(event: AuditEvent, currency: Currency): string {
+export function describeChanges(event: AuditEvent, currency: Currency): Mrkdwn {
   const fields = new Set([...Object.keys(event.before ?? {}), ...Object.keys(event.after ?? {})]);
-  return [...fields]
-    .map((field) => {
+  return joinMd(
+    [...fields].map((field) => {
       const before = event.before?.[field];
       const after = event.after?.[field];
-      if (event.before === undefined) return `${field} ${describeValue(field, after, currency)}`;
-      return `${field} ${describeValue(field, before, currency)} → ${describeValue(field, after, currency)}`;
-    })
-    .join(", ");
+      if (event.before === undefined) return md`${field} ${describeValue(field, after, currency)}`;
+      return md`${field} ${describeValue(field, before, currency)} → ${describeValue(field, after, currency)}`;
+    }),
+    md`, `,
+  );
 }
 
 /** One secret-free line: when, who, what, to whom, before → after, and why or why not. */
@@ -58,15 +60,12 @@ export function describeAuditEvent(
   event: AuditEvent,
   currency: Currency,
   options: { withTime?: boolean } = {},
-): string {
-  const who = /^[UW][A-Z0-9]+$/.test(event.actorId)
-    ? `<@${event.actorId}>`
-    : `\`${escapeMrkdwn(event.actorId)}\``;
-  const verb = verbs[event.action] ?? escapeMrkdwn(event.action);
-  const target = event.target?.account ? ` *${escapeMrkdwn(clip(event.target.account, 80))}*` : "";
+): Mrkdwn {
+  const verb = verbs[event.action] ?? event.action;
+  const target = event.target?.account ? md` *${clip(event.target.account, 80)}*` : "";
   const changes = describeChanges(event, currency);
-  const refused = event.outcome === "refused" ? " :no_entry: _refused_" : "";
-  const detail = event.detail ? ` — _${escapeMrkdwn(clip(event.detail, 200))}_` : "";
-  const time = options.withTime === false ? "" : `${slackDate(event.at)} · `;
-  return `${time}${who} ${verb}${target}${changes ? `: ${changes}` : ""}${refused}${detail}`;
+  const refused = event.outcome === "refused" ? md` :no_entry: _refused_` : "";
+  const detail = event.detail ? md` — _${clip(event.detail, 200)}_` : "";
+  const time = options.withTime === false ? "" : md`${slackDate(event.at)} · `;
+  return md`${time}${mention(event.actorId)} ${verb}${target}${changes.length > 0 ? md`: ${changes}` : ""}${refused}${detail}`;
 }

@@ -12,8 +12,9 @@ import { type Currency, formatMoney } from "../money/currency.js";
 import { actionIds } from "./action-ids.js";
 import { encodeCustomerPage } from "./customer-page-value.js";
 import type { SlackMessage } from "./message.js";
+import { clipped, code, joinMd, type Mrkdwn, md, mention, slackDate } from "./mrkdwn.js";
 import { pageNavigation } from "./page-navigation.js";
-import { clip, escapeMrkdwn, mrkdwn, plain, slackDate } from "./text.js";
+import { mrkdwn, plain } from "./text.js";
 
 /** Clipped before escaping, which can make text 5× longer: a section's 3,000 characters still hold it. */
 const maxReasonLength = 300;
@@ -31,48 +32,43 @@ function signed(amount: number, currency: Currency): string {
   return `${amount < 0 ? "-" : "+"}${formatMoney(Math.abs(amount), currency)}`;
 }
 
-/** A mention for a Slack user ID; anything else is shown as text. */
-function person(id: string): string {
-  return /^[UW][A-Z0-9]+$/.test(id) ? `<@${id}>` : escapeMrkdwn(id);
-}
-
 function totalsField(title: string, totals: MoneyTotals, currency: Currency) {
   return mrkdwn(
-    [
-      `*${title}*`,
-      `Refilled ${formatMoney(totals.refilled, currency)}`,
-      `Deducted ${formatMoney(totals.deducted, currency)}`,
-      `Credits granted ${formatMoney(totals.creditsGranted, currency)}`,
-      `Credits returned ${formatMoney(totals.creditsReturned, currency)}`,
-    ].join("\n"),
+    joinMd([
+      md`*${title}*`,
+      md`Refilled ${formatMoney(totals.refilled, currency)}`,
+      md`Deducted ${formatMoney(totals.deducted, currency)}`,
+      md`Credits granted ${formatMoney(totals.creditsGranted, currency)}`,
+      md`Credits returned ${formatMoney(totals.creditsReturned, currency)}`,
+    ]),
     2000,
   );
 }
 
 function entryBlock(entry: LedgerEntry, currency: Currency): KnownBlock {
   const resulting = `${isBalanceKind(entry.kind) ? "balance" : "credits"} ${formatMoney(entry.after, currency)}`;
-  const who = [slackDate(entry.at), `by ${person(entry.actorId)}`];
-  if (entry.approvedBy) who.push(`approved by ${person(entry.approvedBy)}`);
+  const who = [slackDate(entry.at), md`by ${mention(entry.actorId)}`];
+  if (entry.approvedBy) who.push(md`approved by ${mention(entry.approvedBy)}`);
   const lines = [
-    `*${kindLabels[entry.kind]}* ${signed(entry.amount, currency)} → ${resulting}`,
-    who.join(" · "),
-    `Reason: ${escapeMrkdwn(clip(entry.reason, maxReasonLength)) || "—"}`,
+    md`*${kindLabels[entry.kind]}* ${signed(entry.amount, currency)} → ${resulting}`,
+    joinMd(who, md` · `),
+    md`Reason: ${entry.reason ? clipped(entry.reason, maxReasonLength) : "—"}`,
   ];
-  return { type: "section", text: mrkdwn(lines.join("\n")) };
+  return { type: "section", text: mrkdwn(joinMd(lines)) };
 }
 
-function chargeLine(charge: UsageCharge, currency: Currency): string {
+function chargeLine(charge: UsageCharge, currency: Currency): Mrkdwn {
   const description = charge.description
-    ? ` · ${escapeMrkdwn(clip(charge.description, maxDescriptionLength))}`
+    ? md` · ${clipped(charge.description, maxDescriptionLength)}`
     : "";
-  return `• ${slackDate(charge.at)} · ${formatMoney(charge.amount, currency)}${description}`;
+  return md`• ${slackDate(charge.at)} · ${formatMoney(charge.amount, currency)}${description}`;
 }
 
 function usageBlock(usage: UsageSummary, currency: Currency): KnownBlock {
-  const heading = `*Usage charges* · last 30 days ${formatMoney(usage.last30Days, currency)} · all time ${formatMoney(usage.allTime, currency)}`;
+  const heading = md`*Usage charges* · last 30 days ${formatMoney(usage.last30Days, currency)} · all time ${formatMoney(usage.allTime, currency)}`;
   const latest = usage.recent.map((charge) => chargeLine(charge, currency));
-  const lines = latest.length > 0 ? [heading, "Latest:", ...latest] : [heading];
-  return { type: "section", text: mrkdwn(lines.join("\n")) };
+  const lines = latest.length > 0 ? [heading, md`Latest:`, ...latest] : [heading];
+  return { type: "section", text: mrkdwn(joinMd(lines)) };
 }
 
 /** Billing details (PRODUCT.md §2.8): totals, usage charges, and one page of the money history. */
@@ -83,17 +79,17 @@ export function buildBillingDetails(
 ): SlackMessage {
   const { entries, total, page, pageCount, usage } = details;
   const overview = [
-    `\`${customer.customerId}\``,
-    `Balance ${formatMoney(customer.balance, currency)}`,
-    `Credits ${formatMoney(customer.credits, currency)}`,
+    code(customer.customerId),
+    md`Balance ${formatMoney(customer.balance, currency)}`,
+    md`Credits ${formatMoney(customer.credits, currency)}`,
   ];
   if (total > 0)
     overview.push(
-      `*${total.toLocaleString("en-US")}* change${total === 1 ? "" : "s"} · page ${page + 1} of ${pageCount}`,
+      md`*${total.toLocaleString("en-US")}* change${total === 1 ? "" : "s"} · page ${page + 1} of ${pageCount}`,
     );
   const blocks: KnownBlock[] = [
     { type: "header", text: plain(`Billing details · ${customer.account}`, 150) },
-    { type: "context", elements: [mrkdwn(overview.join(" · "))] },
+    { type: "context", elements: [mrkdwn(joinMd(overview, md` · `))] },
   ];
   if (total > 0) {
     blocks.push({
@@ -107,7 +103,7 @@ export function buildBillingDetails(
   if (usage) blocks.push(usageBlock(usage, currency));
   blocks.push({ type: "divider" });
   if (total === 0)
-    blocks.push({ type: "section", text: mrkdwn("No balance or credit changes yet.") });
+    blocks.push({ type: "section", text: mrkdwn(md`No balance or credit changes yet.`) });
   // One page at most, so the message never runs past Slack's 50 blocks.
   for (const entry of entries.slice(0, billingPageSize)) blocks.push(entryBlock(entry, currency));
   const navigation = pageNavigation(
@@ -120,8 +116,8 @@ export function buildBillingDetails(
   return {
     text:
       total === 0
-        ? `Billing details for ${customer.account}: no balance or credit changes yet`
-        : `Billing details for ${customer.account}: ${total} changes, page ${page + 1} of ${pageCount}`,
+        ? md`Billing details for ${customer.account}: no balance or credit changes yet`
+        : md`Billing details for ${customer.account}: ${total} changes, page ${page + 1} of ${pageCount}`,
     blocks,
   };
 }

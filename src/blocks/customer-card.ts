@@ -4,7 +4,8 @@ import type { Currency } from "../money/currency.js";
 import { actionIds } from "./action-ids.js";
 import { customerFields } from "./customer-fields.js";
 import type { SlackMessage } from "./message.js";
-import { escapeMrkdwn, mrkdwn, plain } from "./text.js";
+import { md } from "./mrkdwn.js";
+import { mrkdwn, plain } from "./text.js";
 
 function button(actionId: string, label: string, customer: Customer): Button {
   return { type: "button", action_id: actionId, text: plain(label), value: customer.customerId };
@@ -23,8 +24,8 @@ function statusButton(customer: Customer): Button {
       title: plain(enabling ? "Enable this customer?" : "Disable this customer?", 100),
       text: mrkdwn(
         enabling
-          ? `${escapeMrkdwn(customer.account)} will be able to log in to the console again.`
-          : `${escapeMrkdwn(customer.account)} will no longer be able to log in to the console.`,
+          ? md`${customer.account} will be able to log in to the console again.`
+          : md`${customer.account} will no longer be able to log in to the console.`,
         300,
       ),
       confirm: plain(enabling ? "Enable" : "Disable", 30),
@@ -37,7 +38,7 @@ function statusButton(customer: Customer): Button {
 /** The customer details card: every field, and a button for every operation. */
 export function buildCustomerCard(customer: Customer, currency: Currency): SlackMessage {
   const fields = customerFields(customer, currency).map(([label, value]) =>
-    mrkdwn(`*${label}*\n${value}`, 2000),
+    mrkdwn(md`*${label}*\n${value}`, 2000),
   );
   const blocks: KnownBlock[] = [
     { type: "header", text: plain(customer.account, 150) },
@@ -57,5 +58,5 @@ export function buildCustomerCard(customer: Customer, currency: Currency): Slack
       ],
     },
   ];
-  return { text: `Customer ${customer.account} (${customer.customerId})`, blocks };
+  return { text: md`Customer ${customer.account} (${customer.customerId})`, blocks };
 }

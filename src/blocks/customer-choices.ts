@@ -3,7 +3,8 @@ import type { Customer } from "../customers/customer.js";
 import type { Currency } from "../money/currency.js";
 import { customerRow } from "./customer-list.js";
 import type { SlackMessage } from "./message.js";
-import { clip, escapeMrkdwn, mrkdwn } from "./text.js";
+import { clipped, md } from "./mrkdwn.js";
+import { mrkdwn } from "./text.js";
 
 /** Several customers match a reference: a short list to pick from. */
 export function buildCustomerChoices(
@@ -13,13 +14,14 @@ export function buildCustomerChoices(
   currency: Currency,
 ): SlackMessage {
   const shown = customers.length;
+  const shownRef = clipped(ref, 80);
   const intro =
     total > shown
-      ? `*${total}* customers match “${escapeMrkdwn(clip(ref, 80))}”; here are the newest ${shown}. Pick one, or narrow it down with \`/customer list ${escapeMrkdwn(clip(ref, 80))}\`.`
-      : `*${total}* customers match “${escapeMrkdwn(clip(ref, 80))}”. Pick one:`;
+      ? md`*${total}* customers match “${shownRef}”; here are the newest ${shown}. Pick one, or narrow it down with \`/customer list ${shownRef}\`.`
+      : md`*${total}* customers match “${shownRef}”. Pick one:`;
   const blocks: KnownBlock[] = [
     { type: "section", text: mrkdwn(intro) },
     ...customers.map((customer) => customerRow(customer, currency)),
   ];
-  return { text: `${total} customers match “${clip(ref, 80)}”`, blocks };
+  return { text: md`${total} customers match “${shownRef}”`, blocks };
 }

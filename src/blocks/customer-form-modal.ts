@@ -2,7 +2,8 @@ import type { InputBlock, KnownBlock, ModalView, PlainTextOption } from "@slack/
 import { type Customer, type TeamType, teamTypeLabels, teamTypes } from "../customers/customer.js";
 import { limits } from "../customers/customer-input.js";
 import { inputActionId, viewIds } from "./action-ids.js";
-import { escapeMrkdwn, mrkdwn, plain } from "./text.js";
+import { md } from "./mrkdwn.js";
+import { mrkdwn, plain } from "./text.js";
 
 function textInput(
   field: string,
@@ -83,7 +84,7 @@ export function buildCustomerFormModal(options: {
     );
     blocks.push({
       type: "context",
-      elements: [mrkdwn("An initial password is generated and shown to you once, privately.")],
+      elements: [mrkdwn(md`An initial password is generated and shown to you once, privately.`)],
     });
   }
   return {
@@ -107,7 +108,7 @@ export function buildTagModal(options: { customer: Customer; privateMetadata: st
     submit: plain("Save", 24),
     close: plain("Cancel", 24),
     blocks: [
-      { type: "section", text: mrkdwn(`Tag for *${escapeMrkdwn(options.customer.account)}*`) },
+      { type: "section", text: mrkdwn(md`Tag for *${options.customer.account}*`) },
       textInput("tag", "Tag", {
         initial: options.customer.tag,
         max: 32,

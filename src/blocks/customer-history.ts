@@ -6,8 +6,9 @@ import { actionIds } from "./action-ids.js";
 import { describeAuditEvent } from "./audit-line.js";
 import { encodeCustomerPage } from "./customer-page-value.js";
 import type { SlackMessage } from "./message.js";
+import { code, md } from "./mrkdwn.js";
 import { pageNavigation } from "./page-navigation.js";
-import { escapeMrkdwn, mrkdwn, plain } from "./text.js";
+import { mrkdwn, plain } from "./text.js";
 
 export const historyPageSize = 10;
 
@@ -30,7 +31,7 @@ export function buildCustomerHistory(
       type: "context",
       elements: [
         mrkdwn(
-          `\`${customer.customerId}\` · *${history.total}* event${history.total === 1 ? "" : "s"} · page ${history.page + 1} of ${pageCount}`,
+          md`${code(customer.customerId)} · *${history.total}* event${history.total === 1 ? "" : "s"} · page ${history.page + 1} of ${pageCount}`,
         ),
       ],
     },
@@ -38,7 +39,7 @@ export function buildCustomerHistory(
   if (history.events.length === 0)
     blocks.push({
       type: "section",
-      text: mrkdwn(`Nothing has been recorded for *${escapeMrkdwn(customer.account)}* yet.`),
+      text: mrkdwn(md`Nothing has been recorded for *${customer.account}* yet.`),
     });
   for (const event of history.events.slice(0, historyPageSize))
     blocks.push({ type: "section", text: mrkdwn(describeAuditEvent(event, currency)) });
@@ -50,7 +51,7 @@ export function buildCustomerHistory(
   );
   if (navigation) blocks.push(navigation);
   return {
-    text: `History of ${customer.account}: ${history.total} events, page ${history.page + 1} of ${pageCount}`,
+    text: md`History of ${customer.account}: ${history.total} events, page ${history.page + 1} of ${pageCount}`,
     blocks,
   };
 }

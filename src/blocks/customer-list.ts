@@ -7,28 +7,35 @@ import { actionIds } from "./action-ids.js";
 import { encodeListPage } from "./button-values.js";
 import { statusLabel } from "./customer-fields.js";
 import type { SlackMessage } from "./message.js";
+import { clipped, code, joinMd, type Mrkdwn, md, slackDate } from "./mrkdwn.js";
 import { pageNavigation } from "./page-navigation.js";
-import { clip, escapeMrkdwn, mrkdwn, plain, slackDate } from "./text.js";
+import { mrkdwn, plain } from "./text.js";
 
 /** One list row: the columns of the console's customer list, and a button to open the card. */
 export function customerRow(customer: Customer, currency: Currency): SectionBlock {
-  const first = [
-    `*${escapeMrkdwn(customer.account)}*`,
-    `\`${customer.customerId}\``,
-    escapeMrkdwn(customer.teamName) || "—",
-    teamTypeLabels[customer.teamType] +
-      (customer.companyName ? ` · ${escapeMrkdwn(customer.companyName)}` : ""),
-  ].join(" · ");
-  const second = [
-    `Balance ${formatMoney(customer.balance, currency)}`,
-    `Credits ${formatMoney(customer.credits, currency)}`,
-    statusLabel(customer.status),
-    customer.tag ? `\`${customer.tag}\`` : "no tag",
-    `registered ${slackDate(customer.createdAt)}`,
-  ].join(" · ");
+  const first = joinMd(
+    [
+      md`*${customer.account}*`,
+      code(customer.customerId),
+      customer.teamName || "—",
+      teamTypeLabels[customer.teamType],
+      ...(customer.companyName ? [customer.companyName] : []),
+    ],
+    md` · `,
+  );
+  const second = joinMd(
+    [
+      md`Balance ${formatMoney(customer.balance, currency)}`,
+      md`Credits ${formatMoney(customer.credits, currency)}`,
+      statusLabel(customer.status),
+      customer.tag ? code(customer.tag) : md`no tag`,
+      md`registered ${slackDate(customer.createdAt)}`,
+    ],
+    md` · `,
+  );
   return {
     type: "section",
-    text: mrkdwn(`${first}\n${second}`),
+    text: mrkdwn(joinMd([first, second])),
     accessory: {
       type: "button",
       action_id: actionIds.showCustomer,
@@ -38,13 +45,13 @@ export function customerRow(customer: Customer, currency: Currency): SectionBloc
   };
 }
 
-export function describeQuery(query: CustomerQuery): string {
-  const parts: string[] = [];
-  if (query.text) parts.push(`matching “${escapeMrkdwn(clip(query.text, 60))}”`);
-  if (query.teamType) parts.push(`type ${teamTypeLabels[query.teamType]}`);
-  if (query.status) parts.push(`status ${query.status}`);
-  if (query.tag) parts.push(`tag \`${query.tag}\``);
-  return parts.length ? parts.join(", ") : "all customers";
+export function describeQuery(query: CustomerQuery): Mrkdwn {
+  const parts: Mrkdwn[] = [];
+  if (query.text) parts.push(md`matching “${clipped(query.text, 60)}”`);
+  if (query.teamType) parts.push(md`type ${teamTypeLabels[query.teamType]}`);
+  if (query.status) parts.push(md`status ${query.status}`);
+  if (query.tag) parts.push(md`tag ${code(query.tag)}`);
+  return parts.length ? joinMd(parts, md`, `) : md`all customers`;
 }
 
 /** A page of the customer list, newest first, with the total and Previous/Next buttons. */
@@ -52,8 +59,8 @@ export function buildCustomerList(result: ListPage, currency: Currency): SlackMe
   const { query, customers, total, page, pageCount } = result;
   const summary =
     total === 0
-      ? `No customers — ${describeQuery(query)}.`
-      : `*${total.toLocaleString("en-US")}* customer${total === 1 ? "" : "s"} — ${describeQuery(query)} · page ${page + 1} of ${pageCount}`;
+      ? md`No customers — ${describeQuery(query)}.`
+      : md`*${total.toLocaleString("en-US")}* customer${total === 1 ? "" : "s"} — ${describeQuery(query)} · page ${page + 1} of ${pageCount}`;
   const blocks: KnownBlock[] = [
     { type: "header", text: plain("Customers") },
     { type: "context", elements: [mrkdwn(summary)] },
@@ -70,14 +77,14 @@ export function buildCustomerList(result: ListPage, currency: Currency): SlackMe
   if (total === 0) {
     blocks.push({
       type: "context",
-      elements: [mrkdwn("Try fewer filters, or `/customer list` for everyone.")],
+      elements: [mrkdwn(md`Try fewer filters, or \`/customer list\` for everyone.`)],
     });
   }
   return {
     text:
       total === 0
-        ? "No customers match"
-        : `Customers: ${total} match, page ${page + 1} of ${pageCount}`,
+        ? md`No customers match`
+        : md`Customers: ${total} match, page ${page + 1} of ${pageCount}`,
     blocks,
   };
 }

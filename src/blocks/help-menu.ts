@@ -1,25 +1,26 @@
 import { actionIds } from "./action-ids.js";
 import type { SlackMessage } from "./message.js";
+import { joinMd, md } from "./mrkdwn.js";
 import { quickActions } from "./quick-actions.js";
 import { mrkdwn, plain } from "./text.js";
 
-const commandGrammar = [
-  "`/customer list [text] [type:default|individual|enterprise] [status:on|off] [tag:T]`",
-  "`/customer show REF` or just `/customer REF` (REF = account, internal ID, or text matching one customer)",
-  "`/customer create` · `/customer edit REF` · `/customer invite [email]` · `/customer invites`",
-  "`/customer balance REF +N|-N reason…` · `/customer credits REF N reason…`",
-  "`/customer tag REF TAG|none` · `/customer enable REF` · `/customer disable REF`",
-  "`/customer password REF` · `/customer billing REF` · `/customer history REF`",
-  "`/customer pool` · `/customer pool set N` · `/customer approvals`",
-];
+const commandGrammar = joinMd([
+  md`\`/customer list [text] [type:default|individual|enterprise] [status:on|off] [tag:T]\``,
+  md`\`/customer show REF\` or just \`/customer REF\` (REF = account, internal ID, or text matching one customer)`,
+  md`\`/customer create\` · \`/customer edit REF\` · \`/customer invite [email]\` · \`/customer invites\``,
+  md`\`/customer balance REF +N|-N reason…\` · \`/customer credits REF N reason…\``,
+  md`\`/customer tag REF TAG|none\` · \`/customer enable REF\` · \`/customer disable REF\``,
+  md`\`/customer password REF\` · \`/customer billing REF\` · \`/customer history REF\``,
+  md`\`/customer pool\` · \`/customer pool set N\` · \`/customer approvals\``,
+]);
 
 /** `/customer` and `/customer help`: the grammar and buttons for the common actions. */
 export function buildHelpMenu(): SlackMessage {
   return {
-    text: "Customer management: commands and quick actions",
+    text: md`Customer management: commands and quick actions`,
     blocks: [
       { type: "header", text: plain("Customer management") },
-      { type: "section", text: mrkdwn(commandGrammar.join("\n")) },
+      { type: "section", text: mrkdwn(commandGrammar) },
       {
         type: "actions",
         block_id: "menu",
@@ -29,7 +30,7 @@ export function buildHelpMenu(): SlackMessage {
           { type: "button", action_id: actionIds.menuApprovals, text: plain("Pending approvals") },
         ],
       },
-      { type: "context", elements: [mrkdwn("Answers are visible only to you.")] },
+      { type: "context", elements: [mrkdwn(md`Answers are visible only to you.`)] },
     ],
   };
 }

@@ -7,9 +7,10 @@ import type { PoolStatus } from "../pool/credit-pool.js";
 import { approvalButtons, approvalOutcome, approvalSummary } from "./approval-message.js";
 import { describeAuditEvent } from "./audit-line.js";
 import { noAccessMessage } from "./message.js";
+import { clipMd, clipped, joinMd, type Mrkdwn, md } from "./mrkdwn.js";
 import { poolGauge } from "./pool-status.js";
 import { quickActions } from "./quick-actions.js";
-import { clip, mrkdwn, plain } from "./text.js";
+import { mrkdwn, plain } from "./text.js";
 
 /** How much of each list Home shows, so it stays far below Slack's 100 blocks whatever the data. */
 export const homeLimits = { pending: 10, myRequests: 5, activity: 10 } as const;
@@ -23,14 +24,14 @@ export interface HomeData {
   activity: AuditEvent[];
 }
 
-const roleDescriptions: Record<Role, string> = {
-  support: "*support*: look up and manage customers, request credit and large balance changes",
-  manager: "*manager*: everything support does, plus approve or reject requests",
-  admin: "*admin*: everything, including the platform's credit pool total",
+const roleDescriptions: Record<Role, Mrkdwn> = {
+  support: md`*support*: look up and manage customers, request credit and large balance changes`,
+  manager: md`*manager*: everything support does, plus approve or reject requests`,
+  admin: md`*admin*: everything, including the platform's credit pool total`,
 };
 
-function linesSection(lines: string[], empty: string): KnownBlock {
-  const text = lines.length === 0 ? `_${empty}_` : clip(lines.join("\n"), 3000);
+function linesSection(lines: Mrkdwn[], empty: string): KnownBlock {
+  const text = lines.length === 0 ? md`_${empty}_` : joinMd(lines);
   return { type: "section", text: mrkdwn(text) };
 }
 
@@ -54,7 +55,7 @@ export function buildHome(data: HomeData, currency: Currency): HomeView {
   const decides = can(data.role, "approvals.decide");
   const blocks: KnownBlock[] = [
     { type: "header", text: plain("Customer management") },
-    { type: "context", elements: [mrkdwn(`You are ${roleDescriptions[data.role]}.`)] },
+    { type: "context", elements: [mrkdwn(md`You are ${roleDescriptions[data.role]}.`)] },
     {
       type: "actions",
       block_id: "home_quick_actions",
@@ -65,19 +66,19 @@ export function buildHome(data: HomeData, currency: Currency): HomeView {
     {
       type: "section",
       fields: [
-        mrkdwn(`*Total*\n${money(data.pool.total)}`),
-        mrkdwn(`*Granted*\n${money(data.pool.granted)}`),
-        mrkdwn(`*Left*\n${money(data.pool.left)}`),
-        mrkdwn(`*Requested, pending*\n${money(data.pool.pending)}`),
+        mrkdwn(md`*Total*\n${money(data.pool.total)}`),
+        mrkdwn(md`*Granted*\n${money(data.pool.granted)}`),
+        mrkdwn(md`*Left*\n${money(data.pool.left)}`),
+        mrkdwn(md`*Requested, pending*\n${money(data.pool.pending)}`),
       ],
     },
-    { type: "context", elements: [mrkdwn(`${poolGauge(data.pool)} granted of total`)] },
+    { type: "context", elements: [mrkdwn(md`${poolGauge(data.pool)} granted of total`)] },
     { type: "divider" },
     { type: "header", text: plain(`Pending approvals (${data.pending.total})`) },
   ];
   const shown = data.pending.approvals.slice(0, homeLimits.pending);
   if (shown.length === 0)
-    blocks.push({ type: "section", text: mrkdwn("_Nothing is waiting for approval._") });
+    blocks.push({ type: "section", text: mrkdwn(md`_Nothing is waiting for approval._`) });
   for (const approval of shown) {
     blocks.push({ type: "section", text: mrkdwn(approvalSummary(approval, currency, null)) });
     if (decides && approval.requestedBy !== data.viewerId) {
@@ -93,7 +94,7 @@ export function buildHome(data: HomeData, currency: Currency): HomeView {
       type: "context",
       elements: [
         mrkdwn(
-          `…and ${data.pending.total - shown.length} more: \`/customer approvals\` lists them.`,
+          md`…and ${data.pending.total - shown.length} more: \`/customer approvals\` lists them.`,
         ),
       ],
     });
@@ -106,7 +107,7 @@ export function buildHome(data: HomeData, currency: Currency): HomeView {
         .slice(0, homeLimits.myRequests)
         .map(
           (approval) =>
-            `• ${clip(approval.account, 80)} (${approval.kind}): ${approvalOutcome(approval, currency)}`,
+            md`• ${clipped(approval.account, 80)} (${approval.kind}): ${approvalOutcome(approval, currency)}`,
         ),
       "You have not asked for any approvals.",
     ),
@@ -115,7 +116,7 @@ export function buildHome(data: HomeData, currency: Currency): HomeView {
     linesSection(
       data.activity
         .slice(0, homeLimits.activity)
-        .map((event) => `• ${clip(describeAuditEvent(event, currency), 290)}`),
+        .map((event) => md`• ${clipMd(describeAuditEvent(event, currency), 290)}`),
       "Nothing has happened yet.",
     ),
   );

@@ -2,25 +2,26 @@ import type { KnownBlock } from "@slack/types";
 import type { Invite } from "../invites/invite.js";
 import { actionIds } from "./action-ids.js";
 import type { SlackMessage } from "./message.js";
-import { escapeMrkdwn, mrkdwn, plain, slackDate } from "./text.js";
+import { codeBlock, md, mention, slackDate } from "./mrkdwn.js";
+import { mrkdwn, plain } from "./text.js";
 
 export function buildInviteLink(options: { link: string; invite: Invite }): SlackMessage {
   const { invite } = options;
-  const bound = invite.email ? ` for *${escapeMrkdwn(invite.email)}* only` : "";
+  const bound = invite.email ? md` for *${invite.email}* only` : "";
   return {
-    text: "Registration link created",
+    text: md`Registration link created`,
     blocks: [
       {
         type: "section",
         text: mrkdwn(
-          `Registration link${bound}. Copy it and send it to the customer:\n\`\`\`${options.link}\`\`\``,
+          md`Registration link${bound}. Copy it and send it to the customer:\n${codeBlock(options.link)}`,
         ),
       },
       {
         type: "context",
         elements: [
           mrkdwn(
-            `Works once, until ${slackDate(invite.expiresAt)}. Only you can see it; \`/customer invites\` lists open invites and revokes them.`,
+            md`Works once, until ${slackDate(invite.expiresAt)}. Only you can see it; \`/customer invites\` lists open invites and revokes them.`,
           ),
         ],
       },
@@ -32,15 +33,15 @@ export function buildInviteLink(options: { link: string; invite: Invite }): Slac
 export function buildInviteList(invites: Invite[]): SlackMessage {
   if (invites.length === 0)
     return {
-      text: "No open invites",
-      blocks: [{ type: "section", text: mrkdwn("There are no open invites.") }],
+      text: md`No open invites`,
+      blocks: [{ type: "section", text: mrkdwn(md`There are no open invites.`) }],
     };
   const blocks: KnownBlock[] = [{ type: "header", text: plain("Open invites") }];
   for (const invite of invites) {
     blocks.push({
       type: "section",
       text: mrkdwn(
-        `${invite.email ? `*${escapeMrkdwn(invite.email)}*` : "_any email_"} · created by <@${invite.createdBy}> ${slackDate(invite.createdAt)} · expires ${slackDate(invite.expiresAt)}`,
+        md`${invite.email ? md`*${invite.email}*` : md`_any email_`} · created by ${mention(invite.createdBy)} ${slackDate(invite.createdAt)} · expires ${slackDate(invite.expiresAt)}`,
       ),
       accessory: {
         type: "button",
@@ -57,5 +58,5 @@ export function buildInviteList(invites: Invite[]): SlackMessage {
       },
     });
   }
-  return { text: `${invites.length} open invites`, blocks };
+  return { text: md`${invites.length} open invites`, blocks };
 }

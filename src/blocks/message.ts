@@ -1,23 +1,40 @@
 import type { KnownBlock } from "@slack/types";
 import { personRefPattern } from "../errors/app-error.js";
+import { joinMd, type Mrkdwn, md, mention } from "./mrkdwn.js";
 import { mrkdwn } from "./text.js";
 
 /** What a builder returns: blocks plus the notification/fallback text Slack wants with them. */
 export interface SlackMessage {
-  text: string;
+  text: Mrkdwn;
   blocks: KnownBlock[];
 }
 
+/** A message as the Web API and response_url take it. */
+export function messagePayload(message: SlackMessage): { text: string; blocks: KnownBlock[] } {
+  return { text: message.text.toString(), blocks: message.blocks };
+}
+
 /** What anyone without a role is told, wherever they reach the bot. */
-export const noAccessMessage =
-  "Sorry, you don't have access to the customer bot. Ask one of its admins to give you the support, manager or admin role.";
+export const noAccessMessage = md`Sorry, you don't have access to the customer bot. Ask one of its admins to give you the support, manager or admin role.`;
 
 /** A one-section message, e.g. an answer or an error. */
-export function buildNotice(text: string): SlackMessage {
+export function buildNotice(text: Mrkdwn): SlackMessage {
   return { text, blocks: [{ type: "section", text: mrkdwn(text) }] };
+}
+
+/**
+ * A user-safe message (an AppError's, which may hold accounts and other data) as mrkdwn: escaped, on
+ * one line, with the people it names (`personRef`) as mentions.
+ */
+export function userMessageMrkdwn(userMessage: string): Mrkdwn {
+  const parts = userMessage.split(personRefPattern);
+  return joinMd(
+    parts.map((part, index) => (index % 2 === 1 ? mention(part) : part)),
+    md``,
+  );
 }
 
 /** A refusal or failure told to the user: the warning sign, and people named as mentions. */
 export function buildErrorNotice(userMessage: string): SlackMessage {
-  return buildNotice(`:warning: ${userMessage.replace(personRefPattern, "<@$1>")}`);
+  return buildNotice(md`:warning: ${userMessageMrkdwn(userMessage)}`);
 }

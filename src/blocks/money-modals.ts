@@ -5,7 +5,8 @@ import { maxReasonLength } from "../input/reason.js";
 import { type Currency, formatMoney } from "../money/currency.js";
 import { inputActionId, viewIds } from "./action-ids.js";
 import { approvalSummary } from "./approval-message.js";
-import { escapeMrkdwn, mrkdwn, plain } from "./text.js";
+import { md } from "./mrkdwn.js";
+import { mrkdwn, plain } from "./text.js";
 
 /** What a command already said: the amount as typed in the form, and for balance the direction. */
 export interface MoneyFormPrefill {
@@ -65,7 +66,7 @@ export function buildBalanceModal(
       {
         type: "section",
         text: mrkdwn(
-          `*${escapeMrkdwn(customer.account)}* · balance *${formatMoney(customer.balance, currency)}*`,
+          md`*${customer.account}* · balance *${formatMoney(customer.balance, currency)}*`,
         ),
       },
       {
@@ -108,7 +109,7 @@ export function buildCreditsModal(
       {
         type: "section",
         text: mrkdwn(
-          `*${escapeMrkdwn(customer.account)}* has *${formatMoney(customer.credits, currency)}* in credits. The platform's credit pool has *${formatMoney(poolLeft, currency)}* left, so the most you can set is ${formatMoney(customer.credits + poolLeft, currency)}.`,
+          md`*${customer.account}* has *${formatMoney(customer.credits, currency)}* in credits. The platform's credit pool has *${formatMoney(poolLeft, currency)}* left, so the most you can set is ${formatMoney(customer.credits + poolLeft, currency)}.`,
         ),
       },
       amountInput(

@@ -2,7 +2,8 @@ import type { Approval } from "../approvals/approval.js";
 import { type Currency, formatMoney } from "../money/currency.js";
 import { approvalSummary } from "./approval-message.js";
 import type { SlackMessage } from "./message.js";
-import { escapeMrkdwn, mrkdwn } from "./text.js";
+import { channelLink, md } from "./mrkdwn.js";
+import { mrkdwn } from "./text.js";
 
 export function buildBalanceChanged(options: {
   account: string;
@@ -15,13 +16,11 @@ export function buildBalanceChanged(options: {
   const from = formatMoney(before, currency);
   const to = formatMoney(after, currency);
   return {
-    text: `${verb} Balance of ${options.account}: ${from} → ${to}`,
+    text: md`${verb} Balance of ${options.account}: ${from} → ${to}`,
     blocks: [
       {
         type: "section",
-        text: mrkdwn(
-          `:moneybag: ${verb} Balance of *${escapeMrkdwn(options.account)}*: ${from} → *${to}*`,
-        ),
+        text: mrkdwn(md`:moneybag: ${verb} Balance of *${options.account}*: ${from} → *${to}*`),
       },
     ],
   };
@@ -33,11 +32,11 @@ export function buildRequestReceipt(
   currency: Currency,
   channelId: string,
 ): SlackMessage {
-  const where = `It is waiting for a manager in <#${channelId}>; you will get a direct message when it is decided.`;
+  const where = md`It is waiting for a manager in ${channelLink(channelId)}; you will get a direct message when it is decided.`;
   return {
-    text: `Approval requested for ${approval.account}`,
+    text: md`Approval requested for ${approval.account}`,
     blocks: [
-      { type: "section", text: mrkdwn(`:inbox_tray: *Approval requested.* ${where}`) },
+      { type: "section", text: mrkdwn(md`:inbox_tray: *Approval requested.* ${where}`) },
       {
         type: "section",
         text: mrkdwn(approvalSummary(approval, currency, approval.poolLeftAtRequest)),

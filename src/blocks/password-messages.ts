@@ -2,11 +2,12 @@ import type { KnownBlock } from "@slack/types";
 import type { Customer } from "../customers/customer.js";
 import { actionIds } from "./action-ids.js";
 import type { SlackMessage } from "./message.js";
-import { escapeMrkdwn, mrkdwn, plain, slackDate } from "./text.js";
+import { code, codeBlock, type Mrkdwn, md, slackDate } from "./mrkdwn.js";
+import { mrkdwn, plain } from "./text.js";
 
 /** The password block, shown once; the only place a password ever appears. */
-export function passwordSection(password: string, intro: string): KnownBlock {
-  return { type: "section", text: mrkdwn(`${intro}\n\`\`\`${password}\`\`\``) };
+export function passwordSection(password: string, intro: Mrkdwn): KnownBlock {
+  return { type: "section", text: mrkdwn(md`${intro}\n${codeBlock(password)}`) };
 }
 
 /** A generated password waiting for Confirm; the buttons carry an opaque reference, never the password. */
@@ -18,11 +19,11 @@ export function buildPasswordOffer(options: {
 }): SlackMessage {
   const { customer, resetId } = options;
   return {
-    text: `New password for ${customer.account}: copy it, then confirm`,
+    text: md`New password for ${customer.account}: copy it, then confirm`,
     blocks: [
       passwordSection(
         options.password,
-        `New password for *${escapeMrkdwn(customer.account)}* (\`${customer.customerId}\`). Copy it, then click *Confirm new password*; until then nothing changes.`,
+        md`New password for *${customer.account}* (${code(customer.customerId)}). Copy it, then click *Confirm new password*; until then nothing changes.`,
       ),
       {
         type: "actions",
@@ -53,7 +54,7 @@ export function buildPasswordOffer(options: {
         type: "context",
         elements: [
           mrkdwn(
-            `Only you can see this. It can be confirmed until ${slackDate(options.expiresAt)}. Send it to the customer through a secure channel.`,
+            md`Only you can see this. It can be confirmed until ${slackDate(options.expiresAt)}. Send it to the customer through a secure channel.`,
           ),
         ],
       },
@@ -62,17 +63,17 @@ export function buildPasswordOffer(options: {
 }
 
 export function buildPasswordConfirmed(customer: Customer): SlackMessage {
-  const text = `:white_check_mark: The new password for *${escapeMrkdwn(customer.account)}* is active. Send it to the customer through a secure channel if you have not yet; it is not shown again.`;
+  const text = md`:white_check_mark: The new password for *${customer.account}* is active. Send it to the customer through a secure channel if you have not yet; it is not shown again.`;
   return {
-    text: `New password for ${customer.account} confirmed`,
+    text: md`New password for ${customer.account} confirmed`,
     blocks: [{ type: "section", text: mrkdwn(text) }],
   };
 }
 
 export function buildPasswordCancelled(customer: Customer): SlackMessage {
-  const text = `Password reset for *${escapeMrkdwn(customer.account)}* cancelled. The old password still works; nothing was changed.`;
+  const text = md`Password reset for *${customer.account}* cancelled. The old password still works; nothing was changed.`;
   return {
-    text: `Password reset for ${customer.account} cancelled`,
+    text: md`Password reset for ${customer.account} cancelled`,
     blocks: [{ type: "section", text: mrkdwn(text) }],
   };
 }

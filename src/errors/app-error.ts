@@ -1,3 +1,5 @@
+import { randomBytes } from "node:crypto";
+
 /** The one error type of the app: a code for logs and tests, a message that is safe to show the user. */
 export type AppErrorCode = "invalid_input" | "not_found" | "forbidden" | "conflict" | "unavailable";
 
@@ -26,7 +28,9 @@ export function isAppError(error: unknown): error is AppError {
 
 /**
  * How a user-safe message names a Slack user without Slack markup: the Slack side shows each such
- * reference as a mention (`buildErrorNotice`).
+ * reference as a mention (`buildErrorNotice`). The marker holds a value drawn when the process
+ * starts, so data in a message (an account written as `{user:U…}`) cannot pass for one.
  */
-export const personRef = (userId: string): string => `{user:${userId}}`;
-export const personRefPattern = /\{user:([A-Z0-9]+)\}/g;
+const personRefMark = randomBytes(6).toString("hex");
+export const personRef = (userId: string): string => `{user:${personRefMark}:${userId}}`;
+export const personRefPattern = new RegExp(`\\{user:${personRefMark}:([A-Z0-9]+)\\}`, "g");

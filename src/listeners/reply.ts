@@ -1,6 +1,6 @@
 import type { WebClient } from "@slack/web-api";
 import { Agent, request } from "undici";
-import type { SlackMessage } from "../blocks/message.js";
+import { messagePayload, type SlackMessage } from "../blocks/message.js";
 
 export interface ReplyTarget {
   body: { response_url?: string; user?: { id?: string }; user_id?: string };
@@ -59,11 +59,7 @@ export async function replyPrivately(
   const userId = target.body.user?.id ?? target.body.user_id;
   if (!userId) return;
   try {
-    await target.client.chat.postMessage({
-      channel: userId,
-      text: message.text,
-      blocks: message.blocks,
-    });
+    await target.client.chat.postMessage({ channel: userId, ...messagePayload(message) });
   } catch (error) {
     throw new AnswerUndelivered("Slack refused the direct message", { cause: error });
   }
@@ -78,8 +74,7 @@ export async function postToResponseUrl(
   const body = JSON.stringify({
     response_type: "ephemeral",
     replace_original: replaceOriginal,
-    text: message.text,
-    blocks: message.blocks,
+    ...messagePayload(message),
   });
   await deliverToResponseUrl(async () => {
     const response = await request(responseUrl, {

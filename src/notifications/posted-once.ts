@@ -1,5 +1,6 @@
 import type { WebClient } from "@slack/web-api";
 import type { SlackMessage } from "../blocks/message.js";
+import type { Mrkdwn } from "../blocks/mrkdwn.js";
 import type { Logger } from "../logging/logger.js";
 import type { OutboxEntry, OutboxRepository } from "../outbox/outbox-repository.js";
 
@@ -41,7 +42,7 @@ export class PostedOnce {
   async post(
     entries: OutboxEntry[],
     channel: string,
-    message: SlackMessage | { text: string },
+    message: SlackMessage | { text: Mrkdwn },
   ): Promise<PostedMessage> {
     const [first] = entries;
     if (!first) throw new Error("nothing to post");
@@ -56,7 +57,7 @@ export class PostedOnce {
     );
     const answer = await this.client.chat.postMessage({
       channel,
-      text: message.text,
+      text: message.text.toString(),
       ...("blocks" in message ? { blocks: message.blocks } : {}),
       unfurl_links: false,
       unfurl_media: false,

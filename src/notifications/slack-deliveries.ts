@@ -4,7 +4,8 @@ import type { ApprovalService } from "../approvals/approval-service.js";
 import type { Role } from "../auth/roles.js";
 import { approvalOutcome, buildApprovalMessage } from "../blocks/approval-message.js";
 import { describeAuditEvent } from "../blocks/audit-line.js";
-import type { SlackMessage } from "../blocks/message.js";
+import { messagePayload, type SlackMessage } from "../blocks/message.js";
+import { joinMd, md } from "../blocks/mrkdwn.js";
 import { mrkdwn } from "../blocks/text.js";
 import type { Logger } from "../logging/logger.js";
 import type { Currency } from "../money/currency.js";
@@ -94,8 +95,7 @@ export class SlackDeliveries {
         await this.client.chat.update({
           channel: where.channel,
           ts: where.ts,
-          text: message.text,
-          blocks: message.blocks,
+          ...messagePayload(message),
         });
         return where;
       }
@@ -111,7 +111,7 @@ export class SlackDeliveries {
             ? [describeAuditEvent(entry.owed.event, this.options.currency, { withTime: false })]
             : [],
         );
-        return this.postedOnce.post(entries, channel, { text: lines.join("\n") });
+        return this.postedOnce.post(entries, channel, { text: joinMd(lines) });
       }
       case "home.refresh":
         await this.home.publishNow(owed.userId, await this.roleOf(owed.userId));
@@ -146,7 +146,7 @@ export class SlackDeliveries {
 
   private decisionDm(approval: Approval): SlackMessage {
     const outcome = approvalOutcome(approval, this.options.currency);
-    const text = `Your ${approval.kind} request for ${approval.account} was ${approval.state}.`;
-    return { text, blocks: [{ type: "section", text: mrkdwn(`${text}\n${outcome}`) }] };
+    const text = md`Your ${approval.kind} request for ${approval.account} was ${approval.state}.`;
+    return { text, blocks: [{ type: "section", text: mrkdwn(md`${text}\n${outcome}`) }] };
   }
 }

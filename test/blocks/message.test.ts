@@ -7,7 +7,7 @@ describe("error notices", () => {
     const notice = buildErrorNotice(
       `This request is already approved by ${personRef("UMANAGER01")}; nothing more was changed.`,
     );
-    expect(notice.text).toBe(
+    expect(String(notice.text)).toBe(
       ":warning: This request is already approved by <@UMANAGER01>; nothing more was changed.",
     );
     expect(JSON.stringify(notice.blocks)).toContain("<@UMANAGER01>");

@@ -16,7 +16,7 @@ import {
   postSigned,
 } from "../support/slack/sign-request.js";
 import { buttonLabelled } from "../support/slack-blocks.js";
-import { CaseGroup, checkBadInput, shown } from "./support/bad-input-cases.js";
+import { CaseGroup, checkBadInput, describeMarkupCases, shown } from "./support/bad-input-cases.js";
 import { type Press, pressButton, runCommand } from "./support/bad-input-driver.js";
 import { snapshotChanges, snapshotDatabase } from "./support/snapshot.js";
 
@@ -378,4 +378,27 @@ describe("button presses that name no user", () => {
     expect(problems).toEqual([]);
   });
   it(`records “${noUserGroup.scenario}” (${noUser.length} cases)`, () => noUserGroup.record());
+});
+
+const markupGroup = new CaseGroup(
+  "bad input / console-written accounts with Slack markup (card, billing, history buttons and the forms they open)",
+  "every answer and form shows the markup as text (no @channel, mention or link acts) and no data line passes for the bot's own; nothing changes",
+);
+describeMarkupCases({
+  harness: () => harness,
+  group: markupGroup,
+  attempts: (customer) =>
+    [
+      "customer_show",
+      "customer_billing",
+      "customer_history",
+      "customer_balance",
+      "customer_credits",
+      "customer_tag",
+    ].map((actionId) => ({
+      name: actionId,
+      attempt: () =>
+        pressButton(harness, users.support, { action_id: actionId, value: customer.customerId }),
+    })),
+  kinds: ["message", "modal-opened"],
 });

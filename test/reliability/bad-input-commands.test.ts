@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, startHarness, users } from "../support/app-harness.js";
 import { aCustomer, insertCustomers } from "../support/customer-fixtures.js";
 import { invisibleCharacters } from "../support/invisible-characters.js";
-import { CaseGroup, checkBadInput, shown } from "./support/bad-input-cases.js";
+import { CaseGroup, checkBadInput, describeMarkupCases, shown } from "./support/bad-input-cases.js";
 import { type Answer, runCommand } from "./support/bad-input-driver.js";
 
 let harness: Harness;
@@ -480,4 +480,23 @@ describe("amounts typed in commands without a visible reason", () => {
     expect(problems).toEqual([]);
   });
   it(`records “${formGroup.scenario}” (${cases.length} cases)`, () => formGroup.record());
+});
+
+const markupGroup = new CaseGroup(
+  "bad input / console-written accounts with Slack markup (show, billing, history, list, refusals)",
+  "every answer shows the markup as text (no @channel, mention or link acts) and no data line passes for the bot's own; nothing changes",
+);
+describeMarkupCases({
+  harness: () => harness,
+  group: markupGroup,
+  attempts: (customer) =>
+    [
+      `show ${customer.customerId}`,
+      `billing ${customer.customerId}`,
+      `history ${customer.customerId}`,
+      `list ${customer.customerId}`,
+      `credits ${customer.customerId} 0 nothing to change`,
+      `balance ${customer.customerId} -5 more than the balance`,
+    ].map((text) => ({ name: text, attempt: () => runCommand(harness, users.support, text) })),
+  kinds: ["message"],
 });

@@ -1,6 +1,6 @@
 import { buildInviteList } from "../../blocks/invite-messages.js";
 import { buildNotice } from "../../blocks/message.js";
-import { slackDate } from "../../blocks/text.js";
+import { md, slackDate } from "../../blocks/mrkdwn.js";
 import { actorOf } from "../actor.js";
 import { answerErrors } from "../answer-errors.js";
 import type { Deps } from "../deps.js";
@@ -15,7 +15,7 @@ export function revokeInvite(deps: Deps) {
       const invite = await deps.invites.revoke(actionValue(args) ?? "", actorOf(args.context));
       const list = buildInviteList(await deps.invites.listOpen());
       const note = buildNotice(
-        `:no_entry_sign: Revoked the invite ${invite.email ? `for ${invite.email} ` : ""}created ${slackDate(invite.createdAt)}; its link no longer works.`,
+        md`:no_entry_sign: Revoked the invite ${invite.email ? md`for ${invite.email} ` : ""}created ${slackDate(invite.createdAt)}; its link no longer works.`,
       );
       await replyPrivately(
         args,

@@ -1,5 +1,6 @@
 import { approvalIdValue } from "../../blocks/button-values.js";
 import { buildNotice } from "../../blocks/message.js";
+import { md } from "../../blocks/mrkdwn.js";
 import { buildPoolStatus } from "../../blocks/pool-status.js";
 import { actorOf } from "../actor.js";
 import { answerErrors } from "../answer-errors.js";
@@ -37,8 +38,8 @@ export function moneyButtons(deps: Deps) {
       const decision = await deps.approvals.approve(approvalIdOf(args), actor);
       const text =
         decision.kind === "approved"
-          ? `:white_check_mark: Approved: ${decision.approval.account}'s ${decision.approval.kind} are now set; the requester was told.`
-          : `:warning: Not applied: ${decision.approval.account}'s ${decision.approval.kind} changed after the request, so it is marked stale. Nothing was changed.`;
+          ? md`:white_check_mark: Approved: ${decision.approval.account}'s ${decision.approval.kind} are now set; the requester was told.`
+          : md`:warning: Not applied: ${decision.approval.account}'s ${decision.approval.kind} changed after the request, so it is marked stale. Nothing was changed.`;
       await replyPrivately(args, buildNotice(text));
     }),
     reject: handle(async (args) => {

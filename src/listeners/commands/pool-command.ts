@@ -1,4 +1,5 @@
 import type { SlackMessage } from "../../blocks/message.js";
+import { md } from "../../blocks/mrkdwn.js";
 import { buildPoolStatus } from "../../blocks/pool-status.js";
 import { AppError } from "../../errors/app-error.js";
 import type { NewPoolTotal } from "../../grammar/money-grammar.js";
@@ -21,6 +22,6 @@ export async function poolCommand(
     throw new AppError("invalid_input", newTotal.problem);
   }
   const { before, after } = await deps.pool.setTotal(newTotal.minorUnits, actor);
-  const note = `:white_check_mark: Credit pool total: ${formatMoney(before, deps.config.currency)} → *${formatMoney(after.total, deps.config.currency)}*.`;
+  const note = md`:white_check_mark: Credit pool total: ${formatMoney(before, deps.config.currency)} → *${formatMoney(after.total, deps.config.currency)}*.`;
   return buildPoolStatus(after, deps.config.currency, note);
 }

@@ -1,5 +1,5 @@
 import { buildChangeSummary } from "../../blocks/change-summary.js";
-import { escapeMrkdwn } from "../../blocks/text.js";
+import { md } from "../../blocks/mrkdwn.js";
 import { actorOf } from "../actor.js";
 import type { Deps } from "../deps.js";
 import { openTagForm } from "../operations/open-forms.js";
@@ -19,9 +19,9 @@ export async function tagCommand(
     command.tag,
     actorOf(args.context),
   );
-  const account = escapeMrkdwn(change.customer.account);
+  const account = change.customer.account;
   const headline = command.tag
-    ? `:label: Tag of *${account}* set.`
-    : `:label: Tag of *${account}* cleared.`;
+    ? md`:label: Tag of *${account}* set.`
+    : md`:label: Tag of *${account}* cleared.`;
   await reply(args, buildChangeSummary({ ...change, headline, currency: deps.config.currency }));
 }

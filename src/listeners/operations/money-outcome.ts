@@ -1,12 +1,13 @@
 import type { SlackMessage } from "../../blocks/message.js";
 import { buildNotice } from "../../blocks/message.js";
 import { buildBalanceChanged, buildRequestReceipt } from "../../blocks/money-results.js";
+import { md } from "../../blocks/mrkdwn.js";
 import { mrkdwn } from "../../blocks/text.js";
 import type { MoneyOutcome } from "../../money-changes/money-service.js";
 import type { Deps } from "../deps.js";
 
 /** Said under the first outcome when a delivery repeats it (a Slack retry, a double submit). */
-const repeatNote = "This repeats a change already made, so nothing more was done.";
+const repeatNote = md`This repeats a change already made, so nothing more was done.`;
 
 /**
  * Turns a money outcome into the requester's answer (a new request's post is owed through the
@@ -14,10 +15,10 @@ const repeatNote = "This repeats a change already made, so nothing more was done
  */
 export async function answerMoneyOutcome(deps: Deps, outcome: MoneyOutcome): Promise<SlackMessage> {
   if (outcome.kind === "already-applied")
-    return buildNotice("This change was already applied; nothing more was done.");
+    return buildNotice(md`This change was already applied; nothing more was done.`);
   if (outcome.kind === "requested" && !outcome.created && outcome.approval.state !== "pending")
     return buildNotice(
-      `This request was already sent for approval and has since been ${outcome.approval.state}; nothing more was done.`,
+      md`This request was already sent for approval and has since been ${outcome.approval.state}; nothing more was done.`,
     );
   const first =
     outcome.kind === "applied"
@@ -26,7 +27,7 @@ export async function answerMoneyOutcome(deps: Deps, outcome: MoneyOutcome): Pro
   const repeated = outcome.kind === "applied" ? outcome.repeated : !outcome.created;
   if (!repeated) return first;
   return {
-    text: `${first.text} (${repeatNote})`,
-    blocks: [...first.blocks, { type: "context", elements: [mrkdwn(`:repeat: ${repeatNote}`)] }],
+    text: md`${first.text} (${repeatNote})`,
+    blocks: [...first.blocks, { type: "context", elements: [mrkdwn(md`:repeat: ${repeatNote}`)] }],
   };
 }

@@ -1,7 +1,7 @@
 import type { Actor } from "../../auth/actor.js";
 import { buildChangeSummary } from "../../blocks/change-summary.js";
 import type { SlackMessage } from "../../blocks/message.js";
-import { escapeMrkdwn } from "../../blocks/text.js";
+import { md } from "../../blocks/mrkdwn.js";
 import type { CustomerStatus } from "../../customers/customer.js";
 import type { Deps } from "../deps.js";
 
@@ -13,10 +13,10 @@ export async function switchStatus(
   actor: Actor,
 ): Promise<SlackMessage> {
   const change = await deps.lifecycle.setStatus(customerId, status, actor);
-  const account = `*${escapeMrkdwn(change.customer.account)}*`;
+  const account = md`*${change.customer.account}*`;
   const headline =
     status === "on"
-      ? `:large_green_circle: ${account} is enabled: they can log in to the console.`
-      : `:red_circle: ${account} is disabled: they can no longer log in to the console.`;
+      ? md`:large_green_circle: ${account} is enabled: they can log in to the console.`
+      : md`:red_circle: ${account} is disabled: they can no longer log in to the console.`;
   return buildChangeSummary({ ...change, headline, currency: deps.config.currency });
 }

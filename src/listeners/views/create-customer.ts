@@ -1,6 +1,7 @@
 import { buildCustomerCard } from "../../blocks/customer-card.js";
+import { md } from "../../blocks/mrkdwn.js";
 import { passwordSection } from "../../blocks/password-messages.js";
-import { escapeMrkdwn } from "../../blocks/text.js";
+import { mrkdwn } from "../../blocks/text.js";
 import { validateCustomerInput } from "../../customers/customer-input.js";
 import { actorOf } from "../actor.js";
 import type { Deps } from "../deps.js";
@@ -23,12 +24,12 @@ export function createCustomerSubmission(deps: Deps) {
         if (outcome.kind === "already-created") {
           const already = outcome.customer;
           const said = already
-            ? `This form was already submitted: it created *${escapeMrkdwn(already.account)}* (${already.customerId}), whose initial password was shown with that first answer. Nothing more was done.`
-            : "This form was already submitted and its customer was created; nothing more was done. Look it up with `/customer list`.";
+            ? md`This form was already submitted: it created *${already.account}* (${already.customerId}), whose initial password was shown with that first answer. Nothing more was done.`
+            : md`This form was already submitted and its customer was created; nothing more was done. Look it up with \`/customer list\`.`;
           return {
-            text: "Already created",
+            text: md`Already created`,
             blocks: [
-              { type: "section", text: { type: "mrkdwn", text: said } },
+              { type: "section", text: mrkdwn(said) },
               ...(already ? buildCustomerCard(already, deps.config.currency).blocks : []),
             ],
           };
@@ -36,11 +37,11 @@ export function createCustomerSubmission(deps: Deps) {
         const { customer, password } = outcome.value;
         const card = buildCustomerCard(customer, deps.config.currency);
         return {
-          text: `Customer ${customer.account} created`,
+          text: md`Customer ${customer.account} created`,
           blocks: [
             passwordSection(
               password,
-              `:white_check_mark: Created *${escapeMrkdwn(customer.account)}*. Initial password, shown only this once — send it to the customer through a secure channel:`,
+              md`:white_check_mark: Created *${customer.account}*. Initial password, shown only this once — send it to the customer through a secure channel:`,
             ),
             { type: "divider" },
             ...card.blocks,

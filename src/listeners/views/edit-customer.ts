@@ -1,5 +1,5 @@
 import { buildChangeSummary } from "../../blocks/change-summary.js";
-import { escapeMrkdwn } from "../../blocks/text.js";
+import { md } from "../../blocks/mrkdwn.js";
 import { validateCustomerInput } from "../../customers/customer-input.js";
 import { AppError } from "../../errors/app-error.js";
 import { actorOf } from "../actor.js";
@@ -29,7 +29,7 @@ export function editCustomerSubmission(deps: Deps) {
         );
         return buildChangeSummary({
           ...change,
-          headline: `:pencil2: Saved *${escapeMrkdwn(change.customer.account)}*.`,
+          headline: md`:pencil2: Saved *${change.customer.account}*.`,
           currency: deps.config.currency,
         });
       },

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { buildNotice } from "../../blocks/message.js";
-import { escapeMrkdwn } from "../../blocks/text.js";
+import { md } from "../../blocks/mrkdwn.js";
 import { AppError } from "../../errors/app-error.js";
 import { reasonSchema } from "../../input/reason.js";
 import { amountSchema, targetAmountSchema } from "../../money/amount.js";
@@ -87,7 +87,7 @@ export function rejectSubmission(deps: Deps) {
         const actor = actorOf(args.context);
         const decision = await deps.approvals.reject(metadata.approvalId, actor, reason);
         return buildNotice(
-          `:x: Rejected ${escapeMrkdwn(decision.approval.account)}'s ${decision.approval.kind} request; the requester was told why.`,
+          md`:x: Rejected ${decision.approval.account}'s ${decision.approval.kind} request; the requester was told why.`,
         );
       },
     });

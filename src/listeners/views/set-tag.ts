@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { buildChangeSummary } from "../../blocks/change-summary.js";
-import { escapeMrkdwn } from "../../blocks/text.js";
+import { md } from "../../blocks/mrkdwn.js";
 import { tagInputSchema } from "../../customers/customer-input.js";
 import { AppError } from "../../errors/app-error.js";
 import { actorOf } from "../actor.js";
@@ -24,12 +24,12 @@ export function setTagSubmission(deps: Deps) {
             "This form does not say which customer it tags. Open it again from the card.",
           );
         const change = await deps.lifecycle.setTag(metadata.customerId, tag, actorOf(args.context));
-        const account = escapeMrkdwn(change.customer.account);
+        const account = change.customer.account;
         return buildChangeSummary({
           ...change,
           headline: tag
-            ? `:label: Tag of *${account}* set.`
-            : `:label: Tag of *${account}* cleared.`,
+            ? md`:label: Tag of *${account}* set.`
+            : md`:label: Tag of *${account}* cleared.`,
           currency: deps.config.currency,
         });
       },

@@ -1,4 +1,10 @@
-import { buildErrorNotice, buildNotice, type SlackMessage } from "../../blocks/message.js";
+import {
+  buildErrorNotice,
+  buildNotice,
+  type SlackMessage,
+  userMessageMrkdwn,
+} from "../../blocks/message.js";
+import { joinMd, md } from "../../blocks/mrkdwn.js";
 import { isAppError } from "../../errors/app-error.js";
 import { isUnexpected, userMessageFor } from "../../errors/user-message.js";
 import { decodeModalMetadata, type ModalMetadata } from "../modal-metadata.js";
@@ -48,10 +54,11 @@ export async function submitForm<T>(args: ViewArgs, handling: FormHandling<T>): 
     );
     if (Object.keys(onFields).length > 0)
       return args.ack({ response_action: "errors", errors: onFields });
-    const text = Object.values(errors).join("\n") || "The form was incomplete.";
+    const problems = Object.values(errors).map(userMessageMrkdwn);
+    const text = problems.length > 0 ? joinMd(problems) : md`The form was incomplete.`;
     return args.ack({
       response_action: "update",
-      view: resultModal("Not saved", buildNotice(`:warning: ${text} Nothing was changed.`)),
+      view: resultModal("Not saved", buildNotice(md`:warning: ${text} Nothing was changed.`)),
     });
   };
   const metadata = decodeModalMetadata(args.view.private_metadata);
@@ -149,7 +156,7 @@ async function answerAfterAck<T>(
       response_action: "update",
       view: resultModal(
         "Saving",
-        buildNotice(":hourglass_flowing_sand: Saving… the result will show here in a moment."),
+        buildNotice(md`:hourglass_flowing_sand: Saving… the result will show here in a moment.`),
       ),
     });
   scope.log.warn({ budgetMs: formAckBudgetMs }, "a form's work outlasted its ack budget");

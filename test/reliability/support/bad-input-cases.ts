@@ -4,7 +4,11 @@
  * file path); (b) no collection changed, except refusals added to `audit_events` and keys added to
  * `idempotency_keys`; (c) the app still answers `/customer help` afterwards.
  */
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Customer } from "../../../src/customers/customer.js";
 import { type Harness, users } from "../../support/app-harness.js";
+import { aCustomer, insertCustomers } from "../../support/customer-fixtures.js";
+import { mrkdwnTexts, rawMarkupIn } from "../../support/mrkdwn-leaks.js";
 import { type Answer, type AnswerKind, leaksIn, runCommand } from "./bad-input-driver.js";
 import { recordScenario } from "./scenario-report.js";
 import { type AllowedAdditions, snapshotChanges, snapshotDatabase } from "./snapshot.js";
@@ -105,4 +109,72 @@ export class CaseGroup {
 export function shown(text: string, max = 60): string {
   const escaped = JSON.stringify(text).slice(1, -1);
   return escaped.length > max ? `${escaped.slice(0, max)}…(${text.length} chars)` : escaped;
+}
+
+// ---------------------------------------------------------------------------------------------
+/** A line of the bot's own that data must never be able to add to a message. */
+const forgedLine = ":white_check_mark: Approved by";
+
+/**
+ * Customers the console wrote with Slack markup in their account, team or company (the console
+ * takes any string), each case's answer checked for markup Slack would act on and for forged lines.
+ */
+export const markupCustomers = [
+  aCustomer({ account: "<!channel> ana@acme.example", teamName: "<!here> team" }),
+  aCustomer({ account: "<!here>@acme.example", companyName: "<!everyone> co" }),
+  aCustomer({ account: "<@U123> bob@acme.example" }),
+  aCustomer({ account: "<https://evil.example|click here>@acme.example" }),
+  aCustomer({ account: `eve@acme.example\n${forgedLine} <@U1>` }),
+  aCustomer({ account: "&lt;!channel&gt;@acme.example", teamName: "a\u2028<!channel>" }),
+];
+
+/** What an answer about such a customer did wrong: markup left to act, or a forged line of its own. */
+function markupProblems(answer: Answer): string[] {
+  const payload = answer.response?.body ?? answer.modal;
+  const problems = rawMarkupIn(payload);
+  for (const text of mrkdwnTexts(payload))
+    if (text.split("\n").some((line) => line.startsWith(forgedLine)))
+      problems.push(`a line passes for the bot's own: “${clip(text)}”`);
+  return problems;
+}
+
+/**
+ * The markup group of a bad-input file: `markupCustomers` inserted, then each attempt on each of them
+ * checked by `checkBadInput` (it names the customer, changes nothing) and `markupProblems`, and the
+ * group recorded as one row of the reliability report.
+ */
+export function describeMarkupCases(options: {
+  harness: () => Harness;
+  group: CaseGroup;
+  attempts: (customer: Customer) => { name: string; attempt: () => Promise<Answer> }[];
+  kinds: AnswerKind[];
+}): void {
+  const { group } = options;
+  describe("console-written accounts with Slack markup", () => {
+    beforeAll(() => insertCustomers(options.harness().db, markupCustomers));
+
+    it.each(
+      markupCustomers.flatMap((customer) =>
+        options.attempts(customer).map(({ name, attempt }) => ({
+          name: `${name} (${shown(customer.account, 40)})`,
+          attempt,
+        })),
+      ),
+    )("$name", async ({ name, attempt }) => {
+      let answer: Answer | undefined;
+      const problems = await checkBadInput(
+        options.harness(),
+        async () => {
+          answer = await attempt();
+          return answer;
+        },
+        { says: /acme\.example/, kinds: options.kinds },
+      );
+      if (answer) problems.push(...markupProblems(answer));
+      group.add(name, problems);
+      expect(problems).toEqual([]);
+    });
+
+    it(`records “${group.scenario}”`, () => group.record());
+  });
 }

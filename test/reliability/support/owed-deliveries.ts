@@ -133,7 +133,7 @@ export async function owedDeliveryReport(
   const recorded = events.map((document) => {
     const event = auditEventSchema.parse(document);
     return {
-      line: describeAuditEvent(event, options.currency, { withTime: false }),
+      line: describeAuditEvent(event, options.currency, { withTime: false }).toString(),
       at: event.at.getTime(),
     };
   });

@@ -7,7 +7,8 @@ export type Surface = "message" | "modal" | "home";
 
 export interface BlockKitPayload {
   blocks?: unknown[];
-  text?: string;
+  /** A string, or built mrkdwn (which JSON turns into its string, as the app's payloads do). */
+  text?: string | { toJSON(): string };
   title?: unknown;
   submit?: unknown;
   close?: unknown;
@@ -271,8 +272,9 @@ export function blockKitViolations(surface: Surface, payload: BlockKitPayload): 
   const violations: string[] = [];
   const report: Report = (path, problem) => violations.push(`${path}: ${problem}`);
   const walker = new Walker(report);
-  walker.checkNode(payload as Json, SURFACES[surface], "");
-  walker.checkBlocks(surface, payload.blocks);
+  const sent = JSON.parse(JSON.stringify(payload)) as Json & { blocks?: unknown[] };
+  walker.checkNode(sent, SURFACES[surface], "");
+  walker.checkBlocks(surface, sent.blocks);
   return violations;
 }
 
