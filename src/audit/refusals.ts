@@ -5,7 +5,7 @@
 import type { ClientSession } from "mongodb";
 import type { Actor } from "../auth/actor.js";
 import { can, type Permission } from "../auth/roles.js";
-import { AppError } from "../errors/app-error.js";
+import { AppError, withPlainPersonRefs } from "../errors/app-error.js";
 import type { AuditEvent } from "./audit-event.js";
 import type { AuditRepository } from "./audit-repository.js";
 
@@ -32,7 +32,7 @@ export function recordRefusal(
       actorId: actor.userId,
       actorRole: actor.role,
       outcome: "refused",
-      detail: detail.slice(0, 300),
+      detail: withPlainPersonRefs(detail).slice(0, 300),
     },
     session,
   );

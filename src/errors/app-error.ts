@@ -34,3 +34,7 @@ export function isAppError(error: unknown): error is AppError {
 const personRefMark = randomBytes(6).toString("hex");
 export const personRef = (userId: string): string => `{user:${personRefMark}:${userId}}`;
 export const personRefPattern = new RegExp(`\\{user:${personRefMark}:([A-Z0-9]+)\\}`, "g");
+
+/** A user message with each person reference as the bare user ID (for logs and the audit trail). */
+export const withPlainPersonRefs = (message: string): string =>
+  message.replace(personRefPattern, "$1");

@@ -190,6 +190,14 @@ describe("ApprovalService.reject and expireDue", () => {
       `approval.reject done ${manager.userId}`,
       `approval.decide refused ${manager.userId}`,
     ]);
+    // The trail names the person plainly, not with the marker a Slack answer turns into a mention.
+    expect(
+      await repositories.db
+        .collection(collections.auditEvents)
+        .findOne({ "target.approvalId": approval.approvalId, outcome: "refused" }),
+    ).toMatchObject({
+      detail: `This request is already rejected by ${manager.userId}; nothing more was changed.`,
+    });
   });
 
   it("expireDue marks every overdue pending request expired and answers them", async () => {
