@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { cleanUserText, typedTextSchema } from "../input/user-text.js";
+import { cleanUserText, typedTextSchema } from "../text/user-text.js";
 import { tagPattern, tagRule, teamTypes } from "./customer.js";
 
 export const limits = { account: 254, teamName: 80, companyName: 120 } as const;

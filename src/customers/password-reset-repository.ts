@@ -50,9 +50,6 @@ function toPasswordReset(document: unknown): PasswordReset {
 /** The hash is read back only by `confirmIfPending`, which makes it the customer's password. */
 const withoutHash = { projection: { passwordHash: 0 } } as const;
 
-/** The unique index that keeps one pending password per customer (src/db/indexes.ts). */
-export const onePendingPerCustomer = "one_pending_per_customer";
-
 /** The `password_resets` collection (documents expire a day after `expiresAt`). */
 export class PasswordResetRepository {
   private readonly collection: Collection<PasswordResetDocument>;
@@ -79,29 +76,6 @@ export class PasswordResetRepository {
       { session },
     );
     return result.modifiedCount;
-  }
-
-  /**
-   * Before the one-pending-per-customer index exists: closes all but the newest pending password of
-   * each customer (stored before older offers were retired), so the index can be built. Pending
-   * passwords are few (they expire within the reset TTL), so this reads little.
-   */
-  async closeOlderPendingDuplicates(at: Date): Promise<void> {
-    const duplicates = await this.collection
-      .aggregate<{ _id: string; older: string[] }>([
-        { $match: { state: "pending" } },
-        { $sort: { createdAt: -1 } },
-        { $group: { _id: "$customerId", ids: { $push: "$_id" } } },
-        { $match: { "ids.1": { $exists: true } } },
-        { $project: { older: { $slice: ["$ids", 1, { $size: "$ids" }] } } },
-      ])
-      .toArray();
-    const older = duplicates.flatMap((duplicate) => duplicate.older);
-    if (older.length > 0)
-      await this.collection.updateMany(
-        { _id: { $in: older }, state: "pending" },
-        { $set: { state: "replaced", closedAt: at } },
-      );
   }
 
   async findById(resetId: string): Promise<PasswordReset | null> {

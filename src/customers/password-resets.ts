@@ -2,6 +2,7 @@ import type { ClientSession, MongoClient } from "mongodb";
 import type { AuditRepository } from "../audit/audit-repository.js";
 import { recordRefusal } from "../audit/refusals.js";
 import type { Actor } from "../auth/actor.js";
+import { onePendingPerCustomer } from "../db/indexes.js";
 import { inTransaction, isDuplicateKey } from "../db/transaction.js";
 import { AppError } from "../errors/app-error.js";
 import { generatePassword, hashPassword } from "../security/password.js";
@@ -9,11 +10,7 @@ import { newToken } from "../security/tokens.js";
 import type { Customer } from "./customer.js";
 import { customerGone } from "./customer-gone.js";
 import type { CustomerRepository } from "./customer-repository.js";
-import {
-  onePendingPerCustomer,
-  type PasswordReset,
-  type PasswordResetRepository,
-} from "./password-reset-repository.js";
+import type { PasswordReset, PasswordResetRepository } from "./password-reset-repository.js";
 
 export interface PasswordOffer {
   /** Opaque reference carried by the Confirm / Generate another / Cancel buttons. */

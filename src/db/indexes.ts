@@ -1,10 +1,34 @@
 import type { Db } from "mongodb";
-import {
-  onePendingPerCustomer,
-  PasswordResetRepository,
-} from "../customers/password-reset-repository.js";
 import { collections } from "./collections.js";
 import { isDuplicateKey } from "./transaction.js";
+
+/** The unique index that keeps one pending generated password per customer. */
+export const onePendingPerCustomer = "one_pending_per_customer";
+
+/**
+ * Before the one-pending-per-customer index exists: closes all but the newest pending password of
+ * each customer (stored before older offers were retired), so the index can be built. Pending
+ * passwords are few (they expire within the reset TTL), so this reads little; it runs only when
+ * building the index found duplicates.
+ */
+async function closeOlderPendingPasswords(db: Db, at: Date): Promise<void> {
+  const resets = db.collection<{ _id: string }>(collections.passwordResets);
+  const duplicates = await resets
+    .aggregate<{ older: string[] }>([
+      { $match: { state: "pending" } },
+      { $sort: { createdAt: -1 } },
+      { $group: { _id: "$customerId", ids: { $push: "$_id" } } },
+      { $match: { "ids.1": { $exists: true } } },
+      { $project: { older: { $slice: ["$ids", 1, { $size: "$ids" }] } } },
+    ])
+    .toArray();
+  const older = duplicates.flatMap((duplicate) => duplicate.older);
+  if (older.length > 0)
+    await resets.updateMany(
+      { _id: { $in: older }, state: "pending" },
+      { $set: { state: "replaced", closedAt: at } },
+    );
+}
 
 /** Every index the app's queries need; created at start-up (a no-op when they exist). */
 export async function ensureIndexes(db: Db): Promise<void> {
@@ -39,7 +63,7 @@ export async function ensureIndexes(db: Db): Promise<void> {
   await passwordResetIndexes().catch(async (error: unknown) => {
     // Passwords stored before older offers were retired: close all but the newest, then build.
     if (!isDuplicateKey(error)) throw error;
-    await new PasswordResetRepository(db).closeOlderPendingDuplicates(new Date());
+    await closeOlderPendingPasswords(db, new Date());
     await passwordResetIndexes();
   });
   await db.collection(collections.invites).createIndexes([

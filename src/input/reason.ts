@@ -1,4 +1,4 @@
-import { typedTextSchema } from "./user-text.js";
+import { typedTextSchema } from "../text/user-text.js";
 
 export const maxReasonLength = 500;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { normalizeUserText } from "../../src/input/user-text.js";
+import { normalizeUserText } from "../../src/text/user-text.js";
 import { invisibleCharacters } from "../support/invisible-characters.js";
 
 describe("normalizeUserText", () => {
