@@ -15,6 +15,12 @@ import { moneyProblems, poolProblems, sleep } from "./support/fault-tools.js";
 import { startInstances } from "./support/instances-pair.js";
 import { recordScenario } from "./support/scenario-report.js";
 
+/** Waits until both instances have delivered what they owe, then a little more, so a duplicate would show. */
+async function delivered(): Promise<void> {
+  await Promise.all([first.outboxDelivered(), second.outboxDelivered()]);
+  await sleep(100);
+}
+
 let first: Harness;
 let second: Harness;
 let stopInstances: () => Promise<void>;
@@ -65,7 +71,7 @@ describe("two instances sharing one database", () => {
       users.manager,
       buttonLabelled(posted.args.blocks, "Approve"),
     );
-    await sleep(100);
+    await delivered();
     const updates = updatesOf(crossed.account);
     const money = await moneyOf(second, crossed.customerId);
     const problems = await consistency(crossed.customerId);
@@ -99,7 +105,7 @@ describe("two instances sharing one database", () => {
         return instance.slack.waitForResponse(responseUrl, undefined, 10_000);
       }),
     );
-    await sleep(100);
+    await delivered();
     const approvedAnswers = answers.filter((answer) =>
       String(answer.body.text).includes("Approved:"),
     ).length;
@@ -142,7 +148,7 @@ describe("two instances sharing one database", () => {
       ]);
       const answer = await approver.slack.waitForResponse(responseUrl, undefined, 10_000);
       sweeper.advanceClock(-(ttlMs + 1000));
-      await sleep(100);
+      await delivered();
       const approval = await first.db
         .collection(collections.approvals)
         .findOne({ customerId: customer.customerId });
