@@ -27,12 +27,27 @@ export interface RoleResolverOptions {
   now?: () => number;
   /** How long stored memberships read from MongoDB are reused, so a burst costs one read. */
   memoryCacheMs?: number;
-  /** How long a request may wait for the first Slack read of a group never stored. */
+  /**
+   * How long a request may wait for the first Slack read of a group never stored, and for a MongoDB
+   * read of the stored groups when it has no usable copy of them.
+   */
   firstLookupMs?: number;
+  /**
+   * Past `memoryCacheMs`, how long the last copy read from MongoDB still answers while a fresh read
+   * runs, so a slow or blocked database never holds up an ack.
+   */
+  staleCopyMs?: number;
 }
 
 const defaultMemoryCacheMs = 3_000;
 const defaultFirstLookupMs = 1_000;
+const defaultStaleCopyMs = 60_000;
+
+/** The stored groups as last read from MongoDB, and when that read began. */
+interface Copy {
+  memberships: Map<string, StoredMembership>;
+  readAt: number;
+}
 
 /**
  * Works out a Slack user's role from the configured user IDs and user groups. Group members come
@@ -42,14 +57,17 @@ const defaultFirstLookupMs = 1_000;
  */
 export class RoleResolver {
   readonly usergroupIds: readonly string[];
-  private cached:
-    | { memberships: Promise<Map<string, StoredMembership>>; expiresAt: number }
-    | undefined;
+  /** The last copy read; unusable once invalidated (a change from Slack must be seen at once). */
+  private copy: (Copy & { usable: boolean }) | undefined;
+  /** The MongoDB read under way, so a burst makes one; `generation` drops reads begun before a change. */
+  private refreshing: Promise<Map<string, StoredMembership>> | undefined;
+  private generation = 0;
   /** Slack reads under way, per group, so a burst on a cold group makes one call. */
   private readonly reading = new Map<string, Promise<boolean>>();
   private readonly now: () => number;
   private readonly memoryCacheMs: number;
   private readonly firstLookupMs: number;
+  private readonly staleCopyMs: number;
 
   constructor(
     private readonly config: Config["roles"],
@@ -62,6 +80,7 @@ export class RoleResolver {
     this.now = options.now ?? Date.now;
     this.memoryCacheMs = options.memoryCacheMs ?? defaultMemoryCacheMs;
     this.firstLookupMs = options.firstLookupMs ?? defaultFirstLookupMs;
+    this.staleCopyMs = options.staleCopyMs ?? defaultStaleCopyMs;
   }
 
   /** The highest role `userId` holds, null for none; throws RoleNotKnownYet when it cannot tell yet. */
@@ -86,7 +105,7 @@ export class RoleResolver {
    */
   async secondsSinceRefresh(): Promise<number | undefined> {
     if (this.usergroupIds.length === 0) return undefined;
-    const stored = [...(await this.memberships()).values()];
+    const stored = [...(await this.refresh()).values()];
     if (stored.length === 0) return undefined;
     const stalest = Math.min(...stored.map((membership) => membership.readAt.getTime()));
     return (this.now() - stalest) / 1000;
@@ -162,22 +181,60 @@ export class RoleResolver {
     }
   }
 
-  private memberships(): Promise<Map<string, StoredMembership>> {
-    const cached = this.cached;
-    if (cached && cached.expiresAt > this.now()) return cached.memberships;
-    const memberships = this.store
-      .findMany(this.usergroupIds)
-      .then((found) => new Map(found.map((membership) => [membership.groupId, membership])));
-    const entry = { memberships, expiresAt: this.now() + this.memoryCacheMs };
-    this.cached = entry;
-    memberships.catch(() => {
-      if (this.cached === entry) this.cached = undefined;
+  /**
+   * The stored groups: the copy read less than `memoryCacheMs` ago; past that, still the copy (for up
+   * to `staleCopyMs`) while a fresh read runs in the background; with no usable copy (first use, or a
+   * change from Slack since), the fresh read — waited for at most `firstLookupMs`, then the person is
+   * asked to try again. Nothing on the way to an ack waits on MongoDB unbounded.
+   */
+  private async memberships(): Promise<Map<string, StoredMembership>> {
+    const copy = this.copy?.usable ? this.copy : undefined;
+    const age = copy ? this.now() - copy.readAt : Number.POSITIVE_INFINITY;
+    if (copy && age < this.memoryCacheMs) return copy.memberships;
+    const read = this.refresh();
+    if (copy && age < this.staleCopyMs) {
+      read.catch((error: unknown) =>
+        this.logger.warn(
+          { err: error },
+          "could not read the stored user groups; using the last copy",
+        ),
+      );
+      return copy.memberships;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new RoleNotKnownYet()), this.firstLookupMs);
     });
-    return memberships;
+    try {
+      return await Promise.race([read, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Reads the stored groups from MongoDB (one read at a time) and keeps the copy. */
+  private refresh(): Promise<Map<string, StoredMembership>> {
+    if (this.refreshing) return this.refreshing;
+    const generation = this.generation;
+    const readAt = this.now();
+    const read = this.store
+      .findMany(this.usergroupIds)
+      .then((found) => {
+        const memberships = new Map(found.map((membership) => [membership.groupId, membership]));
+        if (generation === this.generation) this.copy = { memberships, readAt, usable: true };
+        return memberships;
+      })
+      .finally(() => {
+        if (this.refreshing === read) this.refreshing = undefined;
+      });
+    this.refreshing = read;
+    return read;
   }
 
   private invalidate(): void {
-    this.cached = undefined;
+    this.generation += 1;
+    this.refreshing = undefined;
+    if (this.copy) this.copy.usable = false;
   }
 
   private async readAndStore(groupId: string): Promise<boolean> {

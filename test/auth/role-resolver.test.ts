@@ -102,6 +102,47 @@ describe("RoleResolver", () => {
     expect(reads).toBe(2);
   });
 
+  it("past the memory cache, a stalled MongoDB read never holds a request: the last copy answers while the read runs", async () => {
+    let now = 0;
+    const { resolver, store } = await resolverWith(
+      { SSUP: ["UGRP"], SMAN: [] },
+      {},
+      { now: () => now, memoryCacheMs: 3000 },
+    );
+    expect(await resolver.roleOf("UGRP")).toBe("support");
+    const findMany = store.findMany.bind(store);
+    let answer: () => void = () => {};
+    store.findMany = async (groupIds) => {
+      await new Promise<void>((resolve) => {
+        answer = resolve;
+      });
+      return findMany(groupIds);
+    };
+    await store.storeRead("SMAN", ["UGRP"], at);
+    now = 3001;
+
+    expect(await resolver.roleOf("UGRP")).toBe("support");
+    answer();
+    await expect.poll(() => resolver.roleOf("UGRP")).toBe("manager");
+  });
+
+  it("with no usable copy (first use, or a change from Slack since), a stalled read is waited for at most firstLookupMs", async () => {
+    const { resolver, store } = await resolverWith(
+      { SSUP: ["UGRP"], SMAN: [] },
+      {},
+      {
+        firstLookupMs: 50,
+      },
+    );
+    expect(await resolver.roleOf("UGRP")).toBe("support");
+    await resolver.membersChanged("SSUP", { added: [], removed: ["UGRP"] });
+    store.findMany = () => new Promise(() => {});
+
+    const started = Date.now();
+    await expect(resolver.roleOf("UGRP")).rejects.toBeInstanceOf(RoleNotKnownYet);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
   it("a group never stored is read from Slack once, on the first request, and stored for everyone", async () => {
     const { resolver, dir, store } = await resolverWith(undefined, {
       SSUP: ["UGRP"],
