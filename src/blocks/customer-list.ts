@@ -1,14 +1,14 @@
 import type { KnownBlock, SectionBlock } from "@slack/types";
 import { type Customer, teamTypeLabels } from "../customers/customer.js";
-import type { CustomerQuery } from "../customers/customer-query.js";
+import type { BoundedCount, CustomerQuery } from "../customers/customer-query.js";
 import type { ListPage } from "../customers/customer-service.js";
 import { type Currency, formatMoney } from "../money/currency.js";
 import { actionIds } from "./action-ids.js";
-import { encodeListPage } from "./button-values.js";
 import { statusLabel } from "./customer-fields.js";
+import { encodeListPage } from "./list-page-value.js";
 import type { SlackMessage } from "./message.js";
 import { clipped, code, joinMd, type Mrkdwn, md, slackDate } from "./mrkdwn.js";
-import { pageNavigation } from "./page-navigation.js";
+import { cursorNavigation } from "./page-navigation.js";
 import { mrkdwn, plain } from "./text.js";
 
 /** One list row: the columns of the console's customer list, and a button to open the card. */
@@ -54,37 +54,51 @@ export function describeQuery(query: CustomerQuery): Mrkdwn {
   return parts.length ? joinMd(parts, md`, `) : md`all customers`;
 }
 
+/** A bounded count as shown: `23`, or `1,000+` when counting stopped (or `300+` of a cut search). */
+export function shownCount(total: BoundedCount): string {
+  return `${total.count.toLocaleString("en-US")}${total.atLeast ? "+" : ""}`;
+}
+
 /** A page of the customer list, newest first, with the total and Previous/Next buttons. */
 export function buildCustomerList(result: ListPage, currency: Currency): SlackMessage {
-  const { query, customers, total, page, pageCount } = result;
-  const summary =
-    total === 0
-      ? md`No customers — ${describeQuery(query)}.`
-      : md`*${total.toLocaleString("en-US")}* customer${total === 1 ? "" : "s"} — ${describeQuery(query)} · page ${page + 1} of ${pageCount}`;
+  const { query, customers, total, page, pageCount, newer, older } = result;
+  const none = total.count === 0 && customers.length === 0;
+  const ofPages = pageCount === null ? md`` : md` of ${pageCount}`;
+  const plural = total.count === 1 && !total.atLeast ? "" : "s";
+  const summary = none
+    ? md`No customers — ${describeQuery(query)}.`
+    : md`*${shownCount(total)}* customer${plural} — ${describeQuery(query)} · page ${page + 1}${ofPages}`;
   const blocks: KnownBlock[] = [
     { type: "header", text: plain("Customers") },
     { type: "context", elements: [mrkdwn(summary)] },
   ];
   if (customers.length > 0) blocks.push({ type: "divider" });
   for (const customer of customers) blocks.push(customerRow(customer, currency));
-  const navigation = pageNavigation(
+  const navigation = cursorNavigation(
     { actionId: actionIds.listPage, blockId: "pages" },
-    page,
-    pageCount,
-    (target) => encodeListPage(query, target),
+    {
+      previous: newer
+        ? encodeListPage(query, {
+            page: Math.max(0, page - 1),
+            cursor: { direction: "before", position: newer },
+          })
+        : undefined,
+      next: older
+        ? encodeListPage(query, { page: page + 1, cursor: { direction: "after", position: older } })
+        : undefined,
+    },
   );
   if (navigation) blocks.push(navigation);
-  if (total === 0) {
+  if (none) {
     blocks.push({
       type: "context",
       elements: [mrkdwn(md`Try fewer filters, or \`/customer list\` for everyone.`)],
     });
   }
   return {
-    text:
-      total === 0
-        ? md`No customers match`
-        : md`Customers: ${total} match, page ${page + 1} of ${pageCount}`,
+    text: none
+      ? md`No customers match`
+      : md`Customers: ${shownCount(total)} match, page ${page + 1}${ofPages}`,
     blocks,
   };
 }

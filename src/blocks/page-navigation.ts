@@ -2,8 +2,28 @@ import type { ActionsBlock, Button } from "@slack/types";
 import { plain } from "./text.js";
 
 /**
- * Previous/Next under one page of a list: action_ids `ACTION:previous` / `ACTION:next`, each button
- * carrying `valueFor(itsPage)`. Null when there is no other page.
+ * Previous/Next with the values given: action_ids `ACTION:previous` / `ACTION:next`, a button for
+ * each value present. Null when there is neither.
+ */
+export function cursorNavigation(
+  ids: { actionId: string; blockId: string },
+  values: { previous?: string | undefined; next?: string | undefined },
+): ActionsBlock | null {
+  const button = (label: "Previous" | "Next", value: string): Button => ({
+    type: "button",
+    action_id: `${ids.actionId}:${label.toLowerCase()}`,
+    text: plain(label),
+    value,
+  });
+  const buttons: Button[] = [];
+  if (values.previous !== undefined) buttons.push(button("Previous", values.previous));
+  if (values.next !== undefined) buttons.push(button("Next", values.next));
+  return buttons.length > 0 ? { type: "actions", block_id: ids.blockId, elements: buttons } : null;
+}
+
+/**
+ * Previous/Next under one page of a numbered list, each button carrying `valueFor(itsPage)`. Null
+ * when there is no other page.
  */
 export function pageNavigation(
   ids: { actionId: string; blockId: string },
@@ -11,14 +31,8 @@ export function pageNavigation(
   pageCount: number,
   valueFor: (page: number) => string,
 ): ActionsBlock | null {
-  const button = (label: "Previous" | "Next", target: number): Button => ({
-    type: "button",
-    action_id: `${ids.actionId}:${label.toLowerCase()}`,
-    text: plain(label),
-    value: valueFor(target),
+  return cursorNavigation(ids, {
+    previous: page > 0 ? valueFor(page - 1) : undefined,
+    next: page + 1 < pageCount ? valueFor(page + 1) : undefined,
   });
-  const buttons: Button[] = [];
-  if (page > 0) buttons.push(button("Previous", page - 1));
-  if (page + 1 < pageCount) buttons.push(button("Next", page + 1));
-  return buttons.length > 0 ? { type: "actions", block_id: ids.blockId, elements: buttons } : null;
 }

@@ -5,20 +5,69 @@ import {
   type Document,
   type Filter,
   MongoBulkWriteError,
+  ObjectId,
   type WriteError,
 } from "mongodb";
 import { z } from "zod";
 import { collections } from "../db/collections.js";
 import { type Customer, type CustomerStatus, toCustomer } from "./customer.js";
-import { type CustomerQuery, customerFilter } from "./customer-query.js";
+import {
+  type BoundedCount,
+  boundedCount,
+  type CustomerQuery,
+  type ListPosition,
+  type ListStart,
+  listCountPlan,
+  listPagePlan,
+  searchCandidateLimit,
+} from "./customer-query.js";
+import { type SearchKeySource, searchKeysOf } from "./search-keys.js";
 
-/** Fields never read back into the bot (the console's password hash stays in the database). */
-const publicFields = { passwordHash: 0 } as const;
-const newestFirst = { createdAt: -1, _id: -1 } as const;
+/**
+ * Fields never read back into the bot: the console's password hash stays in the database, and the
+ * search keys are the index's business.
+ */
+const publicFields = { passwordHash: 0, searchKeys: 0 } as const;
 
-export interface CustomerPage {
-  customers: Customer[];
-  total: number;
+/** A listed customer and where it stands in the list's order (for the page buttons). */
+export interface ListedCustomer {
+  customer: Customer;
+  position: ListPosition;
+}
+
+const positionSchema = z.object({
+  _id: z.instanceof(ObjectId).transform((id) => id.toHexString()),
+  createdAt: z.date(),
+});
+const facetCountSchema = z
+  .array(
+    z.object({
+      candidates: z.array(z.object({ n: z.number() })),
+      matched: z.array(z.object({ n: z.number() })),
+    }),
+  )
+  .length(1);
+const searchKeySourceSchema = z.object({
+  _id: z.instanceof(ObjectId),
+  account: z.string(),
+  customerId: z.string(),
+  teamName: z.string().nullish(),
+  companyName: z.string().nullish(),
+});
+
+function withSearchKeys<T extends SearchKeySource>(document: T): T & { searchKeys: string[] } {
+  return { ...document, searchKeys: searchKeysOf(document) };
+}
+
+function listed(document: Document): ListedCustomer {
+  const { _id, createdAt } = positionSchema.parse(document);
+  return { customer: toCustomer(document), position: { createdAt, id: _id } };
+}
+
+/** One batch of `rewriteSearchKeys`: how many customers it rewrote, and the last `_id` (hex) it read. */
+export interface SearchKeyBatch {
+  rewritten: number;
+  lastId: string | null;
 }
 
 /** A guarded update that applied: the customer before and after it. */
@@ -85,21 +134,45 @@ export class CustomerRepository {
     return document ? toCustomer(document) : null;
   }
 
-  /** One page, newest first, and the number of customers matching. */
-  async search(query: CustomerQuery, page: { skip: number; limit: number }): Promise<CustomerPage> {
-    const filter = customerFilter(query);
-    const [documents, total] = await Promise.all([
-      this.collection
-        .find(filter, {
-          projection: publicFields,
-          sort: newestFirst,
-          skip: page.skip,
-          limit: page.limit,
-        })
-        .toArray(),
-      this.collection.countDocuments(filter),
-    ]);
-    return { customers: documents.map(toCustomer), total };
+  /**
+   * Up to `limit` customers matching `query` from `start` on: newest first, except before a
+   * position or from the oldest (oldest first). Bounded by an index: see `listPagePlan`.
+   */
+  async listPage(query: CustomerQuery, start: ListStart, limit: number): Promise<ListedCustomer[]> {
+    const { pipeline, hint } = listPagePlan(
+      query,
+      typeof start === "object"
+        ? {
+            direction: start.direction,
+            position: { ...start.position, id: ObjectId.createFromHexString(start.position.id) },
+          }
+        : start,
+      limit,
+    );
+    const documents = await this.collection
+      .aggregate([...pipeline, { $project: publicFields }], { hint })
+      .toArray();
+    return documents.map(listed);
+  }
+
+  /** How many customers match `query`: exact up to 1,000; the whole collection's from its metadata. */
+  async count(query: CustomerQuery): Promise<BoundedCount> {
+    const plan = listCountPlan(query);
+    switch (plan.kind) {
+      case "everyone":
+        return { count: await this.collection.estimatedDocumentCount(), atLeast: false };
+      case "exact-filters":
+        return boundedCount(
+          await this.collection.countDocuments(plan.filter, { limit: plan.limit, hint: plan.hint }),
+        );
+      case "text": {
+        const [counts] = facetCountSchema.parse(
+          await this.collection.aggregate(plan.pipeline, { hint: plan.hint }).toArray(),
+        );
+        const candidates = counts?.candidates[0]?.n ?? 0;
+        return boundedCount(counts?.matched[0]?.n ?? 0, candidates > searchCandidateLimit);
+      }
+    }
   }
 
   /** Every customer, oldest first, streamed (for export). */
@@ -126,19 +199,21 @@ export class CustomerRepository {
   }
 
   async insertOne(customer: Customer & { passwordHash: string }, session: ClientSession) {
-    await this.collection.insertOne(customer, { session });
+    await this.collection.insertOne(withSearchKeys(customer), { session });
   }
 
-  async insertMany(documents: Document[]): Promise<number> {
+  async insertMany(documents: (SearchKeySource & Document)[]): Promise<number> {
     if (documents.length === 0) return 0;
-    const result = await this.collection.insertMany(documents, { ordered: false });
+    const result = await this.collection.insertMany(documents.map(withSearchKeys), {
+      ordered: false,
+    });
     return result.insertedCount;
   }
 
   /** Inserts what it can (unordered) and says why each of the others was refused. */
   async insertEach(customers: Customer[]): Promise<InsertRefusal[]> {
     try {
-      await this.collection.insertMany(customers, { ordered: false });
+      await this.collection.insertMany(customers.map(withSearchKeys), { ordered: false });
       return [];
     } catch (error) {
       if (!(error instanceof MongoBulkWriteError)) throw error;
@@ -148,6 +223,37 @@ export class CustomerRepository {
       if (writeErrors.length === 0) throw error;
       return writeErrors.map(refusalOf);
     }
+  }
+
+  /** How many customers there are, from the collection's metadata (for progress). */
+  estimatedCount(): Promise<number> {
+    return this.collection.estimatedDocumentCount();
+  }
+
+  /**
+   * Recomputes the search keys of up to `batchSize` customers after `afterId` (hex; from the start
+   * when null), in `_id` order, with one bulk write.
+   */
+  async rewriteSearchKeys(afterId: string | null, batchSize: number): Promise<SearchKeyBatch> {
+    const documents = await this.collection
+      .find(afterId ? { _id: { $gt: ObjectId.createFromHexString(afterId) } } : {}, {
+        projection: { _id: 1, account: 1, customerId: 1, teamName: 1, companyName: 1 },
+        sort: { _id: 1 },
+        limit: batchSize,
+      })
+      .toArray();
+    const sources = documents.map((document) => searchKeySourceSchema.parse(document));
+    if (sources.length === 0) return { rewritten: 0, lastId: afterId };
+    await this.collection.bulkWrite(
+      sources.map((source) => ({
+        updateOne: {
+          filter: { _id: { $eq: source._id } },
+          update: { $set: { searchKeys: searchKeysOf(source) } },
+        },
+      })),
+      { ordered: false },
+    );
+    return { rewritten: sources.length, lastId: sources.at(-1)?._id.toHexString() ?? afterId };
   }
 
   /** Adds `amount` to the balance; returns the account and the new balance, null when no customer matched. */
@@ -188,7 +294,7 @@ export class CustomerRepository {
     return this.updateGuarded(
       customerId,
       { updatedAt: { $eq: expectedUpdatedAt } },
-      { ...edit, updatedAt: at },
+      { ...edit, searchKeys: searchKeysOf({ ...edit, customerId }), updatedAt: at },
       session,
     );
   }

@@ -39,6 +39,8 @@ export async function ensureIndexes(db: Db): Promise<void> {
     { key: { teamType: 1, createdAt: -1, _id: -1 }, name: "by_team_type" },
     { key: { status: 1, createdAt: -1, _id: -1 }, name: "by_status" },
     { key: { tag: 1, createdAt: -1, _id: -1 }, name: "by_tag" },
+    // Multikey: a word's `^prefix` is one bounded range; within one key, newest first.
+    { key: { searchKeys: 1, createdAt: -1, _id: -1 }, name: "search_keys" },
   ]);
   await db.collection(collections.auditEvents).createIndexes([
     { key: { at: -1, _id: -1 }, name: "newest_first" },

@@ -3,6 +3,7 @@ import { buildCustomerCard } from "../../src/blocks/customer-card.js";
 import { buildCustomerChoices } from "../../src/blocks/customer-choices.js";
 import { buildCustomerList } from "../../src/blocks/customer-list.js";
 import { buildHelpMenu } from "../../src/blocks/help-menu.js";
+import { decodeListPage } from "../../src/blocks/list-page-value.js";
 import { currencyOf } from "../../src/money/currency.js";
 import { aCustomer } from "../support/customer-fixtures.js";
 import { blockKitViolations } from "../support/slack/block-kit-limits.js";
@@ -70,52 +71,131 @@ describe("customer card", () => {
 
 describe("customer list", () => {
   const customers = Array.from({ length: 10 }, () => aCustomer());
+  const exact = (count: number) => ({ count, atLeast: false });
+  const position = (n: number) => ({
+    createdAt: new Date(Date.UTC(2026, 0, 1, 0, n)),
+    id: n.toString(16).padStart(24, "0"),
+  });
+  const pageButtons = (list: { blocks: unknown }) =>
+    allButtons(list.blocks).filter((b) => b.action_id.startsWith("customers_list_page"));
 
   it("shows the total, the page and Next on the first page only", () => {
     const list = buildCustomerList(
-      { query: { text: "acme" }, customers, total: 23, page: 0, pageCount: 3 },
+      {
+        query: { text: "acme" },
+        customers,
+        total: exact(23),
+        page: 0,
+        pageCount: 3,
+        newer: null,
+        older: position(1),
+      },
       usd,
     );
     expect(visibleText(list.blocks)).toContain("*23* customers — matching “acme” · page 1 of 3");
-    expect(
-      allButtons(list.blocks)
-        .filter((b) => b.action_id.startsWith("customers_list_page"))
-        .map((b) => b.text),
-    ).toEqual(["Next"]);
+    expect(pageButtons(list).map((b) => b.text)).toEqual(["Next"]);
     expect(blockKitViolations("message", list)).toEqual([]);
   });
 
   it("offers Previous and Next in the middle, Previous on the last page", () => {
     const middle = buildCustomerList(
-      { query: {}, customers, total: 30, page: 1, pageCount: 3 },
+      {
+        query: {},
+        customers,
+        total: exact(30),
+        page: 1,
+        pageCount: 3,
+        newer: position(1),
+        older: position(2),
+      },
       usd,
     );
-    expect(
-      allButtons(middle.blocks)
-        .filter((b) => b.action_id.startsWith("customers_list_page"))
-        .map((b) => b.text),
-    ).toEqual(["Previous", "Next"]);
+    expect(pageButtons(middle).map((b) => b.text)).toEqual(["Previous", "Next"]);
     const last = buildCustomerList(
-      { query: {}, customers: customers.slice(0, 3), total: 23, page: 2, pageCount: 3 },
+      {
+        query: {},
+        customers: customers.slice(0, 3),
+        total: exact(23),
+        page: 2,
+        pageCount: 3,
+        newer: position(3),
+        older: null,
+      },
       usd,
     );
-    expect(
-      allButtons(last.blocks)
-        .filter((b) => b.action_id.startsWith("customers_list_page"))
-        .map((b) => b.text),
-    ).toEqual(["Previous"]);
+    expect(pageButtons(last).map((b) => b.text)).toEqual(["Previous"]);
+  });
+
+  it("shows a count that stopped at 1,000 as “1,000+”, with the page but no page count", () => {
+    const list = buildCustomerList(
+      {
+        query: { text: "a" },
+        customers,
+        total: { count: 1000, atLeast: true },
+        page: 4,
+        pageCount: null,
+        newer: position(1),
+        older: position(2),
+      },
+      usd,
+    );
+    expect(visibleText(list.blocks)).toContain("*1,000+* customers — matching “a” · page 5");
+    expect(visibleText(list.blocks)).not.toContain(" of ");
+    expect(String(list.text)).toContain("Customers: 1,000+ match, page 5");
+  });
+
+  it("page buttons carry the position next to the page and stay under Slack's 2,000 characters", () => {
+    const query = {
+      text: '"\\'.repeat(66),
+      teamType: "enterprise" as const,
+      status: "off" as const,
+      tag: "t".repeat(32),
+    };
+    const list = buildCustomerList(
+      {
+        query,
+        customers,
+        total: exact(30),
+        page: 1,
+        pageCount: 3,
+        newer: position(1),
+        older: position(2),
+      },
+      usd,
+    );
+    const [previous, next] = pageButtons(list).map((b) => String(b.value));
+    expect(decodeListPage(previous)).toEqual({
+      query,
+      page: 0,
+      cursor: { direction: "before", position: position(1) },
+    });
+    expect(decodeListPage(next)).toEqual({
+      query,
+      page: 2,
+      cursor: { direction: "after", position: position(2) },
+    });
+    for (const value of [previous, next]) expect(value?.length).toBeLessThan(2000);
+    expect(blockKitViolations("message", list)).toEqual([]);
   });
 
   it("says plainly when nothing matches", () => {
     const empty = buildCustomerList(
-      { query: { status: "off", tag: "vip" }, customers: [], total: 0, page: 0, pageCount: 1 },
+      {
+        query: { status: "off", tag: "vip" },
+        customers: [],
+        total: exact(0),
+        page: 0,
+        pageCount: 1,
+        newer: null,
+        older: null,
+      },
       usd,
     );
     expect(visibleText(empty.blocks)).toContain("No customers — status off, tag `vip`.");
   });
 
   it("a pick list for an ambiguous reference stays within limits", () => {
-    const choices = buildCustomerChoices("team", customers.slice(0, 8), 40, usd);
+    const choices = buildCustomerChoices("team", customers.slice(0, 8), exact(40), usd);
     expect(visibleText(choices.blocks)).toContain(
       "*40* customers match “team”; here are the newest 8",
     );

@@ -22,7 +22,9 @@ describe("CustomerRepository: the password hash", () => {
     const reads = [
       await customers.findExact(customer.account),
       await customers.findByCustomerId(customer.customerId),
-      ...(await customers.search({ text: "Hashed team" }, { skip: 0, limit: 5 })).customers,
+      ...(await customers.listPage({ text: "Hashed team" }, "newest", 5)).map(
+        (row) => row.customer,
+      ),
     ];
     for await (const each of customers.all())
       if (each.customerId === customer.customerId) reads.push(each);

@@ -1,4 +1,4 @@
-import { decodeListPage } from "../../blocks/button-values.js";
+import { decodeListPage } from "../../blocks/list-page-value.js";
 import { AppError } from "../../errors/app-error.js";
 import { answerErrors } from "../answer-errors.js";
 import type { Deps } from "../deps.js";
@@ -18,7 +18,7 @@ export function listPage(deps: Deps) {
           "That page button is not valid. Run `/customer list` again to start over.",
         );
       }
-      const page = await listCustomers(deps, target.query, target.page);
+      const page = await listCustomers(deps, target.query, target);
       await replyPrivately(args, page, { replaceOriginal: true });
     });
   };

@@ -9,7 +9,7 @@ export function menuList(deps: Deps) {
   return async (args: ButtonArgs): Promise<void> => {
     await args.ack();
     await answerErrors(args, async () => {
-      await replyPrivately(args, await listCustomers(deps, {}, 0));
+      await replyPrivately(args, await listCustomers(deps, {}));
     });
   };
 }

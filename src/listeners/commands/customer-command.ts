@@ -29,7 +29,7 @@ export function customerCommand(deps: Deps) {
         case "help":
           return reply(args, buildHelpMenu());
         case "list":
-          return reply(args, await listCustomers(deps, command.query, 0));
+          return reply(args, await listCustomers(deps, command.query));
         case "show":
           return reply(args, await showCustomer(deps, command.ref));
         case "create":
