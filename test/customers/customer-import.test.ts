@@ -189,6 +189,8 @@ describe("importing customers", () => {
       tag: "vip",
       createdAt: now,
       updatedAt: now,
+      // Imported customers are found by word prefix at once, without a reindex.
+      searchKeys: expect.arrayContaining(["ana", "silva", "acme", "data"]),
     });
     expect(stored[1]).toMatchObject({ teamType: "individual", companyName: null, tag: null });
     expect(stored[2]).toMatchObject({ teamName: "Hana", teamType: "default", tag: "trial" });

@@ -103,28 +103,43 @@ const cursorGroup = new CaseGroup(
 );
 describe("page cursors", () => {
   const listPage = /That page button is not valid\. Run `\/customer list` again/;
+  /** A position a Next button could carry (createdAt in ms, _id in hex). */
+  const somewhere = [1767225600000, "0123456789abcdef01234567"];
+  const at = (value: Record<string, unknown>) => JSON.stringify({ ...value, a: somewhere });
   const listCursors: [string, unknown][] = [
     ...junkValues,
     ["JSON null", "null"],
     ["a JSON array", "[]"],
     ["a JSON number", "42"],
-    ["a negative page", '{"p":-1}'],
-    ["a fractional page", '{"p":1.5}'],
-    ["a page as a string", '{"p":"1"}'],
-    ["a page over the maximum", '{"p":100001}'],
-    ["an overflowing page", '{"p":1e400}'],
-    ["a page of 2^53", `{"p":${2 ** 53}}`],
-    ["no page", '{"q":"a"}'],
-    ["a null page", '{"p":null}'],
-    ["an extra key", '{"p":0,"x":1}'],
-    ["a __proto__ key", '{"p":0,"__proto__":{"admin":true}}'],
-    ["an operator as search text", '{"p":0,"q":{"$gt":""}}'],
-    ["search text as an array", '{"p":0,"q":["a"]}'],
-    ["an unknown team type", '{"p":0,"t":"bogus"}'],
-    ["an unknown status", '{"p":0,"s":"maybe"}'],
-    ["an invalid tag", '{"p":0,"g":"BAD TAG"}'],
-    ["an operator as tag", '{"p":0,"g":{"$ne":null}}'],
-    ["201 characters of search text", JSON.stringify({ p: 0, q: "x".repeat(201) })],
+    // From here on each carries a valid position, so the named defect is what makes it invalid.
+    ["a negative page", '{"p":-1,"a":[1767225600000,"0123456789abcdef01234567"]}'],
+    ["a fractional page", '{"p":1.5,"a":[1767225600000,"0123456789abcdef01234567"]}'],
+    ["a page as a string", '{"p":"1","a":[1767225600000,"0123456789abcdef01234567"]}'],
+    ["a page over the maximum", '{"p":100001,"a":[1767225600000,"0123456789abcdef01234567"]}'],
+    ["an overflowing page", '{"p":1e400,"a":[1767225600000,"0123456789abcdef01234567"]}'],
+    ["a page of 2^53", `{"p":${2 ** 53},"a":[1767225600000,"0123456789abcdef01234567"]}`],
+    ["no page", '{"q":"a","a":[1767225600000,"0123456789abcdef01234567"]}'],
+    ["a null page", '{"p":null,"a":[1767225600000,"0123456789abcdef01234567"]}'],
+    ["an extra key", at({ p: 1, x: 1 })],
+    ["a __proto__ key", `{"p":1,"a":${JSON.stringify(somewhere)},"__proto__":{"admin":true}}`],
+    ["an operator as search text", at({ p: 1, q: { $gt: "" } })],
+    ["search text as an array", at({ p: 1, q: ["a"] })],
+    ["an unknown team type", at({ p: 1, t: "bogus" })],
+    ["an unknown status", at({ p: 1, s: "maybe" })],
+    ["an invalid tag", at({ p: 1, g: "BAD TAG" })],
+    ["an operator as tag", at({ p: 1, g: { $ne: null } })],
+    ["201 characters of search text", at({ p: 1, q: "x".repeat(201) })],
+    ["no position", '{"p":1}'],
+    ["both positions", JSON.stringify({ p: 1, a: somewhere, b: somewhere })],
+    ["a position as a string", '{"p":1,"a":"1767225600000"}'],
+    ["a position without its _id", '{"p":1,"a":[1767225600000]}'],
+    ["a position with an extra element", JSON.stringify({ p: 1, a: [...somewhere, 1] })],
+    ["a fractional position date", '{"p":1,"a":[1.5,"0123456789abcdef01234567"]}'],
+    ["a position date past what a date holds", '{"p":1,"a":[1e16,"0123456789abcdef01234567"]}'],
+    ["a position date as text", '{"p":1,"a":["2026-01-01","0123456789abcdef01234567"]}'],
+    ["a position _id that is not an ObjectId", '{"p":1,"a":[0,"not-an-object-id-at-all!"]}'],
+    ["an upper-case position _id", '{"p":1,"a":[0,"0123456789ABCDEF01234567"]}'],
+    ["an operator as position _id", '{"p":1,"a":[0,{"$gt":""}]}'],
   ];
   const customerPage = (what: "billing" | "history") =>
     new RegExp(`That page button is not valid\\. Run \`/customer ${what} REF\` again`);
@@ -152,14 +167,26 @@ describe("page cursors", () => {
     })),
     {
       name: "list Next with a regex as search text (matched literally)",
-      press: () => ({ action_id: "customers_list_page:next", value: '{"p":0,"q":".*"}' }),
+      press: () => ({ action_id: "customers_list_page:next", value: at({ p: 1, q: ".*" }) }),
       says: /No customers — matching “\.\*”/,
     },
     {
-      name: "list Next with a page far past the end",
-      press: () => ({ action_id: "customers_list_page:next", value: '{"p":99999}' }),
+      name: "list Next with a position past the oldest customer",
+      press: () => ({
+        action_id: "customers_list_page:next",
+        value: '{"p":99999,"a":[0,"000000000000000000000000"]}',
+      }),
       says: /\*4\* customers — all customers · page 1 of 1/,
       never: /page 100000/,
+    },
+    {
+      name: "list Previous with a position before the newest customer",
+      press: () => ({
+        action_id: "customers_list_page:previous",
+        value: '{"p":5,"b":[8640000000000000,"ffffffffffffffffffffffff"]}',
+      }),
+      says: /\*4\* customers — all customers · page 1 of 1/,
+      never: /page 6/,
     },
     ...(["billing", "history"] as const).flatMap((what) =>
       customerCursors.map(([label, value, says]) => ({

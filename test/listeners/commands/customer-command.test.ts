@@ -158,39 +158,57 @@ describe("/customer list", () => {
     expect(shown).toEqual(newestFirst.map((c) => c.customerId));
   });
 
-  it("pages forward and back through the buttons it sent, replacing the message each time", async () => {
+  it("pages forward and back through the buttons it sent, replacing the message each time: exactly the same pages", async () => {
     const { responseUrl } = await harness.command(users.support, "list");
     const first = await harness.slack.waitForResponse(responseUrl);
     const sorted = [...everyone]
       .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
       .map((c) => c.customerId);
-    const seen: (string | undefined)[] = [];
-    let page = first;
-    for (let index = 0; index < 2; index += 1) {
-      seen.push(
-        ...allButtons(page.body.blocks)
-          .filter((b) => b.text === "Open")
-          .map((b) => b.value),
-      );
-      page = await harness.clickAndWait(users.support, buttonLabelled(page.body.blocks, "Next"), {
-        responseUrl,
-      });
-      expect(page.body.replace_original).toBe(true);
-    }
-    seen.push(
-      ...allButtons(page.body.blocks)
+    const opened = (page: typeof first) =>
+      allButtons(page.body.blocks)
         .filter((b) => b.text === "Open")
-        .map((b) => b.value),
-    );
-    expect(visibleText(page.body.blocks)).toContain("page 3 of 3");
-    expect(seen).toEqual(sorted);
-    expect(allButtons(page.body.blocks).map((b) => b.text)).not.toContain("Next");
+        .map((b) => b.value);
+    const pages = [first];
+    for (let index = 0; index < 2; index += 1) {
+      const page = await harness.clickAndWait(
+        users.support,
+        buttonLabelled(pages[index]?.body.blocks, "Next"),
+        { responseUrl },
+      );
+      expect(page.body.replace_original).toBe(true);
+      pages.push(page);
+    }
+    const last = pages[2] ?? first;
+    expect(visibleText(last.body.blocks)).toContain("page 3 of 3");
+    expect(pages.flatMap(opened)).toEqual(sorted);
+    expect(allButtons(last.body.blocks).map((b) => b.text)).not.toContain("Next");
     const back = await harness.clickAndWait(
       users.support,
-      buttonLabelled(page.body.blocks, "Previous"),
+      buttonLabelled(last.body.blocks, "Previous"),
       { responseUrl },
     );
     expect(visibleText(back.body.blocks)).toContain("page 2 of 3");
+    expect(opened(back)).toEqual(opened(pages[1] ?? first));
+    const front = await harness.clickAndWait(
+      users.support,
+      buttonLabelled(back.body.blocks, "Previous"),
+      { responseUrl },
+    );
+    expect(visibleText(front.body.blocks)).toContain("page 1 of 3");
+    expect(opened(front)).toEqual(opened(first));
+    expect(allButtons(front.body.blocks).map((b) => b.text)).not.toContain("Previous");
+  });
+
+  it("finds by word prefix, not inside words: “acme” finds the Acme customers, “cme” none", async () => {
+    const acme = await harness.ask(users.support, "list acme");
+    expect(
+      allButtons(acme.body.blocks)
+        .filter((b) => b.text === "Open")
+        .map((b) => b.value)
+        .sort(),
+    ).toEqual([ana, ...acmeOthers].map((c) => c?.customerId).sort());
+    const inside = await harness.ask(users.support, "list cme");
+    expect(visibleText(inside.body.blocks)).toContain("No customers — matching “cme”");
   });
 
   it.each([
