@@ -87,7 +87,7 @@ export class CustomerService {
     ]);
     const pageCount = total.atLeast ? null : Math.max(1, Math.ceil(total.count / listPageSize));
     const { rows, hasNewer, hasOlder } = shown;
-    const lastPage = (pageCount ?? maxPageNumber) - 1;
+    const lastPage = Math.min(pageCount ?? maxPageNumber, maxPageNumber) - 1;
     // The button's page number is a label: kept within what the rows around the page allow.
     let page = 0;
     if (hasNewer && !hasOlder && pageCount !== null) page = lastPage;

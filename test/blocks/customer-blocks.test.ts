@@ -4,6 +4,7 @@ import { buildCustomerChoices } from "../../src/blocks/customer-choices.js";
 import { buildCustomerList } from "../../src/blocks/customer-list.js";
 import { buildHelpMenu } from "../../src/blocks/help-menu.js";
 import { decodeListPage } from "../../src/blocks/list-page-value.js";
+import type { ListPage } from "../../src/customers/customer-service.js";
 import { currencyOf } from "../../src/money/currency.js";
 import { aCustomer } from "../support/customer-fixtures.js";
 import { blockKitViolations } from "../support/slack/block-kit-limits.js";
@@ -76,29 +77,9 @@ describe("customer list", () => {
     createdAt: new Date(Date.UTC(2026, 0, 1, 0, n)),
     id: n.toString(16).padStart(24, "0"),
   });
-  const pageButtons = (list: { blocks: unknown }) =>
-    allButtons(list.blocks).filter((b) => b.action_id.startsWith("customers_list_page"));
-
-  it("shows the total, the page and Next on the first page only", () => {
-    const list = buildCustomerList(
-      {
-        query: { text: "acme" },
-        customers,
-        total: exact(23),
-        page: 0,
-        pageCount: 3,
-        newer: null,
-        older: position(1),
-      },
-      usd,
-    );
-    expect(visibleText(list.blocks)).toContain("*23* customers — matching “acme” · page 1 of 3");
-    expect(pageButtons(list).map((b) => b.text)).toEqual(["Next"]);
-    expect(blockKitViolations("message", list)).toEqual([]);
-  });
-
-  it("offers Previous and Next in the middle, Previous on the last page", () => {
-    const middle = buildCustomerList(
+  /** A middle page of 30 customers unless told otherwise. */
+  const listOf = (page: Partial<ListPage>) =>
+    buildCustomerList(
       {
         query: {},
         customers,
@@ -107,38 +88,39 @@ describe("customer list", () => {
         pageCount: 3,
         newer: position(1),
         older: position(2),
+        ...page,
       },
       usd,
     );
+  const pageButtons = (list: { blocks: unknown }) =>
+    allButtons(list.blocks).filter((b) => b.action_id.startsWith("customers_list_page"));
+
+  it("shows the total, the page and Next on the first page only", () => {
+    const list = listOf({ query: { text: "acme" }, total: exact(23), page: 0, newer: null });
+    expect(visibleText(list.blocks)).toContain("*23* customers — matching “acme” · page 1 of 3");
+    expect(pageButtons(list).map((b) => b.text)).toEqual(["Next"]);
+    expect(blockKitViolations("message", list)).toEqual([]);
+  });
+
+  it("offers Previous and Next in the middle, Previous on the last page", () => {
+    const middle = listOf({});
     expect(pageButtons(middle).map((b) => b.text)).toEqual(["Previous", "Next"]);
-    const last = buildCustomerList(
-      {
-        query: {},
-        customers: customers.slice(0, 3),
-        total: exact(23),
-        page: 2,
-        pageCount: 3,
-        newer: position(3),
-        older: null,
-      },
-      usd,
-    );
+    const last = listOf({
+      customers: customers.slice(0, 3),
+      total: exact(23),
+      page: 2,
+      older: null,
+    });
     expect(pageButtons(last).map((b) => b.text)).toEqual(["Previous"]);
   });
 
   it("shows a count that stopped at 1,000 as “1,000+”, with the page but no page count", () => {
-    const list = buildCustomerList(
-      {
-        query: { text: "a" },
-        customers,
-        total: { count: 1000, atLeast: true },
-        page: 4,
-        pageCount: null,
-        newer: position(1),
-        older: position(2),
-      },
-      usd,
-    );
+    const list = listOf({
+      query: { text: "a" },
+      total: { count: 1000, atLeast: true },
+      page: 4,
+      pageCount: null,
+    });
     expect(visibleText(list.blocks)).toContain("*1,000+* customers — matching “a” · page 5");
     expect(visibleText(list.blocks)).not.toContain(" of ");
     expect(String(list.text)).toContain("Customers: 1,000+ match, page 5");
@@ -151,18 +133,7 @@ describe("customer list", () => {
       status: "off" as const,
       tag: "t".repeat(32),
     };
-    const list = buildCustomerList(
-      {
-        query,
-        customers,
-        total: exact(30),
-        page: 1,
-        pageCount: 3,
-        newer: position(1),
-        older: position(2),
-      },
-      usd,
-    );
+    const list = listOf({ query });
     const [previous, next] = pageButtons(list).map((b) => String(b.value));
     expect(decodeListPage(previous)).toEqual({
       query,

@@ -136,4 +136,18 @@ describe("CustomerRepository: pages and counts", () => {
     const everyone = await customersCollection.countDocuments({});
     expect(await customers.count({})).toEqual({ count: everyone, atLeast: false });
   });
+
+  it("a text search whose longest word spans more than 2,000 customers counts “at least” what its candidates hold", async () => {
+    await customersCollection.insertMany(
+      Array.from({ length: 2001 }, (_, i) => ({
+        customerId: `CUS-W${i}`,
+        account: `w${i}@wide.example`,
+        searchKeys: i % 1000 === 0 ? ["widest", "xy"] : ["widest"],
+        createdAt: at,
+      })),
+    );
+    expect(await customers.count({ text: "widest" })).toEqual({ count: 1000, atLeast: true });
+    expect(await customers.count({ text: "widest xy" })).toEqual({ count: 2, atLeast: true });
+    expect(await customers.count({ text: "xy" })).toEqual({ count: 3, atLeast: false });
+  });
 });

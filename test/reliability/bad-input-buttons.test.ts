@@ -170,24 +170,25 @@ describe("page cursors", () => {
       press: () => ({ action_id: "customers_list_page:next", value: at({ p: 1, q: ".*" }) }),
       says: /No customers — matching “\.\*”/,
     },
-    {
-      name: "list Next with a position past the oldest customer",
-      press: () => ({
-        action_id: "customers_list_page:next",
-        value: '{"p":99999,"a":[0,"000000000000000000000000"]}',
-      }),
+    ...(
+      [
+        [
+          "Next",
+          "a position past the oldest customer",
+          '{"p":99999,"a":[0,"000000000000000000000000"]}',
+        ],
+        [
+          "Previous",
+          "a position before the newest customer",
+          '{"p":5,"b":[8640000000000000,"ffffffffffffffffffffffff"]}',
+        ],
+      ] as const
+    ).map(([button, label, value]) => ({
+      name: `list ${button} with ${label}`,
+      press: () => ({ action_id: `customers_list_page:${button.toLowerCase()}`, value }),
       says: /\*4\* customers — all customers · page 1 of 1/,
-      never: /page 100000/,
-    },
-    {
-      name: "list Previous with a position before the newest customer",
-      press: () => ({
-        action_id: "customers_list_page:previous",
-        value: '{"p":5,"b":[8640000000000000,"ffffffffffffffffffffffff"]}',
-      }),
-      says: /\*4\* customers — all customers · page 1 of 1/,
-      never: /page 6/,
-    },
+      never: /page (100000|6)/,
+    })),
     ...(["billing", "history"] as const).flatMap((what) =>
       customerCursors.map(([label, value, says]) => ({
         name: `${what} Next with ${label}`,
