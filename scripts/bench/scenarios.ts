@@ -207,7 +207,7 @@ function listScenario(
         contentType: sent.contentType,
         checkAck: emptyAck,
         completion: answerOn(context, sent.responseUrl, (body) =>
-          /^Customers: [1-9]\d* match, page 1 of /.test(textOf(body))
+          /^Customers: [1-9][\d,]*\+? match, page 1\b/.test(textOf(body))
             ? null
             : `${text}: unexpected answer “${textOf(body).slice(0, 100)}”`,
         ),
