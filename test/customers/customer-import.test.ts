@@ -9,6 +9,7 @@ import {
   readCustomerRows,
 } from "../../src/customers/customer-file-format.js";
 import {
+  type ImportError,
   type ImportOptions,
   type ImportProgress,
   importCustomers,
@@ -59,28 +60,22 @@ beforeEach(async () => {
   await insertCustomers(db, [old]);
 });
 
-/** A Db on which `document` is inserted right after the first customers lookup: a concurrent creation. */
-function createdRightAfterLookup(target: Db, document: Document): Db {
+/** A Db on which `document` is inserted right before the first customers insert: a concurrent creation. */
+function createdRightBeforeInsert(target: Db, document: Document): Db {
   let inserted = false;
   const customers = target.collection(collections.customers);
   const racingCustomers = new Proxy(customers, {
     get(collection, property) {
-      if (property !== "find") {
+      if (property !== "insertMany") {
         const value = Reflect.get(collection, property, collection);
         return typeof value === "function" ? value.bind(collection) : value;
       }
-      return (...args: Parameters<typeof customers.find>) => {
-        const cursor = collection.find(...args);
-        return {
-          async toArray() {
-            const found = await cursor.toArray();
-            if (!inserted) {
-              inserted = true;
-              await collection.insertOne(document);
-            }
-            return found;
-          },
-        };
+      return async (...args: Parameters<typeof customers.insertMany>) => {
+        if (!inserted) {
+          inserted = true;
+          await collection.insertOne(document);
+        }
+        return collection.insertMany(...args);
       };
     },
   });
@@ -96,19 +91,25 @@ function createdRightAfterLookup(target: Db, document: Document): Db {
   });
 }
 
-function importText(
+/** Imports `text`; the report with the rejected rows as the import handed them out, batch by batch. */
+async function importText(
   text: string,
   format: CustomerFileFormat = "csv",
   options: Partial<ImportOptions> = {},
 ) {
-  return importCustomers(readCustomerRows(text, format), {
+  const errors: ImportError[] = [];
+  const report = await importCustomers(readCustomerRows(text, format), {
     customers: new CustomerRepository(db),
     audit: new AuditRepository(db),
     now: () => now,
     actorId: "cli:tester",
     source: `customers.${format}`,
+    onRejected: (batch) => {
+      errors.push(...batch);
+    },
     ...options,
   });
+  return { ...report, errors };
 }
 
 const customersIn = (target: Db) =>
@@ -221,7 +222,10 @@ describe("importing customers", () => {
         status: "on",
       },
       detail: "imported from customers.csv line 2",
+      requestId: expect.stringMatching(/^import-[0-9a-f-]{36}$/),
     });
+    // One import run: one request ID on all its events.
+    expect(new Set(events.map((event) => event.requestId)).size).toBe(1);
     expect(events.map((event) => event.detail)).toEqual([
       "imported from customers.csv line 2",
       "imported from customers.csv line 3",
@@ -246,7 +250,7 @@ describe("importing customers", () => {
       again.errors
         .filter((error) => error.reasons[0]?.includes("already exists"))
         .map((e) => e.line),
-    ).toEqual([2, 3, 11, 12]);
+    ).toEqual([2, 3, 10, 11, 12]); // line 10 repeats line 2's account, which exists before this run
     expect(await customersIn(db)).toEqual(before);
     expect(await db.collection(collections.auditEvents).countDocuments()).toBe(3);
   });
@@ -311,7 +315,7 @@ describe("importing customers", () => {
 
   it("reports an account created meanwhile by someone else as a duplicate instead of failing", async () => {
     const racer = aCustomer({ account: "race@example.com", customerId: "CUS-RACE2345" });
-    const racedDb = createdRightAfterLookup(db, { ...racer });
+    const racedDb = createdRightBeforeInsert(db, { ...racer });
     const text = `${header}\nrace@example.com,Race,default,,\nok@example.com,Ok,default,,`;
 
     const report = await importText(text, "csv", { customers: new CustomerRepository(racedDb) });
