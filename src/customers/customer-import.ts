@@ -43,7 +43,7 @@ export interface ImportOptions {
   onRejected?: (errors: ImportError[]) => void | Promise<void>;
   /** Called after every batch (every `batchSize` rows read, and at the end). */
   onProgress?: (progress: ImportProgress) => void;
-  /** Rows read per batch; each batch is one insert of customers and one of audit events. Default 500. */
+  /** Rows read per batch; each batch is one insert of customers and one of audit events. Default 1000. */
   batchSize?: number;
   /** New internal IDs (tests force collisions with it). */
   newId?: () => string;
@@ -59,10 +59,12 @@ interface Pending {
   input: CustomerInput;
 }
 
-/** One batch's valid rows and its rejected rows: all an import holds at any time. */
+/** One batch's valid rows and its rejected rows (the invalid ones first, then the duplicates). */
 interface Batch {
   valid: Pending[];
   rejected: ImportError[];
+  /** Rows read up to the batch's end. */
+  readUpTo: number;
 }
 
 interface Run extends ImportOptions {
@@ -83,35 +85,52 @@ export async function importCustomers(
   rows: AsyncIterable<CustomerRow> | Iterable<CustomerRow>,
   options: ImportOptions,
 ): Promise<ImportReport> {
-  const batchSize = options.batchSize ?? 500;
+  const batchSize = options.batchSize ?? 1000;
   const run: Run = {
     ...options,
     runId: `import-${randomUUID()}`,
     report: { read: 0, created: 0, invalid: 0, duplicates: 0 },
   };
   const { report } = run;
-  let batch: Batch = { valid: [], rejected: [] };
+  const newBatch = (): Batch => ({ valid: [], rejected: [], readUpTo: 0 });
+  let batch = newBatch();
+  // One batch is written while the next is read and checked (the database and the import work at
+  // the same time); never more than one, so at most two batches are held.
+  let writing: Promise<void> = Promise.resolve();
   const flush = async () => {
     const done = batch;
-    batch = { valid: [], rejected: [] };
-    await insertBatch(done, run);
-    if (done.rejected.length > 0) {
-      done.rejected.sort((a, b) => a.line - b.line);
-      await options.onRejected?.(done.rejected);
-    }
-    options.onProgress?.({ ...report });
+    done.readUpTo = report.read;
+    batch = newBatch();
+    await writing;
+    writing = (async () => {
+      report.invalid += done.rejected.length;
+      await insertBatch(done, run);
+      if (done.rejected.length > 0) {
+        done.rejected.sort((a, b) => a.line - b.line);
+        await options.onRejected?.(done.rejected);
+      }
+      const { created, invalid, duplicates } = report;
+      options.onProgress?.({ read: done.readUpTo, created, invalid, duplicates });
+    })();
+    // Handled only so that it is no unhandled rejection meanwhile: the next `await writing` throws it.
+    writing.catch(() => {});
   };
 
-  for await (const row of rows) {
-    report.read += 1;
-    const checked = checkRow(row);
-    if ("reasons" in checked) {
-      report.invalid += 1;
-      batch.rejected.push(checked);
-    } else batch.valid.push(checked);
-    if (report.read % batchSize === 0) await flush();
+  try {
+    for await (const row of rows) {
+      report.read += 1;
+      const checked = checkRow(row);
+      if ("reasons" in checked) batch.rejected.push(checked);
+      else batch.valid.push(checked);
+      if (report.read % batchSize === 0) await flush();
+    }
+  } catch (error) {
+    // The file failed: let the batch being written finish before the caller closes the database.
+    await writing.catch(() => {});
+    throw error;
   }
   if (report.read % batchSize !== 0 || report.read === 0) await flush();
+  await writing;
   return { ...report };
 }
 
