@@ -300,6 +300,53 @@ describe("importing customers", () => {
     ]);
   });
 
+  it("hands out each batch's rejected rows as soon as that batch is written, in line order, one batch read ahead at most", async () => {
+    const lines = [header];
+    for (let i = 1; i <= 60; i += 1) {
+      if (i % 7 === 0) lines.push(`bad-${i},Team,default,,`);
+      else if (i === 45)
+        lines.push("user3@example.com,Again,default,,"); // row 3 is on line 4
+      else if (i === 12)
+        lines.push("user11@example.com,Twice,default,,"); // the row just before
+      else lines.push(`user${i}@example.com,Team ${i},default,,`);
+    }
+    let rowsRead = 0;
+    async function* counted() {
+      for await (const row of readCustomerRows(lines.join("\n"), "csv")) {
+        rowsRead += 1;
+        yield row;
+      }
+    }
+    const handedOut: { rowsRead: number; errors: ImportError[] }[] = [];
+
+    const report = await importCustomers(counted(), {
+      customers: new CustomerRepository(db),
+      audit: new AuditRepository(db),
+      actorId: "cli:tester",
+      source: "big.csv",
+      batchSize: 10,
+      onRejected: (errors) => {
+        handedOut.push({ rowsRead, errors });
+      },
+    });
+
+    expect(report).toEqual({ read: 60, created: 50, invalid: 8, duplicates: 2 });
+    // Row r is on line r + 1, so batch b holds lines 10b + 2 … 10b + 11.
+    const batchOf = (line: number) => Math.floor((line - 2) / 10);
+    for (const { rowsRead: readThen, errors } of handedOut) {
+      const batch = batchOf(errors[0]?.line ?? 0);
+      expect(errors.every((error) => batchOf(error.line) === batch)).toBe(true);
+      expect(readThen).toBeLessThanOrEqual((batch + 2) * 10);
+    }
+    const all = handedOut.flatMap(({ errors }) => errors);
+    expect(all.map((error) => error.line)).toEqual([8, 13, 15, 22, 29, 36, 43, 46, 50, 57]);
+    expect(all.find((error) => error.line === 13)?.reasons).toEqual(["duplicate of line 12"]);
+    expect(all.find((error) => error.line === 46)?.reasons).toEqual(["duplicate of line 4"]);
+    expect(
+      await db.collection(collections.customers).countDocuments({ account: "user3@example.com" }),
+    ).toBe(1);
+  });
+
   it("gives a row a fresh internal ID when the one drawn is already taken", async () => {
     const ids = [storedId, "CUS-FRESH234"];
     const report = await importText(`${header}\nnew@example.com,New,default,,`, "csv", {
