@@ -20,6 +20,7 @@ Writes every customer, oldest first, to FILE (replacing it): CSV with a header r
                before, after, detail, requestId (before/after as JSON).
   -h, --help   show this help
 
+Streams (1,000 rows a round trip, flat memory); a progress line with rows/s and an ETA runs on stderr.
 Exit code: 0 written, 1 it could not be written, 2 bad usage.
 `;
 

@@ -21,11 +21,13 @@ Adds the customers in FILE as new customers (status on, no password, zero balanc
                    team_type, company_name, company; any case). Other columns are ignored, so an
                    export can be imported again. A CSV cell that starts with ' followed by
                    = + - @ tab, CR, LF or ' loses that first ' (the export put it there).
-  --report FILE    also write every rejected row to FILE as JSON lines: {"line", "account", "reasons"}
+  --report FILE    also write every rejected row to FILE as JSON lines, as they are found:
+                   {"line", "account", "reasons"}
   -h, --help       show this help
 
 Every row is checked like the Slack create form. Rows with problems and accounts that already exist
-are reported and skipped; running the same file twice creates nothing the second time.
+are reported and skipped; running the same file twice creates nothing the second time. The file is
+streamed (any size, flat memory); a progress line with rows/s and an ETA runs on stderr.
 Exit code: 0 the file was processed (even with rejected rows), 1 it could not be read or imported,
 2 bad usage.
 `;
