@@ -33,6 +33,7 @@ import {
   judgeTargets,
   type LevelResult,
   levelResult,
+  type TargetVerdict,
 } from "./bench/report.js";
 import {
   benchScenarioNames,
@@ -507,7 +508,6 @@ async function run(options: Options, resources: Resources): Promise<boolean> {
   // whole run (a leak shows here; growth before it is V8 collecting lazily, which peak RSS includes).
   const finalStats = await app.stats(false, true);
 
-  const print = (text = "") => process.stdout.write(`${text}\n`);
   const loadAtEnd = loadavg()[0] ?? 0;
   print();
   // The run itself keeps ~3 processes busy, so only the load before it says something about others.
@@ -537,61 +537,63 @@ async function run(options: Options, resources: Resources): Promise<boolean> {
   print(
     `App process: lifetime max RSS ${mb(finalStats.maxRss)}; heap retained after a full GC at the end ${finalStats.heapAfterGc === null ? "unknown" : mb(finalStats.heapAfterGc)}; ${Object.values(finalStats.commands).reduce((sum, count) => sum + count, 0)} MongoDB commands in all`,
   );
-  print();
-  print("Targets:");
-  print(formatVerdicts(verdicts));
-
-  await writeFile(
-    options.out,
-    `${JSON.stringify(
-      {
-        finishedAt: new Date().toISOString(),
-        machine: {
-          cpus: cpu.length,
-          cpuModel: cpu[0]?.model.trim(),
-          node: process.versions.node,
-          platform: `${process.platform}-${process.arch}`,
-          loadAverageBefore: loadAtStart,
-          loadAverageAtEnd: loadAtEnd,
-        },
-        mongoLane: { name: lane.name, realMongo: lane.realMongo, description: lane.description },
-        options: {
-          customers: options.customers,
-          count: options.count,
-          concurrency: options.concurrency,
-          scenarios: options.scenarios,
-          fileTools: options.fileTools,
-          rows: options.rows,
-          warmup: options.warmup,
-          seed: options.seed,
-          quick: options.quick,
-          runtime: options.runtime,
-          appNodeArgs: options.appNodeArgs,
-          stormUsergroups: options.stormUsergroups,
-        },
-        seedMs: Math.round(seeded.ms),
-        app: {
-          lifetimeMaxRssMB: Math.round((finalStats.maxRss / 1024 / 1024) * 10) / 10,
-          heapAfterFinalGcMB:
-            finalStats.heapAfterGc === null
-              ? null
-              : Math.round((finalStats.heapAfterGc / 1024 / 1024) * 10) / 10,
-          mongoCommandsTotal: finalStats.commands,
-        },
-        results,
-        fileTools: fileResults,
-        targets: verdicts,
-        logs: logDir,
-      },
-      null,
-      2,
-    )}\n`,
-  );
-  print();
-  print(`Results written to ${options.out}`);
+  await finish(options.out, verdicts, {
+    machine: {
+      cpus: cpu.length,
+      cpuModel: cpu[0]?.model.trim(),
+      node: process.versions.node,
+      platform: `${process.platform}-${process.arch}`,
+      loadAverageBefore: loadAtStart,
+      loadAverageAtEnd: loadAtEnd,
+    },
+    mongoLane: { name: lane.name, realMongo: lane.realMongo, description: lane.description },
+    options: {
+      customers: options.customers,
+      count: options.count,
+      concurrency: options.concurrency,
+      scenarios: options.scenarios,
+      fileTools: options.fileTools,
+      rows: options.rows,
+      warmup: options.warmup,
+      seed: options.seed,
+      quick: options.quick,
+      runtime: options.runtime,
+      appNodeArgs: options.appNodeArgs,
+      stormUsergroups: options.stormUsergroups,
+    },
+    seedMs: Math.round(seeded.ms),
+    app: {
+      lifetimeMaxRssMB: Math.round((finalStats.maxRss / 1024 / 1024) * 10) / 10,
+      heapAfterFinalGcMB:
+        finalStats.heapAfterGc === null
+          ? null
+          : Math.round((finalStats.heapAfterGc / 1024 / 1024) * 10) / 10,
+      mongoCommandsTotal: finalStats.commands,
+    },
+    results,
+    fileTools: fileResults,
+    logs: logDir,
+  });
   if (options.cpuProf)
     print(`CPU profile of the app process: ${logDir}/*.cpuprofile (written when it stops)`);
   return verdicts.every((verdict) => verdict.pass);
+}
+
+const print = (text = "") => process.stdout.write(`${text}\n`);
+
+/** Prints the verdicts on the targets and writes them, with `results`, to the JSON file `out`. */
+async function finish(
+  out: string,
+  verdicts: TargetVerdict[],
+  results: Record<string, unknown>,
+): Promise<void> {
+  print();
+  print("Targets:");
+  print(formatVerdicts(verdicts));
+  const json = { finishedAt: new Date().toISOString(), ...results, targets: verdicts };
+  await writeFile(out, `${JSON.stringify(json, null, 2)}\n`);
+  print();
+  print(`Results written to ${out}`);
 }
 
 /** The end of a run of file-tool scenarios only: their table, verdicts and JSON file. */
@@ -600,33 +602,18 @@ async function reportFileToolsOnly(
   lane: BenchLane,
   results: FileToolResult[],
 ): Promise<boolean> {
-  const print = (text = "") => process.stdout.write(`${text}\n`);
   const verdicts = judgeFileTools(results);
   print();
   print(
     `MongoDB lane: ${lane.name}${lane.realMongo ? "" : " (not a real mongod: the database's share of the time is the test server's)"}`,
   );
   print(formatFileToolTable(results));
-  print();
-  print("Targets:");
-  print(formatVerdicts(verdicts));
-  await writeFile(
-    options.out,
-    `${JSON.stringify(
-      {
-        finishedAt: new Date().toISOString(),
-        machine: { cpus: cpus().length, node: process.versions.node },
-        mongoLane: { name: lane.name, realMongo: lane.realMongo, description: lane.description },
-        options: { fileTools: options.fileTools, rows: options.rows, runtime: options.runtime },
-        fileTools: results,
-        targets: verdicts,
-      },
-      null,
-      2,
-    )}\n`,
-  );
-  print();
-  print(`Results written to ${options.out}`);
+  await finish(options.out, verdicts, {
+    machine: { cpus: cpus().length, node: process.versions.node },
+    mongoLane: { name: lane.name, realMongo: lane.realMongo, description: lane.description },
+    options: { fileTools: options.fileTools, rows: options.rows, runtime: options.runtime },
+    fileTools: results,
+  });
   return verdicts.every((verdict) => verdict.pass);
 }
 
