@@ -74,12 +74,24 @@ export class AuditRepository {
     return documents.map(toAuditEvent);
   }
 
-  /** The events one request (e.g. one import run) recorded about these customers. */
-  async eventsOfRequest(requestId: string, customerIds: string[]): Promise<AuditEvent[]> {
+  /**
+   * The events one request (e.g. one import run) that started at `since` recorded about these
+   * customers. `since` bounds the `by_customer` index scan to the request's time, so a customer
+   * with a long trail costs no more than a new one.
+   */
+  async eventsOfRequest(
+    requestId: string,
+    customerIds: string[],
+    since: Date,
+  ): Promise<AuditEvent[]> {
     if (customerIds.length === 0) return [];
     const documents = await this.collection
       .find(
-        { "target.customerId": { $in: customerIds }, requestId: { $eq: requestId } },
+        {
+          "target.customerId": { $in: customerIds },
+          at: { $gte: since },
+          requestId: { $eq: requestId },
+        },
         { projection: { _id: 0 } },
       )
       .toArray();

@@ -70,6 +70,8 @@ interface Batch {
 interface Run extends ImportOptions {
   /** The `requestId` of this import's audit events: a later line finds an earlier one's by it. */
   runId: string;
+  /** When the run started: its audit events are all at or after it. */
+  startedAt: Date;
   report: ImportReport;
 }
 
@@ -89,6 +91,7 @@ export async function importCustomers(
   const run: Run = {
     ...options,
     runId: `import-${randomUUID()}`,
+    startedAt: options.now?.() ?? new Date(),
     report: { read: 0, created: 0, invalid: 0, duplicates: 0 },
   };
   const { report } = run;
@@ -209,7 +212,11 @@ async function insertBatch(batch: Batch, run: Run): Promise<void> {
 async function rejectTaken(taken: Pending[], batch: Batch, run: Run): Promise<void> {
   const owners = await run.customers.ownersOf(taken.map((row) => row.input.account));
   const ownLines = new Map<string, string>();
-  for (const event of await run.audit.eventsOfRequest(run.runId, [...owners.values()])) {
+  for (const event of await run.audit.eventsOfRequest(
+    run.runId,
+    [...owners.values()],
+    run.startedAt,
+  )) {
     const line = importedLine.exec(event.detail ?? "")?.[1];
     if (event.target?.customerId && line) ownLines.set(event.target.customerId, line);
   }
