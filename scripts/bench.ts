@@ -13,6 +13,12 @@ import type { FakeSlackApi } from "../test/support/slack/fake-slack-api.js";
 import { startFakeSlackApi } from "../test/support/slack/fake-slack-api.js";
 import { compileMeasuredProcesses } from "./bench/compile.js";
 import { ownCpuMs, processCpuMs } from "./bench/cpu.js";
+import {
+  type FileToolResult,
+  type FileToolScenarioName,
+  fileToolScenarioNames,
+  runFileTools,
+} from "./bench/file-tools.js";
 import type { ProcessStats } from "./bench/ipc.js";
 import { runLevel, SlackSender, startBackground } from "./bench/load.js";
 import { type BenchLane, chooseBenchLane } from "./bench/mongo-lane.js";
@@ -20,13 +26,17 @@ import { killAllChildren, type MeasuredChild, startMeasuredChild } from "./bench
 import {
   compareToBaseline,
   formatDetails,
+  formatFileToolTable,
   formatTable,
   formatVerdicts,
+  judgeFileTools,
   judgeTargets,
   type LevelResult,
   levelResult,
+  type TargetVerdict,
 } from "./bench/report.js";
 import {
+  benchScenarioNames,
   defaultScenarios,
   makeScenario,
   type ProcessName,
@@ -45,11 +55,14 @@ const usage = `Usage: npm run bench -- [options]
   --customers N       customers to seed (default 10000; --quick 2000)
   --count N           operations per scenario and concurrency level (default 300; --quick 100)
   --concurrency LIST  concurrency levels, comma-separated (default 1,8,32; --quick 1,8)
-  --scenarios LIST    any of ${scenarioNames.join(", ")}
-                      (default: all; show-floor is a bare Bolt handler doing show's one query
-                      and posting the same card: the floor under show's throughput;
+  --scenarios LIST    any of ${benchScenarioNames.join(", ")}
+                      (default: all but the file tools; show-floor is a bare Bolt handler doing
+                      show's one query and posting the same card: the floor under show's throughput;
                       show-429-storm is show against a third app process while the fake Slack
-                      answers 429 with Retry-After ${storm.retryAfterSeconds} s to ${storm.methods.join(", ")})
+                      answers 429 with Retry-After ${storm.retryAfterSeconds} s to ${storm.methods.join(", ")};
+                      ${fileToolScenarioNames.join(" and ")} run npm run import / export on --rows
+                      generated customers with npm start's 128 MB heap: rows/s and peak RSS)
+  --rows N            rows the file-tool scenarios import and export (default 1000000)
   --storm-without-usergroups
                       show-429-storm's app with user IDs only (no SUPPORT_USERGROUP_IDS), so its
                       role checks never call usergroups.users.list
@@ -73,6 +86,8 @@ interface Options {
   count: number;
   concurrency: number[];
   scenarios: ScenarioName[];
+  fileTools: FileToolScenarioName[];
+  rows: number;
   warmup: number;
   out: string;
   seed: number;
@@ -103,6 +118,7 @@ function parseOptions(argv: string[]): Options | null {
       count: { type: "string" },
       concurrency: { type: "string" },
       scenarios: { type: "string" },
+      rows: { type: "string", default: "1000000" },
       warmup: { type: "string" },
       quick: { type: "boolean", default: false },
       out: { type: "string", default: "bench-results.json" },
@@ -123,12 +139,12 @@ function parseOptions(argv: string[]): Options | null {
   const concurrency = (values.concurrency ?? (quick ? "1,8" : "1,8,32"))
     .split(",")
     .map((level) => wholeNumber("concurrency", level.trim(), 1, 1024));
-  const scenarios = values.scenarios
+  const scenarios: string[] = values.scenarios
     ? values.scenarios.split(",").map((name) => {
-        const trimmed = name.trim() as ScenarioName;
-        if (!scenarioNames.includes(trimmed))
+        const trimmed = name.trim();
+        if (!(benchScenarioNames as readonly string[]).includes(trimmed))
           throw new UsageError(
-            `unknown scenario “${name}”; choose from ${scenarioNames.join(", ")}`,
+            `unknown scenario “${name}”; choose from ${benchScenarioNames.join(", ")}`,
           );
         return trimmed;
       })
@@ -150,6 +166,8 @@ function parseOptions(argv: string[]): Options | null {
     concurrency: [...new Set(concurrency)].sort((a, b) => a - b),
     // The baseline runs first: the other scenarios are compared with it.
     scenarios: scenarioNames.filter((name) => scenarios.includes(name)),
+    fileTools: fileToolScenarioNames.filter((name) => scenarios.includes(name)),
+    rows: wholeNumber("rows", values.rows, 1, 10_000_000),
     warmup: wholeNumber("warmup", values.warmup ?? (quick ? "10" : "30"), 0, 100_000),
     out: resolve(values.out),
     seed: wholeNumber("seed", values.seed, 1, 2 ** 31),
@@ -241,9 +259,14 @@ function resetSlack(
 async function run(options: Options, resources: Resources): Promise<boolean> {
   const logDir = mkdtempSync(join(tmpdir(), "customer-bot-bench-"));
   const cpu = cpus();
-  say(
-    `Benchmark: ${options.customers.toLocaleString("en-US")} customers, ${options.count} operations per level, concurrency ${options.concurrency.join(", ")}${options.quick ? " (--quick)" : ""}`,
-  );
+  if (options.scenarios.length > 0)
+    say(
+      `Benchmark: ${options.customers.toLocaleString("en-US")} customers, ${options.count} operations per level, concurrency ${options.concurrency.join(", ")}${options.quick ? " (--quick)" : ""}`,
+    );
+  if (options.fileTools.length > 0)
+    say(
+      `File tools: ${options.fileTools.join(", ")} on ${options.rows.toLocaleString("en-US")} rows`,
+    );
   const loadAtStart = loadavg()[0] ?? 0;
   say(
     `Machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? "?"}, Node.js ${process.versions.node}, load average ${loadAtStart.toFixed(2)} before starting`,
@@ -256,6 +279,36 @@ async function run(options: Options, resources: Resources): Promise<boolean> {
   say(
     `MongoDB lane: ${lane.name} — ${lane.description} (ready in ${Math.round(performance.now() - laneStarted)} ms)`,
   );
+
+  let scripts = {
+    app: "scripts/bench/app-process.ts",
+    baseline: "scripts/bench/baseline-process.ts",
+    importCli: "src/cli/import.ts",
+    exportCli: "src/cli/export.ts",
+  };
+  if (options.runtime === "compiled") {
+    const started = performance.now();
+    say("Compiling the app, the baseline and the command-line tools (tsc)…");
+    scripts = await compileMeasuredProcesses(180_000);
+    say(`  compiled in ${seconds(performance.now() - started)}`);
+  }
+
+  const fileResults: FileToolResult[] =
+    options.fileTools.length === 0
+      ? []
+      : await runFileTools(
+          {
+            scripts: { import: scripts.importCli, export: scripts.exportCli },
+            uri: lane.uri,
+            dbName: `bench_files_${process.pid}_${Date.now().toString(36)}`,
+            dbPid: lane.pid,
+            logDir,
+          },
+          options.fileTools,
+          options.rows,
+          say,
+        );
+  if (options.scenarios.length === 0) return reportFileToolsOnly(options, lane, fileResults);
 
   const dbName = `bench_${process.pid}_${Date.now().toString(36)}`;
   say(`Seeding ${options.customers.toLocaleString("en-US")} customers into ${dbName}…`);
@@ -270,17 +323,6 @@ async function run(options: Options, resources: Resources): Promise<boolean> {
     await seeded.database.close();
   });
   say(`  seeded in ${seconds(seeded.ms)}`);
-
-  let scripts = {
-    app: "scripts/bench/app-process.ts",
-    baseline: "scripts/bench/baseline-process.ts",
-  };
-  if (options.runtime === "compiled") {
-    const started = performance.now();
-    say("Compiling the app and the baseline (tsc)…");
-    scripts = await compileMeasuredProcesses(180_000);
-    say(`  compiled in ${seconds(performance.now() - started)}`);
-  }
 
   const slack = await startFakeSlackApi();
   resources.add("fake Slack", () => slack.stop());
@@ -461,12 +503,11 @@ async function run(options: Options, resources: Resources): Promise<boolean> {
   say(`Measured in ${seconds(performance.now() - benchStarted)}.`);
 
   compareToBaseline(results);
-  const verdicts = judgeTargets(results, options.concurrency);
+  const verdicts = [...judgeTargets(results, options.concurrency), ...judgeFileTools(fileResults)];
   // A full GC at the very end: the heap that survives it is what the app really retains after the
   // whole run (a leak shows here; growth before it is V8 collecting lazily, which peak RSS includes).
   const finalStats = await app.stats(false, true);
 
-  const print = (text = "") => process.stdout.write(`${text}\n`);
   const loadAtEnd = loadavg()[0] ?? 0;
   print();
   // The run itself keeps ~3 processes busy, so only the load before it says something about others.
@@ -488,61 +529,91 @@ async function run(options: Options, resources: Resources): Promise<boolean> {
   print(formatTable(results));
   print();
   print(formatDetails(results, options.scenarios));
+  if (fileResults.length > 0) {
+    print();
+    print(formatFileToolTable(fileResults));
+  }
   const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
   print(
     `App process: lifetime max RSS ${mb(finalStats.maxRss)}; heap retained after a full GC at the end ${finalStats.heapAfterGc === null ? "unknown" : mb(finalStats.heapAfterGc)}; ${Object.values(finalStats.commands).reduce((sum, count) => sum + count, 0)} MongoDB commands in all`,
   );
+  await finish(options.out, verdicts, {
+    machine: {
+      cpus: cpu.length,
+      cpuModel: cpu[0]?.model.trim(),
+      node: process.versions.node,
+      platform: `${process.platform}-${process.arch}`,
+      loadAverageBefore: loadAtStart,
+      loadAverageAtEnd: loadAtEnd,
+    },
+    mongoLane: { name: lane.name, realMongo: lane.realMongo, description: lane.description },
+    options: {
+      customers: options.customers,
+      count: options.count,
+      concurrency: options.concurrency,
+      scenarios: options.scenarios,
+      fileTools: options.fileTools,
+      rows: options.rows,
+      warmup: options.warmup,
+      seed: options.seed,
+      quick: options.quick,
+      runtime: options.runtime,
+      appNodeArgs: options.appNodeArgs,
+      stormUsergroups: options.stormUsergroups,
+    },
+    seedMs: Math.round(seeded.ms),
+    app: {
+      lifetimeMaxRssMB: Math.round((finalStats.maxRss / 1024 / 1024) * 10) / 10,
+      heapAfterFinalGcMB:
+        finalStats.heapAfterGc === null
+          ? null
+          : Math.round((finalStats.heapAfterGc / 1024 / 1024) * 10) / 10,
+      mongoCommandsTotal: finalStats.commands,
+    },
+    results,
+    fileTools: fileResults,
+    logs: logDir,
+  });
+  if (options.cpuProf)
+    print(`CPU profile of the app process: ${logDir}/*.cpuprofile (written when it stops)`);
+  return verdicts.every((verdict) => verdict.pass);
+}
+
+const print = (text = "") => process.stdout.write(`${text}\n`);
+
+/** Prints the verdicts on the targets and writes them, with `results`, to the JSON file `out`. */
+async function finish(
+  out: string,
+  verdicts: TargetVerdict[],
+  results: Record<string, unknown>,
+): Promise<void> {
   print();
   print("Targets:");
   print(formatVerdicts(verdicts));
-
-  await writeFile(
-    options.out,
-    `${JSON.stringify(
-      {
-        finishedAt: new Date().toISOString(),
-        machine: {
-          cpus: cpu.length,
-          cpuModel: cpu[0]?.model.trim(),
-          node: process.versions.node,
-          platform: `${process.platform}-${process.arch}`,
-          loadAverageBefore: loadAtStart,
-          loadAverageAtEnd: loadAtEnd,
-        },
-        mongoLane: { name: lane.name, realMongo: lane.realMongo, description: lane.description },
-        options: {
-          customers: options.customers,
-          count: options.count,
-          concurrency: options.concurrency,
-          scenarios: options.scenarios,
-          warmup: options.warmup,
-          seed: options.seed,
-          quick: options.quick,
-          runtime: options.runtime,
-          appNodeArgs: options.appNodeArgs,
-          stormUsergroups: options.stormUsergroups,
-        },
-        seedMs: Math.round(seeded.ms),
-        app: {
-          lifetimeMaxRssMB: Math.round((finalStats.maxRss / 1024 / 1024) * 10) / 10,
-          heapAfterFinalGcMB:
-            finalStats.heapAfterGc === null
-              ? null
-              : Math.round((finalStats.heapAfterGc / 1024 / 1024) * 10) / 10,
-          mongoCommandsTotal: finalStats.commands,
-        },
-        results,
-        targets: verdicts,
-        logs: logDir,
-      },
-      null,
-      2,
-    )}\n`,
-  );
+  const json = { finishedAt: new Date().toISOString(), ...results, targets: verdicts };
+  await writeFile(out, `${JSON.stringify(json, null, 2)}\n`);
   print();
-  print(`Results written to ${options.out}`);
-  if (options.cpuProf)
-    print(`CPU profile of the app process: ${logDir}/*.cpuprofile (written when it stops)`);
+  print(`Results written to ${out}`);
+}
+
+/** The end of a run of file-tool scenarios only: their table, verdicts and JSON file. */
+async function reportFileToolsOnly(
+  options: Options,
+  lane: BenchLane,
+  results: FileToolResult[],
+): Promise<boolean> {
+  const verdicts = judgeFileTools(results);
+  print();
+  print(
+    `MongoDB lane: ${lane.name}${lane.realMongo ? "" : " (not a real mongod: the database's share of the time is the test server's)"}`,
+  );
+  print(formatFileToolTable(results));
+  await finish(options.out, verdicts, {
+    machine: { cpus: cpus().length, node: process.versions.node },
+    mongoLane: { name: lane.name, realMongo: lane.realMongo, description: lane.description },
+    options: { fileTools: options.fileTools, rows: options.rows, runtime: options.runtime },
+    fileTools: results,
+  });
   return verdicts.every((verdict) => verdict.pass);
 }
 

@@ -15,6 +15,9 @@ const outDir = join(cacheDir, "out");
 export interface CompiledScripts {
   app: string;
   baseline: string;
+  /** The operators' import and export tools (src/cli/), for the file-tool scenarios. */
+  importCli: string;
+  exportCli: string;
 }
 
 export async function compileMeasuredProcesses(timeoutMs: number): Promise<CompiledScripts> {
@@ -65,6 +68,8 @@ export async function compileMeasuredProcesses(timeoutMs: number): Promise<Compi
   const scripts = {
     app: join(outDir, "scripts", "bench", "app-process.js"),
     baseline: join(outDir, "scripts", "bench", "baseline-process.js"),
+    importCli: join(outDir, "src", "cli", "import.js"),
+    exportCli: join(outDir, "src", "cli", "export.js"),
   };
   // Type errors still emit JavaScript (someone may be mid-edit in src/); a missing file does not.
   if (!existsSync(scripts.app) || !existsSync(scripts.baseline))

@@ -1,5 +1,6 @@
 /** Turns measured runs into result rows, the printed table, the target verdicts and the JSON file. */
 import { availableParallelism } from "node:os";
+import { type FileToolResult, fileToolTargets, toolHeapArgs } from "./file-tools.js";
 import { backgroundMark, type ProcessStats, startTransactionMark } from "./ipc.js";
 import { type BackgroundTally, type LevelRun, percentile } from "./load.js";
 import { type ProcessName, type ScenarioName, storm } from "./scenarios.js";
@@ -481,4 +482,50 @@ export function formatVerdicts(verdicts: TargetVerdict[]): string {
       (verdict) => `${verdict.pass ? "PASS" : "FAIL"}  ${verdict.target}\n      ${verdict.detail}`,
     )
     .join("\n");
+}
+
+/** The file-tool scenarios' table: one row per tool run. */
+export function formatFileToolTable(results: FileToolResult[]): string {
+  const header = [
+    pad("scenario", 15, false),
+    pad("rows", 10),
+    pad("file MB", 8),
+    pad("seconds", 8),
+    pad("rows/s", 8),
+    pad("peak RSS MB", 12),
+    pad("CPU s: tool", 12),
+    pad("db", 6),
+    pad("exit", 5),
+  ].join(" ");
+  const lines = [header, "-".repeat(header.length)];
+  for (const row of results) {
+    lines.push(
+      [
+        pad(row.scenario, 15, false),
+        pad(row.rows.toLocaleString("en-US"), 10),
+        pad(fixed(row.fileMB), 8),
+        pad(fixed(row.elapsedMs / 1000), 8),
+        pad(row.rowsPerSec.toLocaleString("en-US"), 8),
+        pad(row.peakRssMB === null ? "–" : fixed(row.peakRssMB), 12),
+        pad(row.cpuSeconds.tool === null ? "–" : fixed(row.cpuSeconds.tool), 12),
+        pad(row.cpuSeconds.database === null ? "–" : fixed(row.cpuSeconds.database), 6),
+        pad(String(row.exitCode), 5),
+      ].join(" "),
+    );
+  }
+  for (const row of results) lines.push(`${row.scenario}: ${row.summary}`);
+  return lines.join("\n");
+}
+
+/** Issue #15 point 6: each tool at ≥ 10,000 rows/s and RSS < 200 MB with npm start's 128 MB heap. */
+export function judgeFileTools(results: FileToolResult[]): TargetVerdict[] {
+  return results.map((row) => {
+    const fast = row.rowsPerSec >= fileToolTargets.rowsPerSec;
+    const small = row.peakRssMB !== null && row.peakRssMB < fileToolTargets.peakRssMB;
+    return {
+      target: `${row.scenario}: ≥ ${fileToolTargets.rowsPerSec.toLocaleString("en-US")} rows/s and peak RSS < ${fileToolTargets.peakRssMB} MB (heap ${toolHeapArgs.join(" ")})`,
+      pass: row.exitCode === 0 && fast && small,
+      detail: `${row.rows.toLocaleString("en-US")} rows in ${fixed(row.elapsedMs / 1000)} s (process start and connecting included): ${row.rowsPerSec.toLocaleString("en-US")} rows/s, peak RSS ${row.peakRssMB === null ? "unknown (no /proc)" : `${fixed(row.peakRssMB)} MB`}, exit ${row.exitCode}`,
+    };
+  });
 }

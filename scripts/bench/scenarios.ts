@@ -21,6 +21,7 @@ import {
   viewSubmissionPayload,
 } from "../../test/support/slack/sign-request.js";
 import { allButtons, type FoundButton } from "../../test/support/slack-blocks.js";
+import { fileToolScenarioNames } from "./file-tools.js";
 import type { Operation, SlackSender } from "./load.js";
 
 export const workspace = {
@@ -46,6 +47,11 @@ export const scenarioNames = [
 export type ScenarioName = (typeof scenarioNames)[number];
 /** Run by default: the issue's list, and `show-floor`, which explains the show/baseline ratio. */
 export const defaultScenarios: ScenarioName[] = [...scenarioNames];
+/**
+ * Every name `--scenarios` takes: the Slack scenarios above and the operators' file tools
+ * (file-tools.ts), which run only when named — at 1,000,000 rows they take minutes.
+ */
+export const benchScenarioNames = [...scenarioNames, ...fileToolScenarioNames] as const;
 
 export interface Scenario {
   name: ScenarioName;

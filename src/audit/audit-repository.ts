@@ -74,11 +74,43 @@ export class AuditRepository {
     return documents.map(toAuditEvent);
   }
 
-  /** Every event, oldest first, streamed (for the compliance export). */
-  async *all(): AsyncGenerator<AuditEvent> {
+  /**
+   * The events one request (e.g. one import run) that started at `since` recorded about these
+   * customers. `since` bounds the `by_customer` index scan to the request's time, so a customer
+   * with a long trail costs no more than a new one.
+   */
+  async eventsOfRequest(
+    requestId: string,
+    customerIds: string[],
+    since: Date,
+  ): Promise<AuditEvent[]> {
+    if (customerIds.length === 0) return [];
+    const documents = await this.collection
+      .find(
+        {
+          "target.customerId": { $in: customerIds },
+          at: { $gte: since },
+          requestId: { $eq: requestId },
+        },
+        { projection: { _id: 0 } },
+      )
+      .toArray();
+    return documents.map(toAuditEvent);
+  }
+
+  /** How many events there are, from the collection's metadata (no scan): for progress displays. */
+  estimatedCount(): Promise<number> {
+    return this.collection.estimatedDocumentCount();
+  }
+
+  /**
+   * Every event, oldest first, streamed (for the compliance export): `batchSize` documents a
+   * round trip, so memory holds one batch, not the driver's default of up to 16 MiB.
+   */
+  async *all(batchSize = 1000): AsyncGenerator<AuditEvent> {
     for await (const document of this.collection.find(
       {},
-      { sort: { at: 1, _id: 1 }, projection: { _id: 0 } },
+      { sort: { at: 1, _id: 1 }, projection: { _id: 0 }, batchSize },
     ))
       yield toAuditEvent(document);
   }

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { AuditEvent } from "../audit/audit-event.js";
 import type { AuditRepository } from "../audit/audit-repository.js";
 import type { Customer } from "./customer.js";
@@ -24,10 +25,8 @@ export interface ImportProgress {
   duplicates: number;
 }
 
-/** What an import did. `read` = `created` + `invalid` + `duplicates`; `errors` are in line order. */
-export interface ImportReport extends ImportProgress {
-  errors: ImportError[];
-}
+/** What an import did: `read` = `created` + `invalid` + `duplicates`. */
+export type ImportReport = ImportProgress;
 
 export interface ImportOptions {
   customers: CustomerRepository;
@@ -37,9 +36,14 @@ export interface ImportOptions {
   /** The file's name, for the audit trail (`imported from customers.csv line 7`). */
   source: string;
   now?: () => Date;
+  /**
+   * Hears each batch's rejected rows, in line order, as soon as the batch is done; the import keeps
+   * none of them. The next batch is read once it resolves (back-pressure from a slow report file).
+   */
+  onRejected?: (errors: ImportError[]) => void | Promise<void>;
   /** Called after every batch (every `batchSize` rows read, and at the end). */
   onProgress?: (progress: ImportProgress) => void;
-  /** Rows read per batch; each batch is one lookup and one insert. Default 500. */
+  /** Rows read per batch; each batch is one insert of customers and one of audit events. Default 1000. */
   batchSize?: number;
   /** New internal IDs (tests force collisions with it). */
   newId?: () => string;
@@ -55,66 +59,92 @@ interface Pending {
   input: CustomerInput;
 }
 
+/** One batch's valid rows and its rejected rows (the invalid ones first, then the duplicates). */
+interface Batch {
+  valid: Pending[];
+  rejected: ImportError[];
+  /** Rows read up to the batch's end. */
+  readUpTo: number;
+}
+
+interface Run extends ImportOptions {
+  /** The `requestId` of this import's audit events: a later line finds an earlier one's by it. */
+  runId: string;
+  /** When the run started: its audit events are all at or after it. */
+  startedAt: Date;
+  report: ImportReport;
+}
+
 /**
- * Imports customer rows as new customers: every row is validated with the create form's schema, rows
- * whose account exists (in the database, or earlier in the rows) are rejected as duplicates, and the
- * rest are inserted in batches, each with an audit event. Running the same rows twice creates nothing
- * the second time. Rejected rows never stop the import; only an unexpected database failure does.
+ * Imports customer rows as new customers, streaming: every row is validated with the create form's
+ * schema and the valid ones are inserted in batches, each with its audit events. The account's unique
+ * index decides what is a duplicate — of a customer stored before ("already exists"), or of an
+ * earlier line of the same import (named through that line's audit event) — so nothing the import
+ * holds grows with the file. Running the same rows twice creates nothing the second time. Rejected
+ * rows never stop the import; only an unexpected database failure does.
  */
 export async function importCustomers(
   rows: AsyncIterable<CustomerRow> | Iterable<CustomerRow>,
   options: ImportOptions,
 ): Promise<ImportReport> {
-  const batchSize = options.batchSize ?? 500;
-  const report: ImportReport = { read: 0, created: 0, invalid: 0, duplicates: 0, errors: [] };
-  /** Every valid account seen so far → the line it was first on. */
-  const firstLine = new Map<string, number>();
-  let pending: Pending[] = [];
-
-  const reject = (kind: "invalid" | "duplicates", error: ImportError) => {
-    report[kind] += 1;
-    report.errors.push(error);
+  const batchSize = options.batchSize ?? 1000;
+  const run: Run = {
+    ...options,
+    runId: `import-${randomUUID()}`,
+    startedAt: options.now?.() ?? new Date(),
+    report: { read: 0, created: 0, invalid: 0, duplicates: 0 },
   };
+  const { report } = run;
+  const newBatch = (): Batch => ({ valid: [], rejected: [], readUpTo: 0 });
+  let batch = newBatch();
+  // One batch is written while the next is read and checked (the database and the import work at
+  // the same time); never more than one, so at most two batches are held.
+  let writing: Promise<void> = Promise.resolve();
   const flush = async () => {
-    const batch = pending;
-    pending = [];
-    await insertBatch(batch, options, report, reject);
-    options.onProgress?.(progressOf(report));
+    const done = batch;
+    done.readUpTo = report.read;
+    batch = newBatch();
+    await writing;
+    writing = (async () => {
+      report.invalid += done.rejected.length;
+      await insertBatch(done, run);
+      if (done.rejected.length > 0) {
+        done.rejected.sort((a, b) => a.line - b.line);
+        await options.onRejected?.(done.rejected);
+      }
+      const { created, invalid, duplicates } = report;
+      options.onProgress?.({ read: done.readUpTo, created, invalid, duplicates });
+    })();
+    // Handled only so that it is no unhandled rejection meanwhile: the next `await writing` throws it.
+    writing.catch(() => {});
   };
 
-  for await (const row of rows) {
-    report.read += 1;
-    if ("problem" in row) {
-      reject("invalid", { line: row.line, ...accountOf(row.account), reasons: [row.problem] });
-    } else {
-      const result = validateCustomerInput(row.values);
-      if (!result.ok) {
-        const reasons = fieldOrder.flatMap((field) => result.errors[field] ?? []);
-        reject("invalid", { line: row.line, ...accountOf(row.values.account), reasons });
-      } else {
-        const { account } = result.value;
-        const earlier = firstLine.get(account);
-        if (earlier !== undefined) {
-          reject("duplicates", {
-            line: row.line,
-            account,
-            reasons: [`duplicate of line ${earlier}`],
-          });
-        } else {
-          firstLine.set(account, row.line);
-          pending.push({ line: row.line, input: result.value });
-        }
-      }
+  try {
+    for await (const row of rows) {
+      report.read += 1;
+      const checked = checkRow(row);
+      if ("reasons" in checked) batch.rejected.push(checked);
+      else batch.valid.push(checked);
+      if (report.read % batchSize === 0) await flush();
     }
-    if (report.read % batchSize === 0) await flush();
+  } catch (error) {
+    // The file failed: let the batch being written finish before the caller closes the database.
+    await writing.catch(() => {});
+    throw error;
   }
   if (report.read % batchSize !== 0 || report.read === 0) await flush();
-  report.errors.sort((a, b) => a.line - b.line);
-  return report;
+  await writing;
+  return { ...report };
 }
 
-function progressOf({ read, created, invalid, duplicates }: ImportProgress): ImportProgress {
-  return { read, created, invalid, duplicates };
+/** The row as a customer to create, or why it cannot be one (before any database work). */
+function checkRow(row: CustomerRow): Pending | ImportError {
+  if ("problem" in row)
+    return { line: row.line, ...accountOf(row.account), reasons: [row.problem] };
+  const result = validateCustomerInput(row.values);
+  if (result.ok) return { line: row.line, input: result.value };
+  const reasons = fieldOrder.flatMap((field) => result.errors[field] ?? []);
+  return { line: row.line, ...accountOf(row.values.account), reasons };
 }
 
 /** The account as the file had it (trimmed, shortened), when there was one. */
@@ -127,32 +157,23 @@ function accountOf(raw: string | undefined): { account?: string } {
 const alreadyExists = (account: string, customerId: string | undefined) =>
   `account ${account} already exists${customerId ? ` (${customerId})` : ""}`;
 
-async function insertBatch(
-  batch: Pending[],
-  options: ImportOptions,
-  report: ImportReport,
-  reject: (kind: "duplicates", error: ImportError) => void,
-): Promise<void> {
-  if (batch.length === 0) return;
-  const { customers } = options;
-  const existing = await customers.ownersOf(batch.map((row) => row.input.account));
-  let toInsert: Pending[] = [];
-  for (const row of batch) {
-    const customerId = existing.get(row.input.account);
-    if (customerId === undefined) toInsert.push(row);
-    else
-      reject("duplicates", {
-        line: row.line,
-        account: row.input.account,
-        reasons: [alreadyExists(row.input.account, customerId)],
-      });
-  }
+const importDetail = (source: string, line: number) => `imported from ${source} line ${line}`;
+/** The line an import event's detail names (see importDetail). */
+const importedLine = /line (\d+)$/;
 
-  const now = options.now?.() ?? new Date();
-  const newId = options.newId ?? (() => newCustomerId());
+/**
+ * Inserts the batch's valid rows (unordered: the unique indexes refuse what is taken), records an
+ * audit event per created customer, then reports each refused account as a duplicate.
+ */
+async function insertBatch(batch: Batch, run: Run): Promise<void> {
+  if (batch.valid.length === 0) return;
+  const { customers } = run;
+  const now = run.now?.() ?? new Date();
+  const newId = run.newId ?? (() => newCustomerId());
   const created: { row: Pending; customer: Customer }[] = [];
-  const takenMeanwhile: Pending[] = [];
+  const taken: Pending[] = [];
   const failures: string[] = [];
+  let toInsert = batch.valid;
   for (let attempt = 1; toInsert.length > 0; attempt += 1) {
     const attempted = toInsert.map((row) => newCustomer(row.input, newId(), now));
     const refused = new Map(
@@ -164,34 +185,51 @@ async function insertBatch(
       const refusal = refused.get(index);
       if (!refusal) created.push({ row, customer });
       else if (refusal.kind === "refused") failures.push(`line ${row.line}: ${refusal.message}`);
-      else if (refusal.kind === "account-taken") takenMeanwhile.push(row);
+      else if (refusal.kind === "account-taken") taken.push(row);
       else if (attempt < idAttempts) again.push(row);
       else failures.push(`line ${row.line}: no free customer ID after ${idAttempts} attempts`);
     }
     toInsert = again;
   }
 
-  if (takenMeanwhile.length > 0) {
-    // Another import (or the console) created these accounts between the lookup and the insert.
-    const owners = await customers.ownersOf(takenMeanwhile.map((row) => row.input.account));
-    for (const row of takenMeanwhile) {
-      const { account } = row.input;
-      reject("duplicates", {
-        line: row.line,
-        account,
-        reasons: [alreadyExists(account, owners.get(account))],
-      });
-    }
-  }
-
-  report.created += created.length;
-  await options.audit.recordMany(
-    created.map(({ row, customer }) => importEvent(row, customer, options, now)),
+  run.report.created += created.length;
+  await run.audit.recordMany(
+    created.map(({ row, customer }) => importEvent(row, customer, run, now)),
   );
+  if (taken.length > 0) await rejectTaken(taken, batch, run);
   if (failures.length > 0) {
     throw new Error(
       `the database refused ${failures.length} row(s): ${failures.slice(0, 5).join("; ")}`,
     );
+  }
+}
+
+/**
+ * Rows whose account the unique index refused: a duplicate of an earlier line when this import
+ * created that customer (its audit event, recorded already, names the line), else an account that
+ * existed before (or was created meanwhile by the console or another import).
+ */
+async function rejectTaken(taken: Pending[], batch: Batch, run: Run): Promise<void> {
+  const owners = await run.customers.ownersOf(taken.map((row) => row.input.account));
+  const ownLines = new Map<string, string>();
+  for (const event of await run.audit.eventsOfRequest(
+    run.runId,
+    [...owners.values()],
+    run.startedAt,
+  )) {
+    const line = importedLine.exec(event.detail ?? "")?.[1];
+    if (event.target?.customerId && line) ownLines.set(event.target.customerId, line);
+  }
+  for (const row of taken) {
+    const { account } = row.input;
+    const owner = owners.get(account);
+    const earlierLine = owner === undefined ? undefined : ownLines.get(owner);
+    run.report.duplicates += 1;
+    batch.rejected.push({
+      line: row.line,
+      account,
+      reasons: [earlierLine ? `duplicate of line ${earlierLine}` : alreadyExists(account, owner)],
+    });
   }
 }
 
@@ -211,21 +249,17 @@ function newCustomer(input: CustomerInput, customerId: string, now: Date): Custo
   };
 }
 
-function importEvent(
-  row: Pending,
-  customer: Customer,
-  options: ImportOptions,
-  now: Date,
-): AuditEvent {
+function importEvent(row: Pending, customer: Customer, run: Run, now: Date): AuditEvent {
   const { account, teamName, teamType, companyName, tag } = row.input;
   return {
     at: now,
-    actorId: options.actorId,
+    actorId: run.actorId,
     actorRole: null,
     action: "customer.import",
     outcome: "done",
     target: { customerId: customer.customerId, account },
     after: { account, teamName, teamType, companyName, tag, status: customer.status },
-    detail: `imported from ${options.source} line ${row.line}`,
+    detail: importDetail(run.source, row.line),
+    requestId: run.runId,
   };
 }

@@ -201,6 +201,50 @@ describe("npm run import / npm run export", () => {
     expect(JSON.stringify(events)).not.toMatch(/passwordHash|\$scrypt/);
   });
 
+  it("writes every rejected row of a large file to the report, the first 200 as printed, with rows/s and an ETA on stderr", async () => {
+    const file = join(folder, "large.csv");
+    const reportFile = join(folder, "large-report.jsonl");
+    const lines = ["account,teamName,teamType,companyName,tag"];
+    for (let i = 1; i <= 3000; i += 1) {
+      // Every 10th row invalid; every 25th repeats the account of row 1 (the first batch): 360 rejected.
+      if (i % 10 === 0) lines.push(`broken-${i},Team,default,,`);
+      else if (i % 25 === 0) lines.push(`big1@example.com,Again ${i},default,,`);
+      else lines.push(`big${i}@example.com,Team ${i},default,,`);
+    }
+    await writeFile(file, lines.join("\n"));
+
+    const result = await run("import", [file, "--report", reportFile], target.db.databaseName);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("  created:               2,640\n");
+    expect(result.stdout).toContain("  rejected (invalid):      300\n");
+    expect(result.stdout).toContain("  rejected (duplicates):    60\n");
+    expect(result.stdout).toContain("  … and 160 more\n");
+    const report = (await readFile(reportFile, "utf8"))
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(report).toHaveLength(360);
+    expect(report.map((row) => row.line)).toEqual(
+      [...report.map((row) => row.line)].sort((a, b) => a - b),
+    );
+    expect(report).toContainEqual({
+      line: 2976,
+      account: "big1@example.com",
+      reasons: ["duplicate of line 2"],
+    });
+    const printed = result.stdout.split("\n").filter((line) => /^ {2}line \d+/.test(line));
+    expect(printed).toHaveLength(200);
+    expect(printed).toEqual(
+      report
+        .slice(0, 200)
+        .map((row) => `  line ${row.line} (${row.account}): ${row.reasons.join("; ")}`),
+    );
+    expect(result.stderr).toMatch(
+      /3,000 rows · [\d,]+ rows\/s · 100% · ETA 0:00 · 2,640 created · 360 rejected/,
+    );
+  });
+
   it.concurrent("refuses bad usage with exit code 2 and the usage, before touching the database", async () => {
     const results = await Promise.all([
       run("import", [join(folder, "customers.csv"), "--unknown"]),

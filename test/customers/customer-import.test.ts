@@ -9,6 +9,7 @@ import {
   readCustomerRows,
 } from "../../src/customers/customer-file-format.js";
 import {
+  type ImportError,
   type ImportOptions,
   type ImportProgress,
   importCustomers,
@@ -59,28 +60,22 @@ beforeEach(async () => {
   await insertCustomers(db, [old]);
 });
 
-/** A Db on which `document` is inserted right after the first customers lookup: a concurrent creation. */
-function createdRightAfterLookup(target: Db, document: Document): Db {
+/** A Db on which `document` is inserted right before the first customers insert: a concurrent creation. */
+function createdRightBeforeInsert(target: Db, document: Document): Db {
   let inserted = false;
   const customers = target.collection(collections.customers);
   const racingCustomers = new Proxy(customers, {
     get(collection, property) {
-      if (property !== "find") {
+      if (property !== "insertMany") {
         const value = Reflect.get(collection, property, collection);
         return typeof value === "function" ? value.bind(collection) : value;
       }
-      return (...args: Parameters<typeof customers.find>) => {
-        const cursor = collection.find(...args);
-        return {
-          async toArray() {
-            const found = await cursor.toArray();
-            if (!inserted) {
-              inserted = true;
-              await collection.insertOne(document);
-            }
-            return found;
-          },
-        };
+      return async (...args: Parameters<typeof customers.insertMany>) => {
+        if (!inserted) {
+          inserted = true;
+          await collection.insertOne(document);
+        }
+        return collection.insertMany(...args);
       };
     },
   });
@@ -96,19 +91,25 @@ function createdRightAfterLookup(target: Db, document: Document): Db {
   });
 }
 
-function importText(
+/** Imports `text`; the report with the rejected rows as the import handed them out, batch by batch. */
+async function importText(
   text: string,
   format: CustomerFileFormat = "csv",
   options: Partial<ImportOptions> = {},
 ) {
-  return importCustomers(readCustomerRows(text, format), {
+  const errors: ImportError[] = [];
+  const report = await importCustomers(readCustomerRows(text, format), {
     customers: new CustomerRepository(db),
     audit: new AuditRepository(db),
     now: () => now,
     actorId: "cli:tester",
     source: `customers.${format}`,
+    onRejected: (batch) => {
+      errors.push(...batch);
+    },
     ...options,
   });
+  return { ...report, errors };
 }
 
 const customersIn = (target: Db) =>
@@ -223,7 +224,10 @@ describe("importing customers", () => {
         status: "on",
       },
       detail: "imported from customers.csv line 2",
+      requestId: expect.stringMatching(/^import-[0-9a-f-]{36}$/),
     });
+    // One import run: one request ID on all its events.
+    expect(new Set(events.map((event) => event.requestId)).size).toBe(1);
     expect(events.map((event) => event.detail)).toEqual([
       "imported from customers.csv line 2",
       "imported from customers.csv line 3",
@@ -248,7 +252,7 @@ describe("importing customers", () => {
       again.errors
         .filter((error) => error.reasons[0]?.includes("already exists"))
         .map((e) => e.line),
-    ).toEqual([2, 3, 11, 12]);
+    ).toEqual([2, 3, 10, 11, 12]); // line 10 repeats line 2's account, which exists before this run
     expect(await customersIn(db)).toEqual(before);
     expect(await db.collection(collections.auditEvents).countDocuments()).toBe(3);
   });
@@ -298,6 +302,53 @@ describe("importing customers", () => {
     ]);
   });
 
+  it("hands out each batch's rejected rows as soon as that batch is written, in line order, one batch read ahead at most", async () => {
+    const lines = [header];
+    for (let i = 1; i <= 60; i += 1) {
+      if (i % 7 === 0) lines.push(`bad-${i},Team,default,,`);
+      else if (i === 45)
+        lines.push("user3@example.com,Again,default,,"); // row 3 is on line 4
+      else if (i === 12)
+        lines.push("user11@example.com,Twice,default,,"); // the row just before
+      else lines.push(`user${i}@example.com,Team ${i},default,,`);
+    }
+    let rowsRead = 0;
+    async function* counted() {
+      for await (const row of readCustomerRows(lines.join("\n"), "csv")) {
+        rowsRead += 1;
+        yield row;
+      }
+    }
+    const handedOut: { rowsRead: number; errors: ImportError[] }[] = [];
+
+    const report = await importCustomers(counted(), {
+      customers: new CustomerRepository(db),
+      audit: new AuditRepository(db),
+      actorId: "cli:tester",
+      source: "big.csv",
+      batchSize: 10,
+      onRejected: (errors) => {
+        handedOut.push({ rowsRead, errors });
+      },
+    });
+
+    expect(report).toEqual({ read: 60, created: 50, invalid: 8, duplicates: 2 });
+    // Row r is on line r + 1, so batch b holds lines 10b + 2 … 10b + 11.
+    const batchOf = (line: number) => Math.floor((line - 2) / 10);
+    for (const { rowsRead: readThen, errors } of handedOut) {
+      const batch = batchOf(errors[0]?.line ?? 0);
+      expect(errors.every((error) => batchOf(error.line) === batch)).toBe(true);
+      expect(readThen).toBeLessThanOrEqual((batch + 2) * 10);
+    }
+    const all = handedOut.flatMap(({ errors }) => errors);
+    expect(all.map((error) => error.line)).toEqual([8, 13, 15, 22, 29, 36, 43, 46, 50, 57]);
+    expect(all.find((error) => error.line === 13)?.reasons).toEqual(["duplicate of line 12"]);
+    expect(all.find((error) => error.line === 46)?.reasons).toEqual(["duplicate of line 4"]);
+    expect(
+      await db.collection(collections.customers).countDocuments({ account: "user3@example.com" }),
+    ).toBe(1);
+  });
+
   it("gives a row a fresh internal ID when the one drawn is already taken", async () => {
     const ids = [storedId, "CUS-FRESH234"];
     const report = await importText(`${header}\nnew@example.com,New,default,,`, "csv", {
@@ -313,7 +364,7 @@ describe("importing customers", () => {
 
   it("reports an account created meanwhile by someone else as a duplicate instead of failing", async () => {
     const racer = aCustomer({ account: "race@example.com", customerId: "CUS-RACE2345" });
-    const racedDb = createdRightAfterLookup(db, { ...racer });
+    const racedDb = createdRightBeforeInsert(db, { ...racer });
     const text = `${header}\nrace@example.com,Race,default,,\nok@example.com,Ok,default,,`;
 
     const report = await importText(text, "csv", { customers: new CustomerRepository(racedDb) });
