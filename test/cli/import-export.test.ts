@@ -127,7 +127,10 @@ describe("npm run import / npm run export", () => {
       .collection(collections.customers)
       .find(
         {},
-        { projection: { _id: 0, customerId: 0, createdAt: 0, updatedAt: 0 }, sort: { account: 1 } },
+        {
+          projection: { _id: 0, customerId: 0, createdAt: 0, updatedAt: 0, searchKeys: 0 },
+          sort: { account: 1 },
+        },
       )
       .toArray();
     expect(stored).toEqual([
