@@ -1,6 +1,6 @@
 import "dotenv/config";
 import { parseArgs } from "node:util";
-import type { ReindexProgress } from "../customers/search-key-reindex.js";
+import { progressLine } from "../files/progress-line.js";
 import { usageError } from "./file-command-line.js";
 
 const usage = `Usage: npm run reindex
@@ -8,7 +8,7 @@ const usage = `Usage: npm run reindex
 Rebuilds every customer's search keys (what /customer list TEXT and references match by word
 prefix), 1,000 customers a batch in _id order. Run it after the console has written customers:
 until then they are found by their exact account or internal ID only. Safe to run while the bot
-runs, and to run again. Progress (done / total, rows/s) runs on stderr.
+runs, and to run again. Progress (rows, rows/s, share done, ETA) runs on stderr.
   -h, --help   show this help
 
 Exit code: 0 done, 1 it failed, 2 bad usage.
@@ -16,12 +16,6 @@ Exit code: 0 done, 1 it failed, 2 bad usage.
 
 const exit = { done: 0, failed: 1 } as const;
 const count = (n: number) => n.toLocaleString("en-US");
-
-/** `\r`-updated on a terminal; otherwise one line per batch (logs stay readable). */
-function showProgress(p: ReindexProgress) {
-  const line = `  ${count(p.done)} / ${count(p.total)} customers · ${count(Math.round(p.perSecond))} rows/s`;
-  process.stderr.write(process.stderr.isTTY ? `\r${line}` : `${line}\n`);
-}
 
 async function main(): Promise<number> {
   let help: boolean | undefined;
@@ -39,8 +33,11 @@ async function main(): Promise<number> {
   const { reindexSearchKeys } = await import("../customers/search-key-reindex.js");
   const { customers, close } = await openCliDatabase();
   try {
-    const rewritten = await reindexSearchKeys(customers, showProgress);
-    if (process.stderr.isTTY) process.stderr.write("\n");
+    const progress = progressLine(process.stderr);
+    const rewritten = await reindexSearchKeys(customers, ({ done, total }) =>
+      progress.update({ rows: done, done: total > 0 ? done / total : null }),
+    );
+    progress.done({ rows: rewritten, done: 1 });
     process.stdout.write(`Rebuilt the search keys of ${count(rewritten)} customers\n`);
     return exit.done;
   } finally {

@@ -1,10 +1,9 @@
 import type { CustomerRepository } from "./customer-repository.js";
 
-/** How far a reindex has come: `done` of about `total` customers, at `perSecond` since it started. */
+/** How far a reindex has come: `done` of about `total` customers. */
 export interface ReindexProgress {
   done: number;
   total: number;
-  perSecond: number;
 }
 
 export const reindexBatchSize = 1000;
@@ -21,19 +20,13 @@ export async function reindexSearchKeys(
   batchSize = reindexBatchSize,
 ): Promise<number> {
   const total = await customers.estimatedCount();
-  const started = performance.now();
   let done = 0;
   let lastId: string | null = null;
   for (;;) {
     const batch = await customers.rewriteSearchKeys(lastId, batchSize);
     done += batch.rewritten;
     lastId = batch.lastId;
-    const seconds = (performance.now() - started) / 1000;
-    onProgress({
-      done,
-      total: Math.max(total, done),
-      perSecond: seconds > 0 ? done / seconds : done,
-    });
+    onProgress({ done, total: Math.max(total, done) });
     if (batch.rewritten < batchSize) return done;
   }
 }

@@ -36,7 +36,6 @@ describe("reindexSearchKeys", () => {
       [6, 7],
       [7, 7],
     ]);
-    expect(progress.every((p) => p.perSecond > 0)).toBe(true);
     expect(await accounts("orbit")).toEqual(fromConsole.map((c) => c.account).sort());
     expect(await accounts("works 4")).toEqual([fromConsole[4]?.account]);
   });
@@ -60,7 +59,7 @@ describe("npm run reindex", () => {
       timeout: 30_000,
     });
     expect(stdout).toBe("Rebuilt the search keys of 7 customers\n");
-    expect(stderr).toMatch(/7 \/ 7 customers · [\d,]+ rows\/s/);
+    expect(stderr).toMatch(/7 rows · [\d,]+ rows\/s · 100%/);
     expect(await accounts("orbital")).toHaveLength(7);
   });
 });
