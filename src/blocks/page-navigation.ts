@@ -11,14 +11,28 @@ export function pageNavigation(
   pageCount: number,
   valueFor: (page: number) => string,
 ): ActionsBlock | null {
-  const button = (label: "Previous" | "Next", target: number): Button => ({
+  return previousNextButtons(ids, {
+    previous: page > 0 ? valueFor(page - 1) : null,
+    next: page + 1 < pageCount ? valueFor(page + 1) : null,
+  });
+}
+
+/**
+ * Previous/Next with the given values (action_ids `ACTION:previous` / `ACTION:next`), each only
+ * when it has a value (a cursor); null when neither has.
+ */
+export function previousNextButtons(
+  ids: { actionId: string; blockId: string },
+  values: { previous: string | null; next: string | null },
+): ActionsBlock | null {
+  const button = (label: "Previous" | "Next", value: string): Button => ({
     type: "button",
     action_id: `${ids.actionId}:${label.toLowerCase()}`,
     text: plain(label),
-    value: valueFor(target),
+    value,
   });
   const buttons: Button[] = [];
-  if (page > 0) buttons.push(button("Previous", page - 1));
-  if (page + 1 < pageCount) buttons.push(button("Next", page + 1));
+  if (values.previous !== null) buttons.push(button("Previous", values.previous));
+  if (values.next !== null) buttons.push(button("Next", values.next));
   return buttons.length > 0 ? { type: "actions", block_id: ids.blockId, elements: buttons } : null;
 }

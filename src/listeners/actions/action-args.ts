@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from "@slack/bolt";
 import type { z } from "zod";
 import { approvalIdValue, customerRefValue, resetIdValue } from "../../blocks/button-values.js";
-import { type CustomerPageTarget, decodeCustomerPage } from "../../blocks/customer-page-value.js";
+import { decodeEntryPage, type EntryPageTarget } from "../../blocks/entry-page-value.js";
 import { AppError } from "../../errors/app-error.js";
 import type { FormOpening } from "../operations/open-forms.js";
 import { scopeOf } from "../request-scope.js";
@@ -53,13 +53,17 @@ export function resetIdOf(args: ButtonArgs): string {
   );
 }
 
-/** The customer and page a Previous/Next button asks for; `command` is how to start over. */
-export function customerPageOf(args: ButtonArgs, command: string): CustomerPageTarget {
-  const target = decodeCustomerPage(actionValue(args));
-  if (!target)
-    throw new AppError(
-      "invalid_input",
-      `That page button is not valid. Run \`${command}\` again to start over.`,
-    );
+/** A page button that is forged, damaged or names an entry that is not the customer's. */
+export function invalidPageButton(command: string): AppError {
+  return new AppError(
+    "invalid_input",
+    `That page button is not valid. Run \`${command}\` again to start over.`,
+  );
+}
+
+/** The customer and cursor a Previous/Next button asks for; `command` is how to start over. */
+export function entryPageOf(args: ButtonArgs, command: string): EntryPageTarget {
+  const target = decodeEntryPage(actionValue(args));
+  if (!target) throw invalidPageButton(command);
   return target;
 }
