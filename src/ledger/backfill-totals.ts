@@ -41,13 +41,9 @@ export class TotalsBackfill {
 
   /** Recounts every customer in batches; returns how many. */
   all(onProgress: (progress: CustomerProgress) => void): Promise<number> {
-    return forEachCustomer(
-      this.customers,
-      async (customerId) => {
-        await this.customer(customerId);
-      },
+    return forEachCustomer(this.customers, (customerId) => this.customer(customerId), {
       onProgress,
-    );
+    });
   }
 }
 

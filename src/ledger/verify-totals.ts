@@ -31,17 +31,20 @@ export async function verifyTotals(
   let differences = 0;
   const checked = await forEachCustomer(
     customers,
-    async (customerId) => {
-      const found = await inTransaction(client, async (session) => {
+    (customerId) =>
+      inTransaction(client, async (session) => {
         const stored = await customers.moneyOf(customerId, session);
         if (!stored) return [];
         const counted = countLedger(await ledger.sumsByDayAndKind(customerId, session));
         return totalsDifferencesOf(stored, await days.allOf(customerId, session), counted);
-      });
-      differences += found.length;
-      for (const difference of found) report.onDifference(difference);
+      }),
+    {
+      onResult: (found) => {
+        differences += found.length;
+        for (const difference of found) report.onDifference(difference);
+      },
+      onProgress: report.onProgress,
     },
-    report.onProgress,
   );
   return { customers: checked, differences };
 }
