@@ -21,7 +21,6 @@ import type { Database } from "../db/mongo.js";
 import { InviteRepository } from "../invites/invite-repository.js";
 import { Invites } from "../invites/invites.js";
 import { LeaseRepository } from "../leases/lease-repository.js";
-import { TotalsBackfill } from "../ledger/backfill-totals.js";
 import { LedgerDayRepository } from "../ledger/ledger-day-repository.js";
 import { LedgerRepository } from "../ledger/ledger-repository.js";
 import { MoneyWriter } from "../ledger/money-writer.js";
@@ -253,7 +252,6 @@ export function createBotApp(options: BotAppOptions): BotApp {
       ledger,
       ledgerDays,
       new BillingRecordRepository(db),
-      new TotalsBackfill(client, customerRepository, ledger, ledgerDays, now),
       now,
     ),
     roles: new RoleResolver(

@@ -1,7 +1,6 @@
 import type { CustomerRepository } from "../customers/customer-repository.js";
 import type { KeysetPage, PageCursor } from "../db/keyset-page.js";
-import type { TotalsBackfill } from "../ledger/backfill-totals.js";
-import { thirtyDaysFrom } from "../ledger/ledger-day.js";
+import { countLedger, thirtyDaysFrom } from "../ledger/ledger-day.js";
 import type { LedgerDayRepository } from "../ledger/ledger-day-repository.js";
 import type { LedgerEntry } from "../ledger/ledger-entry.js";
 import type { LedgerRepository } from "../ledger/ledger-repository.js";
@@ -42,7 +41,8 @@ export interface BillingPageRequest {
 /**
  * A customer's money history (the ledger) and the platform's usage charges, for billing details.
  * Reads the customer's stored totals, at most 31 day buckets, one ledger page and one usage page
- * and sum: nothing grows with the size of the ledger.
+ * and sum: nothing grows with the size of the ledger — once the customer's totals have been
+ * counted (the money writer keeps them from then on; `npm run reindex` counts them all).
  */
 export class BillingService {
   constructor(
@@ -50,7 +50,6 @@ export class BillingService {
     private readonly ledger: LedgerRepository,
     private readonly days: LedgerDayRepository,
     private readonly billingRecords: BillingRecordRepository,
-    private readonly backfill: TotalsBackfill,
     private readonly now: () => Date,
   ) {}
 
@@ -69,10 +68,11 @@ export class BillingService {
     let allTime = money?.totals ?? null;
     let days = recentDays;
     if (money && !allTime) {
-      // Never counted (written by the console or before totals existed): count it now, once.
-      const counted = await this.backfill.customer(customerId);
-      allTime = counted?.totals ?? null;
-      days = counted?.days.filter((day) => day.day >= firstDay) ?? [];
+      // Never counted (written by the console, or before totals existed) until `npm run reindex`
+      // counts it: counted here from the ledger, not stored — a view changes nothing.
+      const counted = countLedger(await this.ledger.sumsByDayAndKind(customerId));
+      allTime = counted.totals;
+      days = counted.days.filter((day) => day.day >= firstDay);
     }
     return {
       allTime: allTime ?? sumTotals([]),
