@@ -2,6 +2,7 @@ import "dotenv/config";
 import { parseArgs } from "node:util";
 import type { TotalsDifference } from "../ledger/totals-differences.js";
 import { usageError } from "./file-command-line.js";
+import { runCli } from "./run-cli.js";
 
 const usage = `Usage: npm run verify-totals
 
@@ -57,17 +58,4 @@ async function main(): Promise<number> {
   }
 }
 
-// `npm run verify-totals | head`: a reader that stops early is not a failure of the check.
-process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-  if (error.code !== "EPIPE") throw error;
-});
-
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`verify-totals failed: ${(error as Error).message}\n`);
-    process.exitCode = exit.differs;
-  },
-);
+runCli("verify-totals", main, exit.differs);

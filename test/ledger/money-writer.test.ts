@@ -10,25 +10,13 @@ import {
   storedCustomer,
   support,
 } from "../support/repositories.js";
+import { changeContext } from "./change-context.js";
 
 const at = new Date("2026-05-04T09:30:00.000Z");
 const repositories = await repositoriesForThisFile();
 const { writer } = moneyServices(repositories, () => at);
 const stored = (overrides: Partial<Customer> = {}) => storedCustomer(repositories, overrides);
-let keys = 0;
-
-function context(overrides: Partial<ChangeContext> = {}): ChangeContext {
-  keys += 1;
-  return {
-    requester: support,
-    approver: null,
-    approvalId: null,
-    reason: "customer asked",
-    idempotencyKey: `key-${keys}`,
-    at,
-    ...overrides,
-  };
-}
+const context = (overrides: Partial<ChangeContext> = {}) => changeContext(at, overrides);
 
 async function moneyOf(customerId: string) {
   const customer = await repositories.customers.findByCustomerId(customerId);

@@ -2,7 +2,6 @@ import { execFile } from "node:child_process";
 import { describe, expect, inject, it } from "vitest";
 import { collections } from "../../src/db/collections.js";
 import { backfillTotals } from "../../src/ledger/backfill-totals.js";
-import type { ChangeContext } from "../../src/ledger/money-writer.js";
 import type { TotalsDifference } from "../../src/ledger/totals-differences.js";
 import { verifyTotals } from "../../src/ledger/verify-totals.js";
 import {
@@ -10,26 +9,14 @@ import {
   repositoriesForThisFile,
   setPool,
   storedCustomer,
-  support,
 } from "../support/repositories.js";
+import { changeContext } from "./change-context.js";
 
 const at = new Date("2026-05-04T09:30:00.000Z");
 const repositories = await repositoriesForThisFile();
 const { db } = repositories;
 const { writer } = moneyServices(repositories, () => at);
-let keys = 0;
-
-function context(): ChangeContext {
-  keys += 1;
-  return {
-    requester: support,
-    approver: null,
-    approvalId: null,
-    reason: "test",
-    idempotencyKey: `check-${keys}`,
-    at,
-  };
-}
+const context = () => changeContext(at);
 
 async function check(): Promise<{ differences: TotalsDifference[]; progress: number[] }> {
   const differences: TotalsDifference[] = [];
