@@ -3,6 +3,7 @@ import type { z } from "zod";
 import { approvalIdValue, customerRefValue, resetIdValue } from "../../blocks/button-values.js";
 import { decodeEntryPage, type EntryPageTarget } from "../../blocks/entry-page-value.js";
 import { AppError } from "../../errors/app-error.js";
+import { invalidPageButton } from "../operations/invalid-page-button.js";
 import type { FormOpening } from "../operations/open-forms.js";
 import { scopeOf } from "../request-scope.js";
 
@@ -50,14 +51,6 @@ export function resetIdOf(args: ButtonArgs): string {
     args,
     resetIdValue,
     "That button does not name a password reset. Start again with `/customer password REF`.",
-  );
-}
-
-/** A page button that is forged, damaged or names an entry that is not the customer's. */
-export function invalidPageButton(command: string): AppError {
-  return new AppError(
-    "invalid_input",
-    `That page button is not valid. Run \`${command}\` again to start over.`,
   );
 }
 

@@ -2,8 +2,8 @@ import type { BillingPageRequest, BillingService } from "../../billing/billing-s
 import { buildBillingDetails } from "../../blocks/billing-details.js";
 import type { SlackMessage } from "../../blocks/message.js";
 import type { Customer } from "../../customers/customer.js";
-import { invalidPageButton } from "../actions/action-args.js";
 import type { Deps } from "../deps.js";
+import { invalidPageButton } from "./invalid-page-button.js";
 
 export type BillingDeps = Deps & { billing: BillingService };
 

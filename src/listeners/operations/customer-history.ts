@@ -2,8 +2,8 @@ import { buildCustomerHistory, historyPageSize } from "../../blocks/customer-his
 import type { EntryPageTarget } from "../../blocks/entry-page-value.js";
 import type { SlackMessage } from "../../blocks/message.js";
 import type { Customer } from "../../customers/customer.js";
-import { invalidPageButton } from "../actions/action-args.js";
 import type { Deps } from "../deps.js";
+import { invalidPageButton } from "./invalid-page-button.js";
 
 export const historyCommand = "/customer history REF";
 
