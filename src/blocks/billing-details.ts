@@ -119,7 +119,7 @@ export function buildBillingDetails(
   return {
     text: empty
       ? md`Billing details for ${customer.account}: no balance or credit changes yet`
-      : md`Billing details for ${customer.account}: changes, page ${page}`,
+      : md`Billing details for ${customer.account}: changes newest first, page ${page}`,
     blocks,
   };
 }
