@@ -21,6 +21,7 @@ import type { Database } from "../db/mongo.js";
 import { InviteRepository } from "../invites/invite-repository.js";
 import { Invites } from "../invites/invites.js";
 import { LeaseRepository } from "../leases/lease-repository.js";
+import { LedgerDayRepository } from "../ledger/ledger-day-repository.js";
 import { LedgerRepository } from "../ledger/ledger-repository.js";
 import { MoneyWriter } from "../ledger/money-writer.js";
 import * as actions from "../listeners/actions/index.js";
@@ -191,7 +192,15 @@ export function createBotApp(options: BotAppOptions): BotApp {
     now,
   );
   const ledger = new LedgerRepository(db);
-  const writer = new MoneyWriter(customerRepository, ledger, pool, audit, config.currency);
+  const ledgerDays = new LedgerDayRepository(db);
+  const writer = new MoneyWriter(
+    customerRepository,
+    ledger,
+    ledgerDays,
+    pool,
+    audit,
+    config.currency,
+  );
   const approvals = new ApprovalService(
     client,
     approvalRepository,
@@ -238,7 +247,13 @@ export function createBotApp(options: BotAppOptions): BotApp {
       { currency: config.currency, balanceApprovalLimit: config.balanceApprovalLimit },
       now,
     ),
-    billing: new BillingService(ledger, new BillingRecordRepository(db), now),
+    billing: new BillingService(
+      customerRepository,
+      ledger,
+      ledgerDays,
+      new BillingRecordRepository(db),
+      now,
+    ),
     roles: new RoleResolver(
       config.roles,
       new UsergroupMembershipRepository(db),

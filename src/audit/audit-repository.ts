@@ -1,5 +1,6 @@
 import type { ClientSession, Collection, Db } from "mongodb";
 import { collections } from "../db/collections.js";
+import { type KeysetPage, keysetPage, type PageCursor } from "../db/keyset-page.js";
 import { afterCommit } from "../db/transaction.js";
 import { type AuditEvent, auditEventSchema } from "./audit-event.js";
 
@@ -50,20 +51,22 @@ export class AuditRepository {
     if (this.oweAuditLines && done.length > 0) await this.oweAuditLines(done, session);
   }
 
-  /** A customer's trail, newest first, refused attempts included. */
-  async pageForCustomer(
+  /**
+   * One page of a customer's trail, newest first, refused attempts included; null when the cursor
+   * is not one of that customer's events.
+   */
+  pageForCustomer(
     customerId: string,
-    skip: number,
+    cursor: PageCursor | null,
     limit: number,
-  ): Promise<{ events: AuditEvent[]; total: number }> {
-    const filter = { "target.customerId": { $eq: customerId } };
-    const [documents, total] = await Promise.all([
-      this.collection
-        .find(filter, { sort: { at: -1, _id: -1 }, skip, limit, projection: { _id: 0 } })
-        .toArray(),
-      this.collection.countDocuments(filter),
-    ]);
-    return { events: documents.map(toAuditEvent), total };
+  ): Promise<KeysetPage<AuditEvent> | null> {
+    return keysetPage(
+      this.collection,
+      { "target.customerId": { $eq: customerId } },
+      cursor,
+      limit,
+      toAuditEvent,
+    );
   }
 
   /** The latest events across the team, newest first. */

@@ -4,6 +4,11 @@ import { collections } from "../db/collections.js";
 import { type PeriodSums, sumsSince } from "../db/sums-since.js";
 import type { UsageCharge } from "./usage-charge.js";
 
+/** Usage sums in minor units; not `complete` when they cover only the latest charges (lower bounds). */
+export interface UsageSums extends PeriodSums {
+  complete: boolean;
+}
+
 /** A billing record as the platform writes it; a description of another type is dropped, not fatal. */
 const usageChargeSchema = z.object({
   at: z.date(),
@@ -53,14 +58,21 @@ export class BillingRecordRepository {
     });
   }
 
-  /** A customer's well-formed charges summed over all time and since `since`; null when there are none. */
-  async chargeSums(customerId: string, since: Date): Promise<PeriodSums | null> {
+  /**
+   * A customer's well-formed charges summed over all time and since `since`, reading at most their
+   * latest `cap + 1` charges in index order: when they have more than `cap`, `complete` is false
+   * and the sums are lower bounds. Null when there are none.
+   */
+  async chargeSums(customerId: string, since: Date, cap: number): Promise<UsageSums | null> {
     const [sums] = await this.collection
-      .aggregate<PeriodSums>([
+      .aggregate<PeriodSums & { charges: number }>([
         { $match: wellFormedCharges(customerId) },
-        { $group: { _id: null, ...sumsSince(since) } },
+        { $sort: { at: -1, _id: -1 } },
+        { $limit: cap + 1 },
+        { $group: { _id: null, charges: { $sum: 1 }, ...sumsSince(since) } },
       ])
       .toArray();
-    return sums ? { allTime: sums.allTime, sinceThen: sums.sinceThen } : null;
+    if (!sums) return null;
+    return { allTime: sums.allTime, sinceThen: sums.sinceThen, complete: sums.charges <= cap };
   }
 }

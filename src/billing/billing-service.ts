@@ -1,91 +1,94 @@
-import type { PeriodSums } from "../db/sums-since.js";
-import type { LedgerEntry, LedgerKind } from "../ledger/ledger-entry.js";
+import type { CustomerRepository } from "../customers/customer-repository.js";
+import type { KeysetPage, PageCursor } from "../db/keyset-page.js";
+import { countLedger, thirtyDaysFrom } from "../ledger/ledger-day.js";
+import type { LedgerDayRepository } from "../ledger/ledger-day-repository.js";
+import type { LedgerEntry } from "../ledger/ledger-entry.js";
 import type { LedgerRepository } from "../ledger/ledger-repository.js";
+import { type MoneyTotals, sumTotals } from "../money/money-totals.js";
 import type { BillingRecordRepository } from "./billing-record-repository.js";
 import type { UsageCharge } from "./usage-charge.js";
 
 export const billingPageSize = 10;
 export const recentUsageCount = 5;
-const thirtyDaysMs = 30 * 24 * 3600 * 1000;
-
-/** Money moved in a period, in minor units; deductions and returns are shown positive. */
-export interface MoneyTotals {
-  refilled: number;
-  deducted: number;
-  creditsGranted: number;
-  creditsReturned: number;
-}
+/** Usage sums read at most this many of a customer's latest charges (and say so beyond). */
+export const usageSumCap = 10_000;
 
 export interface UsageSummary {
   /** The latest charges, newest first. */
   recent: UsageCharge[];
   last30Days: number;
   allTime: number;
+  /** False when the customer has more than `usageSumCap` charges: the sums are then lower bounds. */
+  complete: boolean;
 }
 
 export interface BillingDetails {
   last30Days: MoneyTotals;
   allTime: MoneyTotals;
-  /** One page of the ledger, newest first. */
-  entries: LedgerEntry[];
-  total: number;
-  /** Zero-based. */
+  /** One page of the ledger, newest first, with the anchors of the pages either side. */
+  entries: KeysetPage<LedgerEntry>;
+  /** One-based, for the label only (carried by the page buttons). */
   page: number;
-  pageCount: number;
   /** Null when the platform has written no usage charges for the customer. */
   usage: UsageSummary | null;
 }
 
-function moneyTotals(sums: Partial<Record<LedgerKind, number>>): MoneyTotals {
-  return {
-    refilled: sums["balance.refill"] ?? 0,
-    deducted: Math.abs(sums["balance.deduct"] ?? 0),
-    creditsGranted: sums["credits.grant"] ?? 0,
-    creditsReturned: Math.abs(sums["credits.return"] ?? 0),
-  };
+/** Which page of billing details: the first (no cursor), or older/newer than an entry shown. */
+export interface BillingPageRequest {
+  cursor: (PageCursor & { page: number }) | null;
 }
 
-/** A customer's money history (the ledger) and the platform's usage charges, for billing details. */
+/**
+ * A customer's money history (the ledger) and the platform's usage charges, for billing details.
+ * Reads the customer's stored totals, at most 31 day buckets, one ledger page and one usage page
+ * and sum: nothing grows with the size of the ledger — once the customer's totals have been
+ * counted (the money writer keeps them from then on; `npm run reindex` counts them all).
+ */
 export class BillingService {
   constructor(
+    private readonly customers: CustomerRepository,
     private readonly ledger: LedgerRepository,
+    private readonly days: LedgerDayRepository,
     private readonly billingRecords: BillingRecordRepository,
     private readonly now: () => Date,
   ) {}
 
-  async details(customerId: string, page: number): Promise<BillingDetails> {
-    const since = new Date(this.now().getTime() - thirtyDaysMs);
-    const [ledgerPage, totals, usage] = await Promise.all([
-      this.ledger.page(customerId, page * billingPageSize, billingPageSize),
-      this.ledgerTotals(customerId, since),
-      this.usage(customerId, since),
+  /** Null when the request's cursor is not an entry of this customer's (forged or damaged). */
+  async details(customerId: string, request: BillingPageRequest): Promise<BillingDetails | null> {
+    const now = this.now();
+    const firstDay = thirtyDaysFrom(now);
+    const { cursor } = request;
+    const [money, recentDays, entries, usage] = await Promise.all([
+      this.customers.moneyOf(customerId),
+      this.days.since(customerId, firstDay),
+      this.ledger.page(customerId, cursor, billingPageSize),
+      this.usage(customerId, firstDay),
     ]);
-    const pageCount = Math.max(1, Math.ceil(ledgerPage.total / billingPageSize));
-    // Only a forged or very old button asks past the end: show the last page instead of nothing.
-    const lastPage = pageCount - 1;
-    const { entries, total } =
-      page > lastPage
-        ? await this.ledger.page(customerId, lastPage * billingPageSize, billingPageSize)
-        : ledgerPage;
-    return { ...totals, entries, total, page: Math.min(page, lastPage), pageCount, usage };
-  }
-
-  private async ledgerTotals(
-    customerId: string,
-    since: Date,
-  ): Promise<Pick<BillingDetails, "last30Days" | "allTime">> {
-    const byKind = Object.entries(await this.ledger.totalsByKind(customerId, since));
-    const totals = (period: keyof PeriodSums) =>
-      moneyTotals(Object.fromEntries(byKind.map(([kind, sums]) => [kind, sums[period]])));
-    return { last30Days: totals("sinceThen"), allTime: totals("allTime") };
+    if (!entries) return null;
+    let allTime = money?.totals ?? null;
+    let days = recentDays;
+    if (money && !allTime) {
+      // Never counted (written by the console, or before totals existed) until `npm run reindex`
+      // counts it: counted here from the ledger, not stored — a view changes nothing.
+      const counted = countLedger(await this.ledger.sumsByDayAndKind(customerId));
+      allTime = counted.totals;
+      days = counted.days.filter((day) => day.day >= firstDay);
+    }
+    return {
+      allTime: allTime ?? sumTotals([]),
+      last30Days: sumTotals(days.map((day) => day.totals)),
+      entries,
+      page: cursor && entries.newer ? cursor.page : 1,
+      usage,
+    };
   }
 
   private async usage(customerId: string, since: Date): Promise<UsageSummary | null> {
     const [recent, sums] = await Promise.all([
       this.billingRecords.latestCharges(customerId, recentUsageCount),
-      this.billingRecords.chargeSums(customerId, since),
+      this.billingRecords.chargeSums(customerId, since, usageSumCap),
     ]);
     if (!sums) return null;
-    return { recent, last30Days: sums.sinceThen, allTime: sums.allTime };
+    return { recent, last30Days: sums.sinceThen, allTime: sums.allTime, complete: sums.complete };
   }
 }

@@ -2,18 +2,18 @@ import type { KnownBlock } from "@slack/types";
 import {
   type BillingDetails,
   billingPageSize,
-  type MoneyTotals,
   type UsageSummary,
+  usageSumCap,
 } from "../billing/billing-service.js";
 import type { UsageCharge } from "../billing/usage-charge.js";
 import type { Customer } from "../customers/customer.js";
 import { isBalanceKind, type LedgerEntry, type LedgerKind } from "../ledger/ledger-entry.js";
 import { type Currency, formatMoney } from "../money/currency.js";
+import type { MoneyTotals } from "../money/money-totals.js";
 import { actionIds } from "./action-ids.js";
-import { encodeCustomerPage } from "./customer-page-value.js";
+import { entryPageNavigation } from "./entry-page-navigation.js";
 import type { SlackMessage } from "./message.js";
 import { clipped, code, joinMd, type Mrkdwn, md, mention, slackDate } from "./mrkdwn.js";
-import { pageNavigation } from "./page-navigation.js";
 import { mrkdwn, plain } from "./text.js";
 
 /** Clipped before escaping, which can make text 5× longer: a section's 3,000 characters still hold it. */
@@ -38,8 +38,8 @@ function totalsField(title: string, totals: MoneyTotals, currency: Currency) {
       md`*${title}*`,
       md`Refilled ${formatMoney(totals.refilled, currency)}`,
       md`Deducted ${formatMoney(totals.deducted, currency)}`,
-      md`Credits granted ${formatMoney(totals.creditsGranted, currency)}`,
-      md`Credits returned ${formatMoney(totals.creditsReturned, currency)}`,
+      md`Credits granted ${formatMoney(totals.granted, currency)}`,
+      md`Credits returned ${formatMoney(totals.returned, currency)}`,
     ]),
     2000,
   );
@@ -65,7 +65,12 @@ function chargeLine(charge: UsageCharge, currency: Currency): Mrkdwn {
 }
 
 function usageBlock(usage: UsageSummary, currency: Currency): KnownBlock {
-  const heading = md`*Usage charges* · last 30 days ${formatMoney(usage.last30Days, currency)} · all time ${formatMoney(usage.allTime, currency)}`;
+  // Beyond the cap the sums cover only the latest charges: say so rather than understate.
+  const atLeast = usage.complete ? "" : "at least ";
+  const sums = md`last 30 days ${atLeast}${formatMoney(usage.last30Days, currency)} · all time ${atLeast}${formatMoney(usage.allTime, currency)}`;
+  const heading = usage.complete
+    ? md`*Usage charges* · ${sums}`
+    : md`*Usage charges* · ${sums} (summed over the latest ${usageSumCap.toLocaleString("en-US")} charges)`;
   const latest = usage.recent.map((charge) => chargeLine(charge, currency));
   const lines = latest.length > 0 ? [heading, md`Latest:`, ...latest] : [heading];
   return { type: "section", text: mrkdwn(joinMd(lines)) };
@@ -77,21 +82,19 @@ export function buildBillingDetails(
   details: BillingDetails,
   currency: Currency,
 ): SlackMessage {
-  const { entries, total, page, pageCount, usage } = details;
+  const { entries, page, usage } = details;
+  const empty = entries.items.length === 0;
   const overview = [
     code(customer.customerId),
     md`Balance ${formatMoney(customer.balance, currency)}`,
     md`Credits ${formatMoney(customer.credits, currency)}`,
   ];
-  if (total > 0)
-    overview.push(
-      md`*${total.toLocaleString("en-US")}* change${total === 1 ? "" : "s"} · page ${page + 1} of ${pageCount}`,
-    );
+  if (!empty) overview.push(md`changes newest first · page ${page}`);
   const blocks: KnownBlock[] = [
     { type: "header", text: plain(`Billing details · ${customer.account}`, 150) },
     { type: "context", elements: [mrkdwn(joinMd(overview, md` · `))] },
   ];
-  if (total > 0) {
+  if (!empty) {
     blocks.push({
       type: "section",
       fields: [
@@ -102,22 +105,21 @@ export function buildBillingDetails(
   }
   if (usage) blocks.push(usageBlock(usage, currency));
   blocks.push({ type: "divider" });
-  if (total === 0)
-    blocks.push({ type: "section", text: mrkdwn(md`No balance or credit changes yet.`) });
+  if (empty) blocks.push({ type: "section", text: mrkdwn(md`No balance or credit changes yet.`) });
   // One page at most, so the message never runs past Slack's 50 blocks.
-  for (const entry of entries.slice(0, billingPageSize)) blocks.push(entryBlock(entry, currency));
-  const navigation = pageNavigation(
+  for (const entry of entries.items.slice(0, billingPageSize))
+    blocks.push(entryBlock(entry, currency));
+  const navigation = entryPageNavigation(
     { actionId: actionIds.billingPage, blockId: "billing_pages" },
+    customer.customerId,
+    entries,
     page,
-    pageCount,
-    (target) => encodeCustomerPage({ customerId: customer.customerId, page: target }),
   );
   if (navigation) blocks.push(navigation);
   return {
-    text:
-      total === 0
-        ? md`Billing details for ${customer.account}: no balance or credit changes yet`
-        : md`Billing details for ${customer.account}: ${total} changes, page ${page + 1} of ${pageCount}`,
+    text: empty
+      ? md`Billing details for ${customer.account}: no balance or credit changes yet`
+      : md`Billing details for ${customer.account}: changes newest first, page ${page}`,
     blocks,
   };
 }

@@ -1,3 +1,4 @@
+import type { Db } from "mongodb";
 import { AuditRepository } from "../audit/audit-repository.js";
 import { loadDatabaseSettings } from "../config/database-settings.js";
 import { CustomerRepository } from "../customers/customer-repository.js";
@@ -6,6 +7,7 @@ import { connectDatabase } from "../db/mongo.js";
 import { createLogger } from "../logging/logger.js";
 
 export interface CliDatabase {
+  db: Db;
   customers: CustomerRepository;
   audit: AuditRepository;
   close(): Promise<void>;
@@ -23,6 +25,7 @@ export async function openCliDatabase(): Promise<CliDatabase> {
   }
   const database = await connectDatabase({ uri, dbName: settings.dbName, logger });
   return {
+    db: database.db,
     customers: new CustomerRepository(database.db),
     audit: new AuditRepository(database.db),
     async close() {

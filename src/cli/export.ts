@@ -4,6 +4,7 @@ import { rename, rm } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { progressLine } from "../files/progress-line.js";
 import { readFileCommandLine } from "./file-command-line.js";
+import { runCli } from "./run-cli.js";
 
 const usage = `Usage: npm run export -- FILE
        npm run export -- --audit FILE
@@ -76,17 +77,4 @@ async function main(): Promise<number> {
   return exit.done;
 }
 
-// `npm run import -- … | head`: a reader that stops early is not a failure of the import.
-process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-  if (error.code !== "EPIPE") throw error;
-});
-
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`export failed: ${(error as Error).message}\n`);
-    process.exitCode = exit.failed;
-  },
-);
+runCli("export", main, exit.failed);

@@ -12,6 +12,7 @@ import {
 import type { ImportError, ImportProgress, ImportReport } from "../customers/customer-import.js";
 import { progressLine } from "../files/progress-line.js";
 import { readFileCommandLine, usageError } from "./file-command-line.js";
+import { runCli } from "./run-cli.js";
 
 const usage = `Usage: npm run import -- FILE [--report REPORT.jsonl]
 
@@ -198,17 +199,4 @@ async function main(): Promise<number> {
   return exit.processed;
 }
 
-// `npm run import -- … | head`: a reader that stops early is not a failure of the import.
-process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-  if (error.code !== "EPIPE") throw error;
-});
-
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`import failed: ${(error as Error).message}\n`);
-    process.exitCode = exit.failed;
-  },
-);
+runCli("import", main, exit.failed);

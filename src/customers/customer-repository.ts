@@ -10,6 +10,12 @@ import {
 } from "mongodb";
 import { z } from "zod";
 import { collections } from "../db/collections.js";
+import {
+  type MoneyTotals,
+  moneyTotalsSchema,
+  noMoneyMoved,
+  totalsIncrement,
+} from "../money/money-totals.js";
 import { type Customer, type CustomerStatus, toCustomer } from "./customer.js";
 import {
   type BoundedCount,
@@ -59,6 +65,18 @@ function withSearchKeys<T extends SearchKeySource>(document: T): T & { searchKey
   return { ...document, searchKeys: searchKeysOf(document) };
 }
 
+/**
+ * A customer the bot creates (the create form, import): its search keys, and lifetime totals counted
+ * from its (empty) ledger, so billing details read them from the start without a recount.
+ */
+function newCustomerDocument<T extends Customer>(customer: T) {
+  const counted =
+    customer.balance === 0 && customer.credits === 0
+      ? { totals: { ...noMoneyMoved, countedAt: customer.createdAt } }
+      : {};
+  return { ...withSearchKeys(customer), ...counted };
+}
+
 function listed(document: Document): ListedCustomer {
   const { _id, createdAt } = positionSchema.parse(document);
   return { customer: toCustomer(document), position: { createdAt, id: _id } };
@@ -86,6 +104,34 @@ export type CustomerEdit = Pick<Customer, "account" | "teamName" | "teamType" | 
 export type InsertRefusal =
   | { index: number; kind: "customerId-taken" | "account-taken" }
   | { index: number; kind: "refused"; message: string };
+
+/** A customer's money as stored, for recounting and checking it against the ledger. */
+export interface CustomerMoney {
+  customerId: string;
+  balance: number;
+  credits: number;
+  /** Null until counted from the ledger (customers written by the console or before totals existed). */
+  totals: MoneyTotals | null;
+}
+
+const customerIdSchema = z.object({ customerId: z.string() });
+const customerMoneySchema = z.object({
+  customerId: z.string(),
+  balance: z.number().default(0),
+  credits: z.number().default(0),
+});
+/**
+ * Money writes add to `totals` whether or not it was ever counted; only `countedAt` (set by a count
+ * of the whole ledger) says the figures cover every entry.
+ */
+const countedTotalsSchema = moneyTotalsSchema.extend({ countedAt: z.date() });
+
+function countedTotals(stored: unknown): MoneyTotals | null {
+  const parsed = countedTotalsSchema.safeParse(stored);
+  if (!parsed.success) return null;
+  const { countedAt: _, ...totals } = parsed.data;
+  return totals;
+}
 
 const balanceAfterSchema = z.object({ account: z.string(), balance: z.number() });
 const accountSchema = z.object({ account: z.string() });
@@ -207,7 +253,7 @@ export class CustomerRepository {
   }
 
   async insertOne(customer: Customer & { passwordHash: string }, session: ClientSession) {
-    await this.collection.insertOne(withSearchKeys(customer), { session });
+    await this.collection.insertOne(newCustomerDocument(customer), { session });
   }
 
   async insertMany(documents: (SearchKeySource & Document)[]): Promise<number> {
@@ -221,7 +267,7 @@ export class CustomerRepository {
   /** Inserts what it can (unordered) and says why each of the others was refused. */
   async insertEach(customers: Customer[]): Promise<InsertRefusal[]> {
     try {
-      await this.collection.insertMany(customers.map(withSearchKeys), { ordered: false });
+      await this.collection.insertMany(customers.map(newCustomerDocument), { ordered: false });
       return [];
     } catch (error) {
       if (!(error instanceof MongoBulkWriteError)) throw error;
@@ -280,10 +326,50 @@ export class CustomerRepository {
   ): Promise<{ account: string } | null> {
     const after = await this.collection.findOneAndUpdate(
       { customerId: { $eq: customerId }, [field]: { $eq: expected } },
-      { $set: { [field]: target, updatedAt: at } },
+      {
+        $set: { [field]: target, updatedAt: at },
+        $inc: totalsIncrement("totals", field, target - expected),
+      },
       { session, returnDocument: "after", projection: { account: 1 } },
     );
     return after ? accountSchema.parse(after) : null;
+  }
+
+  /** Up to `limit` customer IDs after `afterCustomerId`, in order: one batch of a recount or a check. */
+  async customerIdsAfter(afterCustomerId: string | null, limit: number): Promise<string[]> {
+    const documents = await this.collection
+      .find(afterCustomerId === null ? {} : { customerId: { $gt: afterCustomerId } }, {
+        sort: { customerId: 1 },
+        limit,
+        projection: { _id: 0, customerId: 1 },
+      })
+      .toArray();
+    return documents.map((document) => customerIdSchema.parse(document).customerId);
+  }
+
+  /** A customer's balance, credits and lifetime totals as stored; null when there is no such customer. */
+  async moneyOf(customerId: string, session?: ClientSession): Promise<CustomerMoney | null> {
+    const document = await this.collection.findOne(
+      { customerId: { $eq: customerId } },
+      { projection: { _id: 0, customerId: 1, balance: 1, credits: 1, totals: 1 }, session },
+    );
+    if (!document) return null;
+    return { ...customerMoneySchema.parse(document), totals: countedTotals(document.totals) };
+  }
+
+  /** Replaces the lifetime totals with a count of the whole ledger; false when no customer matched. */
+  async setCountedTotals(
+    customerId: string,
+    totals: MoneyTotals,
+    at: Date,
+    session: ClientSession,
+  ): Promise<boolean> {
+    const result = await this.collection.updateOne(
+      { customerId: { $eq: customerId } },
+      { $set: { totals: { ...totals, countedAt: at } } },
+      { session },
+    );
+    return result.matchedCount === 1;
   }
 
   /** Edits basic information only if nobody changed the customer since `expectedUpdatedAt`. */
@@ -341,7 +427,10 @@ export class CustomerRepository {
   ): Promise<{ account: string; balance: number } | null> {
     const after = await this.collection.findOneAndUpdate(
       { customerId: { $eq: customerId }, ...guard },
-      { $inc: { balance: delta }, $set: { updatedAt: at } },
+      {
+        $inc: { balance: delta, ...totalsIncrement("totals", "balance", delta) },
+        $set: { updatedAt: at },
+      },
       { session, returnDocument: "after", projection: { balance: 1, account: 1 } },
     );
     return after ? balanceAfterSchema.parse(after) : null;

@@ -7,6 +7,8 @@ export const collections = {
   invites: "invites",
   ledgerEntries: "ledger_entries",
   approvals: "approvals",
+  /** Per customer and UTC day, the money moved that day (kept with each ledger entry). */
+  ledgerDays: "ledger_days",
   platform: "platform",
   /** What the bot owes Slack, delivered by the outbox poster. */
   outbox: "outbox",

@@ -1,8 +1,10 @@
-import type { Db } from "mongodb";
+import { type Db, MongoServerError } from "mongodb";
 import { collections } from "./collections.js";
 import { isDuplicateKey } from "./transaction.js";
 
 /** The unique index that keeps one pending generated password per customer. */
+const namespaceNotFound = 26;
+
 export const onePendingPerCustomer = "one_pending_per_customer";
 
 /**
@@ -28,6 +30,25 @@ async function closeOlderPendingPasswords(db: Db, at: Date): Promise<void> {
       { _id: { $in: older }, state: "pending" },
       { $set: { state: "replaced", closedAt: at } },
     );
+}
+
+const usageNewestFirst = "by_customer_newest_first";
+
+/**
+ * Databases set up before usage pages ended in `_id` have `by_customer_newest_first` as
+ * `{customerId, at}`, which cannot give the "latest 5" in order: dropped here, rebuilt with `_id`.
+ */
+async function dropOlderUsageIndex(db: Db): Promise<void> {
+  const usage = db.collection(collections.billingRecords);
+  const existing = await usage
+    .listIndexes()
+    .toArray()
+    .catch((error: unknown) => {
+      if (error instanceof MongoServerError && error.code === namespaceNotFound) return [];
+      throw error;
+    });
+  const older = existing.find((index) => index.name === usageNewestFirst && !("_id" in index.key));
+  if (older) await usage.dropIndex(usageNewestFirst);
 }
 
 /** Every index the app's queries need; created at start-up (a no-op when they exist). */
@@ -76,6 +97,11 @@ export async function ensureIndexes(db: Db): Promise<void> {
     { key: { idempotencyKey: 1 }, name: "idempotencyKey_unique", unique: true },
     { key: { customerId: 1, at: -1, _id: -1 }, name: "by_customer_newest_first" },
   ]);
+  await db
+    .collection(collections.ledgerDays)
+    .createIndexes([
+      { key: { customerId: 1, day: -1 }, name: "one_per_customer_day", unique: true },
+    ]);
   await db.collection(collections.approvals).createIndexes([
     { key: { state: 1, requestedAt: -1 }, name: "by_state_newest_first" },
     { key: { state: 1, expiresAt: 1 }, name: "pending_by_expiry" },
@@ -93,7 +119,8 @@ export async function ensureIndexes(db: Db): Promise<void> {
       expireAfterSeconds: 7 * 24 * 3600,
     },
   ]);
+  await dropOlderUsageIndex(db);
   await db
     .collection(collections.billingRecords)
-    .createIndexes([{ key: { customerId: 1, at: -1 }, name: "by_customer_newest_first" }]);
+    .createIndexes([{ key: { customerId: 1, at: -1, _id: -1 }, name: usageNewestFirst }]);
 }

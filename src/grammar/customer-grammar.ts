@@ -3,8 +3,8 @@ import { tagInputSchema } from "../customers/customer-input.js";
 import type { CustomerQuery } from "../customers/customer-query.js";
 import { AppError } from "../errors/app-error.js";
 import { inviteEmailSchema } from "../input/invite-email.js";
-import { normalizeUserText } from "../text/user-text.js";
 import type { Currency } from "../money/currency.js";
+import { normalizeUserText } from "../text/user-text.js";
 import { lookupRef, requireRef } from "./customer-ref.js";
 import { parseListQuery } from "./list-grammar.js";
 import {

@@ -1,8 +1,9 @@
 import type { ClientSession, Collection, Db } from "mongodb";
 import { z } from "zod";
 import { collections } from "../db/collections.js";
-import { type PeriodSums, sumsSince } from "../db/sums-since.js";
-import { type LedgerEntry, type LedgerKind, ledgerKinds } from "./ledger-entry.js";
+import { type KeysetPage, keysetPage, type PageCursor } from "../db/keyset-page.js";
+import type { DayKindSum } from "./ledger-day.js";
+import { type LedgerEntry, ledgerKinds } from "./ledger-entry.js";
 
 const ledgerEntrySchema = z.object({
   customerId: z.string(),
@@ -18,6 +19,14 @@ const ledgerEntrySchema = z.object({
   at: z.date(),
 }) satisfies z.ZodType<LedgerEntry>;
 
+const toLedgerEntry = (document: unknown): LedgerEntry => ledgerEntrySchema.parse(document);
+
+const dayKindSumSchema = z.object({
+  day: z.date(),
+  kind: z.enum(ledgerKinds),
+  amount: z.number(),
+}) satisfies z.ZodType<DayKindSum>;
+
 /** The `ledger_entries` collection. Append-only: insert and read, never update or delete. */
 export class LedgerRepository {
   private readonly collection: Collection<LedgerEntry>;
@@ -30,31 +39,41 @@ export class LedgerRepository {
     await this.collection.insertOne({ ...entry }, { session });
   }
 
-  /** A customer's entries, newest first. */
-  async page(
+  /** One page of a customer's entries, newest first; null when the cursor is not one of theirs. */
+  page(
     customerId: string,
-    skip: number,
+    cursor: PageCursor | null,
     limit: number,
-  ): Promise<{ entries: LedgerEntry[]; total: number }> {
-    const filter = { customerId: { $eq: customerId } };
-    const [documents, total] = await Promise.all([
-      this.collection.find(filter, { sort: { at: -1, _id: -1 }, skip, limit }).toArray(),
-      this.collection.countDocuments(filter),
-    ]);
-    return { entries: documents.map((document) => ledgerEntrySchema.parse(document)), total };
+  ): Promise<KeysetPage<LedgerEntry> | null> {
+    return keysetPage(
+      this.collection,
+      { customerId: { $eq: customerId } },
+      cursor,
+      limit,
+      toLedgerEntry,
+    );
   }
 
-  /** A customer's amounts summed per kind, over all time and since `since`, in one aggregation. */
-  async totalsByKind(
-    customerId: string,
-    since: Date,
-  ): Promise<Partial<Record<LedgerKind, PeriodSums>>> {
+  /** A customer's amounts summed per UTC day and kind (the whole ledger: for recounts and checks). */
+  async sumsByDayAndKind(customerId: string, session?: ClientSession): Promise<DayKindSum[]> {
     const rows = await this.collection
-      .aggregate<PeriodSums & { _id: LedgerKind }>([
-        { $match: { customerId: { $eq: customerId } } },
-        { $group: { _id: "$kind", ...sumsSince(since) } },
-      ])
+      .aggregate<{ _id: { day: Date; kind: string }; amount: number }>(
+        [
+          { $match: { customerId: { $eq: customerId } } },
+          {
+            $group: {
+              _id: {
+                // $dateTrunc counts in UTC unless told otherwise.
+                day: { $dateTrunc: { date: "$at", unit: "day" } },
+                kind: "$kind",
+              },
+              amount: { $sum: "$amount" },
+            },
+          },
+        ],
+        { session },
+      )
       .toArray();
-    return Object.fromEntries(rows.map(({ _id, ...sums }) => [_id, sums]));
+    return rows.map((row) => dayKindSumSchema.parse({ ...row._id, amount: row.amount }));
   }
 }

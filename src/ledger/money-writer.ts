@@ -5,6 +5,8 @@ import type { Actor } from "../auth/actor.js";
 import type { CustomerRepository, MoneyField } from "../customers/customer-repository.js";
 import type { Currency } from "../money/currency.js";
 import type { CreditPool } from "../pool/credit-pool.js";
+import { totalsFieldOfKind, utcDay } from "./ledger-day.js";
+import type { LedgerDayRepository } from "./ledger-day-repository.js";
 import type { LedgerKind } from "./ledger-entry.js";
 import type { LedgerRepository } from "./ledger-repository.js";
 
@@ -32,13 +34,15 @@ function ledgerKind(field: MoneyField, amount: number): LedgerKind {
 
 /**
  * The only code that changes balances and credits. Each method runs inside the caller's transaction
- * and writes the customer, the ledger entry and the audit record (and for credits the pool) together;
- * every guard is in an update's filter, so concurrent writers can never take a value below zero.
+ * and writes the customer (with its lifetime totals, in the same update), the ledger entry, its day
+ * bucket and the audit record (and for credits the pool) together; every guard is in an update's
+ * filter, so concurrent writers can never take a value below zero.
  */
 export class MoneyWriter {
   constructor(
     private readonly customers: CustomerRepository,
     private readonly ledger: LedgerRepository,
+    private readonly days: LedgerDayRepository,
     private readonly pool: CreditPool,
     private readonly audit: AuditRepository,
     private readonly currency: Currency,
@@ -119,6 +123,13 @@ export class MoneyWriter {
         idempotencyKey: context.idempotencyKey,
         at: context.at,
       },
+      session,
+    );
+    await this.days.add(
+      customerId,
+      utcDay(context.at),
+      totalsFieldOfKind[kind],
+      Math.abs(amount),
       session,
     );
     await this.audit.recordMany(

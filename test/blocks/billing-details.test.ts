@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { BillingDetails } from "../../src/billing/billing-service.js";
 import { buildBillingDetails } from "../../src/blocks/billing-details.js";
-import { decodeCustomerPage, encodeCustomerPage } from "../../src/blocks/customer-page-value.js";
+import { decodeEntryPage, encodeEntryPage } from "../../src/blocks/entry-page-value.js";
 import type { LedgerEntry } from "../../src/ledger/ledger-entry.js";
 import { currencyOf } from "../../src/money/currency.js";
 import { aCustomer } from "../support/customer-fixtures.js";
@@ -11,7 +11,11 @@ import { allButtons, visibleText } from "../support/slack-blocks.js";
 const usd = currencyOf("USD");
 const customer = aCustomer({ account: "ana@acme.example", balance: 15_000, credits: 2_000 });
 const at = new Date("2026-03-01T09:30:00.000Z");
-const zero = { refilled: 0, deducted: 0, creditsGranted: 0, creditsReturned: 0 };
+const zero = { refilled: 0, deducted: 0, granted: 0, returned: 0 };
+const anchor = (n: number) => ({
+  at: new Date(at.getTime() - n * 60_000),
+  id: `${n}`.padStart(24, "a"),
+});
 
 function anEntry(overrides: Partial<LedgerEntry> = {}): LedgerEntry {
   return {
@@ -34,10 +38,8 @@ function details(overrides: Partial<BillingDetails> = {}): BillingDetails {
   return {
     last30Days: zero,
     allTime: zero,
-    entries: [anEntry()],
-    total: 1,
-    page: 0,
-    pageCount: 1,
+    entries: { items: [anEntry()], newer: null, older: null },
+    page: 1,
     usage: null,
     ...overrides,
   };
@@ -51,35 +53,28 @@ describe("billing details message", () => {
     const message = buildBillingDetails(
       customer,
       details({
-        last30Days: {
-          refilled: 10_000,
-          deducted: 2_500,
-          creditsGranted: 2_000,
-          creditsReturned: 0,
+        last30Days: { refilled: 10_000, deducted: 2_500, granted: 2_000, returned: 0 },
+        allTime: { refilled: 60_000, deducted: 45_000, granted: 7_000, returned: 5_000 },
+        entries: {
+          newer: null,
+          older: null,
+          items: [
+            anEntry({
+              kind: "credits.grant",
+              amount: 2_000,
+              after: 2_000,
+              actorId: "U0SUPPORT",
+              approvedBy: "U0MANAGER",
+              reason: "Pilot <phase 2> & onboarding",
+            }),
+            anEntry({
+              kind: "balance.deduct",
+              amount: -2_500,
+              after: 5_000,
+              reason: "Refund of a double charge",
+            }),
+          ],
         },
-        allTime: {
-          refilled: 60_000,
-          deducted: 45_000,
-          creditsGranted: 7_000,
-          creditsReturned: 5_000,
-        },
-        entries: [
-          anEntry({
-            kind: "credits.grant",
-            amount: 2_000,
-            after: 2_000,
-            actorId: "U0SUPPORT",
-            approvedBy: "U0MANAGER",
-            reason: "Pilot <phase 2> & onboarding",
-          }),
-          anEntry({
-            kind: "balance.deduct",
-            amount: -2_500,
-            after: 5_000,
-            reason: "Refund of a double charge",
-          }),
-        ],
-        total: 2,
       }),
       usd,
     );
@@ -112,6 +107,7 @@ describe("billing details message", () => {
           ],
           last30Days: 1_550,
           allTime: 48_000,
+          complete: true,
         },
       }),
       usd,
@@ -123,30 +119,60 @@ describe("billing details message", () => {
   });
 
   it("says plainly when there is no history, with no page buttons", () => {
-    const message = buildBillingDetails(customer, details({ entries: [], total: 0 }), usd);
+    const message = buildBillingDetails(
+      customer,
+      details({ entries: { items: [], newer: null, older: null } }),
+      usd,
+    );
     expect(visibleText(message.blocks)).toContain("No balance or credit changes yet.");
     expect(visibleText(message.blocks)).not.toContain("Refilled");
     expect(pageButtons(message)).toEqual([]);
     expect(blockKitViolations("message", message)).toEqual([]);
   });
 
-  it("offers Next on the first page, both in the middle, Previous on the last", () => {
-    const onPage = (page: number) =>
-      pageButtons(buildBillingDetails(customer, details({ total: 23, page, pageCount: 3 }), usd));
-    expect(onPage(0).map((button) => button.text)).toEqual(["Next"]);
-    expect(onPage(1).map((button) => button.text)).toEqual(["Previous", "Next"]);
-    expect(onPage(2).map((button) => button.text)).toEqual(["Previous"]);
-    const [previous, next] = onPage(1);
-    expect(decodeCustomerPage(previous?.value)).toEqual({
+  it("offers Next on the first page, both in the middle, Previous on the last, each carrying its cursor", () => {
+    const onPage = (page: number, newer: boolean, older: boolean) =>
+      pageButtons(
+        buildBillingDetails(
+          customer,
+          details({
+            entries: {
+              items: [anEntry()],
+              newer: newer ? anchor(1) : null,
+              older: older ? anchor(2) : null,
+            },
+            page,
+          }),
+          usd,
+        ),
+      );
+    expect(onPage(1, false, true).map((button) => button.text)).toEqual(["Next"]);
+    expect(onPage(2, true, true).map((button) => button.text)).toEqual(["Previous", "Next"]);
+    expect(onPage(3, true, false).map((button) => button.text)).toEqual(["Previous"]);
+    const [previous, next] = onPage(2, true, true);
+    expect(decodeEntryPage(previous?.value)).toEqual({
       customerId: customer.customerId,
-      page: 0,
+      cursor: { ...anchor(1), toward: "newer", page: 1 },
     });
-    expect(decodeCustomerPage(next?.value)).toEqual({ customerId: customer.customerId, page: 2 });
-    expect(
-      visibleText(
-        buildBillingDetails(customer, details({ total: 23, page: 1, pageCount: 3 }), usd).blocks,
-      ),
-    ).toContain("*23* changes · page 2 of 3");
+    expect(decodeEntryPage(next?.value)).toEqual({
+      customerId: customer.customerId,
+      cursor: { ...anchor(2), toward: "older", page: 3 },
+    });
+    expect(next?.value?.length).toBeLessThan(2000);
+    expect(visibleText(buildBillingDetails(customer, details({ page: 2 }), usd).blocks)).toContain(
+      "changes newest first · page 2",
+    );
+  });
+
+  it("says the usage sums are lower bounds when the customer has more charges than are summed", () => {
+    const message = buildBillingDetails(
+      customer,
+      details({ usage: { recent: [], last30Days: 100, allTime: 900, complete: false } }),
+      usd,
+    );
+    expect(visibleText(message.blocks)).toContain(
+      "last 30 days at least $1.00 · all time at least $9.00 (summed over the latest 10,000 charges)",
+    );
   });
 
   it("stays within Block Kit limits with 10 changes of 1,000-character reasons and long usage descriptions", () => {
@@ -154,12 +180,14 @@ describe("billing details message", () => {
     const message = buildBillingDetails(
       aCustomer({ account: `${"a".repeat(240)}@example.com` }),
       details({
-        entries: Array.from({ length: 10 }, () =>
-          anEntry({ reason: longReason, approvedBy: "U0MANAGER" }),
-        ),
-        total: 95,
+        entries: {
+          items: Array.from({ length: 10 }, () =>
+            anEntry({ reason: longReason, approvedBy: "U0MANAGER" }),
+          ),
+          newer: anchor(1),
+          older: anchor(2),
+        },
         page: 3,
-        pageCount: 10,
         usage: {
           recent: Array.from({ length: 5 }, () => ({
             at,
@@ -168,6 +196,7 @@ describe("billing details message", () => {
           })),
           last30Days: 5,
           allTime: 5,
+          complete: true,
         },
       }),
       usd,
@@ -177,26 +206,35 @@ describe("billing details message", () => {
   });
 });
 
-describe("billing page button value", () => {
+describe("billing and history page button value", () => {
   const customerId = customer.customerId;
+  const cursor = { ...anchor(3), toward: "older" as const, page: 7 };
+  const valid = { c: customerId, a: cursor.at.getTime(), i: cursor.id, d: "o", n: 7 };
 
-  it("round-trips a customer and a page", () => {
-    expect(decodeCustomerPage(encodeCustomerPage({ customerId, page: 7 }))).toEqual({
+  it("round-trips a customer and a cursor", () => {
+    expect(decodeEntryPage(encodeEntryPage({ customerId, cursor }))).toEqual({
       customerId,
-      page: 7,
+      cursor,
     });
+    expect(JSON.parse(encodeEntryPage({ customerId, cursor }))).toEqual(valid);
   });
 
   it.each([
     ["not JSON", "{"],
     ["no value", undefined],
-    ["a forged customer ID", JSON.stringify({ c: "CUS-00000000", p: 1 })],
-    ["a query operator instead of an ID", JSON.stringify({ c: { $ne: null }, p: 1 })],
-    ["a negative page", JSON.stringify({ c: customerId, p: -1 })],
-    ["a fractional page", JSON.stringify({ c: customerId, p: 1.5 })],
-    ["a page past 100,000", JSON.stringify({ c: customerId, p: 100_001 })],
-    ["an extra field", JSON.stringify({ c: customerId, p: 1, x: 1 })],
+    ["a forged customer ID", JSON.stringify({ ...valid, c: "CUS-00000000" })],
+    ["a query operator instead of an ID", JSON.stringify({ ...valid, c: { $ne: null } })],
+    ["a query operator instead of a time", JSON.stringify({ ...valid, a: { $gt: 0 } })],
+    ["a time as a string", JSON.stringify({ ...valid, a: "2026-03-01" })],
+    ["a fractional time", JSON.stringify({ ...valid, a: 1.5 })],
+    ["a time past what a date holds", JSON.stringify({ ...valid, a: 8.64e15 + 1 })],
+    ["an entry ID that is not 24 hex digits", JSON.stringify({ ...valid, i: "zz" })],
+    ["an unknown direction", JSON.stringify({ ...valid, d: "x" })],
+    ["page 0", JSON.stringify({ ...valid, n: 0 })],
+    ["a page past 100,000", JSON.stringify({ ...valid, n: 100_001 })],
+    ["the old page format", JSON.stringify({ c: customerId, p: 1 })],
+    ["an extra field", JSON.stringify({ ...valid, x: 1 })],
   ])("refuses %s", (_, raw) => {
-    expect(decodeCustomerPage(raw)).toBeNull();
+    expect(decodeEntryPage(raw)).toBeNull();
   });
 });

@@ -58,7 +58,9 @@ describe("npm run reindex", () => {
       },
       timeout: 30_000,
     });
-    expect(stdout).toBe("Rebuilt the search keys of 7 customers\n");
+    expect(stdout).toBe(
+      "Rebuilt the search keys of 7 customers and counted the totals of 7 from the ledger\n",
+    );
     expect(stderr).toMatch(/7 rows · [\d,]+ rows\/s · 100%/);
     expect(await accounts("orbital")).toHaveLength(7);
   });

@@ -24,6 +24,7 @@ import { collections } from "../../src/db/collections.js";
 import { IdempotencyRepository } from "../../src/db/idempotency-repository.js";
 import { InviteRepository } from "../../src/invites/invite-repository.js";
 import { Invites } from "../../src/invites/invites.js";
+import { LedgerDayRepository } from "../../src/ledger/ledger-day-repository.js";
 import { LedgerRepository } from "../../src/ledger/ledger-repository.js";
 import { MoneyWriter } from "../../src/ledger/money-writer.js";
 import { currencyOf } from "../../src/money/currency.js";
@@ -107,7 +108,14 @@ beforeAll(async () => {
   const idempotency = new IdempotencyRepository(db);
   pool = new CreditPool(client, new PoolRepository(db), approvalRepository, audit, usd, now);
   await pool.ensureExists();
-  const writer = new MoneyWriter(customers, new LedgerRepository(db), pool, audit, usd);
+  const writer = new MoneyWriter(
+    customers,
+    new LedgerRepository(db),
+    new LedgerDayRepository(db),
+    pool,
+    audit,
+    usd,
+  );
   approvals = new ApprovalService(
     client,
     approvalRepository,

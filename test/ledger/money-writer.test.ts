@@ -10,25 +10,13 @@ import {
   storedCustomer,
   support,
 } from "../support/repositories.js";
+import { changeContext } from "./change-context.js";
 
 const at = new Date("2026-05-04T09:30:00.000Z");
 const repositories = await repositoriesForThisFile();
 const { writer } = moneyServices(repositories, () => at);
 const stored = (overrides: Partial<Customer> = {}) => storedCustomer(repositories, overrides);
-let keys = 0;
-
-function context(overrides: Partial<ChangeContext> = {}): ChangeContext {
-  keys += 1;
-  return {
-    requester: support,
-    approver: null,
-    approvalId: null,
-    reason: "customer asked",
-    idempotencyKey: `key-${keys}`,
-    at,
-    ...overrides,
-  };
-}
+const context = (overrides: Partial<ChangeContext> = {}) => changeContext(at, overrides);
 
 async function moneyOf(customerId: string) {
   const customer = await repositories.customers.findByCustomerId(customerId);
@@ -38,6 +26,25 @@ async function moneyOf(customerId: string) {
     .toArray();
   return { balance: customer?.balance, credits: customer?.credits, entries };
 }
+
+/** The customer's `totals` and day buckets as stored (a fixture customer was never counted: no `countedAt`). */
+async function countsOf(customerId: string) {
+  const customer = await repositories.db
+    .collection(collections.customers)
+    .findOne({ customerId }, { projection: { _id: 0, totals: 1 } });
+  return { totals: customer?.totals, days: await repositories.ledgerDays.allOf(customerId) };
+}
+
+const day = new Date("2026-05-04T00:00:00.000Z");
+const moved = (
+  totals: Partial<Record<"refilled" | "deducted" | "granted" | "returned", number>>,
+) => ({
+  refilled: 0,
+  deducted: 0,
+  granted: 0,
+  returned: 0,
+  ...totals,
+});
 
 const poolLeft = async () => (await repositories.pool.find())?.left;
 
@@ -54,6 +61,10 @@ describe("MoneyWriter.addToBalance", () => {
       balance: 1500,
       credits: 0,
       entries: [{ kind: "balance.refill", amount: 500, after: 1500 }],
+    });
+    expect(await countsOf(customer.customerId)).toEqual({
+      totals: { refilled: 500 },
+      days: [{ day, totals: moved({ refilled: 500 }) }],
     });
     expect(repositories.notified).toMatchObject([
       {
@@ -76,6 +87,7 @@ describe("MoneyWriter.addToBalance", () => {
 
     expect(write).toEqual({ ok: false });
     expect(await moneyOf(customer.customerId)).toEqual({ balance: 300, credits: 0, entries: [] });
+    expect(await countsOf(customer.customerId)).toEqual({ totals: undefined, days: [] });
     expect(repositories.notified).toEqual([]);
   });
 
@@ -90,6 +102,29 @@ describe("MoneyWriter.addToBalance", () => {
       balance: 0,
       credits: 0,
       entries: [{ kind: "balance.deduct", amount: -300, after: 0 }],
+    });
+  });
+
+  it("refills and deductions add up in the totals and in one bucket per UTC day", async () => {
+    const customer = await stored({ balance: 1000 });
+    const nextDay = new Date("2026-05-05T00:10:00.000Z");
+
+    await repositories.transaction(async (session) => {
+      await writer.addToBalance(session, customer.customerId, 500, context());
+      await writer.addToBalance(session, customer.customerId, -200, context());
+      await writer.addToBalance(session, customer.customerId, -300, context({ at: nextDay }));
+      await writer.addToBalance(session, customer.customerId, 50, context({ at: nextDay }));
+    });
+
+    expect(await countsOf(customer.customerId)).toEqual({
+      totals: { refilled: 550, deducted: 500 },
+      days: [
+        {
+          day: new Date("2026-05-05T00:00:00.000Z"),
+          totals: moved({ refilled: 50, deducted: 300 }),
+        },
+        { day, totals: moved({ refilled: 500, deducted: 200 }) },
+      ],
     });
   });
 });
@@ -159,6 +194,24 @@ describe("MoneyWriter.setIfStill", () => {
         { kind: "credits.return", amount: -1500, after: 500 },
       ],
     });
+    expect(await countsOf(customer.customerId)).toEqual({
+      totals: { granted: 2000, returned: 1500 },
+      days: [{ day, totals: moved({ granted: 2000, returned: 1500 }) }],
+    });
+  });
+
+  it("an approved balance change adds its difference to the totals, as a refill or a deduction", async () => {
+    const customer = await stored({ balance: 1000 });
+
+    await repositories.transaction(async (session) => {
+      await writer.setIfStill(session, "balance", customer.customerId, 1000, 400, context());
+      await writer.setIfStill(session, "balance", customer.customerId, 400, 900, context());
+    });
+
+    expect(await countsOf(customer.customerId)).toEqual({
+      totals: { deducted: 600, refilled: 500 },
+      days: [{ day, totals: moved({ refilled: 500, deducted: 600 }) }],
+    });
   });
 
   it("credits the pool cannot cover answer what is left; the caller's transaction aborts and changes nothing", async () => {
@@ -181,6 +234,7 @@ describe("MoneyWriter.setIfStill", () => {
 
     expect(answer).toEqual({ ok: false, poolLeft: 10_000 });
     expect(await moneyOf(customer.customerId)).toEqual({ balance: 0, credits: 0, entries: [] });
+    expect(await countsOf(customer.customerId)).toEqual({ totals: undefined, days: [] });
     expect(await poolLeft()).toBe(10_000);
   });
 
@@ -198,6 +252,7 @@ describe("MoneyWriter.setIfStill", () => {
       credits: 100,
       entries: [],
     });
+    expect(await countsOf(customer.customerId)).toEqual({ totals: undefined, days: [] });
     expect(await poolLeft()).toBe(10_000);
   });
 });

@@ -3,7 +3,7 @@ import { collections } from "../../src/db/collections.js";
 import { type Harness, startHarness, users } from "../support/app-harness.js";
 import { aCustomer, insertCustomers } from "../support/customer-fixtures.js";
 import { moneyOf, postedRequest } from "../support/money-helpers.js";
-import { buttonLabelled, visibleText } from "../support/slack-blocks.js";
+import { allButtons, buttonLabelled, visibleText } from "../support/slack-blocks.js";
 
 let harness: Harness;
 const racer = aCustomer({ account: "racer@example.com" });
@@ -139,6 +139,89 @@ describe("billing details", () => {
     expect(text).toContain("$250.50");
     expect(text).toContain("$50.50");
     expect(text).toContain(`<@${users.support}>`);
+  });
+
+  it("shows the 30-day and all-time totals right after refills, deductions, a grant and a return", async () => {
+    const counted = aCustomer({ account: "counted@example.com" });
+    await insertCustomers(harness.db, [counted]);
+    const ref = counted.customerId;
+    await harness.ask(users.support, `balance ${ref} +12 first`);
+    await harness.ask(users.support, `balance ${ref} -2.50 second`);
+    await harness.ask(users.support, `balance ${ref} +1 third`);
+    for (const [target, reason] of [
+      ["6", "grant six"],
+      ["2", "return four"],
+    ] as const) {
+      await harness.ask(users.support, `credits ${ref} ${target} ${reason}`);
+      const posted = await harness.slack.waitForCall(
+        "chat.postMessage",
+        (call) =>
+          call.args.channel === harness.config.approvalsChannelId &&
+          JSON.stringify(call.args.blocks).includes(reason),
+      );
+      await harness.clickAndWait(users.manager, buttonLabelled(posted.args.blocks, "Approve"));
+    }
+
+    const billing = await harness.ask(users.support, `billing ${ref}`);
+
+    const totals = "Refilled $13.00\nDeducted $2.50\nCredits granted $6.00\nCredits returned $4.00";
+    const text = visibleText(billing.body.blocks);
+    expect(text).toContain(`*Last 30 days*\n${totals}`);
+    expect(text).toContain(`*All time*\n${totals}`);
+    const stored = await harness.db.collection(collections.customers).findOne({ customerId: ref });
+    expect(stored?.totals).toMatchObject({
+      refilled: 1300,
+      deducted: 250,
+      granted: 600,
+      returned: 400,
+    });
+  });
+
+  it("pages through 30 changes with Next to the oldest and back with Previous, each page exactly once, in order", async () => {
+    const paged = aCustomer({ account: "paged@example.com" });
+    await insertCustomers(harness.db, [paged]);
+    const start = Date.now() - 3600_000;
+    await harness.db.collection(collections.ledgerEntries).insertMany(
+      Array.from({ length: 30 }, (_, i) => ({
+        customerId: paged.customerId,
+        kind: "balance.refill",
+        amount: 100,
+        after: 100 * (i + 1),
+        currency: "USD",
+        actorId: users.support,
+        approvedBy: null,
+        approvalId: null,
+        reason: `change ${i + 1}`,
+        idempotencyKey: `paged-${i}`,
+        // Changes 11–20 share one time: the entry ID orders them.
+        at: new Date(start + (i >= 10 && i < 20 ? 10 : i) * 60_000),
+      })),
+    );
+    const changesOn = (blocks: unknown) =>
+      [...visibleText(blocks).matchAll(/Reason: change (\d+)/g)].map((match) => Number(match[1]));
+    const changes = (from: number, to: number) =>
+      Array.from({ length: from - to + 1 }, (_, i) => from - i);
+
+    const { responseUrl } = await harness.command(users.support, `billing ${paged.customerId}`);
+    let page = await harness.slack.waitForResponse(responseUrl);
+    const seen: number[][] = [changesOn(page.body.blocks)];
+    for (const label of ["Next", "Next", "Previous", "Previous"]) {
+      page = await harness.clickAndWait(users.support, buttonLabelled(page.body.blocks, label), {
+        responseUrl,
+      });
+      expect(page.body.replace_original).toBe(true);
+      seen.push(changesOn(page.body.blocks));
+    }
+
+    expect(seen).toEqual([
+      changes(30, 21),
+      changes(20, 11),
+      changes(10, 1),
+      changes(20, 11),
+      changes(30, 21),
+    ]);
+    expect(visibleText(page.body.blocks)).toContain("page 1");
+    expect(allButtons(page.body.blocks).map((button) => button.text)).toEqual(["Next"]);
   });
 });
 

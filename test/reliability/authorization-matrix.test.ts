@@ -7,8 +7,9 @@
  * with a visible answer and a "refused" record in audit_events. One report row per action.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { encodeCustomerPage } from "../../src/blocks/customer-page-value.js";
+import { encodeEntryPage } from "../../src/blocks/entry-page-value.js";
 import type { Customer } from "../../src/customers/customer.js";
+import { collections } from "../../src/db/collections.js";
 import { type Harness, type SentView, startHarness, users } from "../support/app-harness.js";
 import { aCustomer, insertCustomers } from "../support/customer-fixtures.js";
 import { postedRequest } from "../support/money-helpers.js";
@@ -354,12 +355,43 @@ const rows: ActionRow[] = [
   },
   ...(["billing", "history"] as const).map((what) => ({
     action: `button ${what} Next`,
-    prepare: async () =>
-      press({
+    prepare: async () => {
+      // A Next from the customer's one entry (nothing older: the newest page is shown).
+      const { customerId } = fresh();
+      const at = new Date();
+      const { insertedId } = await harness.db
+        .collection(what === "billing" ? collections.ledgerEntries : collections.auditEvents)
+        .insertOne(
+          what === "billing"
+            ? {
+                customerId,
+                kind: "balance.refill",
+                amount: 1,
+                after: 1,
+                currency: "USD",
+                actorId: users.support,
+                approvedBy: null,
+                approvalId: null,
+                reason: "matrix",
+                idempotencyKey: `matrix-${customerId}`,
+                at,
+              }
+            : {
+                at,
+                actorId: users.support,
+                actorRole: "support",
+                action: "customer.tag.set",
+                outcome: "done",
+                target: { customerId },
+              },
+        );
+      const cursor = { at, id: insertedId.toHexString(), toward: "older" as const, page: 2 };
+      return press({
         action_id: `${what}_page:next`,
-        value: encodeCustomerPage({ customerId: fresh().customerId, page: 1 }),
+        value: encodeEntryPage({ customerId, cursor }),
         text: "Next",
-      }),
+      });
+    },
     allowed: staff,
     answer: what === "billing" ? /Billing details · matrix/ : /History · matrix/,
   })),

@@ -143,21 +143,31 @@ describe("page cursors", () => {
   ];
   const customerPage = (what: "billing" | "history") =>
     new RegExp(`That page button is not valid\\. Run \`/customer ${what} REF\` again`);
+  /** A well-formed billing/history cursor: customer, entry time (ms) and ID, direction, page. */
+  const cursor = { c: A, a: Date.UTC(2026, 0, 1), i: "a".repeat(24), d: "o", n: 2 };
+  const forged = (changes: object) => JSON.stringify({ ...cursor, ...changes });
   const customerCursors: [string, unknown, RegExp | null][] = [
     ...junkValues.map(([label, value]) => [label, value, null] as [string, unknown, null]),
     [
       "a customer that does not exist",
-      JSON.stringify({ c: missing, p: 0 }),
+      forged({ c: missing }),
       /Customer CUS-ZZZZZZZZ no longer exists/,
     ],
-    ["a customer ID in the wrong format", '{"c":"bogus","p":0}', null],
-    ["a lower-case customer ID", JSON.stringify({ c: A.toLowerCase(), p: 0 }), null],
-    ["an operator as customer", '{"c":{"$ne":null},"p":0}', null],
-    ["a negative page", JSON.stringify({ c: A, p: -1 }), null],
-    ["a page as a string", JSON.stringify({ c: A, p: "0" }), null],
-    ["a page over the maximum", JSON.stringify({ c: A, p: 100001 }), null],
-    ["no page", JSON.stringify({ c: A }), null],
-    ["an extra key", JSON.stringify({ c: A, p: 0, x: 1 }), null],
+    ["a customer ID in the wrong format", forged({ c: "bogus" }), null],
+    ["a lower-case customer ID", forged({ c: A.toLowerCase() }), null],
+    ["an operator as customer", forged({ c: { $ne: null } }), null],
+    ["an operator as time", forged({ a: { $gt: 0 } }), null],
+    ["a time as a string", forged({ a: "2026-01-01" }), null],
+    ["a time past what a date holds", forged({ a: 9e15 }), null],
+    ["an entry ID that is not 24 hex digits", forged({ i: "not-an-id" }), null],
+    ["an operator as entry ID", forged({ i: { $gt: "" } }), null],
+    ["an unknown direction", forged({ d: "sideways" }), null],
+    ["page 0", forged({ n: 0 }), null],
+    ["a page as a string", forged({ n: "2" }), null],
+    ["a page over the maximum", forged({ n: 100001 }), null],
+    ["no entry ID", JSON.stringify({ c: A, a: cursor.a, d: "o", n: 2 }), null],
+    ["the old page format", JSON.stringify({ c: A, p: 0 }), null],
+    ["an extra key", forged({ x: 1 }), null],
   ];
   runGroup(cursorGroup, [
     ...listCursors.map(([label, value]) => ({
@@ -196,12 +206,17 @@ describe("page cursors", () => {
         says: says ?? customerPage(what),
       })),
     ),
-    ...(["billing", "history"] as const).map((what) => ({
-      name: `${what} Next with a page far past the end`,
-      press: () => ({ action_id: `${what}_page:next`, value: JSON.stringify({ c: A, p: 99999 }) }),
-      says: what === "billing" ? /No balance or credit changes yet/ : /page 1 of 1/,
-      never: /page 100000/,
-    })),
+    ...(["billing", "history"] as const).flatMap((what) =>
+      (["o", "n"] as const).map((d) => ({
+        name: `${what} ${d === "o" ? "Next" : "Previous"} with a well-formed cursor naming none of the customer's entries`,
+        press: () => ({
+          action_id: `${what}_page:${d === "o" ? "next" : "previous"}`,
+          value: forged({ d }),
+        }),
+        says: customerPage(what),
+        never: /Billing details ·|History ·/,
+      })),
+    ),
   ]);
 });
 

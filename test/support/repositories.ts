@@ -11,6 +11,7 @@ import { collections } from "../../src/db/collections.js";
 import { IdempotencyRepository } from "../../src/db/idempotency-repository.js";
 import { inTransaction } from "../../src/db/transaction.js";
 import { InviteRepository } from "../../src/invites/invite-repository.js";
+import { LedgerDayRepository } from "../../src/ledger/ledger-day-repository.js";
 import { LedgerRepository } from "../../src/ledger/ledger-repository.js";
 import { MoneyWriter } from "../../src/ledger/money-writer.js";
 import { currencyOf } from "../../src/money/currency.js";
@@ -49,6 +50,7 @@ export async function repositoriesForThisFile() {
     audit: new AuditRepository(db, (event) => notified.push(event)),
     customers: new CustomerRepository(db),
     ledger: new LedgerRepository(db),
+    ledgerDays: new LedgerDayRepository(db),
     approvals: new ApprovalRepository(db),
     pool: new PoolRepository(db),
     invites: new InviteRepository(db),
@@ -62,7 +64,7 @@ export async function repositoriesForThisFile() {
 export function moneyServices(repositories: TestRepositories, now: () => Date) {
   const { client, customers, ledger, approvals, audit } = repositories;
   const pool = new CreditPool(client, repositories.pool, approvals, audit, usd, now);
-  const writer = new MoneyWriter(customers, ledger, pool, audit, usd);
+  const writer = new MoneyWriter(customers, ledger, repositories.ledgerDays, pool, audit, usd);
   const approvalService = new ApprovalService(
     client,
     approvals,

@@ -1,8 +1,9 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from "@slack/bolt";
 import type { z } from "zod";
 import { approvalIdValue, customerRefValue, resetIdValue } from "../../blocks/button-values.js";
-import { type CustomerPageTarget, decodeCustomerPage } from "../../blocks/customer-page-value.js";
+import { decodeEntryPage, type EntryPageTarget } from "../../blocks/entry-page-value.js";
 import { AppError } from "../../errors/app-error.js";
+import { invalidPageButton } from "../operations/invalid-page-button.js";
 import type { FormOpening } from "../operations/open-forms.js";
 import { scopeOf } from "../request-scope.js";
 
@@ -53,13 +54,9 @@ export function resetIdOf(args: ButtonArgs): string {
   );
 }
 
-/** The customer and page a Previous/Next button asks for; `command` is how to start over. */
-export function customerPageOf(args: ButtonArgs, command: string): CustomerPageTarget {
-  const target = decodeCustomerPage(actionValue(args));
-  if (!target)
-    throw new AppError(
-      "invalid_input",
-      `That page button is not valid. Run \`${command}\` again to start over.`,
-    );
+/** The customer and cursor a Previous/Next button asks for; `command` is how to start over. */
+export function entryPageOf(args: ButtonArgs, command: string): EntryPageTarget {
+  const target = decodeEntryPage(actionValue(args));
+  if (!target) throw invalidPageButton(command);
   return target;
 }

@@ -1,7 +1,7 @@
 import { answerErrors } from "../answer-errors.js";
-import { type BillingDeps, billingDetails } from "../operations/billing-details.js";
+import { type BillingDeps, billingCommand, billingDetails } from "../operations/billing-details.js";
 import { replyPrivately } from "../reply.js";
-import { type ButtonArgs, customerIdOf, customerPageOf } from "./action-args.js";
+import { type ButtonArgs, customerIdOf, entryPageOf } from "./action-args.js";
 
 /** “Billing details” on the customer card: the first page as a new private message. */
 export function billingButton(deps: BillingDeps) {
@@ -9,7 +9,7 @@ export function billingButton(deps: BillingDeps) {
     await args.ack();
     await answerErrors(args, async () => {
       const customerId = customerIdOf(args);
-      await replyPrivately(args, await billingDetails(deps, customerId, 0));
+      await replyPrivately(args, await billingDetails(deps, customerId));
     });
   };
 }
@@ -19,8 +19,8 @@ export function billingPage(deps: BillingDeps) {
   return async (args: ButtonArgs): Promise<void> => {
     await args.ack();
     await answerErrors(args, async () => {
-      const target = customerPageOf(args, "/customer billing REF");
-      await replyPrivately(args, await billingDetails(deps, target.customerId, target.page), {
+      const { customerId, cursor } = entryPageOf(args, billingCommand);
+      await replyPrivately(args, await billingDetails(deps, customerId, { cursor }), {
         replaceOriginal: true,
       });
     });

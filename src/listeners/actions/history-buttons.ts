@@ -1,8 +1,8 @@
 import { answerErrors } from "../answer-errors.js";
 import type { Deps } from "../deps.js";
-import { customerHistory } from "../operations/customer-history.js";
+import { customerHistory, historyCommand } from "../operations/customer-history.js";
 import { replyPrivately } from "../reply.js";
-import { type ButtonArgs, customerIdOf, customerPageOf } from "./action-args.js";
+import { type ButtonArgs, customerIdOf, entryPageOf } from "./action-args.js";
 
 /** The card's History button (a new message) and the history's Previous/Next (replacing it). */
 export function historyButtons(deps: Deps) {
@@ -13,19 +13,15 @@ export function historyButtons(deps: Deps) {
         const customerId = customerIdOf(args);
         await replyPrivately(
           args,
-          await customerHistory(deps, await deps.customers.get(customerId), 0),
+          await customerHistory(deps, await deps.customers.get(customerId)),
         );
       });
     },
     page: async (args: ButtonArgs) => {
       await args.ack();
       await answerErrors(args, async () => {
-        const target = customerPageOf(args, "/customer history REF");
-        const page = await customerHistory(
-          deps,
-          await deps.customers.get(target.customerId),
-          target.page,
-        );
+        const { customerId, cursor } = entryPageOf(args, historyCommand);
+        const page = await customerHistory(deps, await deps.customers.get(customerId), cursor);
         await replyPrivately(args, page, { replaceOriginal: true });
       });
     },

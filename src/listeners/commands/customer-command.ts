@@ -81,11 +81,11 @@ export function customerCommand(deps: Deps) {
           return reply(args, await pendingApprovals(deps));
         case "billing": {
           const customer = await oneCustomer(deps, args, command.ref);
-          return customer ? reply(args, await billingDetails(deps, customer, 0)) : undefined;
+          return customer ? reply(args, await billingDetails(deps, customer)) : undefined;
         }
         case "history": {
           const customer = await oneCustomer(deps, args, command.ref);
-          return customer ? reply(args, await customerHistory(deps, customer, 0)) : undefined;
+          return customer ? reply(args, await customerHistory(deps, customer)) : undefined;
         }
         default: {
           const unhandled: never = command;

@@ -1,32 +1,20 @@
 import { buildCustomerHistory, historyPageSize } from "../../blocks/customer-history.js";
+import type { EntryPageTarget } from "../../blocks/entry-page-value.js";
 import type { SlackMessage } from "../../blocks/message.js";
 import type { Customer } from "../../customers/customer.js";
 import type { Deps } from "../deps.js";
+import { invalidPageButton } from "./invalid-page-button.js";
 
-/** One page of a customer's audit trail. */
+export const historyCommand = "/customer history REF";
+
+/** One page of a customer's audit trail: the newest, or older/newer than an event a button names. */
 export async function customerHistory(
   deps: Deps,
   customer: Customer,
-  page: number,
+  cursor: EntryPageTarget["cursor"] | null = null,
 ): Promise<SlackMessage> {
-  const found = await deps.audit.pageForCustomer(
-    customer.customerId,
-    page * historyPageSize,
-    historyPageSize,
-  );
-  // Only a forged or very old button asks past the end: show the last page (as billing details do).
-  const lastPage = Math.max(0, Math.ceil(found.total / historyPageSize) - 1);
-  const { events, total } =
-    page > lastPage
-      ? await deps.audit.pageForCustomer(
-          customer.customerId,
-          lastPage * historyPageSize,
-          historyPageSize,
-        )
-      : found;
-  return buildCustomerHistory(
-    customer,
-    { events, total, page: Math.min(page, lastPage) },
-    deps.config.currency,
-  );
+  const events = await deps.audit.pageForCustomer(customer.customerId, cursor, historyPageSize);
+  if (!events) throw invalidPageButton(historyCommand);
+  const page = cursor && events.newer ? cursor.page : 1;
+  return buildCustomerHistory(customer, { events, page }, deps.config.currency);
 }

@@ -26,7 +26,7 @@ describe("customer history", () => {
     const { responseUrl } = await harness.command(users.support, `history ${ref}`);
     const first = await harness.slack.waitForResponse(responseUrl);
     const firstText = visibleText(first.body.blocks);
-    expect(firstText).toContain("*13* events · page 1 of 2");
+    expect(firstText).toContain("newest first · page 1");
     const lines = (first.body.blocks as { type: string; text?: { text: string } }[])
       .filter((b) => b.type === "section")
       .map((b) => b.text?.text ?? "");
@@ -48,12 +48,20 @@ describe("customer history", () => {
     );
     const secondText = visibleText(second.body.blocks);
     expect(second.body.replace_original).toBe(true);
-    expect(secondText).toContain("page 2 of 2");
+    expect(secondText).toContain("page 2");
+    expect(allButtons(second.body.blocks).map((b) => b.text)).toEqual(["Previous"]);
     expect(secondText).toContain(
       "deducted from the balance of *history@example.com* :no_entry: _refused_",
     );
     expect(secondText).toContain("changed the tag of *history@example.com*: tag — → `vip`");
     expect(secondText).not.toMatch(/passwordHash|\$scrypt/);
+
+    const back = await harness.clickAndWait(
+      users.support,
+      buttonLabelled(second.body.blocks, "Previous"),
+      { responseUrl },
+    );
+    expect(back.body.blocks).toEqual(first.body.blocks);
   });
 
   it("the card's History button opens the same trail", async () => {
@@ -72,5 +80,27 @@ describe("customer history", () => {
       text: "Next",
     });
     expect(reply.body.text).toContain("That page button is not valid");
+  });
+
+  it("a Next whose cursor was moved to another customer, or to another time, is refused and shows nothing of either", async () => {
+    const other = aCustomer({ account: "other-history@example.com" });
+    await insertCustomers(harness.db, [other]);
+    const first = await harness.ask(users.support, `history ${customer.customerId}`);
+    const next = buttonLabelled(first.body.blocks, "Next");
+    const value = JSON.parse(String(next.value));
+    for (const forged of [
+      { ...value, c: other.customerId },
+      { ...value, a: value.a - 1 },
+      { ...value, d: "n", i: "f".repeat(24) },
+    ]) {
+      const reply = await harness.clickAndWait(users.support, {
+        ...next,
+        value: JSON.stringify(forged),
+      });
+      expect(reply.body.text).toContain(
+        "That page button is not valid. Run `/customer history REF` again to start over.",
+      );
+      expect(JSON.stringify(reply.body.blocks ?? [])).not.toMatch(/history@example\.com|History ·/);
+    }
   });
 });

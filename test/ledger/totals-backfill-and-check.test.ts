@@ -1,0 +1,123 @@
+import { execFile } from "node:child_process";
+import { describe, expect, inject, it } from "vitest";
+import { collections } from "../../src/db/collections.js";
+import { backfillTotals } from "../../src/ledger/backfill-totals.js";
+import type { TotalsDifference } from "../../src/ledger/totals-differences.js";
+import { verifyTotals } from "../../src/ledger/verify-totals.js";
+import {
+  moneyServices,
+  repositoriesForThisFile,
+  setPool,
+  storedCustomer,
+} from "../support/repositories.js";
+import { changeContext } from "./change-context.js";
+
+const at = new Date("2026-05-04T09:30:00.000Z");
+const repositories = await repositoriesForThisFile();
+const { db } = repositories;
+const { writer } = moneyServices(repositories, () => at);
+const context = () => changeContext(at);
+
+async function check(): Promise<{ differences: TotalsDifference[]; progress: number[] }> {
+  const differences: TotalsDifference[] = [];
+  const progress: number[] = [];
+  await verifyTotals(db, {
+    onDifference: (difference) => differences.push(difference),
+    onProgress: ({ done }) => progress.push(done),
+  });
+  return { differences, progress };
+}
+
+/** `npm run verify-totals` as an operator runs it, on this file's database. */
+function runVerifyTotals(): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      "npx",
+      ["tsx", "src/cli/verify-totals.ts"],
+      {
+        cwd: process.cwd(),
+        env: { ...process.env, MONGODB_URI: inject("mongoUri"), MONGODB_DB: db.databaseName },
+        timeout: 30_000,
+      },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+describe("backfilling totals and checking them against the ledger", () => {
+  it("a customer never counted is reported until the backfill counts it; then everything agrees", async () => {
+    await setPool(repositories, { total: 10_000, granted: 0 });
+    const customer = await storedCustomer(repositories);
+    await repositories.transaction(async (session) => {
+      await writer.addToBalance(session, customer.customerId, 1_000, context());
+      await writer.addToBalance(session, customer.customerId, -250, context());
+      await writer.setIfStill(session, "credits", customer.customerId, 0, 700, context());
+    });
+    const untouched = await storedCustomer(repositories);
+
+    const notCounted = (customerId: string, ledger: number[]) =>
+      ["refilled", "deducted", "granted", "returned"].map((field, i) => ({
+        customerId,
+        what: `totals.${field}`,
+        stored: null,
+        ledger: ledger[i],
+      }));
+    expect((await check()).differences).toEqual([
+      ...notCounted(customer.customerId, [1_000, 250, 700, 0]),
+      ...notCounted(untouched.customerId, [0, 0, 0, 0]),
+    ]);
+
+    const progress: number[] = [];
+    expect(await backfillTotals(db, ({ done }) => progress.push(done))).toBe(2);
+    expect(progress).toEqual([2]);
+    expect(await repositories.customers.moneyOf(customer.customerId)).toMatchObject({
+      balance: 750,
+      credits: 700,
+      totals: { refilled: 1_000, deducted: 250, granted: 700, returned: 0 },
+    });
+    expect(await check()).toEqual({ differences: [], progress: [2] });
+
+    // Counted totals go on being kept by every money write.
+    await repositories.transaction((session) =>
+      writer.addToBalance(session, customer.customerId, 5, context()),
+    );
+    expect((await check()).differences).toEqual([]);
+  });
+
+  it("finds a ledger entry edited behind the bot's back and a total edited by hand, and `npm run verify-totals` exits 1 listing them", async () => {
+    const customer = await storedCustomer(repositories);
+    const other = await storedCustomer(repositories);
+    await repositories.transaction((session) =>
+      writer.addToBalance(session, customer.customerId, 400, context()),
+    );
+    await backfillTotals(db, () => {});
+    await db
+      .collection(collections.ledgerEntries)
+      .updateOne({ customerId: customer.customerId }, { $set: { amount: 450 } });
+    await db
+      .collection(collections.customers)
+      .updateOne({ customerId: other.customerId }, { $set: { "totals.granted": 3 } });
+
+    expect((await check()).differences).toEqual([
+      { customerId: customer.customerId, what: "balance", stored: 400, ledger: 450 },
+      { customerId: customer.customerId, what: "totals.refilled", stored: 400, ledger: 450 },
+      {
+        customerId: customer.customerId,
+        what: "ledger_days 2026-05-04 refilled",
+        stored: 400,
+        ledger: 450,
+      },
+      { customerId: other.customerId, what: "totals.granted", stored: 3, ledger: 0 },
+    ]);
+
+    const run = await runVerifyTotals();
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(`${customer.customerId}\tbalance\tstored 400\tledger 450`);
+    expect(run.stdout).toContain(`${other.customerId}\ttotals.granted\tstored 3\tledger 0`);
+    expect(run.stdout).toMatch(/differences/);
+    expect(run.stderr).toMatch(/checked \d+ of about \d+ customers/);
+  });
+});
