@@ -128,7 +128,14 @@ describe("npm run import / npm run export", () => {
       .find(
         {},
         {
-          projection: { _id: 0, customerId: 0, createdAt: 0, updatedAt: 0, searchKeys: 0 },
+          projection: {
+            _id: 0,
+            customerId: 0,
+            createdAt: 0,
+            updatedAt: 0,
+            searchKeys: 0,
+            totals: 0,
+          },
           sort: { account: 1 },
         },
       )

@@ -192,6 +192,8 @@ describe("importing customers", () => {
       updatedAt: now,
       // Imported customers are found by word prefix at once, without a reindex.
       searchKeys: expect.arrayContaining(["ana", "silva", "acme", "data"]),
+      // …and their (empty) ledger is counted: billing details reads the totals without a recount.
+      totals: { refilled: 0, deducted: 0, granted: 0, returned: 0, countedAt: now },
     });
     expect(stored[1]).toMatchObject({ teamType: "individual", companyName: null, tag: null });
     expect(stored[2]).toMatchObject({ teamName: "Hana", teamType: "default", tag: "trial" });

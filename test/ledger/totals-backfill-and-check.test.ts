@@ -118,6 +118,6 @@ describe("backfilling totals and checking them against the ledger", () => {
     expect(run.stdout).toContain(`${customer.customerId}\tbalance\tstored 400\tledger 450`);
     expect(run.stdout).toContain(`${other.customerId}\ttotals.granted\tstored 3\tledger 0`);
     expect(run.stdout).toMatch(/differences/);
-    expect(run.stderr).toMatch(/checked \d+ of about \d+ customers/);
+    expect(run.stderr).toMatch(/\d+ rows · [\d,]+ rows\/s · 100%/);
   });
 });
