@@ -20,19 +20,3 @@ export function cursorNavigation(
   if (values.next !== undefined) buttons.push(button("Next", values.next));
   return buttons.length > 0 ? { type: "actions", block_id: ids.blockId, elements: buttons } : null;
 }
-
-/**
- * Previous/Next under one page of a numbered list, each button carrying `valueFor(itsPage)`. Null
- * when there is no other page.
- */
-export function pageNavigation(
-  ids: { actionId: string; blockId: string },
-  page: number,
-  pageCount: number,
-  valueFor: (page: number) => string,
-): ActionsBlock | null {
-  return cursorNavigation(ids, {
-    previous: page > 0 ? valueFor(page - 1) : undefined,
-    next: page + 1 < pageCount ? valueFor(page + 1) : undefined,
-  });
-}
