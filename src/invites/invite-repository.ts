@@ -56,10 +56,7 @@ export class InviteRepository {
    */
   async listOpen(now: Date, limit: number): Promise<Invite[]> {
     const documents = await this.collection
-      .find(
-        { state: "open", expiresAt: { $gt: now } },
-        { sort: { expiresAt: -1, _id: -1 }, limit },
-      )
+      .find({ state: "open", expiresAt: { $gt: now } }, { sort: { expiresAt: -1, _id: -1 }, limit })
       .toArray();
     return documents.map(toInvite);
   }

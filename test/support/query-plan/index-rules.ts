@@ -88,7 +88,9 @@ function tryIndex(spec: IndexSpec, fields: Fields, sort: SortSpec, limited: bool
     }
   }
   const covered = keys.map(([field]) => field);
-  const rest = Object.keys(fields).filter((field) => !isEquality(fields[field]));
+  const rest = Object.keys(fields).filter(
+    (field) => !isEquality(fields[field]) && fields[field]?.kind !== "residual",
+  );
   const outside = rest.filter((field) => !covered.slice(prefix.length).includes(field));
   if (outside.length > 0)
     return {

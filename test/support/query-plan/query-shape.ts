@@ -11,7 +11,12 @@ export type Condition =
   | { kind: "range" }
   /** `^prefix` regex without the `i` flag: an index range. */
   | { kind: "prefix" }
-  /** Conditions an index cannot bound: `$ne`, `$nin`, `$exists`, `$not`, `$elemMatch`, … */
+  /**
+   * Conditions an index cannot bound — `$ne`, `$nin`, `$exists`, `$type`, `$not`, `$elemMatch`,
+   * `$expr`, … — filtered on the documents an index walk fetches. The rules assume nearly every
+   * document passes them (they validate); a condition most documents fail must be an equality or
+   * a range the index holds.
+   */
   | { kind: "residual"; operator: string }
   /** Conditions that read every document: unanchored or case-insensitive regex, `$where`, `$expr`. */
   | { kind: "scan"; why: string };
@@ -109,6 +114,9 @@ function fieldCondition(value: unknown): Condition {
     if (values.some((item) => asRegex(item))) return { kind: "scan", why: "regex inside $in" };
     return { kind: "in", values: values.length };
   }
+  // `$type`/`$exists` mark a validation ("a number ≥ 0"), which nearly every document passes.
+  if (operators.includes("$type") || operators.includes("$exists"))
+    return { kind: "residual", operator: operators.join(",") };
   if (operators.some((operator) => rangeOperators.has(operator))) return { kind: "range" };
   return { kind: "residual", operator: operators.join(",") };
 }
@@ -124,6 +132,8 @@ export function filterShape(filter: unknown): FilterShape {
       } else if (key === "$or" && Array.isArray(value)) {
         ors.push(value.map((branch) => filterShape(branch)));
       } else if (key === "$comment") {
+      } else if (key === "$expr" || key === "$nor") {
+        fields[key] = { kind: "residual", operator: key };
       } else if (key.startsWith("$")) {
         fields[key] = { kind: "scan", why: `${key} reads every document` };
       } else {
@@ -140,8 +150,10 @@ export function filterShape(filter: unknown): FilterShape {
 }
 
 function sortSpec(sort: unknown): SortSpec {
-  if (!isPlainObject(sort)) return [];
-  return Object.entries(sort).map(([field, direction]) => [
+  // The driver sends a sort as a Map (it keeps the key order).
+  const entries =
+    sort instanceof Map ? [...sort.entries()] : isPlainObject(sort) ? Object.entries(sort) : [];
+  return entries.map(([field, direction]) => [
     field,
     direction === -1 || direction === "desc" || direction === "descending" ? -1 : 1,
   ]);
