@@ -26,6 +26,16 @@ export const boundedByDesign: readonly AllowedQuery[] = [
     why: "sums the same few pending, unexpired requests, walking pending_by_expiry from now (ApprovalRepository.pendingCreditIncreases)",
   },
   {
+    collection: "customers",
+    shape: "find {} sort {createdAt: 1, _id: 1}",
+    why: "the export reads every customer by design, once, in the order of newest_first reversed (no sort in memory), through a cursor (CustomerRepository.all)",
+  },
+  {
+    collection: "outbox",
+    shape: "aggregate {state: =} counts all",
+    why: "the /metrics backlog gauge counts the pending entries through oldest_pending: the backlog the poster keeps small, whose growth is the alarm the gauge raises (OutboxRepository.backlog)",
+  },
+  {
     collection: "password_resets",
     shape: "aggregate {state: =} sort {createdAt: -1} counts all",
     why: "runs once, at start-up, only when building one_pending_per_customer found duplicates; pending passwords expire within the reset TTL, so there are few (closeOlderPendingPasswords)",
@@ -65,6 +75,13 @@ export const awaitingFix: readonly (AllowedQuery & { fixedBy: string })[] = [
       "aggregate {tag: =, teamType: =, $or: [{account: case-insensitive regex} | {teamName: case-insensitive regex} | {companyName: case-insensitive regex} | {customerId: case-insensitive regex}]} counts all",
     why: "its total (CustomerRepository.search)",
     fixedBy: "issue 15 points 1 and 2",
+  },
+  {
+    collection: "customers",
+    shape:
+      "find {$or: [{account: case-insensitive regex} | {teamName: case-insensitive regex} | {companyName: case-insensitive regex} | {customerId: case-insensitive regex}]} sort {createdAt: -1, _id: -1} skip limit",
+    why: "later pages of a free-text look-up (CustomerRepository.search)",
+    fixedBy: "issue 15 points 1 and 3 (indexed search, keyset pagination)",
   },
   {
     collection: "customers",

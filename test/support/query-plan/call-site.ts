@@ -8,15 +8,16 @@ export interface CallSite {
 }
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
-const recorderDir = fileURLToPath(new URL("./", import.meta.url));
+const recorderFiles = ["call-site.ts", "command-recorder.ts"].map((name) =>
+  fileURLToPath(new URL(`./${name}`, import.meta.url)),
+);
 const unknownSite: CallSite = { side: "unknown", text: "(no frame outside the driver)" };
 
 const outside = (file: string | null | undefined): file is string =>
   typeof file === "string" &&
   !file.startsWith("node:") &&
   !file.includes("/node_modules/") &&
-  !file.startsWith(recorderDir) &&
-  !file.startsWith(`file://${recorderDir}`);
+  !recorderFiles.some((recorder) => file === recorder || file === `file://${recorder}`);
 
 /**
  * The caller of the driver operation that is sending a command right now, read from V8's async

@@ -20,7 +20,9 @@ const allowed = (query: RecordedQuery) => {
   if (query.verdict.ok) return null;
   const allowance = allowanceFor(query);
   if (!allowance) return null;
-  return "fixedBy" in allowance ? `awaiting ${allowance.fixedBy}` : `bounded by design: ${allowance.why}`;
+  return "fixedBy" in allowance
+    ? `awaiting ${allowance.fixedBy}`
+    : `bounded by design: ${allowance.why}`;
 };
 
 afterAll(async () => {

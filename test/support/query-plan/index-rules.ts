@@ -150,7 +150,7 @@ export function checkShape(shape: QueryShape, specs: readonly IndexSpec[]): Verd
   if (shape.skip)
     return { ok: false, problem: "skip: every skipped document is read and thrown away" };
   if (point) return { ok: true, index: point };
-  if (shape.counts && !shape.limit && shape.kind !== "distinct")
+  if (shape.counts && !shape.limit)
     return { ok: false, problem: "counts every match without a limit: walks all matching keys" };
   const limited = shape.limit;
   if (shape.filter.ors.length === 0)

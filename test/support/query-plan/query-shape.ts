@@ -235,9 +235,7 @@ export function queryShapes(commandName: string, command: Doc): QueryShape[] {
         },
       ];
     case "distinct":
-      return [
-        { ...base, kind: "distinct", filter: filterShape(command.query), sort: [], counts: true },
-      ];
+      return [{ ...base, kind: "distinct", filter: filterShape(command.query), sort: [] }];
     case "update":
       return ((command.updates as Doc[] | undefined) ?? []).map((statement) => ({
         ...base,
