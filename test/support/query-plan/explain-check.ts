@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { connectDatabase } from "../../../src/db/mongo.js";
+import { MongoClient } from "mongodb";
+import { connectDatabase, type Database } from "../../../src/db/mongo.js";
 import { createLogger } from "../../../src/logging/logger.js";
 import type { RecordedQuery } from "./command-recorder.js";
-import { readExplain } from "./explain-plan.js";
+import { planVerdict, readExplain } from "./explain-plan.js";
 
 const queryFields = {
   find: ["find", "filter", "sort", "projection", "skip", "limit", "hint", "collation"],
@@ -21,56 +22,56 @@ function explainable(query: RecordedQuery): Record<string, unknown> | undefined 
 
 /**
  * On a real MongoDB: re-runs each recorded find and aggregate with `explain("executionStats")` in a
- * scratch database that has the declared indexes (and no documents, so the planner decides by the
+ * scratch database of this worker's that has the declared indexes (and no documents, so the planner decides by the
  * indexes alone), and replaces the rules' verdict with the plan's: no COLLSCAN, no blocking SORT,
  * no SKIP. A filterless read bounded by its limit may scan; a count of every match still fails (a
  * plan cannot show that it walks them all).
  */
+/** Prefix of the scratch databases explain runs in: one per worker, dropped at the end of the run. */
+export const scratchPrefix = "query_plans_";
+
+let scratch: Promise<Database> | undefined;
+
+/** This worker's scratch database, with the declared indexes (created once, then reused). */
+function scratchDatabase(uri: string): Promise<Database> {
+  scratch ??= connectDatabase({
+    uri,
+    dbName: `${scratchPrefix}${randomBytes(5).toString("hex")}`,
+    logger: createLogger({ level: "silent", pretty: false }),
+    clientOptions: { monitorCommands: false },
+  });
+  return scratch;
+}
+
+/** Drops every worker's scratch database (at the end of the run). */
+export async function dropScratchDatabases(uri: string): Promise<void> {
+  const client = await new MongoClient(uri, { serverSelectionTimeoutMS: 5000 }).connect();
+  try {
+    const { databases } = await client.db().admin().listDatabases({ nameOnly: true });
+    for (const { name } of databases)
+      if (name.startsWith(scratchPrefix)) await client.db(name).dropDatabase();
+  } finally {
+    await client.close();
+  }
+}
+
 export async function withExplainVerdicts(
   uri: string,
   queries: RecordedQuery[],
 ): Promise<RecordedQuery[]> {
   const toExplain = queries.filter((query) => explainable(query));
   if (toExplain.length === 0) return queries;
-  const scratch = await connectDatabase({
-    uri,
-    dbName: `query_plans_${randomBytes(5).toString("hex")}`,
-    logger: createLogger({ level: "silent", pretty: false }),
-    clientOptions: { monitorCommands: false },
-  });
-  try {
-    const explained = new Map<RecordedQuery, RecordedQuery>();
-    for (const query of toExplain) {
-      const answer = await scratch.db.command({
-        explain: explainable(query),
-        verbosity: "executionStats",
-      });
-      const reading = readExplain(answer);
-      const boundedByLimit =
-        query.verdict.ok && query.verdict.index.startsWith("none: reads at most");
-      const problems = reading.problems.filter(
-        (problem) => !(boundedByLimit && problem.startsWith("COLLSCAN")),
-      );
-      const stillCounts = !query.verdict.ok && query.counts;
-      explained.set(query, {
-        ...query,
-        verdict: stillCounts
-          ? query.verdict
-          : problems.length > 0
-            ? {
-                ok: false,
-                problem: `explain: ${problems.join("; ")} (stages ${reading.stages.join(" > ")})`,
-              }
-            : {
-                ok: true,
-                index:
-                  reading.indexes.join(" + ") || (query.verdict.ok ? query.verdict.index : "none"),
-              },
-      });
-    }
-    return queries.map((query) => explained.get(query) ?? query);
-  } finally {
-    await scratch.db.dropDatabase().catch(() => {});
-    await scratch.close();
+  const database = await scratchDatabase(uri);
+  const explained = new Map<RecordedQuery, RecordedQuery>();
+  for (const query of toExplain) {
+    const answer = await database.db.command({
+      explain: explainable(query),
+      verbosity: "executionStats",
+    });
+    explained.set(query, {
+      ...query,
+      verdict: planVerdict(query.verdict, query.counts, readExplain(answer)),
+    });
   }
+  return queries.map((query) => explained.get(query) ?? query);
 }

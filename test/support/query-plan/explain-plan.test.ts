@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readExplain } from "./explain-plan.js";
+import { planVerdict, readExplain } from "./explain-plan.js";
 
 // Answers shaped as MongoDB 7/8 gives them (trimmed to what the reader uses and a little more).
 const indexedFind = {
@@ -130,5 +130,29 @@ describe('reading explain("executionStats")', () => {
   it("an answer without a plan is refused", () => {
     expect(() => readExplain({ ok: 1 })).toThrow(/no queryPlanner/);
     expect(() => readExplain({ queryPlanner: { winningPlan: "nope" } })).toThrow();
+  });
+
+  it("the plan decides over the rules, except for a limited filterless read and a count of every match", () => {
+    const scan = readExplain(collectionScanWithSort);
+    const indexed = readExplain(indexedFind);
+    expect(planVerdict({ ok: true, index: "by_status" }, false, scan)).toEqual({
+      ok: false,
+      problem: expect.stringMatching(/^explain: COLLSCAN.*SORT.*\(stages SORT > COLLSCAN\)$/),
+    });
+    expect(planVerdict({ ok: false, problem: "sorted in memory" }, false, indexed)).toEqual({
+      ok: true,
+      index: "by_status",
+    });
+    const limitedScan = readExplain({
+      queryPlanner: { winningPlan: { stage: "LIMIT", inputStage: { stage: "COLLSCAN" } } },
+    });
+    expect(
+      planVerdict({ ok: true, index: "none: reads at most `limit` documents" }, false, limitedScan)
+        .ok,
+    ).toBe(true);
+    expect(planVerdict({ ok: false, problem: "counts every match" }, true, indexed)).toEqual({
+      ok: false,
+      problem: "counts every match",
+    });
   });
 });

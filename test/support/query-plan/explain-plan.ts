@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { Verdict } from "./index-rules.js";
 
 /**
  * Reads MongoDB's `explain("executionStats")` answer for a find or an aggregate: the winning plan's
@@ -95,4 +96,22 @@ export function readExplain(explain: unknown): PlanReading {
     ...(stats?.totalDocsExamined === undefined ? {} : { docsExamined: stats.totalDocsExamined }),
     ...(stats?.nReturned === undefined ? {} : { returned: stats.nReturned }),
   };
+}
+
+/**
+ * The verdict on a real MongoDB: the plan's, except that a filterless read bounded by its limit may
+ * scan, and a count of every match still fails by the rules (a plan cannot show it walks them all).
+ */
+export function planVerdict(rules: Verdict, countsAll: boolean, reading: PlanReading): Verdict {
+  if (!rules.ok && countsAll) return rules;
+  const boundedByLimit = rules.ok && rules.index.startsWith("none: reads at most");
+  const problems = reading.problems.filter(
+    (problem) => !(boundedByLimit && problem.startsWith("COLLSCAN")),
+  );
+  if (problems.length > 0)
+    return {
+      ok: false,
+      problem: `explain: ${problems.join("; ")} (stages ${reading.stages.join(" > ")})`,
+    };
+  return { ok: true, index: reading.indexes.join(" + ") || (rules.ok ? rules.index : "none") };
 }

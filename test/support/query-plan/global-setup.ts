@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { staleAllowances } from "./allowed-queries.js";
+import { dropScratchDatabases } from "./explain-check.js";
 import { queryListSection, withQueryList } from "./query-list.js";
 import { readQueryLogs } from "./query-log.js";
 
@@ -21,6 +22,8 @@ export default async function setup(project: TestProject) {
   const directory = await mkdtemp(join(tmpdir(), "query-plans-"));
   project.provide("queryPlanLog", directory);
   return async () => {
+    if (project.getProvidedContext().realMongo)
+      await dropScratchDatabases(project.getProvidedContext().mongoUri);
     const { queries, costs } = await readQueryLogs(directory);
     await rm(directory, { recursive: true, force: true });
     if (queries.length === 0) return;
