@@ -3,7 +3,9 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    globalSetup: ["test/support/global-setup.ts"],
+    globalSetup: ["test/support/global-setup.ts", "test/support/query-plan/global-setup.ts"],
+    // Checks every query the app sends against the declared indexes (README “Queries and their indexes”).
+    setupFiles: ["test/support/query-plan/check-each-file.ts"],
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: "forks",

@@ -2,9 +2,9 @@ import { type Db, MongoServerError } from "mongodb";
 import { collections } from "./collections.js";
 import { isDuplicateKey } from "./transaction.js";
 
-/** The unique index that keeps one pending generated password per customer. */
 const namespaceNotFound = 26;
 
+/** The unique index that keeps one pending generated password per customer. */
 export const onePendingPerCustomer = "one_pending_per_customer";
 
 /**
@@ -51,9 +51,22 @@ async function dropOlderUsageIndex(db: Db): Promise<void> {
   if (older) await usage.dropIndex(usageNewestFirst);
 }
 
-/** Every index the app's queries need; created at start-up (a no-op when they exist). */
-export async function ensureIndexes(db: Db): Promise<void> {
-  await db.collection(collections.customers).createIndexes([
+/** One declared index: what `createIndexes` is given. */
+export interface IndexSpec {
+  readonly key: Readonly<Record<string, 1 | -1>>;
+  readonly name: string;
+  readonly unique?: boolean;
+  readonly expireAfterSeconds?: number;
+  readonly partialFilterExpression?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Every index the app's queries need, per collection (besides `_id`). `ensureIndexes` creates them;
+ * the suite's query-plan check (test/support/query-plan) checks every query the app sends against
+ * them, so a query is only as good as this list.
+ */
+export const indexSpecs: Readonly<Record<string, readonly IndexSpec[]>> = {
+  [collections.customers]: [
     { key: { account: 1 }, name: "account_unique", unique: true },
     { key: { customerId: 1 }, name: "customerId_unique", unique: true },
     { key: { createdAt: -1, _id: -1 }, name: "newest_first" },
@@ -62,53 +75,43 @@ export async function ensureIndexes(db: Db): Promise<void> {
     { key: { tag: 1, createdAt: -1, _id: -1 }, name: "by_tag" },
     // Multikey: a word's `^prefix` is one bounded range; within one key, newest first.
     { key: { searchKeys: 1, createdAt: -1, _id: -1 }, name: "search_keys" },
-  ]);
-  await db.collection(collections.auditEvents).createIndexes([
+  ],
+  [collections.auditEvents]: [
     { key: { at: -1, _id: -1 }, name: "newest_first" },
     { key: { "target.customerId": 1, at: -1, _id: -1 }, name: "by_customer" },
     { key: { actorId: 1, at: -1, _id: -1 }, name: "by_actor" },
-  ]);
-  await db
-    .collection(collections.idempotencyKeys)
-    .createIndexes([
-      { key: { at: 1 }, name: "expire_after_30_days", expireAfterSeconds: 30 * 24 * 3600 },
-    ]);
-  const passwordResetIndexes = () =>
-    db.collection(collections.passwordResets).createIndexes([
-      { key: { expiresAt: 1 }, name: "expire_a_day_after", expireAfterSeconds: 24 * 3600 },
-      {
-        key: { customerId: 1 },
-        name: onePendingPerCustomer,
-        unique: true,
-        partialFilterExpression: { state: "pending" },
-      },
-    ]);
-  await passwordResetIndexes().catch(async (error: unknown) => {
-    // Passwords stored before older offers were retired: close all but the newest, then build.
-    if (!isDuplicateKey(error)) throw error;
-    await closeOlderPendingPasswords(db, new Date());
-    await passwordResetIndexes();
-  });
-  await db.collection(collections.invites).createIndexes([
+  ],
+  [collections.idempotencyKeys]: [
+    { key: { at: 1 }, name: "expire_after_30_days", expireAfterSeconds: 30 * 24 * 3600 },
+  ],
+  [collections.passwordResets]: [
+    { key: { expiresAt: 1 }, name: "expire_a_day_after", expireAfterSeconds: 24 * 3600 },
+    {
+      key: { customerId: 1 },
+      name: onePendingPerCustomer,
+      unique: true,
+      partialFilterExpression: { state: "pending" },
+    },
+  ],
+  [collections.invites]: [
     { key: { tokenHash: 1 }, name: "tokenHash_unique", unique: true },
-    { key: { state: 1, createdAt: -1 }, name: "open_newest_first" },
-  ]);
-  await db.collection(collections.ledgerEntries).createIndexes([
+    // Open invites not yet expired, newest expiry first: the walk stops at the first expired one.
+    { key: { state: 1, expiresAt: -1, _id: -1 }, name: "open_by_expiry" },
+  ],
+  [collections.ledgerEntries]: [
     { key: { idempotencyKey: 1 }, name: "idempotencyKey_unique", unique: true },
     { key: { customerId: 1, at: -1, _id: -1 }, name: "by_customer_newest_first" },
-  ]);
-  await db
-    .collection(collections.ledgerDays)
-    .createIndexes([
-      { key: { customerId: 1, day: -1 }, name: "one_per_customer_day", unique: true },
-    ]);
-  await db.collection(collections.approvals).createIndexes([
+  ],
+  [collections.ledgerDays]: [
+    { key: { customerId: 1, day: -1 }, name: "one_per_customer_day", unique: true },
+  ],
+  [collections.approvals]: [
     { key: { state: 1, requestedAt: -1 }, name: "by_state_newest_first" },
     { key: { state: 1, expiresAt: 1 }, name: "pending_by_expiry" },
     { key: { requestedBy: 1, requestedAt: -1 }, name: "by_requester" },
     { key: { idempotencyKey: 1 }, name: "idempotencyKey_unique", unique: true },
-  ]);
-  await db.collection(collections.outbox).createIndexes([
+  ],
+  [collections.outbox]: [
     { key: { state: 1, lane: 1, at: 1, _id: 1 }, name: "pending_by_lane" },
     { key: { state: 1, at: 1 }, name: "oldest_pending" },
     { key: { "owed.approvalId": 1 }, name: "by_approval" },
@@ -118,9 +121,31 @@ export async function ensureIndexes(db: Db): Promise<void> {
       name: "forget_delivered_after_7_days",
       expireAfterSeconds: 7 * 24 * 3600,
     },
-  ]);
+  ],
+  [collections.billingRecords]: [
+    { key: { customerId: 1, at: -1, _id: -1 }, name: usageNewestFirst },
+  ],
+};
+
+function createDeclaredIndexes(db: Db, collection: string): Promise<unknown> {
+  const specs = indexSpecs[collection] ?? [];
+  if (specs.length === 0) return Promise.resolve();
+  return db
+    .collection(collection)
+    .createIndexes(specs.map((spec) => ({ ...spec, key: { ...spec.key } })));
+}
+
+/** Creates every declared index at start-up (a no-op when they exist). */
+export async function ensureIndexes(db: Db): Promise<void> {
   await dropOlderUsageIndex(db);
-  await db
-    .collection(collections.billingRecords)
-    .createIndexes([{ key: { customerId: 1, at: -1, _id: -1 }, name: usageNewestFirst }]);
+  for (const collection of Object.keys(indexSpecs)) {
+    if (collection === collections.passwordResets) continue;
+    await createDeclaredIndexes(db, collection);
+  }
+  await createDeclaredIndexes(db, collections.passwordResets).catch(async (error: unknown) => {
+    // Passwords stored before older offers were retired: close all but the newest, then build.
+    if (!isDuplicateKey(error)) throw error;
+    await closeOlderPendingPasswords(db, new Date());
+    await createDeclaredIndexes(db, collections.passwordResets);
+  });
 }

@@ -49,10 +49,14 @@ export class InviteRepository {
     return toInvite(document);
   }
 
-  /** Open invites not expired at `now`, newest first. */
+  /**
+   * Open invites not expired at `now`, newest first. Every invite lives the same TTL, so the latest
+   * expiry is the newest invite; walking `open_by_expiry` from the latest expiry down reads only
+   * unexpired open invites (never the expired ones still marked open) and stops at `limit`.
+   */
   async listOpen(now: Date, limit: number): Promise<Invite[]> {
     const documents = await this.collection
-      .find({ state: "open", expiresAt: { $gt: now } }, { sort: { createdAt: -1 }, limit })
+      .find({ state: "open", expiresAt: { $gt: now } }, { sort: { expiresAt: -1, _id: -1 }, limit })
       .toArray();
     return documents.map(toInvite);
   }

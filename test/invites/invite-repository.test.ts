@@ -68,6 +68,32 @@ describe("InviteRepository", () => {
     expect(await repositories.invites.listOpen(beforeExpiry, 100)).not.toContainEqual(open.invite);
   });
 
+  it("open invites are listed newest first, up to the limit, past any number of expired ones still marked open", async () => {
+    const day = 24 * 3600 * 1000;
+    const later = new Date(expiresAt.getTime() + 10 * day);
+    const invite = (createdAtMs: number) =>
+      repositories.transaction((session) => {
+        tokens += 1;
+        return repositories.invites.insert(
+          {
+            tokenHash: `hash-${tokens}`,
+            email: null,
+            createdBy: "U0ADMIN",
+            createdAt: new Date(createdAtMs),
+            expiresAt: new Date(createdAtMs + day),
+          },
+          session,
+        );
+      });
+    for (let expired = 0; expired < 5; expired += 1)
+      await invite(later.getTime() - 5 * day - expired);
+    const older = await invite(later.getTime() - 2000);
+    const newer = await invite(later.getTime() - 1000);
+
+    expect(await repositories.invites.listOpen(later, 1)).toEqual([newer]);
+    expect(await repositories.invites.listOpen(later, 20)).toEqual([newer, older]);
+  });
+
   it("isInviteId tells the form of an invite ID from other text", () => {
     expect(isInviteId(new ObjectId().toHexString())).toBe(true);
     expect(isInviteId("not an invite")).toBe(false);
