@@ -25,6 +25,11 @@ export interface UsageSummary {
 export interface BillingDetails {
   last30Days: MoneyTotals;
   allTime: MoneyTotals;
+  /**
+   * False for a customer whose totals were never counted and whose ledger is longer than
+   * `uncountedEntriesCap`: the totals are then lower bounds, until `npm run reindex` counts them.
+   */
+  complete: boolean;
   /** One page of the ledger, newest first, with the anchors of the pages either side. */
   entries: KeysetPage<LedgerEntry>;
   /** One-based, for the label only (carried by the page buttons). */
@@ -44,6 +49,9 @@ export interface BillingPageRequest {
  * and sum: nothing grows with the size of the ledger — once the customer's totals have been
  * counted (the money writer keeps them from then on; `npm run reindex` counts them all).
  */
+/** The most entries billing details sums for a customer whose totals were never counted. */
+export const uncountedEntriesCap = 10_000;
+
 export class BillingService {
   constructor(
     private readonly customers: CustomerRepository,
@@ -67,15 +75,20 @@ export class BillingService {
     if (!entries) return null;
     let allTime = money?.totals ?? null;
     let days = recentDays;
+    let counted = true;
     if (money && !allTime) {
       // Never counted (written by the console, or before totals existed) until `npm run reindex`
-      // counts it: counted here from the ledger, not stored — a view changes nothing.
-      const counted = countLedger(await this.ledger.sumsByDayAndKind(customerId));
-      allTime = counted.totals;
-      days = counted.days.filter((day) => day.day >= firstDay);
+      // counts it: summed here from the latest entries, not stored — a view changes nothing, and
+      // reads a bounded number of entries however long the ledger.
+      const latest = await this.ledger.latestSumsByDayAndKind(customerId, uncountedEntriesCap);
+      const sums = countLedger(latest.sums);
+      allTime = sums.totals;
+      days = sums.days.filter((day) => day.day >= firstDay);
+      counted = latest.complete;
     }
     return {
       allTime: allTime ?? sumTotals([]),
+      complete: counted,
       last30Days: sumTotals(days.map((day) => day.totals)),
       entries,
       page: cursor && entries.newer ? cursor.page : 1,

@@ -98,8 +98,12 @@ export function buildBillingDetails(
     blocks.push({
       type: "section",
       fields: [
-        totalsField("Last 30 days", details.last30Days, currency),
-        totalsField("All time", details.allTime, currency),
+        totalsField(
+          `Last 30 days${details.complete ? "" : " (at least)"}`,
+          details.last30Days,
+          currency,
+        ),
+        totalsField(`All time${details.complete ? "" : " (at least)"}`, details.allTime, currency),
       ],
     });
   }

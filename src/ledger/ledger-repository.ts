@@ -1,9 +1,13 @@
-import type { ClientSession, Collection, Db } from "mongodb";
+import type { ClientSession, Collection, Db, Document, ObjectId } from "mongodb";
 import { z } from "zod";
 import { collections } from "../db/collections.js";
 import { type KeysetPage, keysetPage, type PageCursor } from "../db/keyset-page.js";
 import type { DayKindSum } from "./ledger-day.js";
 import { type LedgerEntry, ledgerKinds } from "./ledger-entry.js";
+
+/** Entries read per query when a whole ledger is summed. */
+const recountPageSize = 5000;
+const entrySumSchema = z.object({ at: z.date(), kind: z.enum(ledgerKinds), amount: z.number() });
 
 const ledgerEntrySchema = z.object({
   customerId: z.string(),
@@ -54,26 +58,92 @@ export class LedgerRepository {
     );
   }
 
-  /** A customer's amounts summed per UTC day and kind (the whole ledger: for recounts and checks). */
-  async sumsByDayAndKind(customerId: string, session?: ClientSession): Promise<DayKindSum[]> {
-    const rows = await this.collection
-      .aggregate<{ _id: { day: Date; kind: string }; amount: number }>(
-        [
-          { $match: { customerId: { $eq: customerId } } },
+  /**
+   * A customer's amounts summed per UTC day and kind over the whole ledger (for recounts and checks),
+   * read newest first in pages of `recountPageSize` through the customer's index, so every query
+   * is bounded however long the ledger; pass a session to read it all in one snapshot.
+   */
+  async sumsByDayAndKind(
+    customerId: string,
+    session?: ClientSession,
+    pageSize = recountPageSize,
+  ): Promise<DayKindSum[]> {
+    const sums = new Map<string, DayKindSum>();
+    let after: { at: Date; _id: ObjectId } | undefined;
+    for (;;) {
+      const page = await this.collection
+        .find(
           {
-            $group: {
-              _id: {
-                // $dateTrunc counts in UTC unless told otherwise.
-                day: { $dateTrunc: { date: "$at", unit: "day" } },
-                kind: "$kind",
-              },
-              amount: { $sum: "$amount" },
-            },
+            customerId: { $eq: customerId },
+            ...(after
+              ? {
+                  at: { $lte: after.at },
+                  $or: [{ at: { $lt: after.at } }, { _id: { $lt: after._id } }],
+                }
+              : {}),
           },
-        ],
-        { session },
-      )
+          {
+            projection: { _id: 1, at: 1, kind: 1, amount: 1 },
+            sort: { at: -1, _id: -1 },
+            limit: pageSize,
+            session,
+          },
+        )
+        .toArray();
+      for (const document of page) {
+        const { at, kind, amount } = entrySumSchema.parse(document);
+        const day = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
+        const key = `${day.getTime()} ${kind}`;
+        const sum = sums.get(key) ?? { day, kind, amount: 0 };
+        sum.amount += amount;
+        sums.set(key, sum);
+      }
+      const last = page.at(-1);
+      if (page.length < pageSize || !last) return [...sums.values()];
+      after = { at: entrySumSchema.parse(last).at, _id: last._id };
+    }
+  }
+
+  /**
+   * The same sums over at most the customer's latest `cap + 1` entries (read in index order, so the
+   * work is bounded however long the ledger): `complete` is false when there are more than `cap`,
+   * and the sums are then lower bounds.
+   */
+  async latestSumsByDayAndKind(
+    customerId: string,
+    cap: number,
+  ): Promise<{ sums: DayKindSum[]; complete: boolean }> {
+    const { sums, entries } = await this.sumEntries(customerId, [
+      { $sort: { at: -1, _id: -1 } },
+      { $limit: cap + 1 },
+    ]);
+    return { sums, complete: entries <= cap };
+  }
+
+  private async sumEntries(
+    customerId: string,
+    bound: Document[],
+  ): Promise<{ sums: DayKindSum[]; entries: number }> {
+    const rows = await this.collection
+      .aggregate<{ _id: { day: Date; kind: string }; amount: number; entries: number }>([
+        { $match: { customerId: { $eq: customerId } } },
+        ...bound,
+        {
+          $group: {
+            _id: {
+              // $dateTrunc counts in UTC unless told otherwise.
+              day: { $dateTrunc: { date: "$at", unit: "day" } },
+              kind: "$kind",
+            },
+            amount: { $sum: "$amount" },
+            entries: { $sum: 1 },
+          },
+        },
+      ])
       .toArray();
-    return rows.map((row) => dayKindSumSchema.parse({ ...row._id, amount: row.amount }));
+    return {
+      sums: rows.map((row) => dayKindSumSchema.parse({ ...row._id, amount: row.amount })),
+      entries: rows.reduce((total, row) => total + row.entries, 0),
+    };
   }
 }

@@ -140,6 +140,7 @@ describe("billing totals", () => {
     expect(await details(customerId)).toEqual({
       last30Days: zero,
       allTime: zero,
+      complete: true,
       entries: { items: [], newer: null, older: null },
       page: 1,
       usage: null,

@@ -38,6 +38,7 @@ function details(overrides: Partial<BillingDetails> = {}): BillingDetails {
   return {
     last30Days: zero,
     allTime: zero,
+    complete: true,
     entries: { items: [anEntry()], newer: null, older: null },
     page: 1,
     usage: null,
@@ -173,6 +174,14 @@ describe("billing details message", () => {
     expect(visibleText(message.blocks)).toContain(
       "last 30 days at least $1.00 · all time at least $9.00 (summed over the latest 10,000 charges)",
     );
+  });
+
+  it("says the money totals are lower bounds for a long ledger whose totals were never counted", () => {
+    const text = visibleText(
+      buildBillingDetails(customer, details({ complete: false }), usd).blocks,
+    );
+    expect(text).toContain("*Last 30 days (at least)*");
+    expect(text).toContain("*All time (at least)*");
   });
 
   it("stays within Block Kit limits with 10 changes of 1,000-character reasons and long usage descriptions", () => {

@@ -121,3 +121,28 @@ describe("backfilling totals and checking them against the ledger", () => {
     expect(run.stderr).toMatch(/\d+ rows · [\d,]+ rows\/s · 100%/);
   });
 });
+
+describe("summing a never-counted customer's latest entries (billing details' fallback)", () => {
+  it("reads at most the cap and says when there are more", async () => {
+    const customer = await storedCustomer(repositories, {});
+    for (let step = 0; step < 4; step += 1)
+      await repositories.transaction((session) =>
+        writer.addToBalance(session, customer.customerId, 100, {
+          ...context(),
+          idempotencyKey: `latest-${customer.customerId}-${step}`,
+        }),
+      );
+
+    const all = await repositories.ledger.latestSumsByDayAndKind(customer.customerId, 4);
+    expect(all.complete).toBe(true);
+    expect(all.sums.reduce((sum, row) => sum + row.amount, 0)).toBe(400);
+    const capped = await repositories.ledger.latestSumsByDayAndKind(customer.customerId, 2);
+    expect(capped.complete).toBe(false);
+    expect(capped.sums.reduce((sum, row) => sum + row.amount, 0)).toBe(300);
+    // The whole-ledger recount reads page by page, and pages add up to the same sums.
+    const paged = await repositories.ledger.sumsByDayAndKind(customer.customerId, undefined, 3);
+    expect(paged).toEqual([
+      { day: new Date("2026-05-04T00:00:00.000Z"), kind: "balance.refill", amount: 400 },
+    ]);
+  });
+});
