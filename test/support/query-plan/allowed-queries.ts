@@ -31,6 +31,11 @@ export const boundedByDesign: readonly AllowedQuery[] = [
     why: "the export reads every customer by design, once, in the order of newest_first reversed (no sort in memory), through a cursor (CustomerRepository.all)",
   },
   {
+    collection: "audit_events",
+    shape: "find {at: range, requestId: =, target.customerId: $in}",
+    why: "an import's duplicate look-up: by_customer bounds it to the events of one batch's refused accounts (at most 1,000 customers) since the import started — a few per customer — and requestId only filters those (AuditRepository.eventsOfRequest)",
+  },
+  {
     collection: "outbox",
     shape: "aggregate {state: =} counts all",
     why: "the /metrics backlog gauge counts the pending entries through oldest_pending: the backlog the poster keeps small, whose growth is the alarm the gauge raises (OutboxRepository.backlog)",
