@@ -23,7 +23,7 @@ export interface ProgressPoint {
 }
 
 /**
- * The progress text: `12,000 rows · 9,800 rows/s · 41% · ETA 0:32`. The ETA assumes the rest goes
+ * What the progress line says, e.g. `12,000 rows · 9,800 rows/s · 41% · ETA 0:32`. The ETA assumes the rest goes
  * at the rate so far.
  */
 export function progressText(point: ProgressPoint, elapsedMs: number): string {
