@@ -23,8 +23,8 @@ export interface ProgressPoint {
 }
 
 /**
- * What the progress line says, e.g. `12,000 rows · 9,800 rows/s · 41% · ETA 0:32`. The ETA assumes the rest goes
- * at the rate so far.
+ * What the progress line says, e.g. `12,000 rows · 9,800 rows/s · 41% · ETA 0:32`. The ETA
+ * assumes the rest goes at the rate so far.
  */
 export function progressText(point: ProgressPoint, elapsedMs: number): string {
   const seconds = elapsedMs / 1000;
