@@ -1,3 +1,4 @@
+import { parseArgs } from "node:util";
 import { type CustomerFileFormat, formatFromPath } from "../customers/customer-file-format.js";
 
 const usageExitCode = 2;
@@ -6,6 +7,23 @@ const usageExitCode = 2;
 export function usageError(message: string, usage: string): number {
   process.stderr.write(`${message}\n\n${usage}`);
   return usageExitCode;
+}
+
+/**
+ * The command line of a tool that takes no arguments but `--help` (`npm run reindex`, `npm run
+ * verify-totals`): the exit code when there is nothing more to do (0 after printing the help, 2 after
+ * a usage error), null to go on.
+ */
+export function readHelpOnlyCommandLine(usage: string): number | null {
+  let help: boolean | undefined;
+  try {
+    ({ help } = parseArgs({ options: { help: { type: "boolean", short: "h" } } }).values);
+  } catch (error) {
+    return usageError((error as Error).message, usage);
+  }
+  if (!help) return null;
+  process.stdout.write(usage);
+  return 0;
 }
 
 /**

@@ -1,7 +1,6 @@
 import "dotenv/config";
-import { parseArgs } from "node:util";
 import { progressLine } from "../files/progress-line.js";
-import { usageError } from "./file-command-line.js";
+import { readHelpOnlyCommandLine } from "./file-command-line.js";
 import { runCli } from "./run-cli.js";
 
 const usage = `Usage: npm run reindex
@@ -21,16 +20,8 @@ const exit = { done: 0, failed: 1 } as const;
 const count = (n: number) => n.toLocaleString("en-US");
 
 async function main(): Promise<number> {
-  let help: boolean | undefined;
-  try {
-    ({ help } = parseArgs({ options: { help: { type: "boolean", short: "h" } } }).values);
-  } catch (error) {
-    return usageError((error as Error).message, usage);
-  }
-  if (help) {
-    process.stdout.write(usage);
-    return exit.done;
-  }
+  const stop = readHelpOnlyCommandLine(usage);
+  if (stop !== null) return stop;
   // Loaded only now: usage errors are answered without loading the database driver.
   const { openCliDatabase } = await import("./cli-database.js");
   const { reindexSearchKeys } = await import("../customers/search-key-reindex.js");

@@ -1,8 +1,7 @@
 import "dotenv/config";
-import { parseArgs } from "node:util";
 import { progressLine } from "../files/progress-line.js";
 import type { TotalsDifference } from "../ledger/totals-differences.js";
-import { usageError } from "./file-command-line.js";
+import { readHelpOnlyCommandLine } from "./file-command-line.js";
 import { runCli } from "./run-cli.js";
 
 const usage = `Usage: npm run verify-totals
@@ -17,7 +16,7 @@ the customer's totals were never counted: npm run reindex counts them), progress
 Exit code: 0 everything agrees, 1 differences were found (or the check failed), 2 bad usage.
 `;
 
-const exit = { agrees: 0, differs: 1, usage: 2 } as const;
+const exit = { agrees: 0, differs: 1 } as const;
 
 function describe(difference: TotalsDifference): string {
   const stored = difference.stored === null ? "not counted" : String(difference.stored);
@@ -25,16 +24,8 @@ function describe(difference: TotalsDifference): string {
 }
 
 async function main(): Promise<number> {
-  let help: boolean | undefined;
-  try {
-    ({ help } = parseArgs({ options: { help: { type: "boolean", short: "h" } } }).values);
-  } catch (error) {
-    return usageError((error as Error).message, usage);
-  }
-  if (help) {
-    process.stdout.write(usage);
-    return exit.agrees;
-  }
+  const stop = readHelpOnlyCommandLine(usage);
+  if (stop !== null) return stop;
   // Loaded only now: the help is answered without loading the database driver.
   const { openCliDatabase } = await import("./cli-database.js");
   const { verifyTotals } = await import("../ledger/verify-totals.js");
