@@ -37,6 +37,12 @@ import {
   type TargetVerdict,
 } from "./bench/report.js";
 import {
+  formatScaleComparison,
+  judgeFlatness,
+  type MeasuredRun,
+  readMeasuredRun,
+} from "./bench/scale-compare.js";
+import {
   benchScenarioNames,
   defaultScenarios,
   makeScenario,
@@ -61,6 +67,9 @@ const usage = `Usage: npm run bench -- [options]
   --entries N         give one seeded customer (the heavy customer) N ledger entries, its totals
                       and day buckets counted (default 0; --scale 100000); the billing-heavy
                       scenarios need it
+  --compare FILE      the bench-results.json of an earlier run at a smaller size: prints the scale
+                      scenarios' done p50/p99 at both sizes with their ratio, and judges the 2×
+                      flatness target of list-page-50 and the billing-heavy scenarios
   --count N           operations per scenario and concurrency level (default 300; --quick 100)
   --concurrency LIST  concurrency levels, comma-separated (default 1,8,32; --quick 1,8)
   --scenarios LIST    any of ${benchScenarioNames.join(", ")}
@@ -93,6 +102,7 @@ interface Options {
   customers: number;
   entries: number;
   scale: boolean;
+  compare: string | undefined;
   count: number;
   concurrency: number[];
   scenarios: ScenarioName[];
@@ -127,6 +137,7 @@ function parseOptions(argv: string[]): Options | null {
       customers: { type: "string" },
       entries: { type: "string" },
       scale: { type: "boolean", default: false },
+      compare: { type: "string" },
       count: { type: "string" },
       concurrency: { type: "string" },
       scenarios: { type: "string" },
@@ -179,6 +190,7 @@ function parseOptions(argv: string[]): Options | null {
     ),
     entries: wholeNumber("entries", values.entries ?? (scale ? "100000" : "0"), 0, 10_000_000),
     scale,
+    compare: values.compare === undefined ? undefined : resolve(values.compare),
     count: wholeNumber("count", values.count ?? (quick ? "100" : "300"), 1, 1_000_000),
     concurrency: [...new Set(concurrency)].sort((a, b) => a - b),
     // The baseline runs first: the other scenarios are compared with it.
@@ -274,6 +286,8 @@ function resetSlack(
 }
 
 async function run(options: Options, resources: Resources): Promise<boolean> {
+  // Read first: a file that is not a results file stops the run before it starts.
+  const earlier = options.compare ? await readMeasuredRun(options.compare) : null;
   const logDir = mkdtempSync(join(tmpdir(), "customer-bot-bench-"));
   const cpu = cpus();
   if (options.scenarios.length > 0)
@@ -524,7 +538,15 @@ async function run(options: Options, resources: Resources): Promise<boolean> {
   say(`Measured in ${seconds(performance.now() - benchStarted)}.`);
 
   compareToBaseline(results);
-  const verdicts = [...judgeTargets(results, options.concurrency), ...judgeFileTools(fileResults)];
+  const thisRun: MeasuredRun = {
+    size: { customers: options.customers, entries: options.entries },
+    results,
+  };
+  const verdicts = [
+    ...judgeTargets(results, options.concurrency),
+    ...judgeFileTools(fileResults),
+    ...(earlier ? judgeFlatness(earlier, thisRun) : []),
+  ];
   // A full GC at the very end: the heap that survives it is what the app really retains after the
   // whole run (a leak shows here; growth before it is V8 collecting lazily, which peak RSS includes).
   const finalStats = await app.stats(false, true);
@@ -552,6 +574,10 @@ async function run(options: Options, resources: Resources): Promise<boolean> {
   print(formatDetails(results, options.scenarios));
   if (options.scenarios.some((name) => scaleScenarioNames.includes(name)))
     print(scaleNote(options, lane, heavy));
+  if (earlier) {
+    print();
+    print(formatScaleComparison(earlier, thisRun));
+  }
   if (fileResults.length > 0) {
     print();
     print(formatFileToolTable(fileResults));
@@ -572,6 +598,7 @@ async function run(options: Options, resources: Resources): Promise<boolean> {
     mongoLane: { name: lane.name, realMongo: lane.realMongo, description: lane.description },
     options: {
       customers: options.customers,
+      entries: options.entries,
       count: options.count,
       concurrency: options.concurrency,
       scenarios: options.scenarios,
