@@ -19,6 +19,7 @@ import {
   fileToolScenarioNames,
   runFileTools,
 } from "./bench/file-tools.js";
+import { type HeavyCustomer, seedHeavyCustomer } from "./bench/heavy-customer.js";
 import type { ProcessStats } from "./bench/ipc.js";
 import { runLevel, SlackSender, startBackground } from "./bench/load.js";
 import { type BenchLane, chooseBenchLane } from "./bench/mongo-lane.js";
@@ -36,6 +37,12 @@ import {
   type TargetVerdict,
 } from "./bench/report.js";
 import {
+  formatScaleComparison,
+  judgeFlatness,
+  type MeasuredRun,
+  readMeasuredRun,
+} from "./bench/scale-compare.js";
+import {
   benchScenarioNames,
   defaultScenarios,
   makeScenario,
@@ -43,6 +50,7 @@ import {
   type Scenario,
   type ScenarioContext,
   type ScenarioName,
+  scaleScenarioNames,
   scenarioNames,
   storm,
   stormAppEnv,
@@ -52,7 +60,16 @@ import { type Seeded, seedCustomers } from "./bench/seed.js";
 
 const usage = `Usage: npm run bench -- [options]
 
-  --customers N       customers to seed (default 10000; --quick 2000)
+  --customers N       customers to seed (default 10000; --quick 2000; --scale 1000000)
+  --scale             issue 15's scale run: 1,000,000 customers and a heavy customer with 100,000
+                      ledger entries (unless --customers / --entries say otherwise), and by default
+                      the scenarios ${scaleScenarioNames.join(", ")}
+  --entries N         give one seeded customer (the heavy customer) N ledger entries, its totals
+                      and day buckets counted (default 0; --scale 100000); the billing-heavy
+                      scenarios need it
+  --compare FILE      the bench-results.json of an earlier run at a smaller size: prints the scale
+                      scenarios' done p50/p99 at both sizes with their ratio, and judges the 2×
+                      flatness target of list-page-50 and the billing-heavy scenarios
   --count N           operations per scenario and concurrency level (default 300; --quick 100)
   --concurrency LIST  concurrency levels, comma-separated (default 1,8,32; --quick 1,8)
   --scenarios LIST    any of ${benchScenarioNames.join(", ")}
@@ -83,6 +100,9 @@ test server (test/support/mongo-wire) as a child process.`;
 
 interface Options {
   customers: number;
+  entries: number;
+  scale: boolean;
+  compare: string | undefined;
   count: number;
   concurrency: number[];
   scenarios: ScenarioName[];
@@ -115,6 +135,9 @@ function parseOptions(argv: string[]): Options | null {
     args: argv,
     options: {
       customers: { type: "string" },
+      entries: { type: "string" },
+      scale: { type: "boolean", default: false },
+      compare: { type: "string" },
       count: { type: "string" },
       concurrency: { type: "string" },
       scenarios: { type: "string" },
@@ -136,6 +159,7 @@ function parseOptions(argv: string[]): Options | null {
   });
   if (values.help) return null;
   const quick = values.quick ?? false;
+  const scale = values.scale ?? false;
   const concurrency = (values.concurrency ?? (quick ? "1,8" : "1,8,32"))
     .split(",")
     .map((level) => wholeNumber("concurrency", level.trim(), 1, 1024));
@@ -148,7 +172,9 @@ function parseOptions(argv: string[]): Options | null {
           );
         return trimmed;
       })
-    : defaultScenarios;
+    : scale
+      ? [...scaleScenarioNames]
+      : defaultScenarios;
   if (values.runtime !== "compiled" && values.runtime !== "tsx")
     throw new UsageError("--runtime must be compiled or tsx");
   if (!["fatal", "error", "warn", "info", "debug", "trace", "silent"].includes(values["log-level"]))
@@ -158,10 +184,13 @@ function parseOptions(argv: string[]): Options | null {
   return {
     customers: wholeNumber(
       "customers",
-      values.customers ?? (quick ? "2000" : "10000"),
+      values.customers ?? (scale ? "1000000" : quick ? "2000" : "10000"),
       1,
       1_000_000,
     ),
+    entries: wholeNumber("entries", values.entries ?? (scale ? "100000" : "0"), 0, 10_000_000),
+    scale,
+    compare: values.compare === undefined ? undefined : resolve(values.compare),
     count: wholeNumber("count", values.count ?? (quick ? "100" : "300"), 1, 1_000_000),
     concurrency: [...new Set(concurrency)].sort((a, b) => a - b),
     // The baseline runs first: the other scenarios are compared with it.
@@ -257,6 +286,8 @@ function resetSlack(
 }
 
 async function run(options: Options, resources: Resources): Promise<boolean> {
+  // Read first: a file that is not a results file stops the run before it starts.
+  const earlier = options.compare ? await readMeasuredRun(options.compare) : null;
   const logDir = mkdtempSync(join(tmpdir(), "customer-bot-bench-"));
   const cpu = cpus();
   if (options.scenarios.length > 0)
@@ -322,7 +353,10 @@ async function run(options: Options, resources: Resources): Promise<boolean> {
     await seeded.database.db.dropDatabase().catch(() => {});
     await seeded.database.close();
   });
-  say(`  seeded in ${seconds(seeded.ms)}`);
+  say(
+    `  seeded in ${seconds(seeded.ms)} (${Math.round(options.customers / (seeded.ms / 1000)).toLocaleString("en-US")} customers/s)`,
+  );
+  const heavy = await seedHeavy(seeded, options.entries);
 
   const slack = await startFakeSlackApi();
   resources.add("fake Slack", () => slack.stop());
@@ -400,6 +434,7 @@ async function run(options: Options, resources: Resources): Promise<boolean> {
     customers: seeded.customers,
     appSender: senders.app as SlackSender,
     completionTimeoutMs: 15_000,
+    heavy,
   };
   const processes: Partial<Record<ProcessName, MeasuredChild>> = {
     app,
@@ -503,7 +538,15 @@ async function run(options: Options, resources: Resources): Promise<boolean> {
   say(`Measured in ${seconds(performance.now() - benchStarted)}.`);
 
   compareToBaseline(results);
-  const verdicts = [...judgeTargets(results, options.concurrency), ...judgeFileTools(fileResults)];
+  const thisRun: MeasuredRun = {
+    size: { customers: options.customers, entries: options.entries },
+    results,
+  };
+  const verdicts = [
+    ...judgeTargets(results, options.concurrency),
+    ...judgeFileTools(fileResults),
+    ...(earlier ? judgeFlatness(earlier, thisRun) : []),
+  ];
   // A full GC at the very end: the heap that survives it is what the app really retains after the
   // whole run (a leak shows here; growth before it is V8 collecting lazily, which peak RSS includes).
   const finalStats = await app.stats(false, true);
@@ -529,6 +572,12 @@ async function run(options: Options, resources: Resources): Promise<boolean> {
   print(formatTable(results));
   print();
   print(formatDetails(results, options.scenarios));
+  if (options.scenarios.some((name) => scaleScenarioNames.includes(name)))
+    print(scaleNote(options, lane, heavy));
+  if (earlier) {
+    print();
+    print(formatScaleComparison(earlier, thisRun));
+  }
   if (fileResults.length > 0) {
     print();
     print(formatFileToolTable(fileResults));
@@ -549,6 +598,7 @@ async function run(options: Options, resources: Resources): Promise<boolean> {
     mongoLane: { name: lane.name, realMongo: lane.realMongo, description: lane.description },
     options: {
       customers: options.customers,
+      entries: options.entries,
       count: options.count,
       concurrency: options.concurrency,
       scenarios: options.scenarios,
@@ -562,6 +612,13 @@ async function run(options: Options, resources: Resources): Promise<boolean> {
       stormUsergroups: options.stormUsergroups,
     },
     seedMs: Math.round(seeded.ms),
+    heavy: heavy && {
+      customerId: heavy.customerId,
+      entries: heavy.entries,
+      deepPage: heavy.deep.page,
+      ledgerSeedMs: Math.round(heavy.ms.ledger),
+      totalsCountMs: Math.round(heavy.ms.totals),
+    },
     app: {
       lifetimeMaxRssMB: Math.round((finalStats.maxRss / 1024 / 1024) * 10) / 10,
       heapAfterFinalGcMB:
@@ -580,6 +637,35 @@ async function run(options: Options, resources: Resources): Promise<boolean> {
 }
 
 const print = (text = "") => process.stdout.write(`${text}\n`);
+
+/** Gives the first seeded customer `entries` ledger entries (none: no heavy customer). */
+async function seedHeavy(seeded: Seeded, entries: number): Promise<HeavyCustomer | null> {
+  const customer = seeded.customers[0];
+  if (entries === 0 || !customer) return null;
+  say(`Seeding ${entries.toLocaleString("en-US")} ledger entries for ${customer.customerId}…`);
+  const heavy = await seedHeavyCustomer(seeded.database, customer, entries);
+  say(
+    `  ledger written in ${seconds(heavy.ms.ledger)}, totals and day buckets counted in ${seconds(heavy.ms.totals)}; deep page ${heavy.deep.page.toLocaleString("en-US")}`,
+  );
+  return heavy;
+}
+
+/** What the scale scenarios' figures mean on this lane (issue 15). */
+function scaleNote(options: Options, lane: BenchLane, heavy: HeavyCustomer | null): string {
+  const sizes = `${options.customers.toLocaleString("en-US")} customers${heavy ? `, a heavy customer with ${heavy.entries.toLocaleString("en-US")} ledger entries (deep page ${heavy.deep.page.toLocaleString("en-US")})` : ""}`;
+  const lines = [
+    `Scale scenarios (issue 15) on ${sizes}. The target is flatness: billing and list-page times within 2× from 1k to 100k entries/pages — compare two runs at two sizes.`,
+  ];
+  if (lane.realMongo)
+    lines.push(
+      'Documents examined per operation: not measured by this benchmark (run the suite\'s plan check with MONGODB_URI, which reads explain("executionStats")).',
+    );
+  else
+    lines.push(
+      "On the wire test server (an in-memory JavaScript server, not mongod) absolute times are not production's. It plans nothing: apart from _id and unique-field equality it scans and sorts the whole collection for every query, so the documents examined per operation are the collection's size (it cannot say more), and times grow with the collection even where the app's queries are bounded by an index. The flatness of the curve is the point: page 1 against page 50 / the deep page at one size shows what the app's keyset pages cost.",
+    );
+  return lines.join("\n");
+}
 
 /** Prints the verdicts on the targets and writes them, with `results`, to the JSON file `out`. */
 async function finish(

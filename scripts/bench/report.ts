@@ -381,7 +381,7 @@ function pad(text: string, width: number, right = true): string {
 
 export function formatTable(results: LevelResult[]): string {
   const header = [
-    pad("scenario", 15, false),
+    pad("scenario", 18, false),
     pad("conc", 4),
     pad("ok", 5),
     pad("err", 4),
@@ -406,7 +406,7 @@ export function formatTable(results: LevelResult[]): string {
     const isBaseline = row.process.name === "baseline";
     lines.push(
       [
-        pad(row.scenario, 15, false),
+        pad(row.scenario, 18, false),
         pad(String(row.concurrency), 4),
         pad(String(row.ok), 5),
         pad(String(row.errors + row.notRun), 4),
@@ -437,7 +437,7 @@ export function formatDetails(results: LevelResult[], scenarios: ScenarioName[])
     const rows = rowsOf(results, scenario);
     if (rows.length === 0) continue;
     lines.push(
-      `  ${pad(scenario, 15, false)} ${describeCommands(commandsOverLevels(rows)) || "none"}`,
+      `  ${pad(scenario, 18, false)} ${describeCommands(commandsOverLevels(rows)) || "none"}`,
     );
   }
   lines.push("Slack Web API calls per operation:");
@@ -448,7 +448,7 @@ export function formatDetails(results: LevelResult[], scenarios: ScenarioName[])
     const calls = Object.entries(last.slackCallsPerOp)
       .map(([method, count]) => `${method} ×${fixed(count, 2)}`)
       .join(", ");
-    lines.push(`  ${pad(scenario, 15, false)} ${calls || "none"}`);
+    lines.push(`  ${pad(scenario, 18, false)} ${calls || "none"}`);
   }
   for (const row of results) {
     const limited = Object.entries(row.slackRateLimited);
@@ -487,7 +487,7 @@ export function formatVerdicts(verdicts: TargetVerdict[]): string {
 /** The file-tool scenarios' table: one row per tool run. */
 export function formatFileToolTable(results: FileToolResult[]): string {
   const header = [
-    pad("scenario", 15, false),
+    pad("scenario", 18, false),
     pad("rows", 10),
     pad("file MB", 8),
     pad("seconds", 8),
@@ -501,7 +501,7 @@ export function formatFileToolTable(results: FileToolResult[]): string {
   for (const row of results) {
     lines.push(
       [
-        pad(row.scenario, 15, false),
+        pad(row.scenario, 18, false),
         pad(row.rows.toLocaleString("en-US"), 10),
         pad(fixed(row.fileMB), 8),
         pad(fixed(row.elapsedMs / 1000), 8),

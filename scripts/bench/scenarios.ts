@@ -4,6 +4,7 @@
  */
 import type { AnyBlock } from "@slack/types";
 import { viewIds } from "../../src/blocks/action-ids.js";
+import { encodeEntryPage } from "../../src/blocks/entry-page-value.js";
 import { buildBalanceModal } from "../../src/blocks/money-modals.js";
 import type { Customer } from "../../src/customers/customer.js";
 import { type Currency, currencyOf } from "../../src/money/currency.js";
@@ -22,6 +23,7 @@ import {
 } from "../../test/support/slack/sign-request.js";
 import { allButtons, type FoundButton } from "../../test/support/slack-blocks.js";
 import { fileToolScenarioNames } from "./file-tools.js";
+import type { HeavyCustomer } from "./heavy-customer.js";
 import type { Operation, SlackSender } from "./load.js";
 
 export const workspace = {
@@ -43,10 +45,26 @@ export const scenarioNames = [
   "balance-refill",
   "approval-click",
   "show-429-storm",
+  "search-prefix",
+  "list-page-50",
+  "billing-heavy",
+  "billing-heavy-deep",
 ] as const;
 export type ScenarioName = (typeof scenarioNames)[number];
+/**
+ * Issue 15's scale scenarios: run when named or with `--scale` (they need at least 500 customers,
+ * and the billing ones the heavy customer, which only `--scale`/`--entries` seeds).
+ */
+export const scaleScenarioNames: readonly ScenarioName[] = [
+  "search-prefix",
+  "list-page-50",
+  "billing-heavy",
+  "billing-heavy-deep",
+];
 /** Run by default: the issue's list, and `show-floor`, which explains the show/baseline ratio. */
-export const defaultScenarios: ScenarioName[] = [...scenarioNames];
+export const defaultScenarios: ScenarioName[] = scenarioNames.filter(
+  (name) => !scaleScenarioNames.includes(name),
+);
 /**
  * Every name `--scenarios` takes: the Slack scenarios above and the operators' file tools
  * (file-tools.ts), which run only when named — at 1,000,000 rows they take minutes.
@@ -81,11 +99,18 @@ export interface ScenarioContext {
   /** For requests the preparation sends to the app. */
   appSender: SlackSender;
   completionTimeoutMs: number;
+  /** The customer with the long ledger (`--entries`), when one was seeded. */
+  heavy: HeavyCustomer | null;
 }
 
 const currency: Currency = currencyOf("USD");
 /** Search words that each match a few hundred of the demo customers. */
 const searchWords = ["acme", "priya", "harbor", "tanaka", "example.net"];
+/**
+ * Word prefixes that each match a large share of the demo customers (every account's domain ends in
+ * `example`; `mail`, `corp`, `net` and `org` are mail domain labels): a search-key range of many keys.
+ */
+const prefixWords = ["exam", "mail", "corp", "net", "org"];
 
 /** Spreads consecutive operations over the customers without repeating soon. */
 function spread(index: number, length: number): number {
@@ -196,7 +221,7 @@ export function showScenario(context: ScenarioContext, floor = false): Scenario 
 
 function listScenario(
   context: ScenarioContext,
-  name: "list" | "list-text",
+  name: "list" | "list-text" | "search-prefix",
   textFor: (sequence: number) => string,
 ): Scenario {
   let sequence = 0;
@@ -231,6 +256,15 @@ export function listTextScenario(context: ScenarioContext): Scenario {
     context,
     "list-text",
     (sequence) => `list ${searchWords[sequence % searchWords.length]}`,
+  );
+}
+
+/** `/customer list PREFIX` of a word prefix that matches many customers (issue 15). */
+export function searchPrefixScenario(context: ScenarioContext): Scenario {
+  return listScenario(
+    context,
+    "search-prefix",
+    (sequence) => `list ${prefixWords[sequence % prefixWords.length]}`,
   );
 }
 
@@ -276,7 +310,11 @@ export function balanceRefillScenario(context: ScenarioContext, viewIdPrefix = "
 }
 
 /** Runs `/customer TEXT` against the app and waits for its answer (for preparations, not timed). */
-async function ask(context: ScenarioContext, userId: string, text: string): Promise<string> {
+async function askFor(
+  context: ScenarioContext,
+  userId: string,
+  text: string,
+): Promise<RecordedResponse["body"]> {
   const sent = command(context.slack, userId, text);
   const ack = await context.appSender.post(sent.body, sent.contentType);
   if (ack.status !== 200) throw new Error(`/customer ${text} answered HTTP ${ack.status}`);
@@ -285,7 +323,154 @@ async function ask(context: ScenarioContext, userId: string, text: string): Prom
     undefined,
     context.completionTimeoutMs,
   );
-  return textOf(answer.body);
+  return answer.body;
+}
+
+async function ask(context: ScenarioContext, userId: string, text: string): Promise<string> {
+  return textOf(await askFor(context, userId, text));
+}
+
+/** A click of `button` by support, its answer checked by `check` (a problem, or null). */
+function clickOf(
+  context: ScenarioContext,
+  button: FoundButton,
+  check: (body: RecordedResponse["body"]) => string | null,
+): Operation & { responseUrl: string } {
+  const responseUrl = context.slack.responseUrl();
+  const payload = blockActionsPayload({
+    userId: workspace.users.support,
+    responseUrl,
+    action: {
+      action_id: button.action_id,
+      block_id: button.block_id,
+      value: button.value,
+      type: "button",
+    },
+  });
+  return {
+    body: interactionBody(payload),
+    contentType: formContentType,
+    checkAck: emptyAck,
+    completion: answerOn(context, responseUrl, check),
+    responseUrl,
+  };
+}
+
+/** Clicks `button` and waits for the answer (for preparations, not timed). */
+async function clickFor(
+  context: ScenarioContext,
+  button: FoundButton,
+): Promise<RecordedResponse["body"]> {
+  const click = clickOf(context, button, () => null);
+  const ack = await context.appSender.post(click.body, click.contentType);
+  if (ack.status !== 200) throw new Error(`${button.action_id} answered HTTP ${ack.status}`);
+  const answer = await context.slack.waitForResponse(
+    click.responseUrl,
+    undefined,
+    context.completionTimeoutMs,
+  );
+  return answer.body;
+}
+
+function nextButtonOf(body: RecordedResponse["body"], what: string): FoundButton {
+  const next = allButtons(body.blocks).find((button) => button.text === "Next");
+  if (!next) throw new Error(`${what} has no Next button: “${textOf(body).slice(0, 100)}”`);
+  return next;
+}
+
+/** Expects an answer whose text includes `page N` (N as a whole word). */
+function pageCheck(what: string, page: number) {
+  const shown = new RegExp(`\\bpage ${page}\\b`);
+  return (body: RecordedResponse["body"]) =>
+    shown.test(textOf(body)) ? null : `${what}: unexpected answer “${textOf(body).slice(0, 100)}”`;
+}
+
+/** The page `list-page-50` shows: reached from `/customer list` by 49 clicks of Next. */
+export const listPageTarget = 50;
+
+/**
+ * The 50th page of `/customer list` through Next: the preparation walks `list` and 49 Next clicks
+ * once (each click's answer carries the next cursor); every timed operation is a click of the Next
+ * button of page 49, answered with page 50 — the same keyset query each time.
+ */
+export function listPage50Scenario(context: ScenarioContext): Scenario {
+  let button: FoundButton | undefined;
+  return {
+    name: "list-page-50",
+    target: "app",
+    completes: `page ${listPageTarget} posted to the click's response_url (the Next of page ${listPageTarget - 1})`,
+    async prepare() {
+      let answer = await askFor(context, workspace.users.support, "list");
+      for (let page = 2; page <= listPageTarget; page += 1) {
+        button = nextButtonOf(answer, `list page ${page - 1}`);
+        answer = await clickFor(context, button);
+        const problem = pageCheck(`list page ${page}`, page)(answer);
+        if (problem) throw new Error(problem);
+      }
+    },
+    next() {
+      if (!button) throw new Error("list-page-50 was not prepared");
+      return clickOf(
+        context,
+        button,
+        pageCheck(`list Next to page ${listPageTarget}`, listPageTarget),
+      );
+    },
+  };
+}
+
+function heavyOf(context: ScenarioContext, name: ScenarioName): HeavyCustomer {
+  if (!context.heavy)
+    throw new Error(`${name} needs the heavy customer: run with --scale or --entries N`);
+  return context.heavy;
+}
+
+/** `/customer billing REF` of the heavy customer: the first page of its billing details. */
+export function billingHeavyScenario(context: ScenarioContext): Scenario {
+  const heavy = heavyOf(context, "billing-heavy");
+  return {
+    name: "billing-heavy",
+    target: "app",
+    completes: `page 1 of the heavy customer's billing details (${heavy.entries.toLocaleString("en-US")} ledger entries) posted to the command's response_url`,
+    next() {
+      const sent = command(context.slack, workspace.users.support, `billing ${heavy.customerId}`);
+      return {
+        body: sent.body,
+        contentType: sent.contentType,
+        checkAck: emptyAck,
+        completion: answerOn(context, sent.responseUrl, pageCheck("billing page 1", 1)),
+      };
+    },
+  };
+}
+
+/**
+ * A page half-way down the heavy customer's ledger through Next: page 1's real Next button with
+ * the value Next carries on the page before it (encodeEntryPage of the entry that page ends with),
+ * so the click runs the same keyset query a walk of thousands of Next clicks would reach.
+ */
+export function billingHeavyDeepScenario(context: ScenarioContext): Scenario {
+  const heavy = heavyOf(context, "billing-heavy-deep");
+  const { deep } = heavy;
+  let button: FoundButton | undefined;
+  return {
+    name: "billing-heavy-deep",
+    target: "app",
+    completes: `page ${deep.page.toLocaleString("en-US")} of the heavy customer's billing details posted to the click's response_url`,
+    async prepare() {
+      const first = await askFor(context, workspace.users.support, `billing ${heavy.customerId}`);
+      const next = nextButtonOf(first, "billing page 1");
+      const value = encodeEntryPage({
+        customerId: heavy.customerId,
+        cursor: { at: deep.at, id: deep.id, toward: "older", page: deep.page },
+      });
+      button = { ...next, value };
+    },
+    next() {
+      if (!button) throw new Error("billing-heavy-deep was not prepared");
+      return clickOf(context, button, pageCheck(`billing page ${deep.page}`, deep.page));
+    },
+  };
 }
 
 export function approvalClickScenario(context: ScenarioContext): Scenario {
@@ -449,5 +634,13 @@ export function makeScenario(name: ScenarioName, context: ScenarioContext): Scen
       return approvalClickScenario(context);
     case "show-429-storm":
       return showStormScenario(context);
+    case "search-prefix":
+      return searchPrefixScenario(context);
+    case "list-page-50":
+      return listPage50Scenario(context);
+    case "billing-heavy":
+      return billingHeavyScenario(context);
+    case "billing-heavy-deep":
+      return billingHeavyDeepScenario(context);
   }
 }

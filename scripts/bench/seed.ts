@@ -39,6 +39,18 @@ export async function seedCustomers(options: {
   }
 }
 
+/**
+ * Drops the customers whose random ID an earlier one has (`seen` holds them): at 1,000,000
+ * customers a repeat of the 8-character IDs is likely, and the unique index would refuse the batch.
+ */
+function withNewIds(batch: Customer[], seen: Set<string>): Customer[] {
+  return batch.filter((customer) => {
+    if (seen.has(customer.customerId)) return false;
+    seen.add(customer.customerId);
+    return true;
+  });
+}
+
 async function insertDemoCustomers(
   database: Database,
   count: number,
@@ -47,13 +59,15 @@ async function insertDemoCustomers(
   const repository = new CustomerRepository(database.db);
   const random = seededRandom(seed);
   const customers: Customer[] = [];
+  const seen = new Set<string>();
   const now = new Date();
-  for (let start = 0; start < count; start += batchSize) {
-    const batch = demoCustomers(Math.min(batchSize, count - start), {
+  for (let round = 0; customers.length < count; round += 1) {
+    const generated = demoCustomers(Math.min(batchSize, count - customers.length), {
       now,
       random,
-      batch: `b${start}-`,
+      batch: `b${round * batchSize}-`,
     }) as Customer[];
+    const batch = withNewIds(generated, seen);
     // insertMany adds _id to the documents it is given; keep the returned customers clean.
     const inserted = await repository.insertMany(batch.map((customer) => ({ ...customer })));
     if (inserted !== batch.length)
