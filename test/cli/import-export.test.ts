@@ -1,15 +1,15 @@
-import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { parse as parseCsv } from "csv-parse/sync";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuditRepository } from "../../src/audit/audit-repository.js";
 import { readCustomerRows } from "../../src/customers/customer-file-format.js";
 import { importCustomers } from "../../src/customers/customer-import.js";
 import { CustomerRepository } from "../../src/customers/customer-repository.js";
 import { collections } from "../../src/db/collections.js";
 import { openTestDatabase } from "../support/mongo/test-database.js";
+import { runCliTool } from "../support/run-cli.js";
 
 type TestDatabase = Awaited<ReturnType<typeof openTestDatabase>>;
 
@@ -19,27 +19,13 @@ interface Run {
   stderr: string;
 }
 
-/** Runs a CLI as an operator would (`npx tsx src/cli/…`) against a test database. */
+/** Runs a CLI as an operator would against a test database. */
 function run(
   script: "import" | "export",
   args: string[],
   dbName = "unused_by_this_run",
 ): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      "npx",
-      ["tsx", `src/cli/${script}.ts`, ...args],
-      {
-        cwd: process.cwd(),
-        env: { ...process.env, MONGODB_URI: inject("mongoUri"), MONGODB_DB: dbName },
-        timeout: 30_000,
-      },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+  return runCliTool(script, args, dbName);
 }
 
 /** The operating-system user the audit trail names (undefined where the system has no entry for it). */

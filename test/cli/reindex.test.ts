@@ -1,11 +1,10 @@
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
-import { afterAll, describe, expect, inject, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { CustomerRepository } from "../../src/customers/customer-repository.js";
 import { type ReindexProgress, reindexSearchKeys } from "../../src/customers/search-key-reindex.js";
 import { collections } from "../../src/db/collections.js";
 import { aCustomer } from "../support/customer-fixtures.js";
 import { openTestDatabase } from "../support/mongo/test-database.js";
+import { runCliTool } from "../support/run-cli.js";
 
 const database = await openTestDatabase();
 afterAll(() => database.drop());
@@ -50,14 +49,8 @@ describe("reindexSearchKeys", () => {
 describe("npm run reindex", () => {
   it("rebuilds the keys of the configured database, printing progress and a summary", async () => {
     await raw.updateMany({}, { $unset: { searchKeys: "" } });
-    const { stdout, stderr } = await promisify(execFile)("npx", ["tsx", "src/cli/reindex.ts"], {
-      env: {
-        ...process.env,
-        MONGODB_URI: inject("mongoUri"),
-        MONGODB_DB: database.db.databaseName,
-      },
-      timeout: 30_000,
-    });
+    const { code, stdout, stderr } = await runCliTool("reindex", [], database.db.databaseName);
+    expect(code).toBe(0);
     expect(stdout).toBe(
       "Rebuilt the search keys of 7 customers and counted the totals of 7 from the ledger\n",
     );

@@ -1,5 +1,4 @@
-import { execFile } from "node:child_process";
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { collections } from "../../src/db/collections.js";
 import { backfillTotals } from "../../src/ledger/backfill-totals.js";
 import type { TotalsDifference } from "../../src/ledger/totals-differences.js";
@@ -10,6 +9,7 @@ import {
   setPool,
   storedCustomer,
 } from "../support/repositories.js";
+import { runCliTool } from "../support/run-cli.js";
 import { changeContext } from "./change-context.js";
 
 const at = new Date("2026-05-04T09:30:00.000Z");
@@ -29,22 +29,8 @@ async function check(): Promise<{ differences: TotalsDifference[]; progress: num
 }
 
 /** `npm run verify-totals` as an operator runs it, on this file's database. */
-function runVerifyTotals(): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      "npx",
-      ["tsx", "src/cli/verify-totals.ts"],
-      {
-        cwd: process.cwd(),
-        env: { ...process.env, MONGODB_URI: inject("mongoUri"), MONGODB_DB: db.databaseName },
-        timeout: 30_000,
-      },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+function runVerifyTotals() {
+  return runCliTool("verify-totals", [], db.databaseName);
 }
 
 describe("backfilling totals and checking them against the ledger", () => {
