@@ -330,15 +330,19 @@ async function ask(context: ScenarioContext, userId: string, text: string): Prom
   return textOf(await askFor(context, userId, text));
 }
 
-/** A click of `button` by support, its answer checked by `check` (a problem, or null). */
+/**
+ * A click of `button` (by support unless `by` says who, and where), its answer checked by `check`
+ * (a problem, or null).
+ */
 function clickOf(
   context: ScenarioContext,
   button: FoundButton,
   check: (body: RecordedResponse["body"]) => string | null,
+  by: { userId: string; channelId?: string } = { userId: workspace.users.support },
 ): Operation & { responseUrl: string } {
   const responseUrl = context.slack.responseUrl();
   const payload = blockActionsPayload({
-    userId: workspace.users.support,
+    ...by,
     responseUrl,
     action: {
       action_id: button.action_id,
@@ -529,28 +533,15 @@ export function approvalClickScenario(context: ScenarioContext): Scenario {
       const button = buttons[used];
       used += 1;
       if (!button) throw new Error("approval-click ran out of prepared approval requests");
-      const responseUrl = context.slack.responseUrl();
-      const payload = blockActionsPayload({
-        userId: workspace.users.manager,
-        responseUrl,
-        channelId: workspace.approvalsChannel,
-        action: {
-          action_id: button.action_id,
-          block_id: button.block_id,
-          value: button.value,
-          type: "button",
-        },
-      });
-      return {
-        body: interactionBody(payload),
-        contentType: formContentType,
-        checkAck: emptyAck,
-        completion: answerOn(context, responseUrl, (body) =>
+      return clickOf(
+        context,
+        button,
+        (body) =>
           textOf(body).includes("Approved")
             ? null
             : `approve ${button.value}: unexpected answer “${textOf(body).slice(0, 100)}”`,
-        ),
-      };
+        { userId: workspace.users.manager, channelId: workspace.approvalsChannel },
+      );
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { Document } from "mongodb";
+import { beyond } from "../db/keyset-page.js";
 import type { CustomerStatus, TeamType } from "./customer.js";
 import { searchWordsOf } from "./search-keys.js";
 
@@ -68,11 +69,13 @@ export function exactFilter(query: CustomerQuery): Document {
 /** The customers past `cursor`'s position in its direction: a range on `createdAt`, ties by `_id`. */
 export function positionFilter<Id>(cursor: ListCursor<Id>): Document {
   const { createdAt, id } = cursor.position;
-  const [inclusive, strict] = cursor.direction === "after" ? ["$lte", "$lt"] : ["$gte", "$gt"];
-  return {
-    createdAt: { [inclusive]: createdAt },
-    $or: [{ createdAt: { [strict]: createdAt } }, { _id: { [strict]: id } }],
-  };
+  return beyond(
+    "createdAt",
+    createdAt,
+    id,
+    cursor.direction === "after" ? "older" : "newer",
+    false,
+  );
 }
 
 /** The index that bounds a list without text: the most selective exact filter's, or newest first. */

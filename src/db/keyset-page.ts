@@ -36,6 +36,26 @@ function isAnchor(document: Keyed | undefined, anchor: PageAnchor): boolean {
 }
 
 /**
+ * The part of a filter that selects what comes after `(time, id)` toward older or newer documents
+ * in `(field, _id)` order — one index range on `…, field, _id` — with the anchor itself when
+ * `withAnchor`.
+ */
+export function beyond(
+  field: string,
+  time: Date,
+  id: unknown,
+  toward: "older" | "newer",
+  withAnchor: boolean,
+): Document {
+  const older = toward === "older";
+  const idBound = older ? (withAnchor ? "$lte" : "$lt") : withAnchor ? "$gte" : "$gt";
+  return {
+    [field]: older ? { $lte: time } : { $gte: time },
+    $or: [{ [field]: older ? { $lt: time } : { $gt: time } }, { _id: { [idBound]: id } }],
+  };
+}
+
+/**
  * One page of `base`'s documents newest first by `(at, _id)`, through an index whose keys are
  * `base`'s equality fields then `at: -1, _id: -1`: it reads at most `limit + 2` documents, however
  * many come before. The cursor's anchor must be one of `base`'s own documents with that very `at`
@@ -63,11 +83,7 @@ export async function keysetPage<D extends Document, T>(
   const older = cursor.toward === "older";
   const range = {
     ...base,
-    at: older ? { $lte: cursor.at } : { $gte: cursor.at },
-    $or: [
-      { at: older ? { $lt: cursor.at } : { $gt: cursor.at } },
-      { _id: older ? { $lte: id } : { $gte: id } },
-    ],
+    ...beyond("at", cursor.at, id, cursor.toward, true),
   } as unknown as Filter<D>;
   const documents = await collection
     .find(range, { sort: older ? { at: -1, _id: -1 } : { at: 1, _id: 1 }, limit: limit + 2 })

@@ -1,7 +1,7 @@
 import type { ClientSession, Collection, Db, Document, ObjectId } from "mongodb";
 import { z } from "zod";
 import { collections } from "../db/collections.js";
-import { type KeysetPage, keysetPage, type PageCursor } from "../db/keyset-page.js";
+import { beyond, type KeysetPage, keysetPage, type PageCursor } from "../db/keyset-page.js";
 import type { DayKindSum } from "./ledger-day.js";
 import { type LedgerEntry, ledgerKinds } from "./ledger-entry.js";
 
@@ -75,12 +75,7 @@ export class LedgerRepository {
         .find(
           {
             customerId: { $eq: customerId },
-            ...(after
-              ? {
-                  at: { $lte: after.at },
-                  $or: [{ at: { $lt: after.at } }, { _id: { $lt: after._id } }],
-                }
-              : {}),
+            ...(after ? beyond("at", after.at, after._id, "older", false) : {}),
           },
           {
             projection: { _id: 1, at: 1, kind: 1, amount: 1 },

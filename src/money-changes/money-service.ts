@@ -73,13 +73,14 @@ export class MoneyService {
     actor: Actor,
     idempotencyKey: string,
   ): Promise<MoneyOutcome> {
-    const repeat = await this.repeatOf(idempotencyKey);
-    if (repeat) return repeat;
-    const customer = await this.existing(customerId);
     if (
       Math.abs(delta) > this.options.balanceApprovalLimit &&
       !can(actor.role, "approvals.decide")
     ) {
+      // Decided from a read of the customer: a repeat must be recognised before it.
+      const repeat = await this.repeatOf(idempotencyKey);
+      if (repeat) return repeat;
+      const customer = await this.existing(customerId);
       if (delta < 0 && customer.balance < -delta)
         throw await this.refuseDeduction(customer, -delta, customer.balance, actor);
       const { approval, created } = await this.approvals.request({
@@ -94,6 +95,8 @@ export class MoneyService {
       });
       return { kind: "requested", approval, created };
     }
+    // A direct change reads nothing before its transaction: the repeat check, the guard and the
+    // refusal's balance are all read inside it.
     try {
       return await inTransaction(this.client, async (session): Promise<MoneyOutcome> => {
         const earlier = await this.idempotency.recall(idempotencyKey, session);
