@@ -484,6 +484,30 @@ describe.skipIf(unavailable !== null)("customers", () => {
     );
   });
 
+  it("generating a password retires the customer's older one and records the offer; a failed commit keeps the older one pending and stores nothing", async () => {
+    const customer = await newCustomer();
+    const older = await passwordResets.offer(customer.customerId, support);
+
+    const newer = await run("generating a password", () =>
+      passwordResets.offer(customer.customerId, support),
+    );
+    const resets = database.db.collection(collections.passwordResets);
+    expect(await resets.findOne({ _id: older.resetId as never })).toMatchObject({
+      state: "replaced",
+    });
+    expect(await resets.findOne({ _id: newer.resetId as never })).toMatchObject({
+      state: "pending",
+    });
+    expect(notified.map((event) => event.action)).toEqual(["customer.password.offer"]);
+
+    await expectFailedCommitLeavesNothing("generating a password", () =>
+      passwordResets.offer(customer.customerId, support),
+    );
+    expect(await resets.findOne({ _id: newer.resetId as never })).toMatchObject({
+      state: "pending",
+    });
+  });
+
   it("confirming a generated password makes it the customer's and records it; a failed commit keeps the old password and the offer pending", async () => {
     const customer = await newCustomer();
     const offer = await passwordResets.offer(customer.customerId, support);
