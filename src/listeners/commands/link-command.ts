@@ -9,7 +9,9 @@ const channelIdPattern = /^[CG][A-Z0-9]{2,}$/;
 
 /** Where the command was typed, as Slack's payload says: a channel, or a (group) direct message. */
 export function conversationOf(args: CommandArgs): Conversation {
-  const { channel_id: channelId, channel_name: channelName } = args.command;
+  const { channel_id: channelId } = args.command;
+  // Typed as always there, but a payload is data: a missing name must not throw.
+  const channelName: string = args.command.channel_name ?? "";
   const direct = channelName === "directmessage" || channelName.startsWith("mpdm-");
   return { channelId, isChannel: channelIdPattern.test(channelId) && !direct };
 }

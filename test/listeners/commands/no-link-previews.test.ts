@@ -47,7 +47,10 @@ describe("no link previews (money stays private)", () => {
     expect(posts.some((call) => call.args.channel === harness.config.approvalsChannelId)).toBe(
       true,
     );
-    expect(posts.some((call) => call.args.channel === auditChannel)).toBe(true);
+    const auditLines = posts.filter((call) => call.args.channel === auditChannel);
+    expect(auditLines.map((call) => String(call.args.text)).join("\n")).toContain(
+      `<@${users.support}> linked a channel to *previews@acme.example* (<#C0TEST>): customerId \`${customer.customerId}\``,
+    );
     expect(posts.some((call) => call.args.channel === users.support)).toBe(true);
     // …and the decision updated the approval message in place.
     expect(updates.length).toBeGreaterThan(0);
