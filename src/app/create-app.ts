@@ -10,6 +10,8 @@ import { UsergroupMembershipRepository } from "../auth/usergroup-membership-repo
 import { UsergroupRefresher } from "../auth/usergroup-refresher.js";
 import { BillingRecordRepository } from "../billing/billing-record-repository.js";
 import { BillingService } from "../billing/billing-service.js";
+import { ChannelLinkRepository } from "../channels/channel-link-repository.js";
+import { ChannelLinks } from "../channels/channel-links.js";
 import type { Config } from "../config/env.js";
 import { CustomerLifecycle } from "../customers/customer-lifecycle.js";
 import { CustomerRepository } from "../customers/customer-repository.js";
@@ -252,6 +254,13 @@ export function createBotApp(options: BotAppOptions): BotApp {
       ledger,
       ledgerDays,
       new BillingRecordRepository(db),
+      now,
+    ),
+    channelLinks: new ChannelLinks(
+      client,
+      new ChannelLinkRepository(db),
+      customerRepository,
+      audit,
       now,
     ),
     roles: new RoleResolver(

@@ -6,10 +6,17 @@ export interface AuditEvent {
   at: Date;
   actorId: string;
   actorRole: Role | null;
-  /** e.g. `access.refused`, `customer.tag.set`, `balance.refill`. */
+  /** e.g. `access.refused`, `customer.tag.set`, `balance.refill`, `channel.link`, `channel.unlink`. */
   action: string;
   outcome: "done" | "refused";
-  target?: { customerId?: string; account?: string; approvalId?: string; inviteId?: string };
+  target?: {
+    customerId?: string;
+    account?: string;
+    approvalId?: string;
+    inviteId?: string;
+    /** A Slack channel (`channel.link`, `channel.unlink`). */
+    channelId?: string;
+  };
   before?: Record<string, unknown>;
   after?: Record<string, unknown>;
   /** A short, secret-free explanation, e.g. why something was refused. */
@@ -30,6 +37,7 @@ export const auditEventSchema = z.object({
       account: z.string().optional(),
       approvalId: z.string().optional(),
       inviteId: z.string().optional(),
+      channelId: z.string().optional(),
     })
     .optional(),
   before: z.record(z.string(), z.unknown()).optional(),

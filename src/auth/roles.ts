@@ -8,6 +8,8 @@ export type Permission =
   | "customers.read"
   /** Change customers and request money changes (PRODUCT.md §2). */
   | "customers.write"
+  /** Link a channel to a customer, and unlink it (README "Using it", linked channels). */
+  | "channels.link"
   /** Approve or reject approval requests. */
   | "approvals.decide"
   /** Change the platform's credit pool total. */
@@ -16,6 +18,7 @@ export type Permission =
 const minimumRole: Record<Permission, Role> = {
   "customers.read": "support",
   "customers.write": "support",
+  "channels.link": "support",
   "approvals.decide": "manager",
   "pool.setTotal": "admin",
 };

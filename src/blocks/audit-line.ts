@@ -1,6 +1,6 @@
 import type { AuditEvent } from "../audit/audit-event.js";
 import { type Currency, formatMoney } from "../money/currency.js";
-import { clip, code, joinMd, type Mrkdwn, md, mention, slackDate } from "./mrkdwn.js";
+import { channelLink, clip, code, joinMd, type Mrkdwn, md, mention, slackDate } from "./mrkdwn.js";
 
 /** What each action is called in a sentence ("<@U> refilled the balance of ana@…"). */
 const verbs: Record<string, string> = {
@@ -29,6 +29,8 @@ const verbs: Record<string, string> = {
   "approval.expire": "expired an undecided request for",
   "approval.decide": "tried to decide a request for",
   "pool.setTotal": "set the credit pool total",
+  "channel.link": "linked a channel to",
+  "channel.unlink": "unlinked a channel from",
 };
 
 const moneyFields = new Set(["balance", "credits", "total"]);
@@ -63,9 +65,10 @@ export function describeAuditEvent(
 ): Mrkdwn {
   const verb = verbs[event.action] ?? event.action;
   const target = event.target?.account ? md` *${clip(event.target.account, 80)}*` : "";
+  const channel = event.target?.channelId ? md` (${channelLink(event.target.channelId)})` : "";
   const changes = describeChanges(event, currency);
   const refused = event.outcome === "refused" ? md` :no_entry: _refused_` : "";
   const detail = event.detail ? md` — _${clip(event.detail, 200)}_` : "";
   const time = options.withTime === false ? "" : md`${slackDate(event.at)} · `;
-  return md`${time}${mention(event.actorId)} ${verb}${target}${changes.length > 0 ? md`: ${changes}` : ""}${refused}${detail}`;
+  return md`${time}${mention(event.actorId)} ${verb}${target}${channel}${changes.length > 0 ? md`: ${changes}` : ""}${refused}${detail}`;
 }

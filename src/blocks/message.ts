@@ -9,9 +9,20 @@ export interface SlackMessage {
   blocks: KnownBlock[];
 }
 
-/** A message as the Web API and response_url take it. */
-export function messagePayload(message: SlackMessage): { text: string; blocks: KnownBlock[] } {
-  return { text: message.text.toString(), blocks: message.blocks };
+/**
+ * What every message the bot posts or updates carries: no link or media previews, so a customer's
+ * console link or ID in a channel never expands into a preview (money stays private).
+ */
+export const noLinkPreviews = { unfurl_links: false, unfurl_media: false } as const;
+
+/** A message as the Web API and response_url take it (chat.postMessage, chat.update, response_url). */
+export function messagePayload(message: SlackMessage): {
+  text: string;
+  blocks: KnownBlock[];
+  unfurl_links: false;
+  unfurl_media: false;
+} {
+  return { text: message.text.toString(), blocks: message.blocks, ...noLinkPreviews };
 }
 
 /** What anyone without a role is told, wherever they reach the bot. */

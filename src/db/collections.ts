@@ -18,4 +18,6 @@ export const collections = {
   leases: "leases",
   /** Written by the platform (usage charges); the bot only reads it. */
   billingRecords: "billing_records",
+  /** Channels linked to a customer (the bot's own; `/customer link`). */
+  channelLinks: "channel_links",
 } as const;

@@ -125,6 +125,11 @@ export const indexSpecs: Readonly<Record<string, readonly IndexSpec[]>> = {
   [collections.billingRecords]: [
     { key: { customerId: 1, at: -1, _id: -1 }, name: usageNewestFirst },
   ],
+  [collections.channelLinks]: [
+    // One channel is linked to at most one customer; two links of it cannot both commit.
+    { key: { channelId: 1 }, name: "channelId_unique", unique: true },
+    { key: { linkedAt: -1, _id: -1 }, name: "newest_first" },
+  ],
 };
 
 function createDeclaredIndexes(db: Db, collection: string): Promise<unknown> {

@@ -33,6 +33,9 @@ const subcommands = [
   "history",
   "pool",
   "approvals",
+  "link",
+  "unlink",
+  "links",
 ] as const;
 type Subcommand = (typeof subcommands)[number];
 
@@ -41,7 +44,11 @@ type OneCustomerSubcommand = "edit" | "enable" | "disable" | "password" | "billi
 
 /** What `/customer …` asks for: one shape per subcommand, every value already checked. */
 export type CustomerCommand =
-  | { name: "help" | "create" | "invites" | "approvals" }
+  /** `/customer` alone: in a linked channel its customer's card, elsewhere the menu. */
+  | { name: "bare" }
+  | { name: "help" | "create" | "invites" | "approvals" | "unlink" | "links" }
+  /** Links the channel the command was typed in to the customer REF names. */
+  | { name: "link"; ref: string }
   | { name: "list"; query: CustomerQuery }
   | { name: "show"; ref: string }
   | { name: OneCustomerSubcommand; ref: string }
@@ -60,7 +67,7 @@ function isSubcommand(word: string): word is Subcommand {
 /** Parses the text after `/customer`. Throws AppError with a specific message for bad input. */
 export function parseCustomerCommand(rawText: string, currency: Currency): CustomerCommand {
   const text = normalizeUserText(rawText, "command");
-  if (text === "") return { name: "help" };
+  if (text === "") return { name: "bare" };
   const [first = "", ...rest] = text.split(" ");
   const word = first.toLowerCase();
   const args = rest.join(" ");
@@ -73,6 +80,16 @@ export function parseCustomerCommand(rawText: string, currency: Currency): Custo
       return { name: word };
     case "list":
       return { name: "list", query: parseListQuery(args) };
+    case "link":
+      return { name: "link", ref: lookupRef(requireRef(args, "/customer link REF")) };
+    case "unlink":
+    case "links":
+      if (args !== "")
+        throw new AppError(
+          "invalid_input",
+          `\`/customer ${word}\` takes nothing after it${word === "unlink" ? ": run it in the linked channel" : ""}.`,
+        );
+      return { name: word };
     case "show":
       if (args === "")
         throw new AppError(

@@ -2,6 +2,7 @@ import type { ApprovalService } from "../approvals/approval-service.js";
 import type { AuditRepository } from "../audit/audit-repository.js";
 import type { RoleResolver } from "../auth/role-resolver.js";
 import type { BillingService } from "../billing/billing-service.js";
+import type { ChannelLinks } from "../channels/channel-links.js";
 import type { Config } from "../config/env.js";
 import type { CustomerLifecycle } from "../customers/customer-lifecycle.js";
 import type { CustomerService } from "../customers/customer-service.js";
@@ -25,6 +26,8 @@ export interface Deps {
   money: MoneyService;
   approvals: ApprovalService;
   billing: BillingService;
+  /** Channels linked to a customer (`/customer link`); `linkedCustomerOf` preselects it in forms. */
+  channelLinks: ChannelLinks;
   audit: AuditRepository;
   /** Slack deliveries taken, so a retried or re-sent one does nothing more. */
   idempotency: IdempotencyRepository;

@@ -5,9 +5,25 @@ import { currencyOf } from "../../src/money/currency.js";
 const usd = currencyOf("USD");
 
 describe("parseCustomerCommand", () => {
-  it("empty text and help both mean the menu", () => {
-    expect(parseCustomerCommand("", usd)).toEqual({ name: "help" });
+  it("help means the menu; empty text is the bare command (the linked customer, or the menu)", () => {
+    expect(parseCustomerCommand("", usd)).toEqual({ name: "bare" });
     expect(parseCustomerCommand("  HELP ", usd)).toEqual({ name: "help" });
+  });
+
+  it("link takes a REF; unlink and links take nothing", () => {
+    expect(parseCustomerCommand("link ana@acme.example", usd)).toEqual({
+      name: "link",
+      ref: "ana@acme.example",
+    });
+    expect(() => parseCustomerCommand("link", usd)).toThrow(
+      "Say which customer: `/customer link REF`",
+    );
+    expect(parseCustomerCommand("UNLINK", usd)).toEqual({ name: "unlink" });
+    expect(parseCustomerCommand("links", usd)).toEqual({ name: "links" });
+    expect(() => parseCustomerCommand("unlink ana", usd)).toThrow(
+      "`/customer unlink` takes nothing after it: run it in the linked channel.",
+    );
+    expect(() => parseCustomerCommand(`link ${"a".repeat(201)}`, usd)).toThrow("the most is 200");
   });
 
   it("list takes free text and filters in any order", () => {

@@ -280,6 +280,25 @@ const rows: ActionRow[] = [
     allowed: staff,
     answer: /Pending approvals/,
   },
+  // link, links and unlink in one channel, one after another: no other row runs in it linked.
+  {
+    action: "/customer link REF",
+    prepare: command(() => `link ${fresh().customerId}`),
+    allowed: staff,
+    answer: /is now linked to \*matrix\d+@example\.com\*/,
+  },
+  {
+    action: "/customer links",
+    prepare: command(() => "links"),
+    allowed: staff,
+    answer: /linked channels/i,
+  },
+  {
+    action: "/customer unlink",
+    prepare: command(() => "unlink"),
+    allowed: staff,
+    answer: /is no longer linked to|is not linked to a customer/,
+  },
 
   // Buttons (each taken from a message support received)
   {
@@ -592,6 +611,9 @@ describe("authorization matrix", () => {
       "pool",
       "pool set",
       "approvals",
+      "link",
+      "links",
+      "unlink",
     ])
       expect(actions).toContain(`/customer ${sub}`);
     for (const form of ["create", "edit", "tag", "invite", "balance", "credits", "reject"])

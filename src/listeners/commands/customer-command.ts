@@ -11,11 +11,15 @@ import { openCreateForm, openEditForm } from "../operations/open-forms.js";
 import { offerPassword } from "../operations/password-offer.js";
 import { pendingApprovals } from "../operations/pending-approvals.js";
 import { switchStatus } from "../operations/switch-status.js";
+import { bareCommand } from "./bare-command.js";
 import { type CommandArgs, formOpeningOf, oneCustomer, reply } from "./command-context.js";
+import { linkCommand } from "./link-command.js";
+import { linksCommand } from "./links-command.js";
 import { moneyCommand } from "./money-commands.js";
 import { poolCommand } from "./pool-command.js";
 import { showCustomer } from "./show-customer.js";
 import { tagCommand } from "./tag-command.js";
+import { unlinkCommand } from "./unlink-command.js";
 
 /** `/customer …`: ack at once, then parse the subcommand and answer privately. */
 export function customerCommand(deps: Deps) {
@@ -87,6 +91,14 @@ export function customerCommand(deps: Deps) {
           const customer = await oneCustomer(deps, args, command.ref);
           return customer ? reply(args, await customerHistory(deps, customer)) : undefined;
         }
+        case "bare":
+          return bareCommand(deps, args);
+        case "link":
+          return linkCommand(deps, args, command.ref);
+        case "unlink":
+          return unlinkCommand(deps, args);
+        case "links":
+          return linksCommand(deps, args);
         default: {
           const unhandled: never = command;
           throw new Error(`no handler for ${JSON.stringify(unhandled)}`);
