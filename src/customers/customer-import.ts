@@ -211,10 +211,13 @@ async function insertBatch(batch: Batch, run: Run): Promise<void> {
  */
 async function rejectTaken(taken: Pending[], batch: Batch, run: Run): Promise<void> {
   const owners = await run.customers.ownersOf(taken.map((row) => row.input.account));
+  // Only a customer created since the run started can be this run's: accounts that existed before
+  // (every row of a file imported again) are named without reading the audit trail.
+  const sinceStart = [...owners.values()].filter((owner) => owner.createdAt >= run.startedAt);
   const ownLines = new Map<string, string>();
   for (const event of await run.audit.eventsOfRequest(
     run.runId,
-    [...owners.values()],
+    sinceStart.map((owner) => owner.customerId),
     run.startedAt,
   )) {
     const line = importedLine.exec(event.detail ?? "")?.[1];
@@ -222,7 +225,7 @@ async function rejectTaken(taken: Pending[], batch: Batch, run: Run): Promise<vo
   }
   for (const row of taken) {
     const { account } = row.input;
-    const owner = owners.get(account);
+    const owner = owners.get(account)?.customerId;
     const earlierLine = owner === undefined ? undefined : ownLines.get(owner);
     run.report.duplicates += 1;
     batch.rejected.push({

@@ -135,7 +135,13 @@ function countedTotals(stored: unknown): MoneyTotals | null {
 
 const balanceAfterSchema = z.object({ account: z.string(), balance: z.number() });
 const accountSchema = z.object({ account: z.string() });
-const ownerSchema = z.object({ account: z.string(), customerId: z.string() });
+const ownerSchema = z.object({ account: z.string(), customerId: z.string(), createdAt: z.date() });
+
+/** Who holds an account: its internal ID, and since when. */
+export interface AccountOwner {
+  customerId: string;
+  createdAt: Date;
+}
 
 /** A duplicate key on the internal ID (not on the account): the document just needs another ID. */
 function isCustomerIdClash(writeError: WriteError): boolean {
@@ -239,15 +245,18 @@ export class CustomerRepository {
     }
   }
 
-  /** Which of these accounts exist, with their internal IDs. */
-  async ownersOf(accounts: string[]): Promise<Map<string, string>> {
+  /** Which of these accounts exist, with their internal IDs and when they were created. */
+  async ownersOf(accounts: string[]): Promise<Map<string, AccountOwner>> {
     const found = await this.collection
-      .find({ account: { $in: accounts } }, { projection: { _id: 0, account: 1, customerId: 1 } })
+      .find(
+        { account: { $in: accounts } },
+        { projection: { _id: 0, account: 1, customerId: 1, createdAt: 1 } },
+      )
       .toArray();
     return new Map(
       found.map((document) => {
-        const { account, customerId } = ownerSchema.parse(document);
-        return [account, customerId];
+        const { account, customerId, createdAt } = ownerSchema.parse(document);
+        return [account, { customerId, createdAt }];
       }),
     );
   }

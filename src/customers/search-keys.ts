@@ -10,8 +10,13 @@ export interface SearchKeySource {
 const maxKeyLength = 200;
 const customerIdPrefix = "cus-";
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: any ASCII character, control ones included
+const asciiOnly = /^[\u0000-\u007F]*$/;
+
 /** Lower-case, NFKC, accents folded (`Ñúñez` → `nunez`): keys and query words alike. */
 export function normaliseSearchText(text: string): string {
+  // ASCII is its own NFKC and NFD and has no marks: only the case changes (most names, every import row).
+  if (asciiOnly.test(text)) return text.toLowerCase();
   return text
     .normalize("NFKC")
     .normalize("NFD")
@@ -49,13 +54,15 @@ function customerIdKeys(customerId: string): string[] {
  * them. Sorted and without duplicates.
  */
 export function searchKeysOf(source: SearchKeySource): string[] {
-  const keys = [
-    ...accountKeys(normaliseSearchText(source.account)),
-    ...customerIdKeys(normaliseSearchText(source.customerId)),
-    ...nameWords(normaliseSearchText(source.teamName ?? "")),
-    ...nameWords(normaliseSearchText(source.companyName ?? "")),
-  ].map((key) => key.slice(0, maxKeyLength));
-  return [...new Set(keys.filter(Boolean))].sort();
+  const keys = new Set<string>();
+  const add = (found: string[]) => {
+    for (const key of found) if (key) keys.add(key.slice(0, maxKeyLength));
+  };
+  add(accountKeys(normaliseSearchText(source.account)));
+  add(customerIdKeys(normaliseSearchText(source.customerId)));
+  add(nameWords(normaliseSearchText(source.teamName ?? "")));
+  add(nameWords(normaliseSearchText(source.companyName ?? "")));
+  return [...keys].sort();
 }
 
 /** The words of search text (normalised, split at spaces, duplicates dropped): each must prefix a key. */

@@ -157,12 +157,14 @@ describe("CustomerRepository: guarded edits", () => {
 });
 
 describe("CustomerRepository: imports", () => {
-  it("ownersOf names the internal IDs of the accounts that exist", async () => {
+  it("ownersOf names the internal IDs of the accounts that exist, and when they were created", async () => {
     const customer = await stored();
 
     const owners = await repositories.customers.ownersOf([customer.account, "nobody@example.com"]);
 
-    expect([...owners]).toEqual([[customer.account, customer.customerId]]);
+    expect([...owners]).toEqual([
+      [customer.account, { customerId: customer.customerId, createdAt: customer.createdAt }],
+    ]);
   });
 
   it("insertEach inserts what it can and says for each of the others whether the account or the ID was taken", async () => {
