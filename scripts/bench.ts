@@ -87,7 +87,8 @@ const usage = `Usage: npm run bench -- [options]
   --quick             a fast check: 2000 customers, 100 operations, concurrency 1 and 8
   --out FILE          JSON results (default bench-results.json)
   --seed N            demo data seed (default 42)
-  --cpu-prof          run the app process with --cpu-prof (profile written to the log folder)
+  --cpu-prof          run the app and the baseline with --cpu-prof (app.cpuprofile and
+                      baseline.cpuprofile in the log folder)
   --runtime R         how the app and the baseline run: compiled (tsc → plain node, like
                       npm start; default) or tsx (no compile step, more memory)
   --app-node-args=A   extra node flags for the app process, e.g. --app-node-args=--max-old-space-size=128
@@ -363,6 +364,11 @@ async function run(options: Options, resources: Resources): Promise<boolean> {
   slack.setUsergroupMembers(storm.supportGroup, [...storm.supportGroupMembers]);
   const env = appEnv(slack, lane, dbName, options.logLevel);
   const withStorm = options.scenarios.includes("show-429-storm");
+  const cpuProfArgs = (name: string) => [
+    "--cpu-prof",
+    `--cpu-prof-dir=${logDir}`,
+    `--cpu-prof-name=${name}.cpuprofile`,
+  ];
   const [app, baseline, stormApp] = await Promise.all([
     startMeasuredChild(
       {
@@ -374,7 +380,7 @@ async function run(options: Options, resources: Resources): Promise<boolean> {
         nodeArgs: [
           "--expose-gc",
           ...options.appNodeArgs,
-          ...(options.cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${logDir}`] : []),
+          ...(options.cpuProf ? cpuProfArgs("app") : []),
         ],
       },
       60_000,
@@ -386,7 +392,7 @@ async function run(options: Options, resources: Resources): Promise<boolean> {
         cleanEnv: true,
         logFile: join(logDir, "baseline.log"),
         env: options.scenarios.includes("show-floor") ? { ...env, BENCH_FLOOR: "1" } : env,
-        nodeArgs: ["--expose-gc"],
+        nodeArgs: ["--expose-gc", ...(options.cpuProf ? cpuProfArgs("baseline") : [])],
       },
       60_000,
     ),
@@ -632,7 +638,9 @@ async function run(options: Options, resources: Resources): Promise<boolean> {
     logs: logDir,
   });
   if (options.cpuProf)
-    print(`CPU profile of the app process: ${logDir}/*.cpuprofile (written when it stops)`);
+    print(
+      `CPU profiles: ${logDir}/app.cpuprofile and baseline.cpuprofile (written when they stop)`,
+    );
   return verdicts.every((verdict) => verdict.pass);
 }
 
