@@ -83,6 +83,9 @@ const usage = `Usage: npm run bench -- [options]
   --storm-without-usergroups
                       show-429-storm's app with user IDs only (no SUPPORT_USERGROUP_IDS), so its
                       role checks never call usergroups.users.list
+  --rounds N          run the chosen scenarios N times in turn (show, show-floor, show, …; default
+                      1), so two scenarios are compared over the same stretch of a shared machine's
+                      load: the show-vs-show-floor verdict takes the median of the rounds' ratios
   --warmup N          untimed operations per scenario before its first level (default 30; --quick 10)
   --quick             a fast check: 2000 customers, 100 operations, concurrency 1 and 8
   --out FILE          JSON results (default bench-results.json)
@@ -110,6 +113,7 @@ interface Options {
   fileTools: FileToolScenarioName[];
   rows: number;
   warmup: number;
+  rounds: number;
   out: string;
   seed: number;
   cpuProf: boolean;
@@ -144,6 +148,7 @@ function parseOptions(argv: string[]): Options | null {
       scenarios: { type: "string" },
       rows: { type: "string", default: "1000000" },
       warmup: { type: "string" },
+      rounds: { type: "string", default: "1" },
       quick: { type: "boolean", default: false },
       out: { type: "string", default: "bench-results.json" },
       seed: { type: "string", default: "42" },
@@ -199,6 +204,7 @@ function parseOptions(argv: string[]): Options | null {
     fileTools: fileToolScenarioNames.filter((name) => scenarios.includes(name)),
     rows: wholeNumber("rows", values.rows, 1, 10_000_000),
     warmup: wholeNumber("warmup", values.warmup ?? (quick ? "10" : "30"), 0, 100_000),
+    rounds: wholeNumber("rounds", values.rounds, 1, 100),
     out: resolve(values.out),
     seed: wholeNumber("seed", values.seed, 1, 2 ** 31),
     cpuProf: values["cpu-prof"],
@@ -450,7 +456,10 @@ async function run(options: Options, resources: Resources): Promise<boolean> {
 
   const results: LevelResult[] = [];
   const benchStarted = performance.now();
-  for (const name of options.scenarios) {
+  const passes = Array.from({ length: options.rounds }, (_, index) =>
+    options.scenarios.map((name) => ({ round: index + 1, name })),
+  ).flat();
+  for (const { round, name } of passes) {
     const scenario = makeScenario(name, context);
     const measured = processes[scenario.target];
     const sender = senders[scenario.target];
@@ -515,6 +524,7 @@ async function run(options: Options, resources: Resources): Promise<boolean> {
       const cpuAfter = { database: processCpuMs(lane.pid), generator: ownCpuMs() };
       const after = await measured.stats(false);
       const row = levelResult({
+        round,
         cpuBefore,
         cpuAfter,
         scenario: name,
@@ -534,7 +544,7 @@ async function run(options: Options, resources: Resources): Promise<boolean> {
       });
       results.push(row);
       say(
-        `  ${name.padEnd(15)} c=${String(concurrency).padEnd(3)} ${row.ok}/${row.count} ok in ${seconds(row.elapsedMs)}: ack p99 ${row.ackMs.p99} ms, ${row.opsPerSec}/s${row.errors ? `, ${row.errors} FAILED` : ""}`,
+        `  ${options.rounds > 1 ? `[${round}] ` : ""}${name.padEnd(15)} c=${String(concurrency).padEnd(3)} ${row.ok}/${row.count} ok in ${seconds(row.elapsedMs)}: ack p99 ${row.ackMs.p99} ms, ${row.opsPerSec}/s${row.errors ? `, ${row.errors} FAILED` : ""}`,
       );
     }
     background?.stop();
