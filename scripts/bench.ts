@@ -83,11 +83,15 @@ const usage = `Usage: npm run bench -- [options]
   --storm-without-usergroups
                       show-429-storm's app with user IDs only (no SUPPORT_USERGROUP_IDS), so its
                       role checks never call usergroups.users.list
+  --rounds N          run the chosen scenarios N times in turn (show, show-floor, show, …; default
+                      1), so two scenarios are compared over the same stretch of a shared machine's
+                      load: the show-vs-show-floor verdict takes the median of the rounds' ratios
   --warmup N          untimed operations per scenario before its first level (default 30; --quick 10)
   --quick             a fast check: 2000 customers, 100 operations, concurrency 1 and 8
   --out FILE          JSON results (default bench-results.json)
   --seed N            demo data seed (default 42)
-  --cpu-prof          run the app process with --cpu-prof (profile written to the log folder)
+  --cpu-prof          run the app and the baseline with --cpu-prof (app.cpuprofile and
+                      baseline.cpuprofile in the log folder)
   --runtime R         how the app and the baseline run: compiled (tsc → plain node, like
                       npm start; default) or tsx (no compile step, more memory)
   --app-node-args=A   extra node flags for the app process, e.g. --app-node-args=--max-old-space-size=128
@@ -109,6 +113,7 @@ interface Options {
   fileTools: FileToolScenarioName[];
   rows: number;
   warmup: number;
+  rounds: number;
   out: string;
   seed: number;
   cpuProf: boolean;
@@ -143,6 +148,7 @@ function parseOptions(argv: string[]): Options | null {
       scenarios: { type: "string" },
       rows: { type: "string", default: "1000000" },
       warmup: { type: "string" },
+      rounds: { type: "string", default: "1" },
       quick: { type: "boolean", default: false },
       out: { type: "string", default: "bench-results.json" },
       seed: { type: "string", default: "42" },
@@ -198,6 +204,7 @@ function parseOptions(argv: string[]): Options | null {
     fileTools: fileToolScenarioNames.filter((name) => scenarios.includes(name)),
     rows: wholeNumber("rows", values.rows, 1, 10_000_000),
     warmup: wholeNumber("warmup", values.warmup ?? (quick ? "10" : "30"), 0, 100_000),
+    rounds: wholeNumber("rounds", values.rounds, 1, 100),
     out: resolve(values.out),
     seed: wholeNumber("seed", values.seed, 1, 2 ** 31),
     cpuProf: values["cpu-prof"],
@@ -363,6 +370,11 @@ async function run(options: Options, resources: Resources): Promise<boolean> {
   slack.setUsergroupMembers(storm.supportGroup, [...storm.supportGroupMembers]);
   const env = appEnv(slack, lane, dbName, options.logLevel);
   const withStorm = options.scenarios.includes("show-429-storm");
+  const cpuProfArgs = (name: string) => [
+    "--cpu-prof",
+    `--cpu-prof-dir=${logDir}`,
+    `--cpu-prof-name=${name}.cpuprofile`,
+  ];
   const [app, baseline, stormApp] = await Promise.all([
     startMeasuredChild(
       {
@@ -374,7 +386,7 @@ async function run(options: Options, resources: Resources): Promise<boolean> {
         nodeArgs: [
           "--expose-gc",
           ...options.appNodeArgs,
-          ...(options.cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${logDir}`] : []),
+          ...(options.cpuProf ? cpuProfArgs("app") : []),
         ],
       },
       60_000,
@@ -386,7 +398,7 @@ async function run(options: Options, resources: Resources): Promise<boolean> {
         cleanEnv: true,
         logFile: join(logDir, "baseline.log"),
         env: options.scenarios.includes("show-floor") ? { ...env, BENCH_FLOOR: "1" } : env,
-        nodeArgs: ["--expose-gc"],
+        nodeArgs: ["--expose-gc", ...(options.cpuProf ? cpuProfArgs("baseline") : [])],
       },
       60_000,
     ),
@@ -444,7 +456,10 @@ async function run(options: Options, resources: Resources): Promise<boolean> {
 
   const results: LevelResult[] = [];
   const benchStarted = performance.now();
-  for (const name of options.scenarios) {
+  const passes = Array.from({ length: options.rounds }, (_, index) =>
+    options.scenarios.map((name) => ({ round: index + 1, name })),
+  ).flat();
+  for (const { round, name } of passes) {
     const scenario = makeScenario(name, context);
     const measured = processes[scenario.target];
     const sender = senders[scenario.target];
@@ -509,6 +524,7 @@ async function run(options: Options, resources: Resources): Promise<boolean> {
       const cpuAfter = { database: processCpuMs(lane.pid), generator: ownCpuMs() };
       const after = await measured.stats(false);
       const row = levelResult({
+        round,
         cpuBefore,
         cpuAfter,
         scenario: name,
@@ -528,7 +544,7 @@ async function run(options: Options, resources: Resources): Promise<boolean> {
       });
       results.push(row);
       say(
-        `  ${name.padEnd(15)} c=${String(concurrency).padEnd(3)} ${row.ok}/${row.count} ok in ${seconds(row.elapsedMs)}: ack p99 ${row.ackMs.p99} ms, ${row.opsPerSec}/s${row.errors ? `, ${row.errors} FAILED` : ""}`,
+        `  ${options.rounds > 1 ? `[${round}] ` : ""}${name.padEnd(15)} c=${String(concurrency).padEnd(3)} ${row.ok}/${row.count} ok in ${seconds(row.elapsedMs)}: ack p99 ${row.ackMs.p99} ms, ${row.opsPerSec}/s${row.errors ? `, ${row.errors} FAILED` : ""}`,
       );
     }
     background?.stop();
@@ -632,7 +648,9 @@ async function run(options: Options, resources: Resources): Promise<boolean> {
     logs: logDir,
   });
   if (options.cpuProf)
-    print(`CPU profile of the app process: ${logDir}/*.cpuprofile (written when it stops)`);
+    print(
+      `CPU profiles: ${logDir}/app.cpuprofile and baseline.cpuprofile (written when they stop)`,
+    );
   return verdicts.every((verdict) => verdict.pass);
 }
 

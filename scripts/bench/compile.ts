@@ -2,14 +2,18 @@
  * Compiles the measured processes (the app with src/, and the baseline) to JavaScript with tsc, so
  * they run on plain node the way `npm start` runs the app — without tsx's loader thread and
  * in-memory transpiled sources, which would add to their memory and start-up.
- * Output: node_modules/.cache/customer-bot-bench/out (incremental; nothing in the work tree).
+ * Output: node_modules/.cache/customer-bot-bench-<checkout>/out (incremental; nothing in the work
+ * tree). One folder per checkout: work trees that share one node_modules (a symlink) would otherwise
+ * compile into, and run, each other's code.
  */
 import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "./processes.js";
 
-const cacheDir = join(repoRoot, "node_modules", ".cache", "customer-bot-bench");
+const checkout = createHash("sha256").update(repoRoot).digest("hex").slice(0, 8);
+const cacheDir = join(repoRoot, "node_modules", ".cache", `customer-bot-bench-${checkout}`);
 const outDir = join(cacheDir, "out");
 
 export interface CompiledScripts {

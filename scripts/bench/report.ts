@@ -16,6 +16,8 @@ export interface LatencySummary {
 
 export interface LevelResult {
   scenario: ScenarioName;
+  /** Which pass over the scenarios (`--rounds`), from 1. */
+  round: number;
   concurrency: number;
   count: number;
   ok: number;
@@ -100,6 +102,7 @@ export interface OtherCpu {
 }
 
 export function levelResult(options: {
+  round: number;
   scenario: ScenarioName;
   processName: ProcessName;
   concurrency: number;
@@ -132,6 +135,7 @@ export function levelResult(options: {
   }
   return {
     scenario: options.scenario,
+    round: options.round,
     concurrency: options.concurrency,
     count: run.count,
     ok: run.ok,
@@ -313,6 +317,34 @@ export function judgeTargets(results: LevelResult[], levels: number[]): TargetVe
           .join("; "),
         ...showCeiling(results, showTop),
       ].join("\n      "),
+    });
+  }
+
+  const floorTop = rowsOf(results, "show-floor").filter((row) => row.concurrency === top);
+  const pairs = show
+    .filter((row) => row.concurrency === top)
+    .flatMap((row) => {
+      const floor = floorTop.find((other) => other.round === row.round);
+      return floor && floor.opsPerSec > 0 ? [{ show: row, floor }] : [];
+    });
+  if (pairs.length > 0) {
+    const ratios = pairs.map((pair) => pair.show.opsPerSec / pair.floor.opsPerSec);
+    const sorted = [...ratios].sort((a, b) => a - b);
+    const middle = Math.floor(sorted.length / 2);
+    const median =
+      sorted.length % 2 === 1
+        ? (sorted[middle] ?? 0)
+        : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+    verdicts.push({
+      target: `show completed throughput ≥ 80% of show-floor's at concurrency ${top} (issue 15; median of ${pairs.length} round${pairs.length === 1 ? "" : "s"})${topNote}`,
+      pass: median >= 0.8 && clean(pairs.flatMap((pair) => [pair.show, pair.floor])),
+      detail: pairs
+        .map(
+          (pair, index) =>
+            `round ${pair.show.round}: ${fixed(pair.show.opsPerSec)}/s vs ${fixed(pair.floor.opsPerSec)}/s = ${percent(ratios[index] ?? 0)}; app CPU ${fixed(pair.show.cpuMsPerOp.process, 2)} vs ${fixed(pair.floor.cpuMsPerOp.process, 2)} ms/op`,
+        )
+        .concat(`median ${percent(median)}`)
+        .join("\n      "),
     });
   }
 

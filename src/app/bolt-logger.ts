@@ -52,12 +52,15 @@ function withoutBody(line: string): string {
  */
 export function boltLoggerFrom(logger: Logger): BoltLogger {
   const bolt = logger.child({ component: "bolt" });
-  const line = (parts: unknown[]) => withoutBody(parts.map(describePart).join(" "));
+  // Bolt writes two debug lines per ack: a line is scrubbed and stripped only if it is written.
+  const write = (level: "debug" | "info" | "warn" | "error", parts: unknown[]) => {
+    if (bolt.isLevelEnabled(level)) bolt[level](withoutBody(parts.map(describePart).join(" ")));
+  };
   return {
-    debug: (...parts) => bolt.debug(line(parts)),
-    info: (...parts) => bolt.info(line(parts)),
-    warn: (...parts) => bolt.warn(line(parts)),
-    error: (...parts) => bolt.error(line(parts)),
+    debug: (...parts) => write("debug", parts),
+    info: (...parts) => write("info", parts),
+    warn: (...parts) => write("warn", parts),
+    error: (...parts) => write("error", parts),
     setLevel: () => {},
     getLevel: () => boltLevels[logger.level] ?? LogLevel.INFO,
     setName: () => {},

@@ -34,15 +34,15 @@ describe("PostAckGate", () => {
     expect(gate.active).toBe(0);
   });
 
-  it("holds new jobs back when the loop lags, then lets them through in arrival order", async () => {
+  it("holds new jobs back when the loop lags behind its own work, then lets them through in arrival order", async () => {
     const gate = new PostAckGate({ sampleEveryMs: 0, minLimit: 2, lagThresholdMs: 8 });
     const log: string[] = [];
     const early = Array.from({ length: 8 }, (_, i) => heldJob(log, `early${i}`));
     const earlyRuns = early.map((job) => gate.run(job.work));
     await settle();
-    gate.observeLag(30);
+    gate.observe({ lagMs: 30, busy: 1 });
     expect(gate.limit).toBe(4); // half of the 8 running
-    gate.observeLag(30);
+    gate.observe({ lagMs: 30, busy: 1 });
     expect(gate.limit).toBe(2); // never below the floor
     const late = Array.from({ length: 3 }, (_, i) => heldJob(log, `late${i}`));
     const lateRuns = late.map((job) => gate.run(job.work));
@@ -59,8 +59,8 @@ describe("PostAckGate", () => {
     expect(log.filter((line) => line.startsWith("start late"))).toEqual(["start late0"]);
 
     // The loop keeps up again: the limit grows by one per sample and the queue drains in order.
-    gate.observeLag(0);
-    gate.observeLag(0);
+    gate.observe({ lagMs: 0, busy: 0.5 });
+    gate.observe({ lagMs: 0, busy: 0.5 });
     await settle();
     expect(log.filter((line) => line.startsWith("start late"))).toEqual([
       "start late0",
@@ -71,6 +71,28 @@ describe("PostAckGate", () => {
     await Promise.all([...earlyRuns, ...lateRuns]);
     expect(gate.active).toBe(0);
     expect(gate.queued).toBe(0);
+  });
+
+  it("holds nothing back when a timer fired late but the loop mostly waited (descheduled, not saturated)", async () => {
+    const gate = new PostAckGate({ sampleEveryMs: 0, minLimit: 2, lagThresholdMs: 8 });
+    const log: string[] = [];
+    const jobs = Array.from({ length: 40 }, (_, i) => heldJob(log, String(i)));
+    const runs = jobs.map((job) => gate.run(job.work));
+    await settle();
+    gate.observe({ lagMs: 30, busy: 0.6 });
+    gate.observe({ lagMs: 50, busy: 0.3 });
+    const late = heldJob(log, "late");
+    const lateRun = gate.run(late.work);
+    await settle();
+    expect(gate.limit).toBe(256);
+    expect(gate.queued).toBe(0);
+    expect(log).toContain("start late");
+    // The same lag while the loop was busy running callbacks does hold new jobs back.
+    gate.observe({ lagMs: 30, busy: 0.95 });
+    expect(gate.limit).toBe(20);
+    for (const job of [...jobs, late]) job.release();
+    await Promise.all([...runs, lateRun]);
+    expect(gate.active).toBe(0);
   });
 
   it("passes a job's error on and frees its place", async () => {

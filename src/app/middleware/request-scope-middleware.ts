@@ -11,7 +11,7 @@ import type { Logger } from "../../logging/logger.js";
 import type { InFlight } from "../in-flight.js";
 
 /**
- * First middleware: a request ID, a child logger, in-flight tracking for graceful shutdown, the
+ * First middleware: a request ID, a child logger (made when first used), in-flight tracking for graceful shutdown, the
  * gate that work after the ack goes through, the client that opens and updates modals, and where
  * answers are counted.
  */
@@ -26,17 +26,21 @@ export function requestScopeMiddleware(
     const { userId, kind, name } = describeRequest(body as unknown as Record<string, unknown>);
     const requestId = newRequestId();
     const retryNum = typeof context.retryNum === "number" ? context.retryNum : undefined;
-    const log = logger.child({
-      requestId,
-      user: userId,
-      kind,
-      name,
-      ...(retryNum ? { retryNum } : {}),
-    });
     const receivedAt = performance.now();
+    // Most requests write no line of their own: the child logger is made on the first one.
+    let log: Logger | undefined;
     const scope: RequestScope = {
       requestId,
-      log,
+      get log() {
+        log ??= logger.child({
+          requestId,
+          user: userId,
+          kind,
+          name,
+          ...(retryNum ? { retryNum } : {}),
+        });
+        return log;
+      },
       userId,
       role: null,
       retryNum,
@@ -47,6 +51,7 @@ export function requestScopeMiddleware(
     };
     context.scope = scope;
     await inFlight.track(next());
-    log.debug({ ms: Math.round(performance.now() - receivedAt) }, "request handled");
+    if (logger.isLevelEnabled("debug"))
+      scope.log.debug({ ms: Math.round(performance.now() - receivedAt) }, "request handled");
   };
 }
