@@ -69,6 +69,15 @@ export class CustomerService {
     return { kind: "many", ref, customers, total };
   }
 
+  /**
+   * The picker's suggestions: up to `limit` customers whose search keys the text's words start,
+   * newest first. One query, bounded by the search index (see `listPagePlan`).
+   */
+  async suggest(text: string, limit: number): Promise<Customer[]> {
+    const rows = await this.repository.listPage({ text }, "newest", limit);
+    return rows.map((row) => row.customer);
+  }
+
   async get(customerId: string): Promise<Customer> {
     const customer = await this.repository.findByCustomerId(customerId);
     if (!customer) throw customerGone(customerId);
