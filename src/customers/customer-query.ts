@@ -151,6 +151,28 @@ export function listPagePlan<Id>(
   };
 }
 
+/**
+ * The picker's suggestions: the first `limit` customers of the longest word's range in the search
+ * index's order (by the matching key, then newest first) that also match the other words, then
+ * shown newest first. The read stops once it has `limit` (after at most `searchCandidateLimit`
+ * candidates); only those are sorted. A customer matching by two keys can come twice where the
+ * server does not remove duplicates (the caller keeps one). Null for text without words.
+ */
+export function suggestionPlan(text: string, limit: number): QueryPlan | null {
+  const [range, ...others] = wordsOf({ text });
+  if (range === undefined) return null;
+  const rest = and(others.map(keyPrefix));
+  return {
+    pipeline: [
+      ...candidates(range, searchCandidateLimit),
+      ...(Object.keys(rest).length > 0 ? [{ $match: rest }] : []),
+      { $limit: limit },
+      { $sort: newestFirst },
+    ],
+    hint: customerIndexNames.search,
+  };
+}
+
 /** How a list's count is taken: none to take (everyone: the collection's own count), or an index-bounded one. */
 export type CountPlan =
   | { kind: "everyone" }

@@ -71,11 +71,10 @@ export class CustomerService {
 
   /**
    * The picker's suggestions: up to `limit` customers whose search keys the text's words start,
-   * newest first. One query, bounded by the search index (see `listPagePlan`).
+   * newest first. One query that stops as soon as it has them (see `suggestionPlan`).
    */
-  async suggest(text: string, limit: number): Promise<Customer[]> {
-    const rows = await this.repository.listPage({ text }, "newest", limit);
-    return rows.map((row) => row.customer);
+  suggest(text: string, limit: number): Promise<Customer[]> {
+    return this.repository.suggestions(text, limit);
   }
 
   async get(customerId: string): Promise<Customer> {

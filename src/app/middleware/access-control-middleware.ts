@@ -69,6 +69,7 @@ function describeName(body: Record<string, unknown>): string {
   if (typeof body.command === "string") return body.command;
   const actions = body.actions as { action_id?: string }[] | undefined;
   if (actions?.[0]?.action_id) return actions[0].action_id;
+  if (typeof body.callback_id === "string") return body.callback_id; // a shortcut
   const view = body.view as { callback_id?: string } | undefined;
   return view?.callback_id ?? "";
 }

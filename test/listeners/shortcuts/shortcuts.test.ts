@@ -80,9 +80,11 @@ describe("global shortcuts", () => {
     expect(visibleText(view.blocks)).toContain("don't have access");
     await expect
       .poll(() =>
-        harness.db
-          .collection(collections.auditEvents)
-          .countDocuments({ actorId: users.outsider, action: "access.refused" }),
+        harness.db.collection(collections.auditEvents).countDocuments({
+          actorId: users.outsider,
+          action: "access.refused",
+          detail: "no role for shortcut change_balance",
+        }),
       )
       .toBe(1);
   });
