@@ -10,9 +10,13 @@ import { cleanUserText } from "../../text/user-text.js";
 import { actorOf } from "../actor.js";
 import type { Deps } from "../deps.js";
 import { scopeOf } from "../request-scope.js";
+import { settle, settledWithin } from "../views/submit-form.js";
 import { RefusalThrottle } from "./refusal-throttle.js";
 
 export type SuggestionArgs = SlackOptionsMiddlewareArgs<"block_suggestion"> & AllMiddlewareArgs;
+
+/** How long, from its arrival, a picker request may wait for its search before answering with none. */
+export const pickerAnswerBudgetMs = 2000;
 
 /** Longer typed text is not a search anyone means (keys are matched by prefix): it gets no options. */
 export const maxPickerQueryLength = 100;
@@ -58,14 +62,23 @@ export function customerSuggestions(deps: Deps) {
       scope.countAnswer("refused");
       return;
     }
-    try {
-      const customers = await deps.customers.suggest(query, pickerOptionLimit);
-      await args.ack({ options: customers.map(customerOption) });
+    const found = await settledWithin(
+      settle(deps.customers.suggest(query, pickerOptionLimit)),
+      scope.receivedAt + pickerAnswerBudgetMs - performance.now(),
+    );
+    if (found?.ok) {
+      await args.ack({ options: found.answer.map(customerOption) });
       scope.countAnswer("answered");
-    } catch (error) {
-      scope.log.error({ err: error }, "could not list the picker's customers");
-      await args.ack({ options: [] });
-      scope.countAnswer("error");
+      return;
     }
+    // Slack drops an answer after 3 s: a slow or failing database gets no options in time instead.
+    if (found === null)
+      scope.log.warn(
+        { budgetMs: pickerAnswerBudgetMs },
+        "the picker's search outlasted its budget",
+      );
+    else scope.log.error({ err: found.error }, "could not list the picker's customers");
+    await args.ack({ options: [] });
+    scope.countAnswer("error");
   };
 }
