@@ -141,14 +141,17 @@ export function listPagePlan<Id>(
   }
   const rest = and([...others.map(keyPrefix), exactFilter(query), position]);
   return {
-    pipeline: [
-      ...candidates(range, searchCandidateLimit),
-      ...(Object.keys(rest).length > 0 ? [{ $match: rest }] : []),
-      { $sort: sort },
-      { $limit: limit },
-    ],
+    pipeline: [...matchingCandidates(range, rest), { $sort: sort }, { $limit: limit }],
     hint: customerIndexNames.search,
   };
+}
+
+/** The bounded candidates of `range` that also match `rest` (the other words, filters, position). */
+function matchingCandidates(range: string, rest: Document): Document[] {
+  return [
+    ...candidates(range, searchCandidateLimit),
+    ...(Object.keys(rest).length > 0 ? [{ $match: rest }] : []),
+  ];
 }
 
 /**
@@ -161,11 +164,9 @@ export function listPagePlan<Id>(
 export function suggestionPlan(text: string, limit: number): QueryPlan | null {
   const [range, ...others] = wordsOf({ text });
   if (range === undefined) return null;
-  const rest = and(others.map(keyPrefix));
   return {
     pipeline: [
-      ...candidates(range, searchCandidateLimit),
-      ...(Object.keys(rest).length > 0 ? [{ $match: rest }] : []),
+      ...matchingCandidates(range, and(others.map(keyPrefix))),
       { $limit: limit },
       { $sort: newestFirst },
     ],
