@@ -270,7 +270,10 @@ export function judgeTargets(results: LevelResult[], levels: number[]): TargetVe
   const clean = (rows: LevelResult[]) => rows.every((row) => row.errors === 0 && row.notRun === 0);
 
   // The storm has a target of its own (below); this one is issue #7's, with Slack answering.
-  const calm = atTop.filter((row) => row.scenario !== "show-429-storm");
+  // The picker's ack is its answer (the options), with a target of its own (below).
+  const calm = atTop.filter(
+    (row) => row.scenario !== "show-429-storm" && row.scenario !== "typeahead",
+  );
   if (calm.length > 0) {
     const worst = calm.map((row) => `${row.scenario} ${fixed(row.ackMs.p99)} ms`).join(", ");
     verdicts.push({
@@ -347,6 +350,20 @@ export function judgeTargets(results: LevelResult[], levels: number[]): TargetVe
         .join("\n      "),
     });
   }
+
+  const typeaheadRows = rowsOf(results, "typeahead");
+  const typeaheadTop = typeaheadRows.find((row) => row.concurrency === top);
+  if (typeaheadTop)
+    verdicts.push({
+      target: `typeahead: the picker's options p99 < 100 ms at concurrency ${top}${topNote}`,
+      pass: typeaheadTop.ackMs.p99 < 100 && clean([typeaheadTop]),
+      detail: typeaheadRows
+        .map(
+          (row) =>
+            `c=${row.concurrency}: p50 ${fixed(row.ackMs.p50)} / p95 ${fixed(row.ackMs.p95)} / p99 ${fixed(row.ackMs.p99)} ms, ${row.ok}/${row.count} ok, ${fixed(row.mongo.commandsPerOp, 2)} MongoDB commands per operation`,
+        )
+        .join("\n      "),
+    });
 
   const roundTrips = (scenario: ScenarioName, most: number, label: string) => {
     const rows = rowsOf(results, scenario);

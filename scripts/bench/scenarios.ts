@@ -3,7 +3,7 @@
  * Slack's and knowing which observation by the fake Slack finishes its flow.
  */
 import type { AnyBlock } from "@slack/types";
-import { viewIds } from "../../src/blocks/action-ids.js";
+import { actionIds, viewIds } from "../../src/blocks/action-ids.js";
 import { encodeEntryPage } from "../../src/blocks/entry-page-value.js";
 import { buildBalanceModal } from "../../src/blocks/money-modals.js";
 import type { Customer } from "../../src/customers/customer.js";
@@ -15,6 +15,7 @@ import type {
 } from "../../test/support/slack/fake-slack-api.js";
 import {
   blockActionsPayload,
+  blockSuggestionPayload,
   eventBody,
   formContentType,
   interactionBody,
@@ -49,6 +50,7 @@ export const scenarioNames = [
   "list-page-50",
   "billing-heavy",
   "billing-heavy-deep",
+  "typeahead",
 ] as const;
 export type ScenarioName = (typeof scenarioNames)[number];
 /**
@@ -61,6 +63,8 @@ export const scaleScenarioNames: readonly ScenarioName[] = [
   "billing-heavy",
   "billing-heavy-deep",
 ];
+/** What `--scale` runs: issue 15's scenarios and the picker's (issue 16), at the scale's size. */
+export const scaleRunScenarioNames: readonly ScenarioName[] = [...scaleScenarioNames, "typeahead"];
 /** Run by default: the issue's list, and `show-floor`, which explains the show/baseline ratio. */
 export const defaultScenarios: ScenarioName[] = scenarioNames.filter(
   (name) => !scaleScenarioNames.includes(name),
@@ -607,6 +611,50 @@ export function showStormScenario(context: ScenarioContext): Scenario {
   };
 }
 
+/**
+ * What people type into the customer picker: the first 2–6 characters of a customer's account (a
+ * few matches) alternating with prefixes of common words (a search-key range of many customers).
+ */
+function typedPrefix(context: ScenarioContext, sequence: number): string {
+  if (sequence % 2 === 0) {
+    const word = searchWords[(sequence / 2) % searchWords.length] as string;
+    return word.slice(0, 2 + (sequence % Math.max(1, word.length - 1)));
+  }
+  const customer = context.customers[spread(sequence, context.customers.length)] as Customer;
+  return customer.account.slice(0, 2 + (sequence % 5));
+}
+
+/** Typing into the customer picker (issue 16): the options are the ack itself. */
+export function typeaheadScenario(context: ScenarioContext): Scenario {
+  let sequence = 0;
+  return {
+    name: "typeahead",
+    target: "app",
+    completes: "the options in the ack (up to 20 customers)",
+    next() {
+      sequence += 1;
+      const value = typedPrefix(context, sequence);
+      const payload = blockSuggestionPayload({
+        userId: workspace.users.support,
+        value,
+        actionId: actionIds.customerPicker,
+        blockId: viewIds.customer,
+      });
+      return {
+        body: interactionBody(payload),
+        contentType: formContentType,
+        checkAck: (status, body) => {
+          if (status !== 200) return `“${value}”: HTTP ${status}`;
+          const options = (JSON.parse(body || "{}") as { options?: unknown[] }).options;
+          return Array.isArray(options) && options.length > 0
+            ? null
+            : `“${value}”: no options (${body.slice(0, 100)})`;
+        },
+      };
+    },
+  };
+}
+
 export function makeScenario(name: ScenarioName, context: ScenarioContext): Scenario {
   switch (name) {
     case "baseline":
@@ -633,5 +681,7 @@ export function makeScenario(name: ScenarioName, context: ScenarioContext): Scen
       return billingHeavyScenario(context);
     case "billing-heavy-deep":
       return billingHeavyDeepScenario(context);
+    case "typeahead":
+      return typeaheadScenario(context);
   }
 }

@@ -32,7 +32,9 @@ import type { Deps } from "../listeners/deps.js";
 import { HomeRefresher } from "../listeners/events/home-refresher.js";
 import * as events from "../listeners/events/index.js";
 import { publishHome } from "../listeners/events/publish-home.js";
+import * as optionsListeners from "../listeners/options/index.js";
 import { PostAckGate } from "../listeners/post-ack-gate.js";
+import * as shortcuts from "../listeners/shortcuts/index.js";
 import * as views from "../listeners/views/index.js";
 import type { Logger } from "../logging/logger.js";
 import { MoneyService } from "../money-changes/money-service.js";
@@ -314,6 +316,8 @@ export function createBotApp(options: BotAppOptions): BotApp {
   actions.register(app, deps);
   views.register(app, deps);
   events.register(app, deps);
+  optionsListeners.register(app, deps);
+  shortcuts.register(app, deps);
   app.error(async (error) => {
     logger.error({ err: error }, "unhandled error in a listener");
   });

@@ -25,6 +25,11 @@ export const actionIds = {
   billingPage: "billing_page",
   historyPage: "history_page",
   reject: "approval_reject",
+  /** The customer typeahead (an external_select answered by the options listener). */
+  customerPicker: "customer_picker",
+  /** The menu's Find a customer button and its “Act on a customer…” select (value = a pick purpose). */
+  menuFind: "menu_find",
+  menuPick: "menu_pick",
 } as const;
 
 /** callback_ids of the modals, and the block_id of each input (the field its errors belong to). */
@@ -36,6 +41,21 @@ export const viewIds = {
   balance: "customer_balance_form",
   credits: "customer_credits_form",
   reject: "approval_reject_form",
+  /** The picker modal (Find a customer, and the operations that need a customer first). */
+  pickCustomer: "customer_pick_form",
+  /** The message shortcut's form: refill, deduct or set credits for a picked customer. */
+  messageChange: "message_change_form",
+  /** The block_id of the customer picker in any form. */
+  customer: "customer",
+} as const;
+
+/** callback_ids of the global and message shortcuts (manifest.yml's `features.shortcuts`). */
+export const shortcutIds = {
+  findCustomer: "find_customer",
+  newCustomer: "new_customer",
+  changeBalance: "change_balance",
+  requestCredits: "request_credits",
+  requestChange: "request_change_for_message",
 } as const;
 
 /** Every input's action_id inside its block; the block_id names the field. */

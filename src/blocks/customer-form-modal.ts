@@ -2,6 +2,7 @@ import type { InputBlock, KnownBlock, ModalView, PlainTextOption } from "@slack/
 import { type Customer, type TeamType, teamTypeLabels, teamTypes } from "../customers/customer.js";
 import { limits } from "../customers/customer-input.js";
 import { inputActionId, viewIds } from "./action-ids.js";
+import { type FormSubject, isPicker, subjectBlock } from "./customer-picker.js";
 import { md } from "./mrkdwn.js";
 import { mrkdwn, plain } from "./text.js";
 
@@ -98,8 +99,12 @@ export function buildCustomerFormModal(options: {
   };
 }
 
-/** The tag form: one optional field; empty clears the tag. */
-export function buildTagModal(options: { customer: Customer; privateMetadata: string }): ModalView {
+/** The tag form: one optional field; empty clears the tag. With the picker, the tag shown is empty. */
+export function buildTagModal(options: {
+  subject: FormSubject;
+  privateMetadata: string;
+}): ModalView {
+  const { subject } = options;
   return {
     type: "modal",
     callback_id: viewIds.setTag,
@@ -108,9 +113,12 @@ export function buildTagModal(options: { customer: Customer; privateMetadata: st
     submit: plain("Save", 24),
     close: plain("Cancel", 24),
     blocks: [
-      { type: "section", text: mrkdwn(md`Tag for *${options.customer.account}*`) },
+      subjectBlock(subject, (customer) => ({
+        type: "section",
+        text: mrkdwn(md`Tag for *${customer.account}*`),
+      })),
       textInput("tag", "Tag", {
-        initial: options.customer.tag,
+        initial: isPicker(subject) ? null : subject.tag,
         max: 32,
         optional: true,
         hint: "Lower-case letters, digits, - and _ (e.g. vip, trial). Leave empty to clear the tag.",

@@ -1,17 +1,26 @@
 import type { InputBlock, ModalView } from "@slack/types";
 import type { Approval } from "../approvals/approval.js";
-import type { Customer } from "../customers/customer.js";
 import { maxReasonLength } from "../input/reason.js";
 import { type Currency, formatMoney } from "../money/currency.js";
 import { inputActionId, viewIds } from "./action-ids.js";
 import { approvalSummary } from "./approval-message.js";
+import {
+  buildCustomerPicker,
+  type FormSubject,
+  isPicker,
+  subjectBlock,
+} from "./customer-picker.js";
 import { md } from "./mrkdwn.js";
 import { mrkdwn, plain } from "./text.js";
 
-/** What a command already said: the amount as typed in the form, and for balance the direction. */
+/**
+ * What is already known: the amount as typed in the form and for balance the direction (from a
+ * command), or the reason (from the message a shortcut was used on).
+ */
 export interface MoneyFormPrefill {
-  amount: string;
+  amount?: string;
   direction?: "refill" | "deduct";
+  reason?: string;
 }
 
 function amountInput(label: string, hint: string, initialValue?: string): InputBlock {
@@ -30,7 +39,7 @@ function amountInput(label: string, hint: string, initialValue?: string): InputB
   };
 }
 
-function reasonInput(label = "Reason"): InputBlock {
+function reasonInput(label = "Reason", initialValue?: string): InputBlock {
   return {
     type: "input",
     block_id: "reason",
@@ -40,21 +49,23 @@ function reasonInput(label = "Reason"): InputBlock {
       action_id: inputActionId,
       multiline: true,
       max_length: maxReasonLength,
+      ...(initialValue ? { initial_value: initialValue } : {}),
     },
   };
 }
 
+const directionOptions = [
+  { text: plain("Refill (add)"), value: "refill" },
+  { text: plain("Deduct (subtract)"), value: "deduct" },
+];
+
 /** Manage balance: refill or deduct an amount, with a required reason. */
 export function buildBalanceModal(
-  customer: Customer,
+  subject: FormSubject,
   currency: Currency,
   privateMetadata: string,
   prefill?: MoneyFormPrefill,
 ): ModalView {
-  const directions = [
-    { text: plain("Refill (add)"), value: "refill" },
-    { text: plain("Deduct (subtract)"), value: "deduct" },
-  ];
   return {
     type: "modal",
     callback_id: viewIds.balance,
@@ -63,12 +74,12 @@ export function buildBalanceModal(
     submit: plain("Apply", 24),
     close: plain("Cancel", 24),
     blocks: [
-      {
+      subjectBlock(subject, (customer) => ({
         type: "section",
         text: mrkdwn(
           md`*${customer.account}* · balance *${formatMoney(customer.balance, currency)}*`,
         ),
-      },
+      })),
       {
         type: "input",
         block_id: "direction",
@@ -76,8 +87,8 @@ export function buildBalanceModal(
         element: {
           type: "static_select",
           action_id: inputActionId,
-          initial_option: directions[prefill?.direction === "deduct" ? 1 : 0],
-          options: directions,
+          initial_option: directionOptions[prefill?.direction === "deduct" ? 1 : 0],
+          options: directionOptions,
         },
       },
       amountInput(
@@ -85,19 +96,20 @@ export function buildBalanceModal(
         "A deduction cannot exceed the balance. Large changes by support go to a manager for approval.",
         prefill?.amount,
       ),
-      reasonInput(),
+      reasonInput("Reason", prefill?.reason),
     ],
   };
 }
 
 /** Manage credits: a target amount; the difference moves out of (or back into) the shared pool after approval. */
 export function buildCreditsModal(
-  customer: Customer,
+  subject: FormSubject,
   poolLeft: number,
   currency: Currency,
   privateMetadata: string,
   prefill?: MoneyFormPrefill,
 ): ModalView {
+  const left = formatMoney(poolLeft, currency);
   return {
     type: "modal",
     callback_id: viewIds.credits,
@@ -106,18 +118,78 @@ export function buildCreditsModal(
     submit: plain("Request", 24),
     close: plain("Cancel", 24),
     blocks: [
-      {
-        type: "section",
-        text: mrkdwn(
-          md`*${customer.account}* has *${formatMoney(customer.credits, currency)}* in credits. The platform's credit pool has *${formatMoney(poolLeft, currency)}* left, so the most you can set is ${formatMoney(customer.credits + poolLeft, currency)}.`,
-        ),
-      },
+      ...(isPicker(subject)
+        ? [
+            buildCustomerPicker(subject.picker.preselected),
+            {
+              type: "section" as const,
+              text: mrkdwn(
+                md`The platform's credit pool has *${left}* left: a target can be at most the customer's credits plus that.`,
+              ),
+            },
+          ]
+        : [
+            {
+              type: "section" as const,
+              text: mrkdwn(
+                md`*${subject.account}* has *${formatMoney(subject.credits, currency)}* in credits. The platform's credit pool has *${left}* left, so the most you can set is ${formatMoney(subject.credits + poolLeft, currency)}.`,
+              ),
+            },
+          ]),
       amountInput(
         `Target credits (${currency.code})`,
         "The customer's credits after the change. Every credit change needs a manager's approval.",
         prefill?.amount,
       ),
-      reasonInput(),
+      reasonInput("Reason", prefill?.reason),
+    ],
+  };
+}
+
+/**
+ * The message shortcut's form: a picked customer, what to change (refill, deduct, or set credits
+ * — credits always go to a manager), the amount and the reason, prefilled from the message.
+ */
+export function buildMessageChangeModal(
+  preselected: FormSubject,
+  currency: Currency,
+  privateMetadata: string,
+  prefill: MoneyFormPrefill,
+): ModalView {
+  const changes = [...directionOptions, { text: plain("Set credits to"), value: "credits" }];
+  return {
+    type: "modal",
+    callback_id: viewIds.messageChange,
+    private_metadata: privateMetadata,
+    title: plain("Request a change", 24),
+    submit: plain("Submit", 24),
+    close: plain("Cancel", 24),
+    blocks: [
+      subjectBlock(preselected, (customer) => ({
+        type: "section",
+        text: mrkdwn(md`*${customer.account}*`),
+      })),
+      {
+        type: "input",
+        block_id: "change",
+        label: plain("Change"),
+        element: {
+          type: "static_select",
+          action_id: inputActionId,
+          initial_option: changes[0],
+          options: changes,
+        },
+      },
+      amountInput(
+        `Amount (${currency.code})`,
+        "For Set credits, the customer's credits after the change (a manager approves it).",
+        prefill.amount,
+      ),
+      reasonInput("Reason", prefill.reason),
+      {
+        type: "context",
+        elements: [mrkdwn(md`The request keeps a link to the message it came from.`)],
+      },
     ],
   };
 }

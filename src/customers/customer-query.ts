@@ -141,11 +141,34 @@ export function listPagePlan<Id>(
   }
   const rest = and([...others.map(keyPrefix), exactFilter(query), position]);
   return {
+    pipeline: [...matchingCandidates(range, rest), { $sort: sort }, { $limit: limit }],
+    hint: customerIndexNames.search,
+  };
+}
+
+/** The bounded candidates of `range` that also match `rest` (the other words, filters, position). */
+function matchingCandidates(range: string, rest: Document): Document[] {
+  return [
+    ...candidates(range, searchCandidateLimit),
+    ...(Object.keys(rest).length > 0 ? [{ $match: rest }] : []),
+  ];
+}
+
+/**
+ * The picker's suggestions: the first `limit` customers of the longest word's range in the search
+ * index's order (by the matching key, then newest first) that also match the other words, then
+ * shown newest first. The read stops once it has `limit` (after at most `searchCandidateLimit`
+ * candidates); only those are sorted. A customer matching by two keys can come twice where the
+ * server does not remove duplicates (the caller keeps one). Null for text without words.
+ */
+export function suggestionPlan(text: string, limit: number): QueryPlan | null {
+  const [range, ...others] = wordsOf({ text });
+  if (range === undefined) return null;
+  return {
     pipeline: [
-      ...candidates(range, searchCandidateLimit),
-      ...(Object.keys(rest).length > 0 ? [{ $match: rest }] : []),
-      { $sort: sort },
+      ...matchingCandidates(range, and(others.map(keyPrefix))),
       { $limit: limit },
+      { $sort: newestFirst },
     ],
     hint: customerIndexNames.search,
   };

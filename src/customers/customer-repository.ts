@@ -26,6 +26,7 @@ import {
   listCountPlan,
   listPagePlan,
   searchCandidateLimit,
+  suggestionPlan,
 } from "./customer-query.js";
 import { type SearchKeySource, searchKeysOf } from "./search-keys.js";
 
@@ -205,6 +206,21 @@ export class CustomerRepository {
       .aggregate([...pipeline, { $project: publicFields }], { hint })
       .toArray();
     return documents.map(listed);
+  }
+
+  /** Up to `limit` customers for the picker, in the search index's order (see `suggestionPlan`). */
+  async suggestions(text: string, limit: number): Promise<Customer[]> {
+    const plan = suggestionPlan(text, limit);
+    if (!plan) return [];
+    const documents = await this.collection
+      .aggregate([...plan.pipeline, { $project: publicFields }], { hint: plan.hint })
+      .toArray();
+    const seen = new Set<string>();
+    return documents.map(toCustomer).filter((customer) => {
+      if (seen.has(customer.customerId)) return false;
+      seen.add(customer.customerId);
+      return true;
+    });
   }
 
   /** How many customers match `query`: exact up to 1,000; the whole collection's from its metadata. */

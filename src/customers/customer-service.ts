@@ -69,6 +69,14 @@ export class CustomerService {
     return { kind: "many", ref, customers, total };
   }
 
+  /**
+   * The picker's suggestions: up to `limit` customers whose search keys the text's words start,
+   * newest first. One query that stops as soon as it has them (see `suggestionPlan`).
+   */
+  suggest(text: string, limit: number): Promise<Customer[]> {
+    return this.repository.suggestions(text, limit);
+  }
+
   async get(customerId: string): Promise<Customer> {
     const customer = await this.repository.findByCustomerId(customerId);
     if (!customer) throw customerGone(customerId);

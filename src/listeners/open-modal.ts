@@ -13,6 +13,12 @@ function triggerRanOut(error: unknown): boolean {
   return code === ErrorCode.RequestError && original?.name === "TimeoutError";
 }
 
+/** The modal Slack opened: what a later views.update names it by. */
+export interface OpenedModal {
+  viewId: string | undefined;
+  hash: string | undefined;
+}
+
 /**
  * Opens a modal while the trigger is fresh, through the modal client (2.5 s, no retry); an expired
  * trigger or a Slack that does not answer in time becomes a clear "try again".
@@ -21,14 +27,15 @@ export async function openModal(
   client: WebClient,
   triggerId: string | undefined,
   view: ModalView,
-): Promise<void> {
+): Promise<OpenedModal> {
   if (!triggerId)
     throw new AppError(
       "invalid_input",
       "Slack did not send what is needed to open a form here; use the /customer command instead.",
     );
   try {
-    await client.views.open({ trigger_id: triggerId, view });
+    const opened = await client.views.open({ trigger_id: triggerId, view });
+    return { viewId: opened.view?.id, hash: opened.view?.hash };
   } catch (error) {
     if (triggerRanOut(error)) {
       throw new AppError("unavailable", "Slack took too long to open the form. Please try again.", {

@@ -16,6 +16,11 @@ import type { MoneyWriter } from "../ledger/money-writer.js";
 import { type Currency, formatMoney } from "../money/currency.js";
 import type { CreditPool } from "../pool/credit-pool.js";
 
+/** Where a change was asked from: the permalink of the Slack message a shortcut was used on (stored by the approvals/ledger work). */
+export interface MoneySource {
+  sourcePermalink?: string;
+}
+
 export type MoneyOutcome =
   /** `repeated` is true when this delivery was a repeat of the change (a Slack retry, a double submit). */
   | { kind: "applied"; account: string; before: number; after: number; repeated: boolean }
@@ -72,6 +77,7 @@ export class MoneyService {
     reason: string,
     actor: Actor,
     idempotencyKey: string,
+    _source: MoneySource = {},
   ): Promise<MoneyOutcome> {
     if (
       Math.abs(delta) > this.options.balanceApprovalLimit &&
@@ -161,6 +167,7 @@ export class MoneyService {
     reason: string,
     actor: Actor,
     idempotencyKey: string,
+    _source: MoneySource = {},
   ): Promise<MoneyOutcome> {
     const repeat = await this.repeatOf(idempotencyKey);
     if (repeat) return repeat;

@@ -181,6 +181,7 @@ describe("help menu and home", () => {
     expect(visibleText(menu.blocks)).toContain("/customer list [text]");
     expect(allButtons(menu.blocks).map((b) => b.text)).toEqual([
       "List customers",
+      "Pick a customer",
       "New customer",
       "Invite customer",
       "Credit pool",

@@ -84,6 +84,7 @@ describe("App Home", () => {
     expect(visibleText(home.blocks)).toContain("Pending approvals (200)");
     expect(allButtons(home.blocks).map((b) => b.text)).toEqual([
       "Find a customer",
+      "Pick a customer",
       "New customer",
       "Invite customer",
     ]);

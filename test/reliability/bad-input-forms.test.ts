@@ -29,7 +29,16 @@ const delta = aCustomer({ account: "delta@example.com" });
 const missing = "CUS-ZZZZZZZZ";
 
 const views = {} as Record<
-  "create" | "edit" | "tag" | "invite" | "balance" | "credits" | "reject",
+  | "create"
+  | "edit"
+  | "tag"
+  | "invite"
+  | "balance"
+  | "credits"
+  | "reject"
+  | "pickedBalance"
+  | "pickedTag"
+  | "pickCard",
   SentView
 >;
 let pendingApprovalId = "";
@@ -66,6 +75,19 @@ beforeAll(async () => {
   views.reject = await modalFrom(
     pressButton(harness, users.manager, buttonLabelled(pending.args.blocks, "Reject")),
   );
+  const menuPick = (value: string) =>
+    modalFrom(
+      pressButton(harness, users.support, {
+        action_id: "menu_pick",
+        extra: {
+          type: "static_select",
+          selected_option: { value, text: { type: "plain_text", text: value } },
+        },
+      }),
+    );
+  views.pickedBalance = await menuPick("balance");
+  views.pickedTag = await menuPick("tag");
+  views.pickCard = await modalFrom(pressButton(harness, users.support, { action_id: "menu_find" }));
 });
 afterAll(() => harness.stop());
 
@@ -657,6 +679,39 @@ describe("damaged form submissions", () => {
     },
   ];
   runGroup(structureGroup, cases);
+});
+
+const pickerGroup = new CaseGroup(
+  "bad input / the customer picker's submitted value",
+  "a picked value that is not an internal ID, or names nobody, is an error on the picker; nothing changes",
+);
+describe("forms with the customer picker", () => {
+  const pickedValues: [string, RegExp][] = [
+    ["CUS-ZZZZZZZZ", /That customer no longer exists/],
+    [alpha.customerId.toLowerCase(), /Pick a customer from the list/],
+    [` ${alpha.customerId}`, /Pick a customer from the list/],
+    ['{"$ne":null}', /Pick a customer from the list/],
+    ["alpha@example.com", /Pick a customer from the list/],
+    ["CUS-*", /Pick a customer from the list/],
+  ];
+  const forms: [keyof typeof views, Record<string, string>][] = [
+    ["pickedBalance", { direction: "refill", amount: "5", reason: "picked" }],
+    ["pickedTag", { tag: "picked" }],
+    ["pickCard", {}],
+  ];
+  const cases: FormCase[] = forms.flatMap(([form, values]) => [
+    {
+      name: `${form}: no customer picked`,
+      attempt: fill(form, values),
+      expected: onField("customer", /Pick a customer from the list/),
+    },
+    ...pickedValues.map(([customer, says]) => ({
+      name: `${form}: picked ${shown(customer)}`,
+      attempt: fill(form, { ...values, customer }),
+      expected: onField("customer", says),
+    })),
+  ]);
+  runGroup(pickerGroup, cases);
 });
 
 it("the pending request used by the reject form is still pending", async () => {

@@ -9,7 +9,7 @@
  * exactly once per committed change and never for an aborted attempt.
  */
 import { MongoClient } from "mongodb";
-import { afterAll, afterEach, beforeAll, describe, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { collections } from "../../src/db/collections.js";
 import { databaseUnavailableMessage } from "../../src/errors/user-message.js";
 import { type Harness, type SentView, startHarness, users } from "../support/app-harness.js";
@@ -24,6 +24,7 @@ import {
   startFaultMongo,
   uniqueAppName,
 } from "../support/mongo/fail-points.js";
+import { typeIntoPicker } from "../support/picker.js";
 import type { RecordedCall } from "../support/slack/fake-slack-api.js";
 import { buttonLabelled, visibleText } from "../support/slack-blocks.js";
 import {
@@ -974,6 +975,23 @@ describe.skipIf(unavailable !== null)("the fault lane", () => {
           problems.length === 0,
       });
     });
+  });
+
+  it("the picker answers with no options within Slack's 3 s when its search is blocked", async () => {
+    await unfundedCustomers("picker");
+    await faults.set(once, {
+      failCommands: ["aggregate"],
+      blockConnection: true,
+      blockTimeMS: 4000,
+    });
+    const started = Date.now();
+    const blocked = await typeIntoPicker(harness, users.support, "lane");
+    const tookMs = Date.now() - started;
+    await faults.off();
+    expect(blocked).toEqual([]);
+    expect(tookMs).toBeLessThan(2900);
+    // Once the database answers again, so does the picker.
+    expect((await typeIntoPicker(harness, users.support, "lane")).length).toBeGreaterThan(0);
   });
 
   it("after every scenario: every customer's ledger, the pool and the audit channel still add up", async () => {

@@ -1,5 +1,5 @@
-import type { AnyMiddlewareArgs, Middleware } from "@slack/bolt";
-import type { WebClient } from "@slack/web-api";
+import type { AllMiddlewareArgs, AnyMiddlewareArgs, Middleware } from "@slack/bolt";
+import type { ModalView } from "@slack/types";
 import type { AuditRepository } from "../../audit/audit-repository.js";
 import { recordRefusal } from "../../audit/refusals.js";
 import type { RoleResolver } from "../../auth/role-resolver.js";
@@ -43,7 +43,9 @@ export function accessControlMiddleware(deps: {
       await tell(args, ack, "Try again", buildErrorNotice(userMessageFor(error, scope.requestId)));
       return;
     }
-    if (scope.role !== null || body.type === "event_callback") {
+    // The picker's options listener answers people without a role itself: no options, and one
+    // recorded refusal a minute rather than one per keystroke.
+    if (scope.role !== null || body.type === "event_callback" || body.type === "block_suggestion") {
       await args.next();
       return;
     }
@@ -67,8 +69,18 @@ function describeName(body: Record<string, unknown>): string {
   if (typeof body.command === "string") return body.command;
   const actions = body.actions as { action_id?: string }[] | undefined;
   if (actions?.[0]?.action_id) return actions[0].action_id;
+  if (typeof body.callback_id === "string") return body.callback_id; // a shortcut
   const view = body.view as { callback_id?: string } | undefined;
   return view?.callback_id ?? "";
+}
+
+function noticeModal(title: string, notice: SlackMessage): ModalView {
+  return {
+    type: "modal",
+    title: plain(title, 24),
+    close: plain("Close", 24),
+    blocks: notice.blocks,
+  };
 }
 
 /**
@@ -76,25 +88,33 @@ function describeName(body: Record<string, unknown>): string {
  * acked here, with a notice in place of the form.
  */
 async function tell(
-  args: AnyMiddlewareArgs & { client: WebClient },
+  args: AnyMiddlewareArgs & AllMiddlewareArgs,
   ack: ((response?: unknown) => Promise<void>) | undefined,
   title: string,
   notice: SlackMessage,
 ): Promise<void> {
   const body = args.body as unknown as Record<string, unknown>;
   if (body.type === "view_submission") {
-    await ack?.({
-      response_action: "update",
-      view: {
-        type: "modal",
-        title: plain(title, 24),
-        close: plain("Close", 24),
-        blocks: notice.blocks,
-      },
-    });
+    await ack?.({ response_action: "update", view: noticeModal(title, notice) });
     return;
   }
-  if (typeof body.command === "string" || body.type === "block_actions") {
+  if (
+    typeof body.command === "string" ||
+    body.type === "block_actions" ||
+    body.type === "message_action"
+  ) {
     await replyPrivately({ body: body as never, client: args.client }, notice);
+    return;
+  }
+  // A global shortcut has no conversation to answer in: the notice opens as a modal.
+  if (body.type === "shortcut" && typeof body.trigger_id === "string") {
+    await scopeOf(args.context)
+      .modalClient.views.open({
+        trigger_id: body.trigger_id,
+        view: noticeModal(title, notice),
+      })
+      .catch((error: unknown) =>
+        scopeOf(args.context).log.warn({ err: error }, "could not show the no-access notice"),
+      );
   }
 }

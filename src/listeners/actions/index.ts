@@ -19,7 +19,7 @@ type ButtonHandler = (args: ButtonArgs) => Promise<void>;
 
 /** Every button, by its action_id. */
 function buttonRoutes(deps: Deps): IdRouter<ButtonHandler> {
-  const menu = menuForms();
+  const menu = menuForms(deps);
   const card = cardButtons(deps);
   const password = passwordButtons(deps);
   const money = moneyButtons(deps);
@@ -30,6 +30,8 @@ function buttonRoutes(deps: Deps): IdRouter<ButtonHandler> {
     .on(actionIds.menuList, menuList(deps))
     .on(actionIds.menuCreate, menu.create)
     .on(actionIds.menuInvite, menu.invite)
+    .on(actionIds.menuFind, menu.find)
+    .on(actionIds.menuPick, menu.pick)
     .on(actionIds.edit, card.edit)
     .on(actionIds.tag, card.tag)
     .on(actionIds.password, card.password)

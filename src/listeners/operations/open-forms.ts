@@ -7,15 +7,23 @@ import {
   buildTagModal,
 } from "../../blocks/customer-form-modal.js";
 import {
+  buildPickCustomerModal,
+  type FormSubject,
+  isPicker,
+  type PickPurpose,
+} from "../../blocks/customer-picker.js";
+import {
   buildBalanceModal,
   buildCreditsModal,
+  buildMessageChangeModal,
   buildRejectModal,
+  type MoneyFormPrefill,
 } from "../../blocks/money-modals.js";
 import type { Customer } from "../../customers/customer.js";
 import { typedAmount } from "../../money/currency.js";
 import type { Deps } from "../deps.js";
 import { encodeModalMetadata, type ModalMetadata } from "../modal-metadata.js";
-import { openModal } from "../open-modal.js";
+import { type OpenedModal, openModal } from "../open-modal.js";
 
 export interface FormOpening {
   /** The modal client (request scope): its own queue, 2.5 s, no retry. */
@@ -30,19 +38,19 @@ async function openForm(
   opening: FormOpening,
   about: Omit<ModalMetadata, "responseUrl">,
   build: (privateMetadata: string) => ModalView,
-): Promise<void> {
+): Promise<OpenedModal> {
   const privateMetadata = encodeModalMetadata({ ...about, responseUrl: opening.responseUrl });
-  await openModal(opening.client, opening.triggerId, build(privateMetadata));
+  return openModal(opening.client, opening.triggerId, build(privateMetadata));
 }
 
 /** `/customer create` and the New customer buttons: the create form. */
-export function openCreateForm(opening: FormOpening): Promise<void> {
-  return openForm(opening, {}, (privateMetadata) => buildCustomerFormModal({ privateMetadata }));
+export async function openCreateForm(opening: FormOpening): Promise<void> {
+  await openForm(opening, {}, (privateMetadata) => buildCustomerFormModal({ privateMetadata }));
 }
 
 /** The Invite customer buttons: the invite form (email optional). */
-export function openInviteForm(opening: FormOpening): Promise<void> {
-  return openForm(opening, {}, buildInviteModal);
+export async function openInviteForm(opening: FormOpening): Promise<void> {
+  await openForm(opening, {}, buildInviteModal);
 }
 
 /** Which customer, and the version the form showed (a save is refused if it changed since). */
@@ -50,27 +58,71 @@ function versionOf(customer: Customer) {
   return { customerId: customer.customerId, updatedAt: customer.updatedAt.getTime() };
 }
 
+/** The edit form's metadata: the customer, the version it shows, and where to answer. */
+export function editFormMetadata(customer: Customer, responseUrl: string | undefined): string {
+  return encodeModalMetadata({ ...versionOf(customer), responseUrl });
+}
+
 /** The edit form, prefilled, remembering the version it showed. */
-export function openEditForm(customer: Customer, opening: FormOpening): Promise<void> {
-  return openForm(opening, versionOf(customer), (privateMetadata) =>
+export async function openEditForm(customer: Customer, opening: FormOpening): Promise<void> {
+  await openForm(opening, versionOf(customer), (privateMetadata) =>
     buildCustomerFormModal({ customer, privateMetadata }),
   );
 }
 
-export function openTagForm(customer: Customer, opening: FormOpening): Promise<void> {
-  return openForm(opening, versionOf(customer), (privateMetadata) =>
-    buildTagModal({ customer, privateMetadata }),
+/** What a form's metadata says about its customer: the fixed one, or nothing (it is picked in the form). */
+function subjectMetadata(subject: FormSubject, about: (customer: Customer) => ModalMetadata) {
+  return isPicker(subject) ? {} : about(subject);
+}
+
+export async function openTagForm(subject: FormSubject, opening: FormOpening): Promise<void> {
+  await openForm(opening, subjectMetadata(subject, versionOf), (privateMetadata) =>
+    buildTagModal({ subject, privateMetadata }),
   );
 }
 
 /**
- * Manage balance or Manage credits for one customer; the credits form says what the pool has left.
+ * The picker alone (Find a customer, and Edit, Reset password, Billing, History, Enable and Disable
+ * from the menu or a shortcut): submitting it leads to `purpose` for the picked customer.
+ */
+export async function openPickCustomerForm(
+  purpose: PickPurpose,
+  opening: FormOpening,
+  preselected?: Customer,
+): Promise<void> {
+  await openForm(opening, { purpose }, (privateMetadata) =>
+    buildPickCustomerModal(purpose, privateMetadata, preselected),
+  );
+}
+
+/**
+ * The message shortcut's form (the picker, refill/deduct/set credits, amount, reason prefilled),
+ * remembering the message's permalink when it is already known.
+ */
+export function openMessageChangeForm(
+  deps: Deps,
+  opening: FormOpening,
+  prefill: MoneyFormPrefill & { sourcePermalink?: string; preselected?: Customer },
+): Promise<OpenedModal> {
+  const { sourcePermalink, preselected, ...fields } = prefill;
+  return openForm(opening, sourcePermalink ? { sourcePermalink } : {}, (privateMetadata) =>
+    buildMessageChangeModal(
+      { picker: { preselected } },
+      deps.config.currency,
+      privateMetadata,
+      fields,
+    ),
+  );
+}
+
+/**
+ * Manage balance or Manage credits, for one customer or with the picker; the credits form says what the pool has left.
  * `amount` (minor units: signed for balance, the target for credits) is filled in when a command gave it.
  */
 export async function openMoneyForm(
   kind: "balance" | "credits",
   deps: Deps,
-  customer: Customer,
+  subject: FormSubject,
   opening: FormOpening,
   amount?: number,
 ): Promise<void> {
@@ -83,20 +135,21 @@ export async function openMoneyForm(
           direction: amount < 0 ? ("deduct" as const) : ("refill" as const),
         };
   const poolLeft = kind === "credits" ? await deps.pool.left() : null;
-  await openForm(opening, { customerId: customer.customerId }, (privateMetadata) =>
+  const about = subjectMetadata(subject, (customer) => ({ customerId: customer.customerId }));
+  await openForm(opening, about, (privateMetadata) =>
     poolLeft === null
-      ? buildBalanceModal(customer, currency, privateMetadata, prefill)
-      : buildCreditsModal(customer, poolLeft, currency, privateMetadata, prefill),
+      ? buildBalanceModal(subject, currency, privateMetadata, prefill)
+      : buildCreditsModal(subject, poolLeft, currency, privateMetadata, prefill),
   );
 }
 
 /** Reject on a pending request: the form that asks the manager why. */
-export function openRejectForm(
+export async function openRejectForm(
   deps: Deps,
   approval: Approval,
   opening: FormOpening,
 ): Promise<void> {
-  return openForm(opening, { approvalId: approval.approvalId }, (privateMetadata) =>
+  await openForm(opening, { approvalId: approval.approvalId }, (privateMetadata) =>
     buildRejectModal(approval, deps.config.currency, privateMetadata),
   );
 }

@@ -7,7 +7,13 @@ import type { ViewArgs } from "../view-args.js";
 import { createCustomerSubmission } from "./create-customer.js";
 import { editCustomerSubmission } from "./edit-customer.js";
 import { inviteSubmission } from "./invite-customer.js";
-import { balanceSubmission, creditsSubmission, rejectSubmission } from "./money-forms.js";
+import {
+  balanceSubmission,
+  creditsSubmission,
+  messageChangeSubmission,
+  rejectSubmission,
+} from "./money-forms.js";
+import { pickCustomerSubmission } from "./pick-customer.js";
 import { setTagSubmission } from "./set-tag.js";
 
 type SubmissionHandler = (args: ViewArgs) => Promise<void>;
@@ -20,7 +26,9 @@ export function register(app: App, deps: Deps): void {
     .on(viewIds.invite, inviteSubmission(deps))
     .on(viewIds.balance, balanceSubmission(deps))
     .on(viewIds.credits, creditsSubmission(deps))
-    .on(viewIds.reject, rejectSubmission(deps));
+    .on(viewIds.reject, rejectSubmission(deps))
+    .on(viewIds.pickCustomer, pickCustomerSubmission(deps))
+    .on(viewIds.messageChange, messageChangeSubmission(deps));
   app.view<ViewSubmitAction>({ type: "view_submission" }, async (args) => {
     const handler = routes.find(args.view.callback_id);
     if (handler) return handler(args);

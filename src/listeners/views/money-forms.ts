@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { viewIds } from "../../blocks/action-ids.js";
 import { buildNotice } from "../../blocks/message.js";
 import { md } from "../../blocks/mrkdwn.js";
 import { AppError } from "../../errors/app-error.js";
@@ -6,29 +7,18 @@ import { reasonSchema } from "../../input/reason.js";
 import { amountSchema, targetAmountSchema } from "../../money/amount.js";
 import { actorOf } from "../actor.js";
 import type { Deps } from "../deps.js";
-import type { ModalMetadata } from "../modal-metadata.js";
 import { answerMoneyOutcome } from "../operations/money-outcome.js";
 import type { ViewArgs } from "../view-args.js";
-import { submitForm } from "./submit-form.js";
+import { formCustomerId, formCustomerOf, withFormCustomer } from "./form-customer.js";
+import { type FieldErrors, submitForm } from "./submit-form.js";
 import { validateForm } from "./validate-form.js";
 
-function customerOf(metadata: ModalMetadata): string {
-  if (!metadata.customerId)
-    throw new AppError(
-      "invalid_input",
-      "This form does not say which customer it is for. Open it again from the card.",
-    );
-  return metadata.customerId;
-}
+const noCustomer = "This form does not say which customer it is for. Open it again from the card.";
 
 /** Manage balance form: refill or deduct with a reason; large changes by support become requests. */
 export function balanceSubmission(deps: Deps) {
   const form = z.object({
-    amount: amountSchema(deps.config.currency)
-      .refine((amount) => amount.sign === "", {
-        error: "Type the amount without a sign; choose Refill or Deduct above.",
-      })
-      .transform((amount) => amount.minorUnits),
+    amount: unsignedAmountSchema(deps),
     direction: z.enum(["refill", "deduct"], { error: "Choose Refill or Deduct." }),
     reason: reasonSchema,
   });
@@ -36,10 +26,11 @@ export function balanceSubmission(deps: Deps) {
     submitForm(args, {
       resultTitle: "Balance",
       inputs: ["direction", "amount", "reason"],
-      validate: (values) => validateForm(form, values),
-      apply: async ({ amount, direction, reason }, metadata) => {
+      validate: (values, metadata) =>
+        withFormCustomer(validateForm(form, values), formCustomerOf(args, values, metadata)),
+      apply: async ({ amount, direction, reason, customer }) => {
         const outcome = await deps.money.changeBalance(
-          customerOf(metadata),
+          await formCustomerId(deps, customer, noCustomer),
           direction === "deduct" ? -amount : amount,
           reason,
           actorOf(args.context),
@@ -47,9 +38,19 @@ export function balanceSubmission(deps: Deps) {
         );
         return answerMoneyOutcome(deps, outcome);
       },
-      // A refill cannot be refused on a field (only a deduction can exceed the balance).
-      ackBeforeApply: ({ direction }) => direction === "refill",
+      // A refill to a fixed customer cannot be refused on a field (only a deduction can exceed the
+      // balance; a picked customer can be gone).
+      ackBeforeApply: ({ direction, customer }) => direction === "refill" && !customer.picked,
     });
+}
+
+/** An amount typed without a sign (the form's Refill/Deduct says which way), in minor units. */
+function unsignedAmountSchema(deps: Deps) {
+  return amountSchema(deps.config.currency)
+    .refine((amount) => amount.sign === "", {
+      error: "Type the amount without a sign; choose Refill or Deduct above.",
+    })
+    .transform((amount) => amount.minorUnits);
 }
 
 /** Manage credits form: a target and a reason; always becomes an approval request. */
@@ -59,15 +60,67 @@ export function creditsSubmission(deps: Deps) {
     submitForm(args, {
       resultTitle: "Credits",
       inputs: ["amount", "reason"],
-      validate: (values) => validateForm(form, values),
-      apply: async ({ amount, reason }, metadata) => {
+      validate: (values, metadata) =>
+        withFormCustomer(validateForm(form, values), formCustomerOf(args, values, metadata)),
+      apply: async ({ amount, reason, customer }) => {
         const outcome = await deps.money.requestCredits(
-          customerOf(metadata),
+          await formCustomerId(deps, customer, noCustomer),
           amount,
           reason,
           actorOf(args.context),
           `view:${args.view.id}`,
         );
+        return answerMoneyOutcome(deps, outcome);
+      },
+    });
+}
+
+/**
+ * The message shortcut's form: refill, deduct or set credits for the picked customer, keeping the
+ * permalink of the message it came from.
+ */
+export function messageChangeSubmission(deps: Deps) {
+  const balanceForm = z.object({
+    change: z.enum(["refill", "deduct"]),
+    amount: unsignedAmountSchema(deps),
+    reason: reasonSchema,
+  });
+  const creditsForm = z.object({
+    change: z.literal("credits"),
+    amount: targetAmountSchema(deps.config.currency),
+    reason: reasonSchema,
+  });
+  type MessageChange = { change: "refill" | "deduct" | "credits"; amount: number; reason: string };
+  const validate = (
+    values: Record<string, string>,
+  ): { ok: true; value: MessageChange } | { ok: false; errors: FieldErrors } =>
+    values.change === "credits"
+      ? validateForm(creditsForm, values)
+      : values.change === "refill" || values.change === "deduct"
+        ? validateForm(balanceForm, values)
+        : { ok: false, errors: { change: "Choose Refill, Deduct or Set credits." } };
+  return (args: ViewArgs) =>
+    submitForm(args, {
+      resultTitle: "Requested",
+      inputs: [viewIds.customer, "change", "amount", "reason"],
+      validate: (values, metadata) =>
+        withFormCustomer(validate(values), formCustomerOf(args, values, metadata)),
+      apply: async ({ change, amount, reason, customer }, metadata) => {
+        const customerId = await formCustomerId(deps, customer, noCustomer);
+        const source = { sourcePermalink: metadata.sourcePermalink };
+        const key = `view:${args.view.id}`;
+        const actor = actorOf(args.context);
+        const outcome =
+          change === "credits"
+            ? await deps.money.requestCredits(customerId, amount, reason, actor, key, source)
+            : await deps.money.changeBalance(
+                customerId,
+                change === "deduct" ? -amount : amount,
+                reason,
+                actor,
+                key,
+                source,
+              );
         return answerMoneyOutcome(deps, outcome);
       },
     });

@@ -2,10 +2,10 @@ import { z } from "zod";
 import { buildChangeSummary } from "../../blocks/change-summary.js";
 import { md } from "../../blocks/mrkdwn.js";
 import { tagInputSchema } from "../../customers/customer-input.js";
-import { AppError } from "../../errors/app-error.js";
 import { actorOf } from "../actor.js";
 import type { Deps } from "../deps.js";
 import type { ViewArgs } from "../view-args.js";
+import { formCustomerId, formCustomerOf, withFormCustomer } from "./form-customer.js";
 import { submitForm } from "./submit-form.js";
 import { validateForm } from "./validate-form.js";
 
@@ -16,14 +16,15 @@ export function setTagSubmission(deps: Deps) {
     submitForm(args, {
       resultTitle: "Tag saved",
       inputs: ["tag"],
-      validate: (values) => validateForm(form, values),
-      apply: async ({ tag }, metadata) => {
-        if (!metadata.customerId)
-          throw new AppError(
-            "invalid_input",
-            "This form does not say which customer it tags. Open it again from the card.",
-          );
-        const change = await deps.lifecycle.setTag(metadata.customerId, tag, actorOf(args.context));
+      validate: (values, metadata) =>
+        withFormCustomer(validateForm(form, values), formCustomerOf(args, values, metadata)),
+      apply: async ({ tag, customer }) => {
+        const customerId = await formCustomerId(
+          deps,
+          customer,
+          "This form does not say which customer it tags. Open it again from the card.",
+        );
+        const change = await deps.lifecycle.setTag(customerId, tag, actorOf(args.context));
         const account = change.customer.account;
         return buildChangeSummary({
           ...change,

@@ -115,9 +115,9 @@ export async function submitForm<T>(args: ViewArgs, handling: FormHandling<T>): 
  */
 export const formAckBudgetMs = 2000;
 
-type Settled = { ok: true; answer: SlackMessage } | { ok: false; error: unknown };
+type Settled<T = SlackMessage> = { ok: true; answer: T } | { ok: false; error: unknown };
 
-function settle(work: Promise<SlackMessage>): Promise<Settled> {
+export function settle<T>(work: Promise<T>): Promise<Settled<T>> {
   return work.then(
     (answer) => ({ ok: true, answer }),
     (error: unknown) => ({ ok: false, error }),
@@ -125,7 +125,10 @@ function settle(work: Promise<SlackMessage>): Promise<Settled> {
 }
 
 /** The work's outcome if it comes within `ms`, else null (the work goes on). */
-async function settledWithin(work: Promise<Settled>, ms: number): Promise<Settled | null> {
+export async function settledWithin<T>(
+  work: Promise<Settled<T>>,
+  ms: number,
+): Promise<Settled<T> | null> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<null>((resolve) => {
     timer = setTimeout(() => resolve(null), Math.max(0, ms));

@@ -36,6 +36,7 @@ describe("App Home", () => {
     expect(text).toContain("home.approval@example.com (credits): :large_yellow_circle: Pending");
     expect(allButtons(home.blocks).map((b) => b.text)).toEqual([
       "Find a customer",
+      "Pick a customer",
       "New customer",
       "Invite customer",
     ]);

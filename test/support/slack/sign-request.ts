@@ -258,3 +258,86 @@ function slackUser(userId: string): Record<string, unknown> {
 function userName(userId: string): string {
   return `user-${userId.toLowerCase()}`;
 }
+
+/** What Slack sends as someone types into an external_select in a modal (`block_suggestion`). */
+export function blockSuggestionPayload(opts: {
+  userId: string;
+  value: string;
+  actionId: string;
+  blockId: string;
+  viewCallbackId?: string;
+}): Record<string, unknown> {
+  return {
+    type: "block_suggestion",
+    user: slackUser(opts.userId),
+    container: { type: "view", view_id: "V0PICKER" },
+    api_app_id: APP_ID,
+    token: VERIFICATION_TOKEN,
+    action_id: opts.actionId,
+    block_id: opts.blockId,
+    value: opts.value,
+    team: { id: TEAM_ID, domain: TEAM_DOMAIN },
+    enterprise: null,
+    is_enterprise_install: false,
+    view: {
+      id: "V0PICKER",
+      team_id: TEAM_ID,
+      type: "modal",
+      callback_id: opts.viewCallbackId ?? "",
+      private_metadata: "",
+      blocks: [],
+      state: { values: {} },
+      hash: "1700000000.pickerhash",
+      app_id: APP_ID,
+      bot_id: BOT_ID,
+    },
+  };
+}
+
+/** A global shortcut (the ⚡ menu): no channel, no response_url. */
+export function globalShortcutPayload(opts: {
+  userId: string;
+  callbackId: string;
+  triggerId?: string;
+}): Record<string, unknown> {
+  return {
+    type: "shortcut",
+    token: VERIFICATION_TOKEN,
+    action_ts: actionTs(),
+    team: { id: TEAM_ID, domain: TEAM_DOMAIN },
+    user: slackUser(opts.userId),
+    is_enterprise_install: false,
+    enterprise: null,
+    callback_id: opts.callbackId,
+    trigger_id: opts.triggerId ?? triggerId(),
+  };
+}
+
+/** A message shortcut: the message it was used on, its channel, and a response_url. */
+export function messageShortcutPayload(opts: {
+  userId: string;
+  callbackId: string;
+  text: string;
+  responseUrl: string;
+  channelId?: string;
+  messageTs?: string;
+  triggerId?: string;
+}): Record<string, unknown> {
+  const channelId = opts.channelId ?? DEFAULT_CHANNEL_ID;
+  const ts = opts.messageTs ?? "1700000123.004500";
+  return {
+    type: "message_action",
+    token: VERIFICATION_TOKEN,
+    action_ts: actionTs(),
+    team: { id: TEAM_ID, domain: TEAM_DOMAIN },
+    user: slackUser(opts.userId),
+    channel: { id: channelId, name: "customer-ops" },
+    is_enterprise_install: false,
+    enterprise: null,
+    callback_id: opts.callbackId,
+    trigger_id: opts.triggerId ?? triggerId(),
+    response_url: opts.responseUrl,
+    message_ts: ts,
+    message: { type: "message", user: "UCUSTOMER1", ts, text: opts.text },
+  };
+}
