@@ -4,6 +4,7 @@ import type { Customer } from "../../customers/customer.js";
 import { AppError } from "../../errors/app-error.js";
 import { answerErrors } from "../answer-errors.js";
 import type { Deps } from "../deps.js";
+import { linkedCustomerFor } from "../linked-customer.js";
 import {
   type FormOpening,
   openCreateForm,
@@ -12,6 +13,7 @@ import {
   openPickCustomerForm,
   openTagForm,
 } from "../operations/open-forms.js";
+import { scopeOf } from "../request-scope.js";
 import { type ButtonArgs, formOpeningFrom } from "./action-args.js";
 
 const menuPickValue = z.enum(menuPicks);
@@ -34,6 +36,11 @@ export function openPickedForm(
   return openPickCustomerForm(choice, opening, preselected);
 }
 
+/** In a linked channel (the menu shown there), the form starts with that channel's customer. */
+function linkedCustomerOf(deps: Deps, args: ButtonArgs): Promise<Customer | undefined> {
+  return linkedCustomerFor(deps, scopeOf(args.context), args.body.channel?.id);
+}
+
 /** New customer / Invite customer / Pick a customer / “Act on a customer…” on the menu and App Home: the form opens right away while the trigger is fresh. */
 export function menuForms(deps: Deps) {
   return {
@@ -47,17 +54,20 @@ export function menuForms(deps: Deps) {
     },
     find: async (args: ButtonArgs) => {
       await args.ack();
-      await answerErrors(args, () => openPickCustomerForm("card", formOpeningFrom(args)));
+      await answerErrors(args, async () =>
+        openPickCustomerForm("card", formOpeningFrom(args), await linkedCustomerOf(deps, args)),
+      );
     },
     pick: async (args: ButtonArgs) => {
       await args.ack();
-      await answerErrors(args, () => {
+      await answerErrors(args, async () => {
         const selected = (args.action as { selected_option?: { value?: unknown } }).selected_option
           ?.value;
         const choice = menuPickValue.safeParse(selected);
         if (!choice.success)
           throw new AppError("invalid_input", "That is not one of the menu's choices.");
-        return openPickedForm(deps, choice.data, formOpeningFrom(args));
+        const preselected = await linkedCustomerOf(deps, args);
+        return openPickedForm(deps, choice.data, formOpeningFrom(args), preselected);
       });
     },
   };

@@ -5,6 +5,7 @@ import { maxReasonLength } from "../../input/reason.js";
 import { cleanUserText } from "../../text/user-text.js";
 import { answerErrors } from "../answer-errors.js";
 import type { Deps } from "../deps.js";
+import { linkedCustomerFor } from "../linked-customer.js";
 import { encodeModalMetadata, slackPermalinkSchema } from "../modal-metadata.js";
 import { openMessageChangeForm } from "../operations/open-forms.js";
 import { scopeOf } from "../request-scope.js";
@@ -46,7 +47,9 @@ export function requestChangeForMessage(deps: Deps) {
           scope.log.warn({ err: error }, "could not get the message's permalink");
           return undefined;
         });
-      const opened = await openMessageChangeForm(deps, opening, { reason });
+      // In a linked channel the form starts with the channel's customer.
+      const preselected = await linkedCustomerFor(deps, scope, body.channel.id);
+      const opened = await openMessageChangeForm(deps, opening, { reason, preselected });
       const sourcePermalink = await permalink;
       if (!sourcePermalink || !opened.viewId) return;
       try {
@@ -54,7 +57,7 @@ export function requestChangeForMessage(deps: Deps) {
           view_id: opened.viewId,
           ...(opened.hash ? { hash: opened.hash } : {}),
           view: buildMessageChangeModal(
-            { picker: {} },
+            { picker: { preselected } },
             deps.config.currency,
             encodeModalMetadata({ sourcePermalink, responseUrl: body.response_url }),
             { reason },
