@@ -23,6 +23,8 @@ export interface ApprovalRequest {
   reason: string;
   requester: Actor;
   idempotencyKey: string;
+  /** The Slack message the request was made from (a checked permalink), if any. */
+  sourcePermalink?: string;
 }
 
 /** Who the audit trail names for an expiry: no person decided it, the clock did. */
@@ -37,6 +39,23 @@ class RollBack extends Error {
   }
 }
 
+/** The source fields to store with a request or its change: none when it came from no message. */
+function sourceOf(from: { sourcePermalink?: string }): { sourcePermalink?: string } {
+  return from.sourcePermalink ? { sourcePermalink: from.sourcePermalink } : {};
+}
+
+/** "Your credits request for ana@…": how a withdraw answer names the request (it may come as a DM). */
+function yourRequest(approval: Approval): string {
+  return `Your ${approval.kind} request for ${approval.account}`;
+}
+
+/** What became of a request that is no longer pending, as the start of a sentence. */
+function alreadyClosed(approval: Approval): string {
+  const by = approval.decidedBy ? ` by ${personRef(approval.decidedBy)}` : "";
+  if (approval.state === "withdrawn") return `This request was withdrawn${by}`;
+  return `This request is already ${approval.state}${by}`;
+}
+
 export type Decision =
   | { kind: "approved"; approval: Approval }
   | { kind: "rejected"; approval: Approval }
@@ -44,7 +63,7 @@ export type Decision =
   | { kind: "expired"; approval: Approval };
 
 /**
- * The approval lifecycle: pending → approved | rejected | expired | stale. Every transition is a
+ * The approval lifecycle: pending → approved | rejected | expired | stale | withdrawn. Every transition is a
  * guarded update on `state: "pending"`, so double clicks, concurrent clicks on several instances and
  * late clicks change nothing more; an approval's state change commits with the money it moves, its
  * audit record, and what it owes Slack (the outbox: a new request's post; a decision's or expiry's
@@ -84,6 +103,7 @@ export class ApprovalService {
       expiresAt: new Date(requestedAt.getTime() + this.options.ttlMs),
       state: "pending" as const,
       idempotencyKey: request.idempotencyKey,
+      ...sourceOf(request),
     };
     try {
       const approval = await inTransaction(this.client, async (session) => {
@@ -103,6 +123,7 @@ export class ApprovalService {
             before: { [request.kind]: request.current },
             after: { [request.kind]: request.target },
             detail: request.reason.slice(0, 500),
+            ...sourceOf(request),
           },
           session,
         );
@@ -140,8 +161,22 @@ export class ApprovalService {
     return this.approvals.listPending(this.now(), limit);
   }
 
-  recentFor(requesterId: string, limit = 5): Promise<Approval[]> {
-    return this.approvals.recentFor(requesterId, limit);
+  /** Pending requests `viewerId` could decide (others' requests), soonest expiry first. */
+  decidableBy(
+    viewerId: string,
+    limit: number,
+    countCap: number,
+  ): Promise<{ approvals: Approval[]; total: number }> {
+    return this.approvals.decidableBy(viewerId, this.now(), limit, countCap);
+  }
+
+  /** `requesterId`'s own pending requests (which they may withdraw), newest first. */
+  pendingOf(
+    requesterId: string,
+    limit: number,
+    countCap: number,
+  ): Promise<{ approvals: Approval[]; total: number }> {
+    return this.approvals.pendingOf(requesterId, this.now(), limit, countCap);
   }
 
   /**
@@ -168,6 +203,7 @@ export class ApprovalService {
           reason: claimed.reason,
           idempotencyKey: `approval:${approvalId}`,
           at,
+          ...sourceOf(claimed),
           // The decision's own record goes in the same insert as the money change's.
           alsoAudit: [
             {
@@ -262,6 +298,57 @@ export class ApprovalService {
   }
 
   /**
+   * Withdraw: only the requester, only while the request is pending. The state change, its audit
+   * record and what it owes Slack (the approvals-channel message updated without buttons, the
+   * requester's Home refreshed) commit together. Pending requests reserve nothing (the pool moves
+   * only on approval), so there is nothing to release.
+   */
+  async withdraw(approvalId: string, requester: Actor): Promise<Approval> {
+    const pending = await this.withdrawableOrExplain(approvalId, requester);
+    const at = this.now();
+    const withdrawn = await inTransaction(this.client, async (session) => {
+      const after = await this.approvals.withdrawIfPendingAndOwn(
+        approvalId,
+        requester.userId,
+        at,
+        session,
+      );
+      if (!after) return null;
+      await this.audit.record(
+        {
+          at,
+          actorId: requester.userId,
+          actorRole: requester.role,
+          action: "approval.withdraw",
+          outcome: "done",
+          target: { customerId: after.customerId, account: after.account, approvalId },
+          before: { state: "pending" },
+          after: { state: "withdrawn" },
+        },
+        session,
+      );
+      await this.outbox.enqueue(
+        [
+          { kind: "approval.update", approvalId },
+          { kind: "home.refresh", userId: requester.userId },
+        ],
+        session,
+      );
+      return after;
+    });
+    if (withdrawn) return withdrawn;
+    // Decided or expired between the read and the guarded write: say what happened to it instead.
+    await this.withdrawableOrExplain(approvalId, requester);
+    throw await this.refuse(
+      pending,
+      requester,
+      "approval.withdraw",
+      `${yourRequest(pending)} was decided just now, so it was not withdrawn; nothing was changed.`,
+      "conflict",
+    );
+  }
+
+  /**
    * Marks every pending request past its expiry as expired, each with its audit record and its
    * Slack deliveries (message updated, requester told) in the same transaction; returns them.
    */
@@ -342,16 +429,44 @@ export class ApprovalService {
         "conflict",
       );
     }
-    if (approval.state !== "pending") {
-      const by = approval.decidedBy ? ` by ${personRef(approval.decidedBy)}` : "";
-      throw await refuse(
-        `This request is already ${approval.state}${by}; nothing more was changed.`,
-        "conflict",
-      );
-    }
+    if (approval.state !== "pending")
+      throw await refuse(`${alreadyClosed(approval)}; nothing more was changed.`, "conflict");
     if (!options.allowOwn && approval.requestedBy === actor.userId) {
       throw await refuse(
         "You asked for this change, so someone else must approve it (four-eyes rule).",
+      );
+    }
+    return approval;
+  }
+
+  /**
+   * The request if `actor` may still withdraw it: they asked for it and it is pending and not
+   * overdue. Otherwise a clear, audited refusal that says what happened to it; an overdue request is
+   * marked expired on the spot.
+   */
+  private async withdrawableOrExplain(approvalId: string, actor: Actor): Promise<Approval> {
+    const approval = await this.get(approvalId);
+    const refuse = (message: string, code: "forbidden" | "conflict" = "conflict") =>
+      this.refuse(approval, actor, "approval.withdraw", message, code);
+    if (approval.requestedBy !== actor.userId || !can(actor.role, "customers.write"))
+      throw await refuse(
+        `Only the person who asked for this change (${personRef(approval.requestedBy)}) can withdraw it; nothing was changed.`,
+        "forbidden",
+      );
+    if (approval.state === "pending" && approval.expiresAt <= this.now()) {
+      await this.expireDue();
+      throw await refuse(
+        `${yourRequest(approval)} expired before it was withdrawn; nothing was changed. Ask again if it is still needed.`,
+      );
+    }
+    if (approval.state === "withdrawn")
+      throw await refuse(
+        `${yourRequest(approval)} was already withdrawn; nothing more was changed.`,
+      );
+    if (approval.state !== "pending") {
+      const by = approval.decidedBy ? ` by ${personRef(approval.decidedBy)}` : "";
+      throw await refuse(
+        `${yourRequest(approval)} is already ${approval.state}${by}, so it can no longer be withdrawn; nothing was changed.`,
       );
     }
     return approval;

@@ -25,6 +25,8 @@ export const actionIds = {
   billingPage: "billing_page",
   historyPage: "history_page",
   reject: "approval_reject",
+  /** App Home: the requester withdraws their own pending request. */
+  withdraw: "approval_withdraw",
 } as const;
 
 /** callback_ids of the modals, and the block_id of each input (the field its errors belong to). */
