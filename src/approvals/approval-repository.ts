@@ -37,6 +37,11 @@ const approvalDocumentSchema = z.object({
   sourcePermalink: z.string().optional(),
 });
 
+/** The guard every decision shares: this request, still pending and not expired at `at`. */
+function pendingAt(approvalId: string, at: Date): Filter<Document> {
+  return { _id: new ObjectId(approvalId), state: "pending", expiresAt: { $gt: at } };
+}
+
 function toApproval(document: unknown): Approval {
   const { _id, ...rest } = approvalDocumentSchema.parse(document);
   return { approvalId: _id.toHexString(), ...rest };
@@ -163,12 +168,7 @@ export class ApprovalRepository {
     session: ClientSession,
   ): Promise<Approval | null> {
     return this.setWhere(
-      {
-        _id: new ObjectId(approvalId),
-        state: "pending",
-        expiresAt: { $gt: at },
-        requestedBy: { $ne: approverId },
-      },
+      { ...pendingAt(approvalId, at), requestedBy: { $ne: approverId } },
       { state: "approved", decidedBy: approverId, decidedAt: at },
       session,
     );
@@ -196,7 +196,7 @@ export class ApprovalRepository {
     session: ClientSession,
   ): Promise<Approval | null> {
     return this.setWhere(
-      { _id: new ObjectId(approvalId), state: "pending", expiresAt: { $gt: at } },
+      pendingAt(approvalId, at),
       { state: "rejected", decidedBy: deciderId, decidedAt: at, rejectReason: reason },
       session,
     );
@@ -213,12 +213,7 @@ export class ApprovalRepository {
     session: ClientSession,
   ): Promise<Approval | null> {
     return this.setWhere(
-      {
-        _id: new ObjectId(approvalId),
-        state: "pending",
-        expiresAt: { $gt: at },
-        requestedBy: { $eq: requesterId },
-      },
+      { ...pendingAt(approvalId, at), requestedBy: { $eq: requesterId } },
       { state: "withdrawn", decidedBy: requesterId, decidedAt: at },
       session,
     );

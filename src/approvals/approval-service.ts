@@ -1,4 +1,5 @@
-import type { MongoClient } from "mongodb";
+import type { ClientSession, MongoClient } from "mongodb";
+import type { AuditEvent } from "../audit/audit-event.js";
 import type { AuditRepository } from "../audit/audit-repository.js";
 import { authorize, recordRefusal } from "../audit/refusals.js";
 import type { Actor } from "../auth/actor.js";
@@ -9,7 +10,7 @@ import { AppError, personRef } from "../errors/app-error.js";
 import type { MoneyWriter } from "../ledger/money-writer.js";
 import { type Currency, formatMoney } from "../money/currency.js";
 import type { OutboxRepository } from "../outbox/outbox-repository.js";
-import { owedForDecision } from "../outbox/owed.js";
+import { type Owed, owedForDecision } from "../outbox/owed.js";
 import type { CreditPool } from "../pool/credit-pool.js";
 import type { Approval, ApprovalKind } from "./approval.js";
 import type { ApprovalRepository } from "./approval-repository.js";
@@ -262,30 +263,12 @@ export class ApprovalService {
   async reject(approvalId: string, decider: Actor, reason: string): Promise<Decision> {
     const pending = await this.pendingOrExplain(approvalId, decider, { allowOwn: true });
     const at = this.now();
-    const rejected = await inTransaction(this.client, async (session) => {
-      const after = await this.approvals.rejectIfPending(
-        approvalId,
-        decider.userId,
-        reason,
-        at,
-        session,
-      );
-      if (!after) return null;
-      await this.audit.record(
-        {
-          at,
-          actorId: decider.userId,
-          actorRole: decider.role,
-          action: "approval.reject",
-          outcome: "done",
-          target: { customerId: after.customerId, account: after.account, approvalId },
-          detail: reason.slice(0, 500),
-        },
-        session,
-      );
-      await this.outbox.enqueue(owedForDecision(after, decider.userId), session);
-      return after;
-    });
+    const rejected = await this.transition(
+      { at, actor: decider, action: "approval.reject" },
+      (session) => this.approvals.rejectIfPending(approvalId, decider.userId, reason, at, session),
+      () => ({ detail: reason.slice(0, 500) }),
+      (after) => owedForDecision(after, decider.userId),
+    );
     if (rejected) return { kind: "rejected", approval: rejected };
     await this.pendingOrExplain(approvalId, decider, { allowOwn: true });
     throw await this.refuse(
@@ -306,36 +289,16 @@ export class ApprovalService {
   async withdraw(approvalId: string, requester: Actor): Promise<Approval> {
     const pending = await this.withdrawableOrExplain(approvalId, requester);
     const at = this.now();
-    const withdrawn = await inTransaction(this.client, async (session) => {
-      const after = await this.approvals.withdrawIfPendingAndOwn(
-        approvalId,
-        requester.userId,
-        at,
-        session,
-      );
-      if (!after) return null;
-      await this.audit.record(
-        {
-          at,
-          actorId: requester.userId,
-          actorRole: requester.role,
-          action: "approval.withdraw",
-          outcome: "done",
-          target: { customerId: after.customerId, account: after.account, approvalId },
-          before: { state: "pending" },
-          after: { state: "withdrawn" },
-        },
-        session,
-      );
-      await this.outbox.enqueue(
-        [
-          { kind: "approval.update", approvalId },
-          { kind: "home.refresh", userId: requester.userId },
-        ],
-        session,
-      );
-      return after;
-    });
+    const withdrawn = await this.transition(
+      { at, actor: requester, action: "approval.withdraw" },
+      (session) =>
+        this.approvals.withdrawIfPendingAndOwn(approvalId, requester.userId, at, session),
+      () => ({ before: { state: "pending" }, after: { state: "withdrawn" } }),
+      () => [
+        { kind: "approval.update", approvalId },
+        { kind: "home.refresh", userId: requester.userId },
+      ],
+    );
     if (withdrawn) return withdrawn;
     // Decided or expired between the read and the guarded write: say what happened to it instead.
     await this.withdrawableOrExplain(approvalId, requester);
@@ -356,28 +319,12 @@ export class ApprovalService {
     const expired: Approval[] = [];
     const at = this.now();
     for (;;) {
-      const approval = await inTransaction(this.client, async (session) => {
-        const after = await this.approvals.expireOneDue(at, session);
-        if (!after) return null;
-        await this.audit.record(
-          {
-            at,
-            actorId: expiryActorId,
-            actorRole: null,
-            action: "approval.expire",
-            outcome: "done",
-            target: {
-              customerId: after.customerId,
-              account: after.account,
-              approvalId: after.approvalId,
-            },
-            detail: `not decided before ${after.expiresAt.toISOString()}`,
-          },
-          session,
-        );
-        await this.outbox.enqueue(owedForDecision(after), session);
-        return after;
-      });
+      const approval = await this.transition(
+        { at, actor: { userId: expiryActorId, role: null }, action: "approval.expire" },
+        (session) => this.approvals.expireOneDue(at, session),
+        (after) => ({ detail: `not decided before ${after.expiresAt.toISOString()}` }),
+        (after) => owedForDecision(after),
+      );
       if (!approval) break;
       expired.push(approval);
     }
@@ -470,6 +417,40 @@ export class ApprovalService {
       );
     }
     return approval;
+  }
+
+  /**
+   * One guarded state change in one transaction with its audit record and what it owes Slack; null
+   * (and nothing written) when the guard matched nothing, i.e. someone else got there first.
+   */
+  private transition(
+    record: { at: Date; actor: Actor; action: string },
+    change: (session: ClientSession) => Promise<Approval | null>,
+    details: (after: Approval) => Pick<AuditEvent, "before" | "after" | "detail">,
+    owed: (after: Approval) => Owed[],
+  ): Promise<Approval | null> {
+    return inTransaction(this.client, async (session) => {
+      const after = await change(session);
+      if (!after) return null;
+      await this.audit.record(
+        {
+          at: record.at,
+          actorId: record.actor.userId,
+          actorRole: record.actor.role,
+          action: record.action,
+          outcome: "done",
+          target: {
+            customerId: after.customerId,
+            account: after.account,
+            approvalId: after.approvalId,
+          },
+          ...details(after),
+        },
+        session,
+      );
+      await this.outbox.enqueue(owed(after), session);
+      return after;
+    });
   }
 
   /** Records a refused decision in the audit trail and returns the answer to give. */
