@@ -114,7 +114,7 @@ export function withdrawButton(approval: Approval, currency: Currency): Button {
 /** The requester's answer after withdrawing a request. */
 export function buildWithdrawn(approval: Approval, currency: Currency): SlackMessage {
   const change = md`${formatMoney(approval.current, currency)} → ${formatMoney(approval.target, currency)}`;
-  const text = md`:leftwards_arrow_with_hook: Withdrew your ${approval.kind} request for *${approval.account}* (${change}). Nothing was changed; the message in the approvals channel now says it was withdrawn.`;
+  const text = md`:leftwards_arrow_with_hook: Withdrew your ${approval.kind} request for *${approval.account}* (${change}). Nothing was changed, and the approvers' message is being updated to say it was withdrawn.`;
   return buildNotice(text);
 }
 

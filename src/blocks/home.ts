@@ -127,7 +127,9 @@ function myWorkBlocks(data: HomeData, currency: Currency): KnownBlock[] {
       accessory: withdrawButton(approval, currency),
     });
   }
-  blocks.push(...andMore(data.ownPending, own.length, md`, newest shown first.`));
+  blocks.push(
+    ...andMore(data.ownPending, own.length, md`: \`/customer approvals\` lists every pending one.`),
+  );
   return blocks;
 }
 

@@ -71,7 +71,9 @@ describe("App Home", () => {
       const home = buildHome(bigHome(role, "UVIEWER01"), usd);
       expect(blockKitViolations("home", home)).toEqual([]);
       expect(home.blocks.length).toBeLessThanOrEqual(100);
-      expect(visibleText(home.blocks)).toContain("…and 2 more, newest shown first.");
+      expect(visibleText(home.blocks)).toContain(
+        "…and 2 more: `/customer approvals` lists every pending one.",
+      );
       if (role !== "support") expect(visibleText(home.blocks)).toContain("…and 90+ more");
     }
   });
