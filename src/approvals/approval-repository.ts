@@ -34,7 +34,13 @@ const approvalDocumentSchema = z.object({
   poolLeftAfter: z.number().optional(),
   message: z.object({ channel: z.string(), ts: z.string() }).optional(),
   idempotencyKey: z.string(),
+  sourcePermalink: z.string().optional(),
 });
+
+/** The guard every decision shares: this request, still pending and not expired at `at`. */
+function pendingAt(approvalId: string, at: Date): Filter<Document> {
+  return { _id: new ObjectId(approvalId), state: "pending", expiresAt: { $gt: at } };
+}
 
 function toApproval(document: unknown): Approval {
   const { _id, ...rest } = approvalDocumentSchema.parse(document);
@@ -80,12 +86,49 @@ export class ApprovalRepository {
     return { approvals: documents.map(toApproval), total };
   }
 
-  /** Someone's latest requests, newest first. */
-  async recentFor(requesterId: string, limit: number): Promise<Approval[]> {
-    const documents = await this.collection
-      .find({ requestedBy: { $eq: requesterId } }, { sort: { requestedAt: -1 }, limit })
-      .toArray();
-    return documents.map(toApproval);
+  /**
+   * Pending requests someone other than `viewerId` asked for, not expired at `now`, soonest expiry
+   * first (walking `pending_by_expiry` from now), and how many there are, counted up to `countCap`.
+   */
+  async decidableBy(
+    viewerId: string,
+    now: Date,
+    limit: number,
+    countCap: number,
+  ): Promise<{ approvals: Approval[]; total: number }> {
+    const filter = { state: "pending", expiresAt: { $gt: now }, requestedBy: { $ne: viewerId } };
+    return this.listAndCount(filter, { expiresAt: 1 }, limit, countCap);
+  }
+
+  /**
+   * `requesterId`'s own pending requests, not expired at `now`, newest first (latest expiry first:
+   * every request expires one TTL after it was made), and how many, counted up to `countCap`.
+   */
+  async pendingOf(
+    requesterId: string,
+    now: Date,
+    limit: number,
+    countCap: number,
+  ): Promise<{ approvals: Approval[]; total: number }> {
+    const filter = {
+      requestedBy: { $eq: requesterId },
+      state: "pending",
+      expiresAt: { $gt: now },
+    };
+    return this.listAndCount(filter, { expiresAt: -1 }, limit, countCap);
+  }
+
+  private async listAndCount(
+    filter: Filter<Document>,
+    sort: Record<string, 1 | -1>,
+    limit: number,
+    countCap: number,
+  ): Promise<{ approvals: Approval[]; total: number }> {
+    const [documents, total] = await Promise.all([
+      this.collection.find(filter, { sort, limit }).toArray(),
+      this.collection.countDocuments(filter, { limit: countCap }),
+    ]);
+    return { approvals: documents.map(toApproval), total };
   }
 
   /**
@@ -125,12 +168,7 @@ export class ApprovalRepository {
     session: ClientSession,
   ): Promise<Approval | null> {
     return this.setWhere(
-      {
-        _id: new ObjectId(approvalId),
-        state: "pending",
-        expiresAt: { $gt: at },
-        requestedBy: { $ne: approverId },
-      },
+      { ...pendingAt(approvalId, at), requestedBy: { $ne: approverId } },
       { state: "approved", decidedBy: approverId, decidedAt: at },
       session,
     );
@@ -158,8 +196,25 @@ export class ApprovalRepository {
     session: ClientSession,
   ): Promise<Approval | null> {
     return this.setWhere(
-      { _id: new ObjectId(approvalId), state: "pending", expiresAt: { $gt: at } },
+      pendingAt(approvalId, at),
       { state: "rejected", decidedBy: deciderId, decidedAt: at, rejectReason: reason },
+      session,
+    );
+  }
+
+  /**
+   * Withdraws the request if it is pending, not expired at `at`, and was asked by `requesterId`
+   * (only the requester may withdraw, and only what is still undecided).
+   */
+  async withdrawIfPendingAndOwn(
+    approvalId: string,
+    requesterId: string,
+    at: Date,
+    session: ClientSession,
+  ): Promise<Approval | null> {
+    return this.setWhere(
+      { ...pendingAt(approvalId, at), requestedBy: { $eq: requesterId } },
+      { state: "withdrawn", decidedBy: requesterId, decidedAt: at },
       session,
     );
   }

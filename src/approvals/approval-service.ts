@@ -1,4 +1,5 @@
-import type { MongoClient } from "mongodb";
+import type { ClientSession, MongoClient } from "mongodb";
+import type { AuditEvent } from "../audit/audit-event.js";
 import type { AuditRepository } from "../audit/audit-repository.js";
 import { authorize, recordRefusal } from "../audit/refusals.js";
 import type { Actor } from "../auth/actor.js";
@@ -9,7 +10,7 @@ import { AppError, personRef } from "../errors/app-error.js";
 import type { MoneyWriter } from "../ledger/money-writer.js";
 import { type Currency, formatMoney } from "../money/currency.js";
 import type { OutboxRepository } from "../outbox/outbox-repository.js";
-import { owedForDecision } from "../outbox/owed.js";
+import { type Owed, owedForDecision } from "../outbox/owed.js";
 import type { CreditPool } from "../pool/credit-pool.js";
 import type { Approval, ApprovalKind } from "./approval.js";
 import type { ApprovalRepository } from "./approval-repository.js";
@@ -23,6 +24,8 @@ export interface ApprovalRequest {
   reason: string;
   requester: Actor;
   idempotencyKey: string;
+  /** The Slack message the request was made from (a checked permalink), if any. */
+  sourcePermalink?: string;
 }
 
 /** Who the audit trail names for an expiry: no person decided it, the clock did. */
@@ -37,6 +40,23 @@ class RollBack extends Error {
   }
 }
 
+/** The source fields to store with a request or its change: none when it came from no message. */
+function sourceOf(from: { sourcePermalink?: string }): { sourcePermalink?: string } {
+  return from.sourcePermalink ? { sourcePermalink: from.sourcePermalink } : {};
+}
+
+/** "Your credits request for ana@…": how a withdraw answer names the request (it may come as a DM). */
+function yourRequest(approval: Approval): string {
+  return `Your ${approval.kind} request for ${approval.account}`;
+}
+
+/** What became of a request that is no longer pending, as the start of a sentence. */
+function alreadyClosed(approval: Approval): string {
+  const by = approval.decidedBy ? ` by ${personRef(approval.decidedBy)}` : "";
+  if (approval.state === "withdrawn") return `This request was withdrawn${by}`;
+  return `This request is already ${approval.state}${by}`;
+}
+
 export type Decision =
   | { kind: "approved"; approval: Approval }
   | { kind: "rejected"; approval: Approval }
@@ -44,7 +64,7 @@ export type Decision =
   | { kind: "expired"; approval: Approval };
 
 /**
- * The approval lifecycle: pending → approved | rejected | expired | stale. Every transition is a
+ * The approval lifecycle: pending → approved | rejected | expired | stale | withdrawn. Every transition is a
  * guarded update on `state: "pending"`, so double clicks, concurrent clicks on several instances and
  * late clicks change nothing more; an approval's state change commits with the money it moves, its
  * audit record, and what it owes Slack (the outbox: a new request's post; a decision's or expiry's
@@ -84,6 +104,7 @@ export class ApprovalService {
       expiresAt: new Date(requestedAt.getTime() + this.options.ttlMs),
       state: "pending" as const,
       idempotencyKey: request.idempotencyKey,
+      ...sourceOf(request),
     };
     try {
       const approval = await inTransaction(this.client, async (session) => {
@@ -103,6 +124,7 @@ export class ApprovalService {
             before: { [request.kind]: request.current },
             after: { [request.kind]: request.target },
             detail: request.reason.slice(0, 500),
+            ...sourceOf(request),
           },
           session,
         );
@@ -140,8 +162,22 @@ export class ApprovalService {
     return this.approvals.listPending(this.now(), limit);
   }
 
-  recentFor(requesterId: string, limit = 5): Promise<Approval[]> {
-    return this.approvals.recentFor(requesterId, limit);
+  /** Pending requests `viewerId` could decide (others' requests), soonest expiry first. */
+  decidableBy(
+    viewerId: string,
+    limit: number,
+    countCap: number,
+  ): Promise<{ approvals: Approval[]; total: number }> {
+    return this.approvals.decidableBy(viewerId, this.now(), limit, countCap);
+  }
+
+  /** `requesterId`'s own pending requests (which they may withdraw), newest first. */
+  pendingOf(
+    requesterId: string,
+    limit: number,
+    countCap: number,
+  ): Promise<{ approvals: Approval[]; total: number }> {
+    return this.approvals.pendingOf(requesterId, this.now(), limit, countCap);
   }
 
   /**
@@ -168,6 +204,7 @@ export class ApprovalService {
           reason: claimed.reason,
           idempotencyKey: `approval:${approvalId}`,
           at,
+          ...sourceOf(claimed),
           // The decision's own record goes in the same insert as the money change's.
           alsoAudit: [
             {
@@ -226,30 +263,12 @@ export class ApprovalService {
   async reject(approvalId: string, decider: Actor, reason: string): Promise<Decision> {
     const pending = await this.pendingOrExplain(approvalId, decider, { allowOwn: true });
     const at = this.now();
-    const rejected = await inTransaction(this.client, async (session) => {
-      const after = await this.approvals.rejectIfPending(
-        approvalId,
-        decider.userId,
-        reason,
-        at,
-        session,
-      );
-      if (!after) return null;
-      await this.audit.record(
-        {
-          at,
-          actorId: decider.userId,
-          actorRole: decider.role,
-          action: "approval.reject",
-          outcome: "done",
-          target: { customerId: after.customerId, account: after.account, approvalId },
-          detail: reason.slice(0, 500),
-        },
-        session,
-      );
-      await this.outbox.enqueue(owedForDecision(after, decider.userId), session);
-      return after;
-    });
+    const rejected = await this.transition(
+      { at, actor: decider, action: "approval.reject" },
+      (session) => this.approvals.rejectIfPending(approvalId, decider.userId, reason, at, session),
+      () => ({ detail: reason.slice(0, 500) }),
+      (after) => owedForDecision(after, decider.userId),
+    );
     if (rejected) return { kind: "rejected", approval: rejected };
     await this.pendingOrExplain(approvalId, decider, { allowOwn: true });
     throw await this.refuse(
@@ -262,6 +281,37 @@ export class ApprovalService {
   }
 
   /**
+   * Withdraw: only the requester, only while the request is pending. The state change, its audit
+   * record and what it owes Slack (the approvals-channel message updated without buttons, the
+   * requester's Home refreshed) commit together. Pending requests reserve nothing (the pool moves
+   * only on approval), so there is nothing to release.
+   */
+  async withdraw(approvalId: string, requester: Actor): Promise<Approval> {
+    const pending = await this.withdrawableOrExplain(approvalId, requester);
+    const at = this.now();
+    const withdrawn = await this.transition(
+      { at, actor: requester, action: "approval.withdraw" },
+      (session) =>
+        this.approvals.withdrawIfPendingAndOwn(approvalId, requester.userId, at, session),
+      () => ({ before: { state: "pending" }, after: { state: "withdrawn" } }),
+      () => [
+        { kind: "approval.update", approvalId },
+        { kind: "home.refresh", userId: requester.userId },
+      ],
+    );
+    if (withdrawn) return withdrawn;
+    // Decided or expired between the read and the guarded write: say what happened to it instead.
+    await this.withdrawableOrExplain(approvalId, requester);
+    throw await this.refuse(
+      pending,
+      requester,
+      "approval.withdraw",
+      `${yourRequest(pending)} was decided just now, so it was not withdrawn; nothing was changed.`,
+      "conflict",
+    );
+  }
+
+  /**
    * Marks every pending request past its expiry as expired, each with its audit record and its
    * Slack deliveries (message updated, requester told) in the same transaction; returns them.
    */
@@ -269,28 +319,12 @@ export class ApprovalService {
     const expired: Approval[] = [];
     const at = this.now();
     for (;;) {
-      const approval = await inTransaction(this.client, async (session) => {
-        const after = await this.approvals.expireOneDue(at, session);
-        if (!after) return null;
-        await this.audit.record(
-          {
-            at,
-            actorId: expiryActorId,
-            actorRole: null,
-            action: "approval.expire",
-            outcome: "done",
-            target: {
-              customerId: after.customerId,
-              account: after.account,
-              approvalId: after.approvalId,
-            },
-            detail: `not decided before ${after.expiresAt.toISOString()}`,
-          },
-          session,
-        );
-        await this.outbox.enqueue(owedForDecision(after), session);
-        return after;
-      });
+      const approval = await this.transition(
+        { at, actor: { userId: expiryActorId, role: null }, action: "approval.expire" },
+        (session) => this.approvals.expireOneDue(at, session),
+        (after) => ({ detail: `not decided before ${after.expiresAt.toISOString()}` }),
+        (after) => owedForDecision(after),
+      );
       if (!approval) break;
       expired.push(approval);
     }
@@ -342,19 +376,81 @@ export class ApprovalService {
         "conflict",
       );
     }
-    if (approval.state !== "pending") {
-      const by = approval.decidedBy ? ` by ${personRef(approval.decidedBy)}` : "";
-      throw await refuse(
-        `This request is already ${approval.state}${by}; nothing more was changed.`,
-        "conflict",
-      );
-    }
+    if (approval.state !== "pending")
+      throw await refuse(`${alreadyClosed(approval)}; nothing more was changed.`, "conflict");
     if (!options.allowOwn && approval.requestedBy === actor.userId) {
       throw await refuse(
         "You asked for this change, so someone else must approve it (four-eyes rule).",
       );
     }
     return approval;
+  }
+
+  /**
+   * The request if `actor` may still withdraw it: they asked for it and it is pending and not
+   * overdue. Otherwise a clear, audited refusal that says what happened to it; an overdue request is
+   * marked expired on the spot.
+   */
+  private async withdrawableOrExplain(approvalId: string, actor: Actor): Promise<Approval> {
+    const approval = await this.get(approvalId);
+    const refuse = (message: string, code: "forbidden" | "conflict" = "conflict") =>
+      this.refuse(approval, actor, "approval.withdraw", message, code);
+    if (approval.requestedBy !== actor.userId || !can(actor.role, "customers.write"))
+      throw await refuse(
+        `Only the person who asked for this change (${personRef(approval.requestedBy)}) can withdraw it; nothing was changed.`,
+        "forbidden",
+      );
+    if (approval.state === "pending" && approval.expiresAt <= this.now()) {
+      await this.expireDue();
+      throw await refuse(
+        `${yourRequest(approval)} expired before it was withdrawn; nothing was changed. Ask again if it is still needed.`,
+      );
+    }
+    if (approval.state === "withdrawn")
+      throw await refuse(
+        `${yourRequest(approval)} was already withdrawn; nothing more was changed.`,
+      );
+    if (approval.state !== "pending") {
+      const by = approval.decidedBy ? ` by ${personRef(approval.decidedBy)}` : "";
+      throw await refuse(
+        `${yourRequest(approval)} is already ${approval.state}${by}, so it can no longer be withdrawn; nothing was changed.`,
+      );
+    }
+    return approval;
+  }
+
+  /**
+   * One guarded state change in one transaction with its audit record and what it owes Slack; null
+   * (and nothing written) when the guard matched nothing, i.e. someone else got there first.
+   */
+  private transition(
+    record: { at: Date; actor: Actor; action: string },
+    change: (session: ClientSession) => Promise<Approval | null>,
+    details: (after: Approval) => Pick<AuditEvent, "before" | "after" | "detail">,
+    owed: (after: Approval) => Owed[],
+  ): Promise<Approval | null> {
+    return inTransaction(this.client, async (session) => {
+      const after = await change(session);
+      if (!after) return null;
+      await this.audit.record(
+        {
+          at: record.at,
+          actorId: record.actor.userId,
+          actorRole: record.actor.role,
+          action: record.action,
+          outcome: "done",
+          target: {
+            customerId: after.customerId,
+            account: after.account,
+            approvalId: after.approvalId,
+          },
+          ...details(after),
+        },
+        session,
+      );
+      await this.outbox.enqueue(owed(after), session);
+      return after;
+    });
   }
 
   /** Records a refused decision in the audit trail and returns the answer to give. */

@@ -1,4 +1,11 @@
-export const approvalStates = ["pending", "approved", "rejected", "expired", "stale"] as const;
+export const approvalStates = [
+  "pending",
+  "approved",
+  "rejected",
+  "expired",
+  "stale",
+  "withdrawn",
+] as const;
 export type ApprovalState = (typeof approvalStates)[number];
 export const approvalKinds = ["credits", "balance"] as const;
 export type ApprovalKind = (typeof approvalKinds)[number];
@@ -21,6 +28,7 @@ export interface Approval {
   requestedAt: Date;
   expiresAt: Date;
   state: ApprovalState;
+  /** Who decided it (for a withdrawn request: the requester, who withdrew it). */
   decidedBy?: string;
   decidedAt?: Date;
   rejectReason?: string;
@@ -30,4 +38,6 @@ export interface Approval {
   poolLeftAfter?: number;
   message?: { channel: string; ts: string };
   idempotencyKey: string;
+  /** The Slack message the request was made from (a permalink), when it was made from one. */
+  sourcePermalink?: string;
 }

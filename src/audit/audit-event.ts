@@ -22,6 +22,8 @@ export interface AuditEvent {
   /** A short, secret-free explanation, e.g. why something was refused. */
   detail?: string;
   requestId?: string;
+  /** The Slack message a money change or request was asked from (a permalink), when there was one. */
+  sourcePermalink?: string;
 }
 
 /** What an audit event read back from MongoDB must look like. */
@@ -44,4 +46,5 @@ export const auditEventSchema = z.object({
   after: z.record(z.string(), z.unknown()).optional(),
   detail: z.string().optional(),
   requestId: z.string().optional(),
+  sourcePermalink: z.string().optional(),
 }) satisfies z.ZodType<AuditEvent>;

@@ -30,6 +30,8 @@ export const actionIds = {
   /** The menu's Find a customer button and its “Act on a customer…” select (value = a pick purpose). */
   menuFind: "menu_find",
   menuPick: "menu_pick",
+  /** App Home: the requester withdraws their own pending request. */
+  withdraw: "approval_withdraw",
 } as const;
 
 /** callback_ids of the modals, and the block_id of each input (the field its errors belong to). */

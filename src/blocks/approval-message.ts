@@ -2,8 +2,9 @@ import type { Button, KnownBlock } from "@slack/types";
 import type { Approval } from "../approvals/approval.js";
 import { type Currency, formatMoney } from "../money/currency.js";
 import { actionIds } from "./action-ids.js";
-import type { SlackMessage } from "./message.js";
+import { buildNotice, type SlackMessage } from "./message.js";
 import { clipped, code, joinMd, type Mrkdwn, md, mention, slackDate } from "./mrkdwn.js";
+import { fromConversation } from "./source-link.js";
 import { mrkdwn, plain } from "./text.js";
 
 const kindLabel = { credits: "Credits", balance: "Balance" } as const;
@@ -27,6 +28,8 @@ export function approvalSummary(
   lines.push(
     md`Requested by ${mention(approval.requestedBy)} ${slackDate(approval.requestedAt)}: _${clipped(approval.reason, 1500)}_`,
   );
+  const source = fromConversation(approval.sourcePermalink);
+  if (source) lines.push(source);
   return joinMd(lines);
 }
 
@@ -53,6 +56,8 @@ export function approvalOutcome(approval: Approval, currency: Currency): Mrkdwn 
           : ` they are now ${formatMoney(approval.foundValue, currency)}, not ${formatMoney(approval.current, currency)};`;
       return md`:warning: Stale: the customer's ${approval.kind} changed after the request (${found} nothing was changed). Ask again with the current value.`;
     }
+    case "withdrawn":
+      return md`:leftwards_arrow_with_hook: Withdrawn by ${decider} ${when}; nothing was changed.`;
     default:
       return md`:large_yellow_circle: Pending, expires ${slackDate(approval.expiresAt)}.`;
   }
@@ -84,6 +89,33 @@ export function approvalButtons(approval: Approval, currency: Currency): Button[
       value: approval.approvalId,
     },
   ];
+}
+
+/** Withdraw, beside one of the viewer's own pending requests (App Home); it asks before it acts. */
+export function withdrawButton(approval: Approval, currency: Currency): Button {
+  return {
+    type: "button",
+    action_id: actionIds.withdraw,
+    text: plain("Withdraw"),
+    value: approval.approvalId,
+    confirm: {
+      title: plain("Withdraw this request?", 100),
+      text: plain(
+        `${approval.account}: ${kindLabel[approval.kind].toLowerCase()} ${formatMoney(approval.current, currency)} → ${formatMoney(approval.target, currency)}. Managers will no longer be able to approve it.`,
+        300,
+      ),
+      confirm: plain("Withdraw", 30),
+      deny: plain("Keep it", 30),
+      style: "danger",
+    },
+  };
+}
+
+/** The requester's answer after withdrawing a request. */
+export function buildWithdrawn(approval: Approval, currency: Currency): SlackMessage {
+  const change = md`${formatMoney(approval.current, currency)} → ${formatMoney(approval.target, currency)}`;
+  const text = md`:leftwards_arrow_with_hook: Withdrew your ${approval.kind} request for *${approval.account}* (${change}). Nothing was changed, and the approvers' message is being updated to say it was withdrawn.`;
+  return buildNotice(text);
 }
 
 /** The message in the approvals channel: buttons while pending, the outcome in their place after. */

@@ -28,6 +28,7 @@ const verbs: Record<string, string> = {
   "approval.stale": "found a stale request for",
   "approval.expire": "expired an undecided request for",
   "approval.decide": "tried to decide a request for",
+  "approval.withdraw": "withdrew a request for",
   "pool.setTotal": "set the credit pool total",
   "channel.link": "linked a channel to",
   "channel.unlink": "unlinked a channel from",

@@ -14,6 +14,7 @@ import { actionIds } from "./action-ids.js";
 import { entryPageNavigation } from "./entry-page-navigation.js";
 import type { SlackMessage } from "./message.js";
 import { clipped, code, joinMd, type Mrkdwn, md, mention, slackDate } from "./mrkdwn.js";
+import { fromConversation } from "./source-link.js";
 import { mrkdwn, plain } from "./text.js";
 
 /** Clipped before escaping, which can make text 5× longer: a section's 3,000 characters still hold it. */
@@ -54,6 +55,8 @@ function entryBlock(entry: LedgerEntry, currency: Currency): KnownBlock {
     joinMd(who, md` · `),
     md`Reason: ${entry.reason ? clipped(entry.reason, maxReasonLength) : "—"}`,
   ];
+  const source = fromConversation(entry.sourcePermalink);
+  if (source) lines.push(source);
   return { type: "section", text: mrkdwn(joinMd(lines)) };
 }
 

@@ -7,7 +7,8 @@ import { actionIds } from "./action-ids.js";
 import { describeAuditEvent } from "./audit-line.js";
 import { entryPageNavigation } from "./entry-page-navigation.js";
 import type { SlackMessage } from "./message.js";
-import { code, md } from "./mrkdwn.js";
+import { code, type Mrkdwn, md } from "./mrkdwn.js";
+import { fromConversation } from "./source-link.js";
 import { mrkdwn, plain } from "./text.js";
 
 export const historyPageSize = 10;
@@ -16,6 +17,13 @@ export interface HistoryPage {
   events: KeysetPage<AuditEvent>;
   /** One-based, for the label only. */
   page: number;
+}
+
+/** One event: what happened and, when it was asked from a Slack message, a link to it. */
+function historyLine(event: AuditEvent, currency: Currency): Mrkdwn {
+  const line = describeAuditEvent(event, currency);
+  const source = fromConversation(event.sourcePermalink);
+  return source ? md`${line} · ${source}` : line;
 }
 
 /** A customer's audit trail, newest first: who did what, when, before → after, refused attempts too. */
@@ -38,7 +46,7 @@ export function buildCustomerHistory(
       text: mrkdwn(md`Nothing has been recorded for *${customer.account}* yet.`),
     });
   for (const event of events.items.slice(0, historyPageSize))
-    blocks.push({ type: "section", text: mrkdwn(describeAuditEvent(event, currency)) });
+    blocks.push({ type: "section", text: mrkdwn(historyLine(event, currency)) });
   const navigation = entryPageNavigation(
     { actionId: actionIds.historyPage, blockId: "history_pages" },
     customer.customerId,

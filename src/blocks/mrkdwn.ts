@@ -128,3 +128,20 @@ export function slackDate(date: Date): Mrkdwn {
   const fallback = `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
   return make(`<!date^${seconds}^{date_short_pretty} {time}|${fallback}>`);
 }
+
+/**
+ * A link to an absolute http(s) URL, labelled with data. Nothing in the URL can end the token or
+ * start another: `|`, `<` and `>` are percent-encoded and `&` written as `&amp;` (as Slack expects).
+ * Anything else than an http(s) URL gives the label alone, unlinked.
+ */
+export function link(url: string, label: string): Mrkdwn {
+  if (!URL.canParse(url)) return escaped(label);
+  const { protocol, href } = new URL(url);
+  if (protocol !== "https:" && protocol !== "http:") return escaped(label);
+  const safe = href
+    .replaceAll("|", "%7C")
+    .replaceAll("<", "%3C")
+    .replaceAll(">", "%3E")
+    .replaceAll("&", "&amp;");
+  return make(`<${safe}|${escaped(label).toString()}>`);
+}

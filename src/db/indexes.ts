@@ -109,6 +109,8 @@ export const indexSpecs: Readonly<Record<string, readonly IndexSpec[]>> = {
     { key: { state: 1, requestedAt: -1 }, name: "by_state_newest_first" },
     { key: { state: 1, expiresAt: 1 }, name: "pending_by_expiry" },
     { key: { requestedBy: 1, requestedAt: -1 }, name: "by_requester" },
+    // Someone's own pending requests (App Home's "My work"), latest expiry first.
+    { key: { requestedBy: 1, state: 1, expiresAt: -1 }, name: "pending_by_requester" },
     { key: { idempotencyKey: 1 }, name: "idempotencyKey_unique", unique: true },
   ],
   [collections.outbox]: [

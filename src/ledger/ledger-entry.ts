@@ -27,6 +27,8 @@ export interface LedgerEntry {
   /** Unique: the same request never writes two entries. */
   idempotencyKey: string;
   at: Date;
+  /** The Slack message the change was asked from (a permalink); entries written before had none. */
+  sourcePermalink?: string;
 }
 
 export function isBalanceKind(kind: LedgerKind): boolean {

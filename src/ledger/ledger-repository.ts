@@ -21,6 +21,7 @@ const ledgerEntrySchema = z.object({
   reason: z.string(),
   idempotencyKey: z.string(),
   at: z.date(),
+  sourcePermalink: z.string().optional(),
 }) satisfies z.ZodType<LedgerEntry>;
 
 const toLedgerEntry = (document: unknown): LedgerEntry => ledgerEntrySchema.parse(document);

@@ -20,6 +20,8 @@ export interface ChangeContext {
   at: Date;
   /** Audit records written in the same insert as the change's own (an approval's decision). */
   alsoAudit?: AuditEvent[];
+  /** The Slack message the change was asked from, kept on its ledger entry and audit record. */
+  sourcePermalink?: string;
 }
 
 /** `poolLeft` is set when credits moved, or could not move because the pool has too little. */
@@ -109,6 +111,7 @@ export class MoneyWriter {
     context: ChangeContext,
   ): Promise<void> {
     const kind = ledgerKind(field, amount);
+    const source = context.sourcePermalink ? { sourcePermalink: context.sourcePermalink } : {};
     await this.ledger.append(
       {
         customerId,
@@ -122,6 +125,7 @@ export class MoneyWriter {
         reason: context.reason,
         idempotencyKey: context.idempotencyKey,
         at: context.at,
+        ...source,
       },
       session,
     );
@@ -152,6 +156,7 @@ export class MoneyWriter {
               0,
               500,
             ),
+          ...source,
         },
         ...(context.alsoAudit ?? []),
       ],

@@ -15,11 +15,7 @@ import { AppError } from "../errors/app-error.js";
 import type { MoneyWriter } from "../ledger/money-writer.js";
 import { type Currency, formatMoney } from "../money/currency.js";
 import type { CreditPool } from "../pool/credit-pool.js";
-
-/** Where a change was asked from: the permalink of the Slack message a shortcut was used on (stored by the approvals/ledger work). */
-export interface MoneySource {
-  sourcePermalink?: string;
-}
+import { type ChangeSource, checkedSource } from "./source-permalink.js";
 
 export type MoneyOutcome =
   /** `repeated` is true when this delivery was a repeat of the change (a Slack retry, a double submit). */
@@ -70,6 +66,7 @@ export class MoneyService {
    * approval request; everything else applies at once, in one transaction with its ledger entry.
    * A repeat of the same change (its idempotency key) is recognised first and answered with what the
    * first delivery did; a refused deduction aborts its transaction, so it leaves no key behind.
+   * `source` (the message it was asked from) is kept on the request or the ledger entry.
    */
   async changeBalance(
     customerId: string,
@@ -77,8 +74,9 @@ export class MoneyService {
     reason: string,
     actor: Actor,
     idempotencyKey: string,
-    _source: MoneySource = {},
+    source: ChangeSource = {},
   ): Promise<MoneyOutcome> {
+    const from = checkedSource(source);
     if (
       Math.abs(delta) > this.options.balanceApprovalLimit &&
       !can(actor.role, "approvals.decide")
@@ -98,6 +96,7 @@ export class MoneyService {
         reason,
         requester: actor,
         idempotencyKey,
+        ...from,
       });
       return { kind: "requested", approval, created };
     }
@@ -115,6 +114,7 @@ export class MoneyService {
           reason,
           idempotencyKey,
           at,
+          ...from,
         });
         if (!write.ok) {
           const now = await this.customers.findByCustomerId(customerId, session);
@@ -160,15 +160,19 @@ export class MoneyService {
     return applied.success ? { ...applied.data, repeated: true } : { kind: "already-applied" };
   }
 
-  /** Every credit change is an approval request; a target needing more than the pool has left is refused now. */
+  /**
+   * Every credit change is an approval request; a target needing more than the pool has left is
+   * refused now. `source` (the message it was asked from) is kept on the request.
+   */
   async requestCredits(
     customerId: string,
     target: number,
     reason: string,
     actor: Actor,
     idempotencyKey: string,
-    _source: MoneySource = {},
+    source: ChangeSource = {},
   ): Promise<MoneyOutcome> {
+    const from = checkedSource(source);
     const repeat = await this.repeatOf(idempotencyKey);
     if (repeat) return repeat;
     const customer = await this.existing(customerId);
@@ -203,6 +207,7 @@ export class MoneyService {
       reason,
       requester: actor,
       idempotencyKey,
+      ...from,
     });
     return { kind: "requested", approval, created };
   }

@@ -76,10 +76,65 @@ describe("ApprovalRepository: storing and finding", () => {
     });
   });
 
-  it("recentFor holds someone's own requests only", async () => {
-    const own = await insert(aRequest({ requestedBy: "U0RECENT" }));
+  it("pendingOf holds someone's own pending, unexpired requests, newest first, counted up to the cap", async () => {
+    const older = await insert(aRequest({ requestedBy: "U0OWN" }));
+    const newer = await insert(
+      aRequest({
+        requestedBy: "U0OWN",
+        requestedAt: new Date(requestedAt.getTime() + 60_000),
+        expiresAt: new Date(expiresAt.getTime() + 60_000),
+      }),
+    );
+    await insert(aRequest({ requestedBy: "U0OWN", state: "approved" }));
+    await insert(aRequest({ requestedBy: "U0OTHER" }));
 
-    expect(await repositories.approvals.recentFor("U0RECENT", 5)).toEqual([own]);
+    expect(await repositories.approvals.pendingOf("U0OWN", beforeExpiry, 5, 100)).toEqual({
+      approvals: [newer, older],
+      total: 2,
+    });
+    expect(await repositories.approvals.pendingOf("U0OWN", beforeExpiry, 1, 1)).toEqual({
+      approvals: [newer],
+      total: 1,
+    });
+    expect((await repositories.approvals.pendingOf("U0OWN", expiresAt, 5, 100)).approvals).toEqual([
+      newer,
+    ]);
+  });
+
+  it("decidableBy holds others' pending, unexpired requests, soonest expiry first, never the viewer's own", async () => {
+    const viewer = "U0DECIDER";
+    const minutesAfterExpiry = (minutes: number) =>
+      new Date(expiresAt.getTime() + minutes * 60_000);
+    const later = await insert(aRequest({ expiresAt: minutesAfterExpiry(30) }));
+    const sooner = await insert(aRequest({ expiresAt: minutesAfterExpiry(20) }));
+    await insert(aRequest({ requestedBy: viewer, expiresAt: minutesAfterExpiry(21) }));
+    await insert(aRequest({ state: "withdrawn", expiresAt: minutesAfterExpiry(21) }));
+
+    const decidable = await repositories.approvals.decidableBy(
+      viewer,
+      minutesAfterExpiry(10),
+      10,
+      100,
+    );
+
+    expect(decidable).toEqual({ approvals: [sooner, later], total: 2 });
+  });
+
+  it("withdrawIfPendingAndOwn withdraws only the requester's own pending request, once", async () => {
+    const approval = await insert(aRequest({ requestedBy: "U0WITHDRAW" }));
+    const withdraw = (by: string, at = beforeExpiry) =>
+      repositories.transaction((session) =>
+        repositories.approvals.withdrawIfPendingAndOwn(approval.approvalId, by, at, session),
+      );
+
+    expect(await withdraw("U0SOMEONE")).toBeNull();
+    expect(await withdraw("U0WITHDRAW", expiresAt)).toBeNull();
+    expect(await withdraw("U0WITHDRAW")).toMatchObject({
+      state: "withdrawn",
+      decidedBy: "U0WITHDRAW",
+      decidedAt: beforeExpiry,
+    });
+    expect(await withdraw("U0WITHDRAW")).toBeNull();
   });
 
   it("pendingCreditIncreases sums what pending, unexpired credit requests would take from the pool", async () => {

@@ -220,3 +220,61 @@ describe("ApprovalService.reject and expireDue", () => {
     ]);
   });
 });
+
+describe("ApprovalService.withdraw", () => {
+  it("withdraws the requester's pending request, which then asks nothing of the pool, is never expired, and cannot be decided", async () => {
+    const customer = await stored();
+    const { approval } = await request("credits", customer, 3000);
+    const { pool } = moneyServices(repositories, () => now);
+    const pendingBefore = (await pool.status()).pending;
+
+    const withdrawn = await approvals.withdraw(approval.approvalId, support);
+
+    expect(withdrawn).toMatchObject({ state: "withdrawn", decidedBy: support.userId });
+    expect((await pool.status()).pending).toBe(pendingBefore - 3000);
+    now = new Date(start.getTime() + approvalTtlMs);
+    expect(
+      (await approvals.expireDue()).filter((due) => due.approvalId === approval.approvalId),
+    ).toEqual([]);
+    await expect(approvals.approve(approval.approvalId, manager)).rejects.toMatchObject({
+      code: "conflict",
+    });
+    expect(await stateOf(approval)).toBe("withdrawn");
+    expect((await customerNow(customer.customerId))?.credits).toBe(0);
+    expect(await trailOf(approval)).toEqual([
+      `approval.request.credits done ${support.userId}`,
+      `approval.withdraw done ${support.userId}`,
+      `approval.decide refused ${manager.userId}`,
+    ]);
+    const owed = await repositories.db
+      .collection(collections.outbox)
+      .find({ "owed.approvalId": approval.approvalId })
+      .toArray();
+    expect(owed.map((entry) => entry.owed.kind).sort()).toEqual([
+      "approval.post",
+      "approval.update",
+    ]);
+  });
+
+  it("refuses someone else, and a request that is overdue (expiring it), recording each refusal", async () => {
+    const customer = await stored();
+    const { approval } = await request("credits", customer, 100);
+
+    await expect(approvals.withdraw(approval.approvalId, manager)).rejects.toMatchObject({
+      code: "forbidden",
+    });
+    now = new Date(start.getTime() + approvalTtlMs);
+    await expect(approvals.withdraw(approval.approvalId, support)).rejects.toMatchObject({
+      code: "conflict",
+      userMessage: expect.stringContaining("expired before it was withdrawn"),
+    });
+
+    expect(await stateOf(approval)).toBe("expired");
+    expect(await trailOf(approval)).toEqual([
+      `approval.request.credits done ${support.userId}`,
+      `approval.withdraw refused ${manager.userId}`,
+      "approval.expire done approval-expiry",
+      `approval.withdraw refused ${support.userId}`,
+    ]);
+  });
+});

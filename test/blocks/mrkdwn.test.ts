@@ -8,6 +8,7 @@ import {
   code,
   escaped,
   joinMd,
+  link,
   md,
   mention,
   slackDate,
@@ -71,6 +72,19 @@ describe("the bot's own markup", () => {
     expect(String(slackDate(new Date(Date.UTC(2026, 0, 2, 3, 4))))).toBe(
       "<!date^1767323040^{date_short_pretty} {time}|2026-01-02 03:04 UTC>",
     );
+  });
+});
+
+describe("links", () => {
+  it("write the URL so nothing in it ends the link or starts a token, and the label as data", () => {
+    expect(String(link("https://acme.slack.com/a|b>c?x=1&y=<!channel>", "see <@U1> | here"))).toBe(
+      "<https://acme.slack.com/a%7Cb%3Ec?x=1&amp;y=%3C!channel%3E|see &lt;@U1&gt; | here>",
+    );
+  });
+
+  it("give the label alone, unlinked, for anything but an absolute http(s) URL", () => {
+    for (const url of ["javascript:alert(1)", "slack://open", "/archives/C1", "", "<!channel>"])
+      expect(String(link(url, "from <this>"))).toBe("from &lt;this&gt;");
   });
 });
 

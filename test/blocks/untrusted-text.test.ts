@@ -55,9 +55,10 @@ function home(overrides: Partial<HomeData>): HomeData {
   return {
     role: "support",
     viewerId: "USUPPORT01",
+    now: new Date(Date.UTC(2026, 10, 1)),
     pool: { total: 0, granted: 0, left: 0, pending: 0 },
-    pending: { approvals: [], total: 0 },
-    myRequests: [],
+    decidable: { approvals: [], total: 0 },
+    ownPending: { approvals: [], total: 0 },
     activity: [],
     ...overrides,
   };
@@ -95,12 +96,16 @@ describe("a console-written account with markup", () => {
     expect(rawMarkupIn(JSON.parse(JSON.stringify(message)))).toEqual([]);
   });
 
-  it("is text in App Home's “Your recent requests” and “Latest activity”", () => {
+  it("is text in App Home's “Your pending requests” and “Latest activity”", () => {
     const view = buildHome(
-      home({ myRequests: [anApproval()], activity: [anEvent(hostileAccount)] }),
+      home({
+        ownPending: { approvals: [anApproval()], total: 1 },
+        activity: [anEvent(hostileAccount)],
+      }),
       usd,
     );
-    expect(visibleText(view.blocks)).toContain("• &lt;!channel&gt;");
+    expect(visibleText(view.blocks)).toContain("*Credits change* for *&lt;!channel&gt;");
+    expect(visibleText(view.blocks)).toContain("refilled the balance of *&lt;!channel&gt;");
     expect(rawMarkupIn(view)).toEqual([]);
   });
 
@@ -118,7 +123,7 @@ describe("long lines on App Home", () => {
     const ampersands = "&".repeat(300);
     const view = buildHome(
       home({
-        myRequests: [anApproval({ account: ampersands })],
+        ownPending: { approvals: [anApproval({ account: ampersands })], total: 1 },
         activity: [anEvent(ampersands), anEvent(`${"a".repeat(70)}<@U123>${"b".repeat(300)}`)],
       }),
       usd,

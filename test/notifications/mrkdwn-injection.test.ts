@@ -117,7 +117,7 @@ describe("a credits request for that customer with a two-line reason", () => {
       "views.publish",
       (call) =>
         call.args.user_id === users.support &&
-        JSON.stringify(call.args.view).includes("Your recent requests") &&
+        JSON.stringify(call.args.view).includes("Your pending requests") &&
         JSON.stringify(call.args.view).includes("ana@acme.example"),
     );
     expect(visibleText((home.args.view as { blocks: unknown }).blocks)).toContain(

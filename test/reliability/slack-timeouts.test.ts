@@ -113,7 +113,7 @@ describe("two Home publishes racing", () => {
     await harness.ask(users.support, `credits ${racing.customerId} 10 racing homes`);
     await postedRequest(harness, racing.account);
     const home = await openHome(users.manager);
-    expect(visibleText(home.blocks)).toContain("Pending approvals (1)");
+    expect(visibleText(home.blocks)).toContain("Waiting for your decision (1)");
 
     // The manager opens Home again; that render (still showing the request pending) reaches Slack late.
     harness.slack.addFault({
@@ -132,7 +132,7 @@ describe("two Home publishes racing", () => {
       (call) => call.args.user_id === users.manager && call.fault?.kind === "delay",
     );
     expect(visibleText((slow.args.view as { blocks: unknown[] }).blocks)).toContain(
-      "Pending approvals (1)",
+      "Waiting for your decision (1)",
     );
     // It names the Home it replaces, so Slack can refuse it once that Home is gone.
     expect(slow.args.hash).toEqual(expect.any(String));
@@ -143,13 +143,13 @@ describe("two Home publishes racing", () => {
       (call) =>
         call.args.user_id === users.manager &&
         visibleText((call.args.view as { blocks: unknown[] }).blocks).includes(
-          "Pending approvals (0)",
+          "Waiting for your decision (0)",
         ),
       3000,
     );
     await sleep(2500);
 
-    expect(homeText(users.manager)).toContain("Pending approvals (0)");
+    expect(homeText(users.manager)).toContain("Waiting for your decision (0)");
     expect(homeText(users.manager)).toContain("granted credits to *racing.home@example.com*");
   });
 

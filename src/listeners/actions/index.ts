@@ -14,6 +14,7 @@ import { menuList } from "./menu-list.js";
 import { moneyButtons } from "./money-buttons.js";
 import { passwordButtons } from "./password-buttons.js";
 import { showCustomerButton } from "./show-customer.js";
+import { withdrawButton } from "./withdraw-button.js";
 
 type ButtonHandler = (args: ButtonArgs) => Promise<void>;
 
@@ -45,6 +46,7 @@ function buttonRoutes(deps: Deps): IdRouter<ButtonHandler> {
     .on(actionIds.credits, money.credits)
     .on(actionIds.approve, money.approve)
     .on(actionIds.reject, money.reject)
+    .on(actionIds.withdraw, withdrawButton(deps))
     .on(actionIds.menuPool, money.pool)
     .on(actionIds.menuApprovals, money.approvals)
     .on(actionIds.billing, billingButton(deps))

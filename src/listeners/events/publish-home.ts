@@ -1,5 +1,5 @@
 import type { WebClient } from "@slack/web-api";
-import type { Role } from "../../auth/roles.js";
+import { can, type Role } from "../../auth/roles.js";
 import { buildHome, buildNoAccessHome, homeLimits } from "../../blocks/home.js";
 import type { Deps } from "../deps.js";
 
@@ -19,7 +19,7 @@ export async function publishHome(
     role === null
       ? buildNoAccessHome()
       : buildHome(
-          { role, viewerId, ...(await dashboardData(deps, viewerId)) },
+          { role, viewerId, ...(await dashboardData(deps, viewerId, role)) },
           deps.config.currency,
         );
   const published = await client.views.publish({
@@ -30,12 +30,21 @@ export async function publishHome(
   return published.view?.hash;
 }
 
-async function dashboardData(deps: Deps, viewerId: string) {
-  const [pool, pending, myRequests, activity] = await Promise.all([
+async function dashboardData(deps: Deps, viewerId: string, role: Role) {
+  const none = { approvals: [], total: 0 };
+  const {
+    decidable: decidableLimit,
+    ownPending: ownLimit,
+    activity: activityLimit,
+    countCap,
+  } = homeLimits;
+  const [pool, decidable, ownPending, activity] = await Promise.all([
     deps.pool.status(),
-    deps.approvals.listPending(homeLimits.pending),
-    deps.approvals.recentFor(viewerId, homeLimits.myRequests),
-    deps.audit.latest(homeLimits.activity),
+    can(role, "approvals.decide")
+      ? deps.approvals.decidableBy(viewerId, decidableLimit, countCap)
+      : Promise.resolve(none),
+    deps.approvals.pendingOf(viewerId, ownLimit, countCap),
+    deps.audit.latest(activityLimit),
   ]);
-  return { pool, pending, myRequests, activity };
+  return { now: deps.now(), pool, decidable, ownPending, activity };
 }

@@ -27,18 +27,20 @@ async function openHome(userId: string) {
 }
 
 describe("App Home", () => {
-  it("support sees the pool, the pending request and their own request, but no Approve button", async () => {
+  it("support sees the pool and their own pending request with Withdraw, but no Approve button", async () => {
     const home = await openHome(users.support);
     const text = visibleText(home.blocks);
     expect(text).toContain("*Left*\n$70.00");
     expect(text).toContain("*Requested, pending*\n$20.00");
-    expect(text).toContain("Pending approvals (1)");
-    expect(text).toContain("home.approval@example.com (credits): :large_yellow_circle: Pending");
+    expect(text).not.toContain("Waiting for your decision");
+    expect(text).toContain("*Your pending requests (1)*");
+    expect(text).toContain("*Credits change* for *home.approval@example.com*");
     expect(allButtons(home.blocks).map((b) => b.text)).toEqual([
       "Find a customer",
       "Pick a customer",
       "New customer",
       "Invite customer",
+      "Withdraw",
     ]);
   });
 
@@ -56,7 +58,7 @@ describe("App Home", () => {
       (call) => call.args.user_id === users.manager,
     );
     const text = visibleText((refreshed.args.view as { blocks: unknown[] }).blocks);
-    expect(text).toContain("Pending approvals (0)");
+    expect(text).toContain("*Waiting for your decision (0)*");
     expect(text).toContain("*Left*\n$50.00");
     expect(text).toContain("granted credits to *home.approval@example.com*");
     expect((await moneyOf(harness, customer.customerId)).credits).toBe(2000);
