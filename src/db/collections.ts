@@ -18,4 +18,6 @@ export const collections = {
   leases: "leases",
   /** Written by the platform (usage charges); the bot only reads it. */
   billingRecords: "billing_records",
+  /** The head (last seq and hash) of each single chain, e.g. `_id: "audit"` (README “The ledger's hash chain”). */
+  chainHeads: "chain_heads",
 } as const;

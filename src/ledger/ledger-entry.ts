@@ -1,3 +1,5 @@
+import type { ChainLink } from "../hash-chain/chain.js";
+
 export const ledgerKinds = [
   "balance.refill",
   "balance.deduct",
@@ -28,6 +30,9 @@ export interface LedgerEntry {
   idempotencyKey: string;
   at: Date;
 }
+
+/** An entry as the money writer stores it: a link of its customer's chain (README “The ledger's hash chain”). */
+export type ChainedLedgerEntry = LedgerEntry & ChainLink;
 
 export function isBalanceKind(kind: LedgerKind): boolean {
   return kind === "balance.refill" || kind === "balance.deduct";

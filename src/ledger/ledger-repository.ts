@@ -3,7 +3,7 @@ import { z } from "zod";
 import { collections } from "../db/collections.js";
 import { beyond, type KeysetPage, keysetPage, type PageCursor } from "../db/keyset-page.js";
 import type { DayKindSum } from "./ledger-day.js";
-import { type LedgerEntry, ledgerKinds } from "./ledger-entry.js";
+import { type ChainedLedgerEntry, type LedgerEntry, ledgerKinds } from "./ledger-entry.js";
 
 /** Entries read per query when a whole ledger is summed. */
 const recountPageSize = 5000;
@@ -39,8 +39,27 @@ export class LedgerRepository {
     this.collection = db.collection<LedgerEntry>(collections.ledgerEntries);
   }
 
-  async append(entry: LedgerEntry, session: ClientSession): Promise<void> {
+  async append(entry: ChainedLedgerEntry, session: ClientSession): Promise<void> {
     await this.collection.insertOne({ ...entry }, { session });
+  }
+
+  /**
+   * A customer's chained entries in seq order, as stored (every field, for recomputing hashes),
+   * streamed `batchSize` a round trip through the `chain_per_customer` index.
+   */
+  chainOf(customerId: string, session?: ClientSession, batchSize = 1000): AsyncIterable<Document> {
+    return this.collection.find(
+      { customerId: { $eq: customerId }, seq: { $gt: 0 } },
+      { sort: { seq: 1 }, batchSize, session },
+    ) as AsyncIterable<Document>;
+  }
+
+  /** How many of a customer's entries were written before chaining (they carry no seq). */
+  unchainedCount(customerId: string, session?: ClientSession): Promise<number> {
+    return this.collection.countDocuments(
+      { customerId: { $eq: customerId }, seq: { $exists: false } },
+      { session },
+    );
   }
 
   /** One page of a customer's entries, newest first; null when the cursor is not one of theirs. */
