@@ -11,13 +11,16 @@ export type Permission =
   /** Approve or reject approval requests. */
   | "approvals.decide"
   /** Change the platform's credit pool total. */
-  | "pool.setTotal";
+  | "pool.setTotal"
+  /** Verify a customer's ledger chain and sums (`/customer verify`). */
+  | "ledger.verify";
 
 const minimumRole: Record<Permission, Role> = {
   "customers.read": "support",
   "customers.write": "support",
   "approvals.decide": "manager",
   "pool.setTotal": "admin",
+  "ledger.verify": "support",
 };
 
 export function can(role: Role | null, permission: Permission): boolean {

@@ -29,6 +29,7 @@ const verbs: Record<string, string> = {
   "approval.expire": "expired an undecided request for",
   "approval.decide": "tried to decide a request for",
   "pool.setTotal": "set the credit pool total",
+  "customer.verify": "verified the ledger of",
 };
 
 const moneyFields = new Set(["balance", "credits", "total"]);

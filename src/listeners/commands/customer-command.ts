@@ -16,6 +16,7 @@ import { moneyCommand } from "./money-commands.js";
 import { poolCommand } from "./pool-command.js";
 import { showCustomer } from "./show-customer.js";
 import { tagCommand } from "./tag-command.js";
+import { verifyCommand } from "./verify-command.js";
 
 /** `/customer …`: ack at once, then parse the subcommand and answer privately. */
 export function customerCommand(deps: Deps) {
@@ -87,6 +88,8 @@ export function customerCommand(deps: Deps) {
           const customer = await oneCustomer(deps, args, command.ref);
           return customer ? reply(args, await customerHistory(deps, customer)) : undefined;
         }
+        case "verify":
+          return verifyCommand(deps, args, command.ref);
         default: {
           const unhandled: never = command;
           throw new Error(`no handler for ${JSON.stringify(unhandled)}`);
