@@ -24,10 +24,19 @@ export function buildLedgerVerification(
   currency: Currency,
 ): SlackMessage {
   const who = md`*${clip(account, 80)}*`;
-  const older =
-    found.unchained > 0
-      ? md`\n${count(found.unchained)} older entries were written before chaining: only their sums are checked.`
-      : md``;
+  const notes = [
+    ...(found.unchained > 0
+      ? [
+          md`${count(found.unchained)} older entries were written before chaining: only their sums are checked.`,
+        ]
+      : []),
+    ...(found.totalsCounted
+      ? []
+      : [
+          md`Lifetime totals were never counted from the ledger (\`npm run reindex\` counts them).`,
+        ]),
+  ];
+  const older = notes.length > 0 ? md`\n${joinMd(notes)}` : md``;
   const text =
     found.totalBreaks === 0
       ? md`:white_check_mark: Verified ${who}: ${count(found.chained)} entries, chain intact, sums match balance ${formatMoney(found.balance, currency)} and credits ${formatMoney(found.credits, currency)}.${older}`

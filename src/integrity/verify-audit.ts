@@ -19,9 +19,29 @@ export interface AuditVerification {
 export async function verifyAuditChain(
   audit: AuditRepository,
   limit: number,
+  onProgress: (progress: { done: number; total: number }) => void = () => {},
 ): Promise<AuditVerification> {
   const head = await audit.chainHead();
+  const total = head?.seq ?? 0;
   const breaks = new BreakList(limit);
-  const walk = await walkChain(audit.chainUpTo(head?.seq ?? 0), head, "event", breaks);
+  const walk = await walkChain(
+    counted(audit.chainUpTo(total), (done) => onProgress({ done, total })),
+    head,
+    "event",
+    breaks,
+  );
   return { chained: walk.links, breaks: breaks.shown, totalBreaks: breaks.total };
+}
+
+/** `documents`, telling `onCount` how many have gone by every 1,000. */
+async function* counted<T>(
+  documents: AsyncIterable<T>,
+  onCount: (done: number) => void,
+): AsyncGenerator<T> {
+  let done = 0;
+  for await (const document of documents) {
+    yield document;
+    done += 1;
+    if (done % 1000 === 0) onCount(done);
+  }
 }
