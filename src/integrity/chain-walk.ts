@@ -63,11 +63,10 @@ export async function walkChain(
   /** An entry found at its neighbour's seq, held until the next entry says whether the two swapped. */
   const order: { pending: PendingOrder | null } = { pending: null };
   const flushOrder = () => {
-    if (order.pending)
-      breaks.add({
-        ...order.pending,
-        what: `order: this ${noun} was written as seq ${order.pending.writtenAs}`,
-      });
+    if (order.pending) {
+      const { writtenAs, ...place } = order.pending;
+      breaks.add({ ...place, what: `order: this ${noun} was written as seq ${writtenAs}` });
+    }
     order.pending = null;
   };
   for await (const document of documents) {
@@ -112,8 +111,9 @@ export async function walkChain(
         reordered = true;
         const swapped = order.pending;
         if (swapped && swapped.writtenAs === seq && writtenAs === swapped.seq) {
+          const { writtenAs: _, ...place } = swapped;
           breaks.add({
-            ...swapped,
+            ...place,
             what: `order: seq ${swapped.seq} and seq ${seq} are swapped (each holds the other's ${noun})`,
           });
           order.pending = null;

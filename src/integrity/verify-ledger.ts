@@ -68,10 +68,9 @@ export class LedgerVerifier {
   /** One customer's verification, keeping the first `limit` breaks; null when there is no such customer. */
   verify(customerId: string, limit: number): Promise<LedgerVerification | null> {
     return inTransaction(this.client, async (session) => {
-      const [state, money] = await Promise.all([
-        this.customers.ledgerStateOf(customerId, session),
-        this.customers.moneyOf(customerId, session),
-      ]);
+      // One after the other: a transaction's operations are never sent at once.
+      const state = await this.customers.ledgerStateOf(customerId, session);
+      const money = await this.customers.moneyOf(customerId, session);
       if (!state || !money) return null;
       const breaks = new BreakList(limit);
       const walk = await walkChain(
@@ -80,7 +79,8 @@ export class LedgerVerifier {
         "entry",
         breaks,
       );
-      const counted = countLedger(await this.ledger.sumsByDayAndKind(customerId, session));
+      const { sums, unchained } = await this.ledger.sumsAndUnchained(customerId, session);
+      const counted = countLedger(sums);
       const differences = totalsDifferencesOf(
         money,
         await this.days.allOf(customerId, session),
@@ -91,7 +91,7 @@ export class LedgerVerifier {
       return {
         customerId,
         chained: walk.links,
-        unchained: await this.ledger.unchainedCount(customerId, session),
+        unchained,
         balance: state.balance,
         credits: state.credits,
         totalsCounted: money.totals !== null,

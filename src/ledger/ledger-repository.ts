@@ -7,7 +7,12 @@ import { type ChainedLedgerEntry, type LedgerEntry, ledgerKinds } from "./ledger
 
 /** Entries read per query when a whole ledger is summed. */
 const recountPageSize = 5000;
-const entrySumSchema = z.object({ at: z.date(), kind: z.enum(ledgerKinds), amount: z.number() });
+const entrySumSchema = z.object({
+  at: z.date(),
+  kind: z.enum(ledgerKinds),
+  amount: z.number(),
+  seq: z.number().optional(),
+});
 
 const ledgerEntrySchema = z.object({
   customerId: z.string(),
@@ -54,14 +59,6 @@ export class LedgerRepository {
     ) as AsyncIterable<Document>;
   }
 
-  /** How many of a customer's entries were written before chaining (they carry no seq). */
-  unchainedCount(customerId: string, session?: ClientSession): Promise<number> {
-    return this.collection.countDocuments(
-      { customerId: { $eq: customerId }, seq: { $exists: false } },
-      { session },
-    );
-  }
-
   /** One page of a customer's entries, newest first; null when the cursor is not one of theirs. */
   page(
     customerId: string,
@@ -87,7 +84,17 @@ export class LedgerRepository {
     session?: ClientSession,
     pageSize = recountPageSize,
   ): Promise<DayKindSum[]> {
+    return (await this.sumsAndUnchained(customerId, session, pageSize)).sums;
+  }
+
+  /** The same sums, and how many of the entries were written before chaining (they carry no seq). */
+  async sumsAndUnchained(
+    customerId: string,
+    session?: ClientSession,
+    pageSize = recountPageSize,
+  ): Promise<{ sums: DayKindSum[]; unchained: number }> {
     const sums = new Map<string, DayKindSum>();
+    let unchained = 0;
     let after: { at: Date; _id: ObjectId } | undefined;
     for (;;) {
       const page = await this.collection
@@ -97,7 +104,7 @@ export class LedgerRepository {
             ...(after ? beyond("at", after.at, after._id, "older", false) : {}),
           },
           {
-            projection: { _id: 1, at: 1, kind: 1, amount: 1 },
+            projection: { _id: 1, at: 1, kind: 1, amount: 1, seq: 1 },
             sort: { at: -1, _id: -1 },
             limit: pageSize,
             session,
@@ -105,7 +112,8 @@ export class LedgerRepository {
         )
         .toArray();
       for (const document of page) {
-        const { at, kind, amount } = entrySumSchema.parse(document);
+        const { at, kind, amount, seq } = entrySumSchema.parse(document);
+        if (seq === undefined) unchained += 1;
         const day = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
         const key = `${day.getTime()} ${kind}`;
         const sum = sums.get(key) ?? { day, kind, amount: 0 };
@@ -113,7 +121,7 @@ export class LedgerRepository {
         sums.set(key, sum);
       }
       const last = page.at(-1);
-      if (page.length < pageSize || !last) return [...sums.values()];
+      if (page.length < pageSize || !last) return { sums: [...sums.values()], unchained };
       after = { at: entrySumSchema.parse(last).at, _id: last._id };
     }
   }
