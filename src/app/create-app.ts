@@ -20,6 +20,7 @@ import { PasswordResetRepository } from "../customers/password-reset-repository.
 import { PasswordResets } from "../customers/password-resets.js";
 import { IdempotencyRepository } from "../db/idempotency-repository.js";
 import type { Database } from "../db/mongo.js";
+import { IntegrityService } from "../integrity/integrity-service.js";
 import { InviteRepository } from "../invites/invite-repository.js";
 import { Invites } from "../invites/invites.js";
 import { LeaseRepository } from "../leases/lease-repository.js";
@@ -251,6 +252,7 @@ export function createBotApp(options: BotAppOptions): BotApp {
       { currency: config.currency, balanceApprovalLimit: config.balanceApprovalLimit },
       now,
     ),
+    integrity: new IntegrityService(db, audit, config.currency, now),
     billing: new BillingService(
       customerRepository,
       ledger,

@@ -1,7 +1,9 @@
-import type { ClientSession, Collection, Db } from "mongodb";
+import type { ClientSession, Collection, Db, Document, MongoClient } from "mongodb";
 import { collections } from "../db/collections.js";
 import { type KeysetPage, keysetPage, type PageCursor } from "../db/keyset-page.js";
-import { afterCommit } from "../db/transaction.js";
+import { afterCommit, inTransaction } from "../db/transaction.js";
+import { type ChainHead, linkAll } from "../hash-chain/chain.js";
+import { ChainHeadRepository } from "../hash-chain/chain-head-repository.js";
 import { type AuditEvent, auditEventSchema } from "./audit-event.js";
 
 const toAuditEvent = (document: unknown): AuditEvent => auditEventSchema.parse(document);
@@ -11,12 +13,17 @@ export type OweAuditLines = (events: AuditEvent[], session?: ClientSession) => P
 
 /**
  * The `audit_events` collection. Append-only: this class has no update or delete, by design.
- * `onRecorded` hears of every event once it is durable (after its transaction commits). With
+ * Every event is a link of the one audit chain (`seq`, `prevHash`, `hash`; README “The ledger's
+ * hash chain”), chained in the transaction that records it — a write given no session gets a short
+ * transaction of its own — with the chain's head read and moved as the write's last step, so
+ * concurrent writers serialise on the head for as short a time as possible. `onRecorded` hears of every event once it is durable (after its transaction commits). With
  * `oweAuditLines`, every change (outcome "done") also owes a line in the audit channel, recorded (in
  * the outbox) in the same transaction as the event.
  */
 export class AuditRepository {
   private readonly collection: Collection<AuditEvent>;
+  private readonly heads: ChainHeadRepository;
+  private readonly client: MongoClient;
 
   constructor(
     db: Db,
@@ -24,26 +31,43 @@ export class AuditRepository {
     private readonly oweAuditLines?: OweAuditLines,
   ) {
     this.collection = db.collection<AuditEvent>(collections.auditEvents);
+    this.heads = new ChainHeadRepository(db);
+    this.client = db.client;
   }
 
-  async record(event: AuditEvent, session?: ClientSession): Promise<void> {
-    await this.collection.insertOne({ ...event }, { session });
-    await this.oweLines([event], session);
-    if (session) afterCommit(session, () => this.onRecorded(event));
-    else this.onRecorded(event);
+  record(event: AuditEvent, session?: ClientSession): Promise<void> {
+    return this.recordMany([event], session);
   }
 
+  /** Records `events` in order as the next links of the audit chain. */
   async recordMany(events: AuditEvent[], session?: ClientSession): Promise<void> {
     if (events.length === 0) return;
-    await this.collection.insertMany(
-      events.map((event) => ({ ...event })),
-      { session },
-    );
-    await this.oweLines(events, session);
-    for (const event of events) {
-      if (session) afterCommit(session, () => this.onRecorded(event));
-      else this.onRecorded(event);
+    if (!session) {
+      await inTransaction(this.client, (own) => this.recordMany(events, own));
+      return;
     }
+    await this.oweLines(events, session);
+    const head = await this.heads.headOf("audit", session);
+    const chained = linkAll(head, events);
+    await this.collection.insertMany(chained.linked, { session });
+    await this.heads.move("audit", head, chained.head as ChainHead, session);
+    for (const event of events) afterCommit(session, () => this.onRecorded(event));
+  }
+
+  /** The audit chain's head; null before the first chained event. */
+  chainHead(): Promise<ChainHead | null> {
+    return this.heads.headOf("audit");
+  }
+
+  /**
+   * The chained events up to `lastSeq`, in seq order, as stored (every field, for recomputing
+   * hashes), streamed `batchSize` a round trip through the `chain` index.
+   */
+  chainUpTo(lastSeq: number, batchSize = 1000): AsyncIterable<Document> {
+    return this.collection.find(
+      { seq: { $gt: 0, $lte: lastSeq } },
+      { sort: { seq: 1 }, batchSize },
+    ) as AsyncIterable<Document>;
   }
 
   private async oweLines(events: AuditEvent[], session?: ClientSession): Promise<void> {

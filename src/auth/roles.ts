@@ -13,7 +13,9 @@ export type Permission =
   /** Approve or reject approval requests. */
   | "approvals.decide"
   /** Change the platform's credit pool total. */
-  | "pool.setTotal";
+  | "pool.setTotal"
+  /** Verify a customer's ledger chain and sums (`/customer verify`). */
+  | "ledger.verify";
 
 const minimumRole: Record<Permission, Role> = {
   "customers.read": "support",
@@ -21,6 +23,7 @@ const minimumRole: Record<Permission, Role> = {
   "channels.link": "support",
   "approvals.decide": "manager",
   "pool.setTotal": "admin",
+  "ledger.verify": "support",
 };
 
 export function can(role: Role | null, permission: Permission): boolean {

@@ -32,6 +32,7 @@ const verbs: Record<string, string> = {
   "pool.setTotal": "set the credit pool total",
   "channel.link": "linked a channel to",
   "channel.unlink": "unlinked a channel from",
+  "customer.verify": "verified the ledger of",
 };
 
 const moneyFields = new Set(["balance", "credits", "total"]);

@@ -11,6 +11,7 @@ const commandGrammar = joinMd([
   md`\`/customer balance REF +N|-N reason…\` · \`/customer credits REF N reason…\``,
   md`\`/customer tag REF TAG|none\` · \`/customer enable REF\` · \`/customer disable REF\``,
   md`\`/customer password REF\` · \`/customer billing REF\` · \`/customer history REF\``,
+  md`\`/customer verify REF\` (recompute the ledger's hash chain and sums)`,
   md`\`/customer pool\` · \`/customer pool set N\` · \`/customer approvals\``,
 ]);
 

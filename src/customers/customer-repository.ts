@@ -10,6 +10,7 @@ import {
 } from "mongodb";
 import { z } from "zod";
 import { collections } from "../db/collections.js";
+import type { ChainHead } from "../hash-chain/chain.js";
 import {
   type MoneyTotals,
   moneyTotalsSchema,
@@ -132,6 +133,38 @@ function countedTotals(stored: unknown): MoneyTotals | null {
   if (!parsed.success) return null;
   const { countedAt: _, ...totals } = parsed.data;
   return totals;
+}
+
+/** A money write's move of the customer's ledger head: from what was read (null: no head yet) to the new entry. */
+export interface LedgerHeadMove {
+  expected: ChainHead | null;
+  next: ChainHead;
+}
+
+/** What the money writer reads before a change: the money and the ledger chain's head. */
+export interface LedgerState {
+  account: string;
+  balance: number;
+  credits: number;
+  ledgerHead: ChainHead | null;
+}
+
+const chainHeadSchema = z.object({ seq: z.number(), hash: z.string() });
+const ledgerStateSchema = z.object({
+  account: z.string(),
+  balance: z.number().default(0),
+  credits: z.number().default(0),
+  ledgerHead: chainHeadSchema.nullable().default(null),
+});
+
+/** The guard that the head is still where it was read, and the move of it to the new entry. */
+function headMoveOf(head: LedgerHeadMove): { guard: Filter<Document>; set: Document } {
+  return {
+    guard: head.expected
+      ? { "ledgerHead.seq": { $eq: head.expected.seq } }
+      : { ledgerHead: { $exists: false } },
+    set: { ledgerHead: { seq: head.next.seq, hash: head.next.hash } },
+  };
 }
 
 const balanceAfterSchema = z.object({ account: z.string(), balance: z.number() });
@@ -330,14 +363,35 @@ export class CustomerRepository {
     return { rewritten: sources.length, lastId: sources.at(-1)?._id.toHexString() ?? afterId };
   }
 
+  /** The money and the ledger head, read in the money writer's transaction before it changes them. */
+  async ledgerStateOf(customerId: string, session: ClientSession): Promise<LedgerState | null> {
+    const document = await this.collection.findOne(
+      { customerId: { $eq: customerId } },
+      { projection: { _id: 0, account: 1, balance: 1, credits: 1, ledgerHead: 1 }, session },
+    );
+    return document ? ledgerStateSchema.parse(document) : null;
+  }
+
   /** Adds `amount` to the balance; returns the account and the new balance, null when no customer matched. */
-  refill(customerId: string, amount: number, at: Date, session: ClientSession) {
-    return this.addToBalance(customerId, {}, amount, at, session);
+  refill(
+    customerId: string,
+    amount: number,
+    at: Date,
+    head: LedgerHeadMove,
+    session: ClientSession,
+  ) {
+    return this.addToBalance(customerId, {}, amount, at, head, session);
   }
 
   /** Takes `amount` off the balance only if the balance is at least `amount`; null otherwise. */
-  deductIfAtLeast(customerId: string, amount: number, at: Date, session: ClientSession) {
-    return this.addToBalance(customerId, { balance: { $gte: amount } }, -amount, at, session);
+  deductIfAtLeast(
+    customerId: string,
+    amount: number,
+    at: Date,
+    head: LedgerHeadMove,
+    session: ClientSession,
+  ) {
+    return this.addToBalance(customerId, { balance: { $gte: amount } }, -amount, at, head, session);
   }
 
   /** Sets `field` to `target` only if it is still `expected`; returns the account, null otherwise. */
@@ -347,12 +401,14 @@ export class CustomerRepository {
     expected: number,
     target: number,
     at: Date,
+    head: LedgerHeadMove,
     session: ClientSession,
   ): Promise<{ account: string } | null> {
+    const move = headMoveOf(head);
     const after = await this.collection.findOneAndUpdate(
-      { customerId: { $eq: customerId }, [field]: { $eq: expected } },
+      { customerId: { $eq: customerId }, [field]: { $eq: expected }, ...move.guard },
       {
-        $set: { [field]: target, updatedAt: at },
+        $set: { [field]: target, updatedAt: at, ...move.set },
         $inc: totalsIncrement("totals", field, target - expected),
       },
       { session, returnDocument: "after", projection: { account: 1 } },
@@ -448,13 +504,15 @@ export class CustomerRepository {
     guard: Filter<Document>,
     delta: number,
     at: Date,
+    head: LedgerHeadMove,
     session: ClientSession,
   ): Promise<{ account: string; balance: number } | null> {
+    const move = headMoveOf(head);
     const after = await this.collection.findOneAndUpdate(
-      { customerId: { $eq: customerId }, ...guard },
+      { customerId: { $eq: customerId }, ...guard, ...move.guard },
       {
         $inc: { balance: delta, ...totalsIncrement("totals", "balance", delta) },
-        $set: { updatedAt: at },
+        $set: { updatedAt: at, ...move.set },
       },
       { session, returnDocument: "after", projection: { balance: 1, account: 1 } },
     );

@@ -20,4 +20,6 @@ export const collections = {
   billingRecords: "billing_records",
   /** Channels linked to a customer (the bot's own; `/customer link`). */
   channelLinks: "channel_links",
+  /** The head (last seq and hash) of each single chain, e.g. `_id: "audit"` (README “The ledger's hash chain”). */
+  chainHeads: "chain_heads",
 } as const;

@@ -80,6 +80,8 @@ export const indexSpecs: Readonly<Record<string, readonly IndexSpec[]>> = {
     { key: { at: -1, _id: -1 }, name: "newest_first" },
     { key: { "target.customerId": 1, at: -1, _id: -1 }, name: "by_customer" },
     { key: { actorId: 1, at: -1, _id: -1 }, name: "by_actor" },
+    // The audit chain, one link per seq; events recorded before chaining have no seq.
+    { key: { seq: 1 }, name: "chain", unique: true, partialFilterExpression: { seq: { $gt: 0 } } },
   ],
   [collections.idempotencyKeys]: [
     { key: { at: 1 }, name: "expire_after_30_days", expireAfterSeconds: 30 * 24 * 3600 },
@@ -101,6 +103,13 @@ export const indexSpecs: Readonly<Record<string, readonly IndexSpec[]>> = {
   [collections.ledgerEntries]: [
     { key: { idempotencyKey: 1 }, name: "idempotencyKey_unique", unique: true },
     { key: { customerId: 1, at: -1, _id: -1 }, name: "by_customer_newest_first" },
+    // Each customer's chain, one link per seq (the head's guard is the first line of defence).
+    {
+      key: { customerId: 1, seq: 1 },
+      name: "chain_per_customer",
+      unique: true,
+      partialFilterExpression: { seq: { $gt: 0 } },
+    },
   ],
   [collections.ledgerDays]: [
     { key: { customerId: 1, day: -1 }, name: "one_per_customer_day", unique: true },

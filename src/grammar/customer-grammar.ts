@@ -36,11 +36,19 @@ const subcommands = [
   "link",
   "unlink",
   "links",
+  "verify",
 ] as const;
 type Subcommand = (typeof subcommands)[number];
 
 /** The `/customer` subcommands that act on one customer and take nothing but its REF. */
-type OneCustomerSubcommand = "edit" | "enable" | "disable" | "password" | "billing" | "history";
+type OneCustomerSubcommand =
+  | "edit"
+  | "enable"
+  | "disable"
+  | "password"
+  | "billing"
+  | "history"
+  | "verify";
 
 /** What `/customer …` asks for: one shape per subcommand, every value already checked. */
 export type CustomerCommand =
@@ -103,6 +111,7 @@ export function parseCustomerCommand(rawText: string, currency: Currency): Custo
     case "password":
     case "billing":
     case "history":
+    case "verify":
       return { name: word, ref: requireRef(args, `/customer ${word} REF`) };
     case "tag":
       return { name: "tag", ...parseTagArgs(args) };

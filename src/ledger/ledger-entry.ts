@@ -1,3 +1,5 @@
+import type { ChainLink } from "../hash-chain/chain.js";
+
 export const ledgerKinds = [
   "balance.refill",
   "balance.deduct",
@@ -30,6 +32,9 @@ export interface LedgerEntry {
   /** The Slack message the change was asked from (a permalink); entries written before had none. */
   sourcePermalink?: string;
 }
+
+/** An entry as the money writer stores it: a link of its customer's chain (README “The ledger's hash chain”). */
+export type ChainedLedgerEntry = LedgerEntry & ChainLink;
 
 export function isBalanceKind(kind: LedgerKind): boolean {
   return kind === "balance.refill" || kind === "balance.deduct";

@@ -3,11 +3,16 @@ import { z } from "zod";
 import { collections } from "../db/collections.js";
 import { beyond, type KeysetPage, keysetPage, type PageCursor } from "../db/keyset-page.js";
 import type { DayKindSum } from "./ledger-day.js";
-import { type LedgerEntry, ledgerKinds } from "./ledger-entry.js";
+import { type ChainedLedgerEntry, type LedgerEntry, ledgerKinds } from "./ledger-entry.js";
 
 /** Entries read per query when a whole ledger is summed. */
 const recountPageSize = 5000;
-const entrySumSchema = z.object({ at: z.date(), kind: z.enum(ledgerKinds), amount: z.number() });
+const entrySumSchema = z.object({
+  at: z.date(),
+  kind: z.enum(ledgerKinds),
+  amount: z.number(),
+  seq: z.number().optional(),
+});
 
 const ledgerEntrySchema = z.object({
   customerId: z.string(),
@@ -40,8 +45,19 @@ export class LedgerRepository {
     this.collection = db.collection<LedgerEntry>(collections.ledgerEntries);
   }
 
-  async append(entry: LedgerEntry, session: ClientSession): Promise<void> {
+  async append(entry: ChainedLedgerEntry, session: ClientSession): Promise<void> {
     await this.collection.insertOne({ ...entry }, { session });
+  }
+
+  /**
+   * A customer's chained entries in seq order, as stored (every field, for recomputing hashes),
+   * streamed `batchSize` a round trip through the `chain_per_customer` index.
+   */
+  chainOf(customerId: string, session?: ClientSession, batchSize = 1000): AsyncIterable<Document> {
+    return this.collection.find(
+      { customerId: { $eq: customerId }, seq: { $gt: 0 } },
+      { sort: { seq: 1 }, batchSize, session },
+    ) as AsyncIterable<Document>;
   }
 
   /** One page of a customer's entries, newest first; null when the cursor is not one of theirs. */
@@ -69,7 +85,17 @@ export class LedgerRepository {
     session?: ClientSession,
     pageSize = recountPageSize,
   ): Promise<DayKindSum[]> {
+    return (await this.sumsAndUnchained(customerId, session, pageSize)).sums;
+  }
+
+  /** The same sums, and how many of the entries were written before chaining (they carry no seq). */
+  async sumsAndUnchained(
+    customerId: string,
+    session?: ClientSession,
+    pageSize = recountPageSize,
+  ): Promise<{ sums: DayKindSum[]; unchained: number }> {
     const sums = new Map<string, DayKindSum>();
+    let unchained = 0;
     let after: { at: Date; _id: ObjectId } | undefined;
     for (;;) {
       const page = await this.collection
@@ -79,7 +105,7 @@ export class LedgerRepository {
             ...(after ? beyond("at", after.at, after._id, "older", false) : {}),
           },
           {
-            projection: { _id: 1, at: 1, kind: 1, amount: 1 },
+            projection: { _id: 1, at: 1, kind: 1, amount: 1, seq: 1 },
             sort: { at: -1, _id: -1 },
             limit: pageSize,
             session,
@@ -87,7 +113,8 @@ export class LedgerRepository {
         )
         .toArray();
       for (const document of page) {
-        const { at, kind, amount } = entrySumSchema.parse(document);
+        const { at, kind, amount, seq } = entrySumSchema.parse(document);
+        if (seq === undefined) unchained += 1;
         const day = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
         const key = `${day.getTime()} ${kind}`;
         const sum = sums.get(key) ?? { day, kind, amount: 0 };
@@ -95,7 +122,7 @@ export class LedgerRepository {
         sums.set(key, sum);
       }
       const last = page.at(-1);
-      if (page.length < pageSize || !last) return [...sums.values()];
+      if (page.length < pageSize || !last) return { sums: [...sums.values()], unchained };
       after = { at: entrySumSchema.parse(last).at, _id: last._id };
     }
   }

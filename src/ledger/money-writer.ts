@@ -2,12 +2,18 @@ import type { ClientSession } from "mongodb";
 import type { AuditEvent } from "../audit/audit-event.js";
 import type { AuditRepository } from "../audit/audit-repository.js";
 import type { Actor } from "../auth/actor.js";
-import type { CustomerRepository, MoneyField } from "../customers/customer-repository.js";
+import type {
+  CustomerRepository,
+  LedgerHeadMove,
+  LedgerState,
+  MoneyField,
+} from "../customers/customer-repository.js";
+import { linkAfter } from "../hash-chain/chain.js";
 import type { Currency } from "../money/currency.js";
 import type { CreditPool } from "../pool/credit-pool.js";
 import { totalsFieldOfKind, utcDay } from "./ledger-day.js";
 import type { LedgerDayRepository } from "./ledger-day-repository.js";
-import type { LedgerKind } from "./ledger-entry.js";
+import type { ChainedLedgerEntry, LedgerKind } from "./ledger-entry.js";
 import type { LedgerRepository } from "./ledger-repository.js";
 
 /** Why a change is made and on whose authority: copied into the ledger entry and the audit record. */
@@ -38,7 +44,10 @@ function ledgerKind(field: MoneyField, amount: number): LedgerKind {
  * The only code that changes balances and credits. Each method runs inside the caller's transaction
  * and writes the customer (with its lifetime totals, in the same update), the ledger entry, its day
  * bucket and the audit record (and for credits the pool) together; every guard is in an update's
- * filter, so concurrent writers can never take a value below zero.
+ * filter, so concurrent writers can never take a value below zero. Each entry is the next link of
+ * its customer's chain: the money and the chain's head are read first (one round trip), and the
+ * update that changes the money also moves the head, guarded on the seq it was read at — two
+ * writers can never fork a customer's chain (README “The ledger's hash chain”).
  */
 export class MoneyWriter {
   constructor(
@@ -57,12 +66,15 @@ export class MoneyWriter {
     delta: number,
     context: ChangeContext,
   ): Promise<MoneyWrite> {
+    const state = await this.customers.ledgerStateOf(customerId, session);
+    if (!state || state.balance + delta < 0) return { ok: false };
+    const { entry, head } = this.nextEntry(state, customerId, "balance", delta, context);
     const after =
       delta < 0
-        ? await this.customers.deductIfAtLeast(customerId, -delta, context.at, session)
-        : await this.customers.refill(customerId, delta, context.at, session);
+        ? await this.customers.deductIfAtLeast(customerId, -delta, context.at, head, session)
+        : await this.customers.refill(customerId, delta, context.at, head, session);
     if (!after) return { ok: false };
-    await this.record(session, "balance", customerId, after.account, delta, after.balance, context);
+    await this.record(session, "balance", after.account, entry, context);
     return {
       ok: true,
       before: after.balance - delta,
@@ -85,50 +97,64 @@ export class MoneyWriter {
     target: number,
     context: ChangeContext,
   ): Promise<MoneyWrite> {
+    const state = await this.customers.ledgerStateOf(customerId, session);
+    if (!state || state[field] !== expected) return { ok: false };
+    const difference = target - expected;
+    const { entry, head } = this.nextEntry(state, customerId, field, difference, context);
     const changed = await this.customers.setIfStill(
       customerId,
       field,
       expected,
       target,
       context.at,
+      head,
       session,
     );
     if (!changed) return { ok: false };
-    const difference = target - expected;
     const poolLeft = field === "credits" ? await this.pool.move(difference, session) : undefined;
     if (poolLeft === null) return { ok: false, poolLeft: await this.pool.left(session) };
-    await this.record(session, field, customerId, changed.account, difference, target, context);
+    await this.record(session, field, changed.account, entry, context);
     return { ok: true, before: expected, after: target, account: changed.account, poolLeft };
+  }
+
+  /** The ledger entry a change of `field` by `amount` writes, chained after the customer's head. */
+  private nextEntry(
+    state: LedgerState,
+    customerId: string,
+    field: MoneyField,
+    amount: number,
+    context: ChangeContext,
+  ): { entry: ChainedLedgerEntry; head: LedgerHeadMove } {
+    const entry = linkAfter(state.ledgerHead, {
+      customerId,
+      kind: ledgerKind(field, amount),
+      amount,
+      after: state[field] + amount,
+      currency: this.currency.code,
+      actorId: context.requester.userId,
+      approvedBy: context.approver?.userId ?? null,
+      approvalId: context.approvalId,
+      reason: context.reason,
+      idempotencyKey: context.idempotencyKey,
+      at: context.at,
+      ...(context.sourcePermalink ? { sourcePermalink: context.sourcePermalink } : {}),
+    });
+    return {
+      entry,
+      head: { expected: state.ledgerHead, next: { seq: entry.seq, hash: entry.hash } },
+    };
   }
 
   private async record(
     session: ClientSession,
     field: MoneyField,
-    customerId: string,
     account: string,
-    amount: number,
-    after: number,
+    entry: ChainedLedgerEntry,
     context: ChangeContext,
   ): Promise<void> {
-    const kind = ledgerKind(field, amount);
     const source = context.sourcePermalink ? { sourcePermalink: context.sourcePermalink } : {};
-    await this.ledger.append(
-      {
-        customerId,
-        kind,
-        amount,
-        after,
-        currency: this.currency.code,
-        actorId: context.requester.userId,
-        approvedBy: context.approver?.userId ?? null,
-        approvalId: context.approvalId,
-        reason: context.reason,
-        idempotencyKey: context.idempotencyKey,
-        at: context.at,
-        ...source,
-      },
-      session,
-    );
+    const { customerId, kind, amount, after } = entry;
+    await this.ledger.append(entry, session);
     await this.days.add(
       customerId,
       utcDay(context.at),

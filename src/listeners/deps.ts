@@ -8,6 +8,7 @@ import type { CustomerLifecycle } from "../customers/customer-lifecycle.js";
 import type { CustomerService } from "../customers/customer-service.js";
 import type { PasswordResets } from "../customers/password-resets.js";
 import type { IdempotencyRepository } from "../db/idempotency-repository.js";
+import type { IntegrityService } from "../integrity/integrity-service.js";
 import type { Invites } from "../invites/invites.js";
 import type { Logger } from "../logging/logger.js";
 import type { MoneyService } from "../money-changes/money-service.js";
@@ -28,6 +29,8 @@ export interface Deps {
   billing: BillingService;
   /** Channels linked to a customer (`/customer link`); `linkedCustomerOf` preselects it in forms. */
   channelLinks: ChannelLinks;
+  /** `/customer verify`: a customer's ledger chain and sums, checked on request. */
+  integrity: IntegrityService;
   audit: AuditRepository;
   /** Slack deliveries taken, so a retried or re-sent one does nothing more. */
   idempotency: IdempotencyRepository;

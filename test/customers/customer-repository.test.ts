@@ -1,5 +1,7 @@
+import type { ClientSession } from "mongodb";
 import { describe, expect, it } from "vitest";
 import type { Customer } from "../../src/customers/customer.js";
+import type { LedgerHeadMove } from "../../src/customers/customer-repository.js";
 import { collections } from "../../src/db/collections.js";
 import { aCustomer } from "../support/customer-fixtures.js";
 import { repositoriesForThisFile, storedCustomer } from "../support/repositories.js";
@@ -50,12 +52,21 @@ describe("CustomerRepository: the password hash", () => {
   });
 });
 
+/** The head move a money write makes from wherever the customer's ledger head is now. */
+async function headMove(customerId: string, session: ClientSession): Promise<LedgerHeadMove> {
+  const expected = (await repositories.customers.ledgerStateOf(customerId, session))?.ledgerHead;
+  const seq = (expected?.seq ?? 0) + 1;
+  return { expected: expected ?? null, next: { seq, hash: `hash of ${seq}` } };
+}
+
 describe("CustomerRepository: money guards", () => {
   it("refill adds to the balance and answers the account and the new balance", async () => {
     const customer = await stored({ balance: 1000 });
 
     const after = await repositories.transaction((session) =>
-      repositories.customers.refill(customer.customerId, 250, at, session),
+      headMove(customer.customerId, session).then((head) =>
+        repositories.customers.refill(customer.customerId, 250, at, head, session),
+      ),
     );
 
     expect(after).toEqual({ account: customer.account, balance: 1250 });
@@ -65,8 +76,14 @@ describe("CustomerRepository: money guards", () => {
   it("deductIfAtLeast takes the amount only while the balance covers it", async () => {
     const customer = await stored({ balance: 500 });
     const deduct = (amount: number) =>
-      repositories.transaction((session) =>
-        repositories.customers.deductIfAtLeast(customer.customerId, amount, at, session),
+      repositories.transaction(async (session) =>
+        repositories.customers.deductIfAtLeast(
+          customer.customerId,
+          amount,
+          at,
+          await headMove(customer.customerId, session),
+          session,
+        ),
       );
 
     expect(await deduct(500)).toEqual({ account: customer.account, balance: 0 });
@@ -77,13 +94,14 @@ describe("CustomerRepository: money guards", () => {
   it("setIfStill sets the balance or the credits only while they are what the caller saw", async () => {
     const customer = await stored({ balance: 100, credits: 40 });
     const set = (field: "balance" | "credits", expected: number, target: number) =>
-      repositories.transaction((session) =>
+      repositories.transaction(async (session) =>
         repositories.customers.setIfStill(
           customer.customerId,
           field,
           expected,
           target,
           at,
+          await headMove(customer.customerId, session),
           session,
         ),
       );
@@ -98,11 +116,61 @@ describe("CustomerRepository: money guards", () => {
   it("no customer: every money write answers null", async () => {
     const missing = aCustomer().customerId;
     const answers = await repositories.transaction(async (session) => [
-      await repositories.customers.refill(missing, 1, at, session),
-      await repositories.customers.deductIfAtLeast(missing, 1, at, session),
-      await repositories.customers.setIfStill(missing, "credits", 0, 1, at, session),
+      await repositories.customers.refill(
+        missing,
+        1,
+        at,
+        await headMove(missing, session),
+        session,
+      ),
+      await repositories.customers.deductIfAtLeast(
+        missing,
+        1,
+        at,
+        await headMove(missing, session),
+        session,
+      ),
+      await repositories.customers.setIfStill(
+        missing,
+        "credits",
+        0,
+        1,
+        at,
+        await headMove(missing, session),
+        session,
+      ),
     ]);
     expect(answers).toEqual([null, null, null]);
+  });
+
+  it("a money write whose ledger head moved since it was read changes nothing (the chain cannot fork)", async () => {
+    const customer = await stored({ balance: 100 });
+    const stale = await repositories.transaction((session) =>
+      headMove(customer.customerId, session),
+    );
+    await repositories.transaction(async (session) =>
+      repositories.customers.refill(customer.customerId, 5, at, stale, session),
+    );
+
+    const answers = await repositories.transaction(async (session) => [
+      await repositories.customers.refill(customer.customerId, 1, at, stale, session),
+      await repositories.customers.deductIfAtLeast(customer.customerId, 1, at, stale, session),
+      await repositories.customers.setIfStill(
+        customer.customerId,
+        "balance",
+        105,
+        0,
+        at,
+        stale,
+        session,
+      ),
+    ]);
+
+    expect(answers).toEqual([null, null, null]);
+    expect(await documentOf(customer.customerId)).toMatchObject({
+      balance: 105,
+      ledgerHead: { seq: 1, hash: "hash of 1" },
+    });
   });
 });
 

@@ -262,6 +262,12 @@ const rows: ActionRow[] = [
     answer: /History · matrix/,
   },
   {
+    action: "/customer verify REF",
+    prepare: command(() => `verify ${fresh().customerId}`),
+    allowed: staff,
+    answer: /Verified \*matrix/,
+  },
+  {
     action: "/customer pool",
     prepare: command(() => "pool"),
     allowed: staff,
@@ -608,6 +614,7 @@ describe("authorization matrix", () => {
       "credits",
       "billing",
       "history",
+      "verify",
       "pool",
       "pool set",
       "approvals",

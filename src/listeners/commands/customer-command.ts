@@ -20,6 +20,7 @@ import { poolCommand } from "./pool-command.js";
 import { showCustomer } from "./show-customer.js";
 import { tagCommand } from "./tag-command.js";
 import { unlinkCommand } from "./unlink-command.js";
+import { verifyCommand } from "./verify-command.js";
 
 /** `/customer …`: ack at once, then parse the subcommand and answer privately. */
 export function customerCommand(deps: Deps) {
@@ -99,6 +100,8 @@ export function customerCommand(deps: Deps) {
           return unlinkCommand(deps, args);
         case "links":
           return linksCommand(deps, args);
+        case "verify":
+          return verifyCommand(deps, args, command.ref);
         default: {
           const unhandled: never = command;
           throw new Error(`no handler for ${JSON.stringify(unhandled)}`);

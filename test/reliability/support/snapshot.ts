@@ -51,6 +51,19 @@ function describe(document: Document): string {
   return text.length > 240 ? `${text.slice(0, 240)}…` : text;
 }
 
+/**
+ * The audit chain's head (`chain_heads` `audit`) moves with every audit event recorded: it may move
+ * by exactly as many links as audit events were added, and in no other way.
+ */
+function auditHeadMovedWithTheTrail(before: DatabaseSnapshot, after: DatabaseSnapshot): boolean {
+  const seqOf = (snapshot: DatabaseSnapshot) =>
+    Number(snapshot.get(collections.chainHeads)?.get(canonical("audit"))?.document.seq ?? 0);
+  const added = [...(after.get(collections.auditEvents)?.keys() ?? [])].filter(
+    (id) => !before.get(collections.auditEvents)?.has(id),
+  ).length;
+  return seqOf(after) - seqOf(before) === added;
+}
+
 /** What changed between two snapshots, one line per difference, ignoring the allowed additions. */
 export function snapshotChanges(
   before: DatabaseSnapshot,
@@ -59,6 +72,7 @@ export function snapshotChanges(
 ): string[] {
   const changes: string[] = [];
   const names = new Set([...before.keys(), ...after.keys()]);
+  if (auditHeadMovedWithTheTrail(before, after)) names.delete(collections.chainHeads);
   for (const name of names) {
     const old = before.get(name) ?? new Map();
     const now = after.get(name) ?? new Map();

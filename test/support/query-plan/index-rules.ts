@@ -43,11 +43,28 @@ interface Attempt {
   problem?: string;
 }
 
+/**
+ * Whether the query states a partial index's condition on `field`: an equality for an equality
+ * condition; a range for a range condition (e.g. `{seq: {$gt: 0}}`, restated by the query).
+ */
+function statesPartialCondition(
+  spec: IndexSpec,
+  field: string,
+  condition: Condition | undefined,
+): boolean {
+  const expected = spec.partialFilterExpression?.[field];
+  const isRange =
+    typeof expected === "object" &&
+    expected !== null &&
+    Object.keys(expected).every((operator) => ["$gt", "$gte"].includes(operator));
+  return condition?.kind === "eq" || (isRange && condition?.kind === "range");
+}
+
 /** Checks one index against fields and sort, as MongoDB would use it. */
 function tryIndex(spec: IndexSpec, fields: Fields, sort: SortSpec, limited: boolean): Attempt {
   const keys = Object.entries(spec.key);
   const partial = Object.keys(spec.partialFilterExpression ?? {});
-  if (partial.some((field) => fields[field]?.kind !== "eq"))
+  if (partial.some((field) => !statesPartialCondition(spec, field, fields[field])))
     return { reached: 0, problem: `${spec.name} is partial on ${partial.join(", ")}` };
   // Equalities that restate the partial index's condition are answered by the index itself.
   const equalities = Object.keys(fields).filter(

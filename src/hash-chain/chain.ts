@@ -1,0 +1,58 @@
+import { createHash } from "node:crypto";
+import { canonical } from "./canonical.js";
+
+/** The `prevHash` of a chain's first link: 64 zeros. */
+export const genesisHash = "0".repeat(64);
+
+/** Where a chain ends: its last link's `seq` and `hash` (kept on the head document). */
+export interface ChainHead {
+  seq: number;
+  hash: string;
+}
+
+/** What each chained document carries: its place in the chain and the hashes that tie it there. */
+export interface ChainLink {
+  seq: number;
+  prevHash: string;
+  hash: string;
+}
+
+/**
+ * `sha256_hex(prevHash + "\n" + canonical(document without _id and hash))`; `document` holds every
+ * other stored field, `seq` and `prevHash` included.
+ */
+export function chainHash(document: Readonly<Record<string, unknown>>): string {
+  const { _id: _, hash: __, ...hashed } = document;
+  return createHash("sha256")
+    .update(`${String(hashed.prevHash)}\n${canonical(hashed)}`, "utf8")
+    .digest("hex");
+}
+
+/**
+ * `fields` as the next link after `head` (null: the chain is empty), with `seq`, `prevHash` and
+ * `hash`; fields whose value is undefined are dropped, so what is stored is exactly what was hashed.
+ */
+export function linkAfter<T extends object>(head: ChainHead | null, fields: T): T & ChainLink {
+  const defined = Object.fromEntries(
+    Object.entries(fields).filter(([, value]) => value !== undefined),
+  ) as T;
+  const seq = (head?.seq ?? 0) + 1;
+  const prevHash = head?.hash ?? genesisHash;
+  const unhashed = { ...defined, seq, prevHash };
+  return { ...unhashed, hash: chainHash(unhashed) };
+}
+
+/** `list` chained in order after `head`, and the chain's new head. */
+export function linkAll<T extends object>(
+  head: ChainHead | null,
+  list: readonly T[],
+): { linked: (T & ChainLink)[]; head: ChainHead | null } {
+  const linked: (T & ChainLink)[] = [];
+  let last = head;
+  for (const fields of list) {
+    const link = linkAfter(last, fields);
+    linked.push(link);
+    last = { seq: link.seq, hash: link.hash };
+  }
+  return { linked, head: last };
+}
