@@ -58,6 +58,9 @@ function distinctSorted(values: unknown[]): unknown[] {
   return sorted.filter((value, i) => i === 0 || compareBson(sorted[i - 1], value) !== 0);
 }
 
+/** Characters that end a regex's literal prefix. */
+const REGEX_SYNTAX = new Set([..."\\.*+?^$(){}|[]"]);
+
 /** The strings an anchored, case-sensitive pattern can match: `[prefix, prefix's successor)`. */
 function prefixRange(pattern: unknown, options: unknown): Range | undefined {
   if (options !== undefined && options !== "") return undefined;
@@ -80,7 +83,7 @@ function prefixRange(pattern: unknown, options: unknown): Range | undefined {
       if (escaped === undefined || /[a-zA-Z0-9]/.test(escaped)) break;
       prefix += escaped;
       i += 2;
-    } else if (".*+?^${}()|[]".includes(char)) {
+    } else if (REGEX_SYNTAX.has(char)) {
       break;
     } else {
       prefix += char;
@@ -132,10 +135,12 @@ function below(value: unknown, end: End): boolean {
   return order < 0 || (order === 0 && end.inclusive);
 }
 
-function tighter(a: End, b: End, side: 1 | -1): End {
+/** The end further toward `side` (+1: higher); on equal values, `union` includes it if either does. */
+function further(a: End, b: End, side: 1 | -1, union: boolean): End {
   const order = compareBson(a.value, b.value) * side;
   if (order !== 0) return order > 0 ? a : b;
-  return { value: a.value, inclusive: a.inclusive && b.inclusive };
+  const inclusive = union ? a.inclusive || b.inclusive : a.inclusive && b.inclusive;
+  return { value: a.value, inclusive };
 }
 
 function asRange(bound: Bound): Range {
@@ -156,7 +161,7 @@ function intersect(a: Bound, b: Bound): Bound {
     }
     return { points: points.filter((p) => above(p, other.lo) && below(p, other.hi)) };
   }
-  return { lo: tighter(a.lo, b.lo, 1), hi: tighter(a.hi, b.hi, -1) };
+  return { lo: further(a.lo, b.lo, 1, false), hi: further(a.hi, b.hi, -1, false) };
 }
 
 /** Either bound holds: a range covering both. */
@@ -164,7 +169,7 @@ function hull(a: Bound, b: Bound): Bound {
   if (isPoints(a) && isPoints(b)) return { points: distinctSorted([...a.points, ...b.points]) };
   const x = asRange(a);
   const y = asRange(b);
-  return { lo: tighter(x.lo, y.lo, -1), hi: tighter(x.hi, y.hi, 1) };
+  return { lo: further(x.lo, y.lo, -1, true), hi: further(x.hi, y.hi, 1, true) };
 }
 
 /** The parts of a filter that all hold: field conditions (with `$and` flattened) and `$or`s. */
@@ -359,7 +364,7 @@ function planFor(
         ? keysetTie(conj, fields[prefix] as string, next)
         : undefined;
     const end = tie && rangeBound[tie.side];
-    if (tie && end && end.inclusive && compareBson(end.value, tie.t) === 0) {
+    if (tie && end?.inclusive && compareBson(end.value, tie.t) === 0) {
       const onFirst = (tie.side === "lo") === ascending;
       (onFirst ? firstEnds : lastEnds).push(tie.end);
     }

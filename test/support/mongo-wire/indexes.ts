@@ -167,7 +167,10 @@ export class Index {
   readonly tree: Tree<IndexKey, string> | undefined;
   /** Per field: some document (committed or not) reached an array there. Never reset, as in MongoDB. */
   readonly multikey: boolean[];
-  /** Per field: some key value is itself an array (a nested or empty array): no bounds on it. */
+  /**
+   * Per field: some key value is itself a non-empty array (arrays in arrays), which queries match
+   * element by element: no bounds on it. (An empty array is one key no simple value matches.)
+   */
   readonly arrayValued: boolean[];
 
   constructor(readonly spec: IndexSpec) {
@@ -306,7 +309,8 @@ export class Index {
       return [];
     }
     perField.forEach((values, i) => {
-      if (!this.arrayValued[i] && values.some(Array.isArray)) this.arrayValued[i] = true;
+      const nested = values.some((value) => Array.isArray(value) && value.length > 0);
+      if (!this.arrayValued[i] && nested) this.arrayValued[i] = true;
     });
     if (perField.every((values) => values.length === 1)) {
       return [perField.map((values) => (values[0] === MISSING ? null : values[0]))];

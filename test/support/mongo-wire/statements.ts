@@ -5,7 +5,6 @@
  */
 import type { CommandContext } from "./commands/types.js";
 import { writeConflict } from "./errors.js";
-import type { Store } from "./store.js";
 import { View } from "./view.js";
 import { Conflict, type Writer } from "./writer.js";
 
