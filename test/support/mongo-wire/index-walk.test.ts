@@ -1,4 +1,11 @@
-import { type Collection, type Db, type Document, type IndexDescription, ObjectId } from "mongodb";
+import {
+  type ClientSession,
+  type Collection,
+  type Db,
+  type Document,
+  type IndexDescription,
+  ObjectId,
+} from "mongodb";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useWireServer } from "./harness.js";
 
@@ -232,6 +239,15 @@ describe("index walk: BSON order across types", () => {
   });
 });
 
+async function inSession(work: (session: ClientSession) => Promise<void>): Promise<void> {
+  const session = t.client.startSession();
+  try {
+    await work(session);
+  } finally {
+    await session.endSession();
+  }
+}
+
 describe("index walk: what a snapshot sees", () => {
   type Item = { _id: number; g: number; at: Date };
   async function collectionWithIndex(): Promise<Collection<Item>> {
@@ -254,8 +270,7 @@ describe("index walk: what a snapshot sees", () => {
 
   it("a transaction reads its snapshot while others commit inserts, moves and deletes", async () => {
     const items = await collectionWithIndex();
-    const session = t.client.startSession();
-    try {
+    await inSession(async (session) => {
       session.startTransaction({ readConcern: { level: "snapshot" } });
       expect(await page(items, { session })).toEqual([20, 18, 16, 14]);
       await items.insertOne({ _id: 100, g: 0, at: new Date(start + 19_500) });
@@ -266,17 +281,14 @@ describe("index walk: what a snapshot sees", () => {
       expect(await items.countDocuments({ g: 0 }, { session })).toBe(15);
       expect(await page(items)).toEqual([20, 100, 3, 14]);
       await session.commitTransaction();
-    } finally {
-      await session.endSession();
-    }
+    });
     expect(await page(items)).toEqual([20, 100, 3, 14]);
     expect(await items.countDocuments({ g: 0 })).toBe(16);
   });
 
   it("a transaction sees its own uncommitted inserts, updates and deletes in index order; an abort leaves nothing", async () => {
     const items = await collectionWithIndex();
-    const session = t.client.startSession();
-    try {
+    await inSession(async (session) => {
       session.startTransaction();
       await items.insertOne({ _id: 200, g: 0, at: new Date(start + 19_000) }, { session });
       await items.updateOne({ _id: 20 }, { $set: { at: new Date(start + 1) } }, { session });
@@ -297,9 +309,7 @@ describe("index walk: what a snapshot sees", () => {
       ).toEqual([28, 26, 24]);
       expect(await page(items)).toEqual([20, 18, 16, 14]);
       await session.abortTransaction();
-    } finally {
-      await session.endSession();
-    }
+    });
     expect(await page(items)).toEqual([20, 18, 16, 14]);
     expect(await items.countDocuments({ g: 0 })).toBe(15);
     expect(await items.estimatedDocumentCount()).toBe(30);
