@@ -205,6 +205,12 @@ export class Collection {
     }
   }
 
+  /** `docs` (documents of this collection) in natural order: by record id. */
+  inNaturalOrder(docs: Document[]): Document[] {
+    const recordId = (doc: Document) => this.recordIds.get(idKey(doc)) ?? 0;
+    return docs.sort((a, b) => recordId(a) - recordId(b));
+  }
+
   indexSpecs(): IndexSpec[] {
     return [...this.indexes.values()].map((index) => index.spec);
   }

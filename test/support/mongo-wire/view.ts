@@ -65,6 +65,10 @@ export class CollectionView {
     return planWalk(this.collection.walkableIndexes(), filter, sort, hinted);
   }
 
+  inNaturalOrder(docs: Document[]): Document[] {
+    return this.collection.inNaturalOrder(docs);
+  }
+
   /** The documents in the plan's ranges, in its order; the caller applies the filter. */
   walk(plan: WalkPlan): Iterable<Document> {
     return this.collection.walk(plan.index, plan.ranges, plan.reverse, this.reader, this.examined);

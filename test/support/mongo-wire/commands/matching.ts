@@ -106,6 +106,14 @@ export function findMatching(
     return findDocuments(narrowed ?? collection?.all() ?? [], { filter, sort, skip, limit });
   }
   const matches = compileFilter(filter);
+  if (Object.keys(sort ?? {}).length === 0 && !skip && !limit && request.hint === undefined) {
+    // Every match, in no order asked for (nor an index hinted): the natural order, as a scan gives
+    // it (MongoDB would give the index's; tests written against the scan's order keep passing). The
+    // walk still bounds the read.
+    const found: Document[] = [];
+    for (const doc of collection.walk(plan)) if (matches(doc)) found.push(doc);
+    return collection.inNaturalOrder(found);
+  }
   if (!plan.sorted) {
     const found: Document[] = [];
     for (const doc of collection.walk(plan)) if (matches(doc)) found.push(doc);
