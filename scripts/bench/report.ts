@@ -28,6 +28,11 @@ export interface LevelResult {
   ackMs: LatencySummary;
   /** From sending the request until the flow's completion was observed by the fake Slack. */
   completeMs: LatencySummary;
+  /**
+   * Documents the database examined per operation in the row (serverStatus
+   * `metrics.queryExecutor.scannedObjects`, before → after); null when the server does not say.
+   */
+  documentsExaminedPerOp?: number | null;
   /** Completed operations per second. */
   opsPerSec: number;
   /** opsPerSec / the baseline's at the same concurrency. */

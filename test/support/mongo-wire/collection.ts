@@ -6,7 +6,14 @@
  */
 import type { Document } from "bson";
 import { CommandError } from "./errors.js";
-import { DuplicateKeyError, Index, type IndexSpec, sameIndex } from "./indexes.js";
+import {
+  DuplicateKeyError,
+  Index,
+  type IndexKey,
+  type IndexRange,
+  type IndexSpec,
+  sameIndex,
+} from "./indexes.js";
 import { valueKey } from "./values.js";
 import { Conflict, type Reader, type Writer } from "./writer.js";
 
@@ -35,6 +42,11 @@ export class Collection {
   /** Keys committed while a transaction was open, with their latest commit time. */
   private readonly recent = new Map<string, number>();
   private readonly indexes = new Map<string, Index>([["_id_", new Index(ID_INDEX)]]);
+  /** Each document's record id: its insertion number, kept while its key has versions. */
+  private readonly recordIds = new Map<string, number>();
+  private nextRecordId = 1;
+  /** Documents in the latest committed state (what an empty count answers). */
+  private committedCount = 0;
 
   constructor(
     readonly dbName: string,
@@ -103,6 +115,102 @@ export class Collection {
     return undefined;
   }
 
+  /**
+   * The keys whose version `reader` sees may differ from the latest committed one, which is what the
+   * indexes hold: its own uncommitted writes, and commits after its snapshot.
+   */
+  private keysOffIndex(reader: Reader): Set<string> {
+    const keys = new Set(reader.writer?.touched.get(this) ?? []);
+    if (reader.snapshot !== Number.POSITIVE_INFINITY) {
+      for (const [key, time] of this.recent) if (time > reader.snapshot) keys.add(key);
+    }
+    return keys;
+  }
+
+  /** How many documents `reader` sees, without reading them when it sees the latest commit. */
+  count(reader: Reader): number {
+    let n = this.committedCount;
+    for (const key of this.keysOffIndex(reader)) {
+      const latest = this.versions.get(key)?.at(-1)?.doc;
+      n += (this.read(key, reader) ? 1 : 0) - (latest ? 1 : 0);
+    }
+    return n;
+  }
+
+  /** The index named `name`, or the one with key pattern `key`. */
+  index(hint: { name?: string; key?: Document }): Index | undefined {
+    if (hint.name !== undefined) return this.indexes.get(hint.name);
+    const wanted = valueKey(hint.key);
+    for (const index of this.indexes.values())
+      if (valueKey(index.spec.key) === wanted) return index;
+    return undefined;
+  }
+
+  walkableIndexes(): Index[] {
+    return [...this.indexes.values()].filter((index) => index.tree !== undefined);
+  }
+
+  /**
+   * The documents `reader` sees with a key in one of `ranges` of `index`, in index order (reversed
+   * when `reverse`), each once; `examined` counts the documents read. The index's tree holds the
+   * latest committed data: the documents `reader` sees otherwise are placed by the keys of the
+   * version it sees (and their committed entries skipped), so the walk gives exactly its snapshot.
+   */
+  *walk(
+    index: Index,
+    ranges: readonly IndexRange[],
+    reverse: boolean,
+    reader: Reader,
+    examined: { documents: number },
+  ): Generator<Document> {
+    const tree = index.tree;
+    if (!tree) throw new Error(`index ${index.name} cannot be walked`);
+    const compare = (a: IndexKey, b: IndexKey) =>
+      reverse ? index.compareKeys(b, a) : index.compareKeys(a, b);
+    const offIndex = this.keysOffIndex(reader);
+    const own: [IndexKey, string][] = [];
+    for (const key of offIndex) {
+      const doc = this.read(key, reader);
+      const recordId = this.recordIds.get(key) as number;
+      if (doc) for (const values of index.keyValues(doc)) own.push([[...values, recordId], key]);
+    }
+    own.sort((a, b) => compare(a[0], b[0]));
+    const seen = new Set<string>();
+    for (const range of reverse ? [...ranges].reverse() : ranges) {
+      const [start, end] = reverse ? [range.last, range.first] : [range.first, range.last];
+      const committed = reverse ? tree.entriesReversed(start) : tree.entries(start);
+      let next = committed.next();
+      let ownAt = own.findIndex(([key]) => compare(key, start) > 0);
+      if (ownAt < 0) ownAt = own.length;
+      for (;;) {
+        while (!next.done && offIndex.has(next.value[1])) next = committed.next();
+        const fromTree = next.done || compare(next.value[0], end) > 0 ? undefined : next.value;
+        const ownEntry = own[ownAt];
+        const fromOwn = ownEntry && compare(ownEntry[0], end) < 0 ? ownEntry : undefined;
+        if (!fromTree && !fromOwn) break;
+        let docKey: string;
+        if (fromTree && (!fromOwn || compare(fromTree[0], fromOwn[0]) < 0)) {
+          docKey = fromTree[1];
+          next = committed.next();
+        } else {
+          docKey = (fromOwn as [IndexKey, string])[1];
+          ownAt++;
+        }
+        if (seen.has(docKey)) continue;
+        seen.add(docKey);
+        examined.documents++;
+        const doc = this.read(docKey, reader);
+        if (doc) yield doc;
+      }
+    }
+  }
+
+  /** `docs` (documents of this collection) in natural order: by record id. */
+  inNaturalOrder(docs: Document[]): Document[] {
+    const recordId = (doc: Document) => this.recordIds.get(idKey(doc)) ?? 0;
+    return docs.sort((a, b) => recordId(a) - recordId(b));
+  }
+
   indexSpecs(): IndexSpec[] {
     return [...this.indexes.values()].map((index) => index.spec);
   }
@@ -143,7 +251,7 @@ export class Collection {
       const doc = chain.at(-1)?.doc;
       if (!doc) continue;
       build(doc, key, index.committed);
-      index.addCommitted(doc, key);
+      index.addCommitted(doc, key, this.recordIds.get(key) as number);
     }
     for (const [key, write] of this.pending) {
       if (!write.doc) continue;
@@ -196,7 +304,10 @@ export class Collection {
     if (previous?.doc) this.unindexPending(previous.doc, key);
     if (!previous) {
       writer.touch(this, key);
-      if (!this.versions.has(key)) this.versions.set(key, []);
+      if (!this.versions.has(key)) {
+        this.versions.set(key, []);
+        this.recordIds.set(key, this.nextRecordId++);
+      }
     }
     this.pending.set(key, { writer, doc });
     if (doc) for (const index of this.indexes.values()) index.addPending(doc, key, writer);
@@ -243,11 +354,18 @@ export class Collection {
       this.pending.delete(key);
       if (write.doc) this.unindexPending(write.doc, key);
       const chain = this.versions.get(key) ?? [];
+      const recordId = this.recordIds.get(key) as number;
       const before = chain.at(-1)?.doc;
-      if (before) for (const index of this.indexes.values()) index.removeCommitted(before, key);
+      if (before) {
+        this.committedCount--;
+        for (const index of this.indexes.values()) index.removeCommitted(before, key, recordId);
+      }
       chain.push({ time, doc: write.doc });
       this.versions.set(key, chain);
-      if (write.doc) for (const index of this.indexes.values()) index.addCommitted(write.doc, key);
+      if (write.doc) {
+        this.committedCount++;
+        for (const index of this.indexes.values()) index.addCommitted(write.doc, key, recordId);
+      }
       if (keepHistory) this.recent.set(key, time);
       else this.prune(key, Number.POSITIVE_INFINITY);
     }
@@ -260,7 +378,7 @@ export class Collection {
       if (write?.writer !== writer) continue;
       this.pending.delete(key);
       if (write.doc) this.unindexPending(write.doc, key);
-      if (this.versions.get(key)?.length === 0) this.versions.delete(key);
+      if (this.versions.get(key)?.length === 0) this.forget(key);
     }
   }
 
@@ -282,6 +400,11 @@ export class Collection {
     let firstNeeded = chain.length - 1;
     while (firstNeeded > 0 && (chain[firstNeeded] as Version).time > oldestSnapshot) firstNeeded--;
     if (firstNeeded > 0) chain.splice(0, firstNeeded);
-    if (chain.length === 1 && !chain[0]?.doc && !this.pending.has(key)) this.versions.delete(key);
+    if (chain.length === 1 && !chain[0]?.doc && !this.pending.has(key)) this.forget(key);
+  }
+
+  private forget(key: string): void {
+    this.versions.delete(key);
+    this.recordIds.delete(key);
   }
 }

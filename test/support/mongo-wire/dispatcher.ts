@@ -13,6 +13,7 @@ import type { FailCommandAction, FailPoints } from "./fail-points.js";
 import { type ContextBase, inTransaction, outsideTransaction } from "./statements.js";
 import type { Store } from "./store.js";
 import { sessionKey, type TransactionManager } from "./transactions.js";
+import type { Examined } from "./view.js";
 
 /** Fields any command may carry; they do not change what the command does here. */
 const GENERIC_FIELDS = new Set([
@@ -136,11 +137,17 @@ function failPointError(action: FailCommandAction & { errorCode: number }): Docu
 
 export class Dispatcher {
   private readonly counts = new Map<string, number>();
+  private readonly examinedTotals = new Map<string, number>();
 
   constructor(private readonly parts: DispatcherParts) {}
 
   commandCounts(): Record<string, number> {
     return Object.fromEntries(this.counts);
+  }
+
+  /** Documents examined so far, by command name. */
+  documentsExamined(): Record<string, number> {
+    return Object.fromEntries(this.examinedTotals);
   }
 
   /**
@@ -160,7 +167,11 @@ export class Dispatcher {
       // As in mongod, the command does not run and a transaction it belongs to stays open.
       reply = failPointError({ ...action, errorCode: action.errorCode });
     } else {
-      reply = await this.answer(name, definition, command, caller);
+      const examined = { documents: 0 };
+      reply = await this.answer(name, definition, command, caller, examined);
+      if (examined.documents > 0) {
+        this.examinedTotals.set(name, (this.examinedTotals.get(name) ?? 0) + examined.documents);
+      }
       if (reply.ok === 1) {
         const concernError =
           action?.writeConcernError ??
@@ -187,6 +198,7 @@ export class Dispatcher {
     definition: CommandDefinition | undefined,
     command: Document,
     caller: Caller,
+    examined: Examined,
   ): Promise<Document> {
     if (!definition) {
       return new CommandError(
@@ -204,7 +216,7 @@ export class Dispatcher {
         );
       }
       checkFields(name, definition, command);
-      return await this.run(name, definition, command, caller);
+      return await this.run(name, definition, command, caller, examined);
     } catch (error) {
       return errorReply(error);
     }
@@ -215,6 +227,7 @@ export class Dispatcher {
     definition: CommandDefinition,
     command: Document,
     caller: Caller,
+    examined: Examined,
   ): Promise<Document> {
     const dbName = command.$db;
     if (typeof dbName !== "string") throw badValue(`command ${name} is missing '$db'`);
@@ -223,7 +236,15 @@ export class Dispatcher {
     }
     const lsid = command.lsid === undefined ? undefined : sessionKey(command.lsid);
     const txnNumber = txnNumberOf(command);
-    const base = { ...this.parts, connectionId: caller.connectionId, dbName, lsid, txnNumber };
+    const base = {
+      ...this.parts,
+      connectionId: caller.connectionId,
+      dbName,
+      lsid,
+      txnNumber,
+      examined,
+      examinedTotals: this.examinedTotals,
+    };
     if (command.autocommit === false) {
       if (lsid === undefined || txnNumber === undefined) {
         throw badValue("a transaction needs lsid and txnNumber");

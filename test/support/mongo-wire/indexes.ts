@@ -1,8 +1,16 @@
 import type { Document } from "bson";
+import btreeModule from "sorted-btree";
+import { compareBson } from "./bson-order.js";
 import { badValue, CommandError, unsupported } from "./errors.js";
 import { compileFilter, type Matcher } from "./query-engine.js";
 import { formatValue, isPlainObject, MISSING, valueKey, valuesAtPath } from "./values.js";
 import type { Writer } from "./writer.js";
+
+type BTreeClass = typeof btreeModule.default;
+/** sorted-btree is CommonJS: its class is `default` under Node's ESM import, the module itself elsewhere. */
+const BTree: BTreeClass =
+  (btreeModule as { default?: BTreeClass }).default ?? (btreeModule as unknown as BTreeClass);
+type Tree<K, V> = InstanceType<typeof btreeModule.default<K, V>>;
 
 /** What `listIndexes` returns for an index: `{ v, key, name, ...options }`. */
 export interface IndexSpec extends Document {
@@ -110,10 +118,40 @@ export interface IndexEntry {
   values: unknown[];
 }
 
+/** Sorts before (LOW) or after (HIGH) every value at its place in an index key. */
+export const LOW: unique symbol = Symbol("low");
+export const HIGH: unique symbol = Symbol("high");
+
 /**
- * One index of a collection. Only unique indexes keep entries: for committed documents
- * (key → owning document's key) and for uncommitted writes (key → writer and document), so that
- * uniqueness holds across concurrent transactions. TTL expiry is not enforced.
+ * An index key as the sorted structure holds it: the key pattern's values, then the document's
+ * record id (its insertion number, so ties come in insertion order as MongoDB's record ids do).
+ */
+export type IndexKey = unknown[];
+
+/** The keys strictly between `first` and `last` (both end in LOW/HIGH, so no key equals them). */
+export interface IndexRange {
+  first: IndexKey;
+  last: IndexKey;
+}
+
+function isSentinel(value: unknown): value is typeof LOW | typeof HIGH {
+  return value === LOW || value === HIGH;
+}
+
+/** Whether walking `path` in `doc` goes through an array (the index is then multikey on it). */
+function crossesArray(value: unknown, path: readonly string[], depth = 0): boolean {
+  if (Array.isArray(value)) return true;
+  if (depth === path.length || !isPlainObject(value)) return false;
+  return crossesArray(value[path[depth] as string], path, depth + 1);
+}
+
+/**
+ * One index of a collection. Every index whose key pattern is ascending/descending fields keeps its
+ * committed entries in a B+ tree ordered as MongoDB orders the index (BSON order of the key, each
+ * field in its direction, then record id), for the planner (`index-walk.ts`). Unique indexes also
+ * keep maps for committed documents (key → owning document's key) and for uncommitted writes
+ * (key → writer and document), so that uniqueness holds across concurrent transactions. TTL expiry
+ * is not enforced.
  */
 export class Index {
   private readonly paths: string[][];
@@ -122,12 +160,34 @@ export class Index {
   readonly committed = new Map<string, string>();
   /** Entry key → the uncommitted write holding it. */
   readonly pending = new Map<string, { writer: Writer; key: string }>();
+  /** 1 or -1 per key field; undefined when a field is not ascending/descending (text, hashed, …). */
+  readonly directions: readonly number[] | undefined;
+  readonly fields: readonly string[];
+  /** Committed entries in index order (only for ascending/descending key patterns). */
+  readonly tree: Tree<IndexKey, string> | undefined;
+  /** Per field: some document (committed or not) reached an array there. Never reset, as in MongoDB. */
+  readonly multikey: boolean[];
+  /**
+   * Per field: some key value is itself a non-empty array (arrays in arrays), which queries match
+   * element by element: no bounds on it. (An empty array is one key no simple value matches.)
+   */
+  readonly arrayValued: boolean[];
 
   constructor(readonly spec: IndexSpec) {
-    this.paths = Object.keys(spec.key).map((field) => field.split("."));
+    this.fields = Object.keys(spec.key);
+    this.paths = this.fields.map((field) => field.split("."));
     this.partial = spec.partialFilterExpression
       ? compileFilter(spec.partialFilterExpression)
       : undefined;
+    const directions = Object.values(spec.key);
+    this.directions = directions.every((d) => d === 1 || d === -1)
+      ? (directions as number[])
+      : undefined;
+    this.tree = this.directions
+      ? new BTree<IndexKey, string>(undefined, (a, b) => this.compareKeys(a, b))
+      : undefined;
+    this.multikey = this.fields.map(() => false);
+    this.arrayValued = this.fields.map(() => false);
   }
 
   get name(): string {
@@ -136,6 +196,33 @@ export class Index {
 
   get enforcesUniqueness(): boolean {
     return this.spec.unique === true && this.name !== "_id_";
+  }
+
+  get isPartial(): boolean {
+    return this.partial !== undefined;
+  }
+
+  get isMultikey(): boolean {
+    return this.multikey.some(Boolean);
+  }
+
+  /** Index order: each field's values in BSON order times its direction, then the record id. */
+  compareKeys(a: IndexKey, b: IndexKey): number {
+    const directions = this.directions as readonly number[];
+    for (let i = 0; i <= directions.length; i++) {
+      const x = a[i];
+      const y = b[i];
+      let order: number;
+      if (isSentinel(x) || isSentinel(y)) {
+        order = x === y ? 0 : x === LOW || y === HIGH ? -1 : 1;
+      } else if (i === directions.length) {
+        order = (x as number) - (y as number);
+      } else {
+        order = (directions[i] as number) * compareBson(x, y);
+      }
+      if (order !== 0) return order;
+    }
+    return 0;
   }
 
   duplicate(entry: IndexEntry, namespace: string): DuplicateKeyError {
@@ -153,12 +240,19 @@ export class Index {
     return this.committed.get(valueKey([value])) ?? null;
   }
 
-  addCommitted(doc: Document, docKey: string): void {
+  addCommitted(doc: Document, docKey: string, recordId: number): void {
+    if (this.tree) {
+      this.noteArrays(doc);
+      for (const values of this.keyValues(doc)) this.tree.set([...values, recordId], docKey);
+    }
     if (!this.enforcesUniqueness) return;
     for (const entry of this.entries(doc)) this.committed.set(entry.key, docKey);
   }
 
-  removeCommitted(doc: Document, docKey: string): void {
+  removeCommitted(doc: Document, docKey: string, recordId: number): void {
+    if (this.tree) {
+      for (const values of this.keyValues(doc)) this.tree.delete([...values, recordId]);
+    }
     if (!this.enforcesUniqueness) return;
     for (const entry of this.entries(doc)) {
       if (this.committed.get(entry.key) === docKey) this.committed.delete(entry.key);
@@ -166,6 +260,7 @@ export class Index {
   }
 
   addPending(doc: Document, docKey: string, writer: Writer): void {
+    if (this.tree) this.noteArrays(doc);
     if (!this.enforcesUniqueness) return;
     for (const entry of this.entries(doc)) this.pending.set(entry.key, { writer, key: docKey });
   }
@@ -177,6 +272,12 @@ export class Index {
     }
   }
 
+  private noteArrays(doc: Document): void {
+    this.paths.forEach((path, i) => {
+      if (!this.multikey[i] && crossesArray(doc, path)) this.multikey[i] = true;
+    });
+  }
+
   private keyValue(values: unknown[]): Document {
     const keyValue: Document = {};
     Object.keys(this.spec.key).forEach((field, i) => {
@@ -186,23 +287,42 @@ export class Index {
     return keyValue;
   }
 
-  /** The distinct keys of `doc` (several for array fields); none if sparse/partial excludes it. */
+  /** The distinct keys of `doc` for uniqueness (unique indexes only; none for the others). */
   entries(doc: Document): IndexEntry[] {
     if (!this.enforcesUniqueness) return [];
+    const unique = new Map<string, IndexEntry>();
+    for (const values of this.keyValues(doc)) {
+      const key = valueKey(values);
+      unique.set(key, { key, values });
+    }
+    return [...unique.values()];
+  }
+
+  /**
+   * The key values of `doc` in this index, one list per key (several for array fields, each
+   * distinct); none if sparse/partial excludes it. Missing fields index as null, as in MongoDB.
+   */
+  keyValues(doc: Document): unknown[][] {
     if (this.partial && !this.partial(doc)) return [];
     const perField = this.paths.map((path) => valuesAtPath(doc, path));
     if (this.spec.sparse && perField.every((values) => values.every((v) => v === MISSING))) {
       return [];
     }
+    perField.forEach((values, i) => {
+      const nested = values.some((value) => Array.isArray(value) && value.length > 0);
+      if (!this.arrayValued[i] && nested) this.arrayValued[i] = true;
+    });
+    if (perField.every((values) => values.length === 1)) {
+      return [perField.map((values) => (values[0] === MISSING ? null : values[0]))];
+    }
     let combos: unknown[][] = [[]];
     for (const values of perField) {
-      combos = combos.flatMap((prefix) => values.map((value) => [...prefix, value]));
+      const distinct = new Map<string, unknown>();
+      for (const value of values) distinct.set(valueKey(value), value === MISSING ? null : value);
+      combos = combos.flatMap((prefix) =>
+        [...distinct.values()].map((value) => [...prefix, value]),
+      );
     }
-    const unique = new Map<string, IndexEntry>();
-    for (const values of combos) {
-      const key = valueKey(values);
-      unique.set(key, { key, values });
-    }
-    return [...unique.values()];
+    return combos;
   }
 }

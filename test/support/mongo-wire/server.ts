@@ -26,6 +26,8 @@ export interface WireServer {
   stop(): Promise<void>;
   /** Number of commands served so far, by command name (for diagnostics). */
   commandCounts(): Record<string, number>;
+  /** Documents examined so far (read from a collection or through an index), by command name. */
+  documentsExamined(): Record<string, number>;
 }
 
 function listen(server: Server, port: number, host: string): Promise<number> {
@@ -109,5 +111,6 @@ export async function startWireServer(
       await suspend();
     },
     commandCounts: () => dispatcher.commandCounts(),
+    documentsExamined: () => dispatcher.documentsExamined(),
   };
 }

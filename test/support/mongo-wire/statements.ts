@@ -5,7 +5,6 @@
  */
 import type { CommandContext } from "./commands/types.js";
 import { writeConflict } from "./errors.js";
-import type { Store } from "./store.js";
 import { View } from "./view.js";
 import { Conflict, type Writer } from "./writer.js";
 
@@ -14,7 +13,7 @@ export type ContextBase = Omit<CommandContext, "view" | "atomically" | "inTransa
 const LATEST = { snapshot: Number.POSITIVE_INFINITY };
 
 export function inTransaction(base: ContextBase, writer: Writer): CommandContext {
-  const view = new View(base.store, writer);
+  const view = new View(base.store, writer, base.examined);
   return {
     ...base,
     view,
@@ -33,18 +32,19 @@ export function inTransaction(base: ContextBase, writer: Writer): CommandContext
 export function outsideTransaction(base: ContextBase, signal: AbortSignal): CommandContext {
   return {
     ...base,
-    view: new View(base.store, LATEST),
+    view: new View(base.store, LATEST, base.examined),
     inTransaction: false,
-    atomically: (work) => runStatement(base.store, work, signal),
+    atomically: (work) => runStatement(base, work, signal),
   };
 }
 
-async function runStatement<T>(store: Store, work: (view: View) => T, signal: AbortSignal) {
+async function runStatement<T>(base: ContextBase, work: (view: View) => T, signal: AbortSignal) {
+  const { store } = base;
   for (;;) {
     const writer = store.begin(false);
     let result: T;
     try {
-      result = work(new View(store, writer));
+      result = work(new View(store, writer, base.examined));
     } catch (error) {
       store.abort(writer);
       if (!(error instanceof Conflict)) throw error;

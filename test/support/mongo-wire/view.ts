@@ -5,15 +5,22 @@
 import type { Document } from "bson";
 import type { Collection } from "./collection.js";
 import { CommandError } from "./errors.js";
+import { planWalk, type WalkPlan } from "./index-walk.js";
 import type { IndexSpec } from "./indexes.js";
 import type { Store } from "./store.js";
 import type { Reader, Writer } from "./writer.js";
+
+/** What one command read: the documents it examined (MongoDB's `docsExamined`). */
+export interface Examined {
+  documents: number;
+}
 
 export class CollectionView {
   constructor(
     private readonly collection: Collection,
     private readonly reader: Reader,
     private readonly createdHere: boolean,
+    private readonly examined: Examined = { documents: 0 },
   ) {}
 
   get ns(): string {
@@ -25,15 +32,46 @@ export class CollectionView {
   }
 
   get(key: string): Document | undefined {
-    return this.collection.read(key, this.reader);
+    const doc = this.collection.read(key, this.reader);
+    if (doc) this.examined.documents++;
+    return doc;
   }
 
   all(): Document[] {
-    return this.collection.all(this.reader);
+    const docs = this.collection.all(this.reader);
+    this.examined.documents += docs.length;
+    return docs;
   }
 
   lookup(field: string, values: readonly string[]): Document[] | undefined {
-    return this.collection.lookup(field, values, this.reader);
+    const docs = this.collection.lookup(field, values, this.reader);
+    if (docs) this.examined.documents += docs.length;
+    return docs;
+  }
+
+  /** How many documents there are, without reading them. */
+  count(): number {
+    return this.collection.count(this.reader);
+  }
+
+  /** The index walk for `filter` and `sort` (`hint`: an index name or key pattern), if one fits. */
+  planWalk(filter: Document, sort: Document | undefined, hint: unknown): WalkPlan | undefined {
+    let hinted: ReturnType<Collection["index"]>;
+    if (typeof hint === "string") hinted = this.collection.index({ name: hint });
+    else if (hint && typeof hint === "object" && Object.keys(hint).length > 0) {
+      if ("$natural" in hint) return undefined;
+      hinted = this.collection.index({ key: hint as Document });
+    }
+    return planWalk(this.collection.walkableIndexes(), filter, sort, hinted);
+  }
+
+  inNaturalOrder(docs: Document[]): Document[] {
+    return this.collection.inNaturalOrder(docs);
+  }
+
+  /** The documents in the plan's ranges, in its order; the caller applies the filter. */
+  walk(plan: WalkPlan): Iterable<Document> {
+    return this.collection.walk(plan.index, plan.ranges, plan.reverse, this.reader, this.examined);
   }
 
   indexSpecs(): IndexSpec[] {
@@ -83,13 +121,14 @@ export class View {
   constructor(
     private readonly store: Store,
     readonly reader: Reader,
+    private readonly examined: Examined = { documents: 0 },
   ) {}
 
   collection(dbName: string, name: string): CollectionView | undefined {
     const created = this.reader.writer?.created.get(`${dbName}.${name}`);
-    if (created) return new CollectionView(created, this.reader, true);
+    if (created) return new CollectionView(created, this.reader, true, this.examined);
     const committed = this.store.collection(dbName, name);
-    return committed && new CollectionView(committed, this.reader, false);
+    return committed && new CollectionView(committed, this.reader, false, this.examined);
   }
 
   /** The collection, created (implicitly, like MongoDB does on first write) if needed. */
@@ -100,6 +139,7 @@ export class View {
   createCollection(dbName: string, name: string): CollectionView {
     const { writer } = this.reader;
     if (!writer) throw new Error(`create ${dbName}.${name} through a read-only view`);
-    return new CollectionView(this.store.createCollection(dbName, name, writer), this.reader, true);
+    const created = this.store.createCollection(dbName, name, writer);
+    return new CollectionView(created, this.reader, true, this.examined);
   }
 }

@@ -1,12 +1,12 @@
 import type { Document } from "bson";
 import { failedToParse } from "../errors.js";
 import { DuplicateKeyError } from "../indexes.js";
-import { findDocuments, project } from "../query-engine.js";
+import { project } from "../query-engine.js";
 import { idKey } from "../store.js";
 import { valueKey } from "../values.js";
 import type { View } from "../view.js";
 import { collectionName, optionalDocument } from "./arguments.js";
-import { candidates } from "./matching.js";
+import { findMatching } from "./matching.js";
 import type { CommandContext, CommandDefinition } from "./types.js";
 import { readArrayFilters, readUpdate, updatedDocument, upsertedDocument } from "./updating.js";
 
@@ -28,10 +28,11 @@ function modify(command: Document, view: View, dbName: string, name: string): Do
   const fields = optionalDocument(command, "fields");
   const projected = (doc: Document) => project([doc], fields)[0] ?? null;
   const collection = view.collection(dbName, name);
-  const [target] = findDocuments(candidates(collection, query), {
+  const [target] = findMatching(collection, {
     filter: query,
     sort: optionalDocument(command, "sort"),
     limit: 1,
+    hint: command.hint,
   });
 
   if (command.remove === true) {

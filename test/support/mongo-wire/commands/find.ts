@@ -2,10 +2,10 @@
 import { type Document, Long } from "bson";
 import { cursorIdOf } from "../cursors.js";
 import { badValue } from "../errors.js";
-import { findDocuments } from "../query-engine.js";
+import { findDocuments, project } from "../query-engine.js";
 import { MISSING, valueKey, valuesAtPath } from "../values.js";
 import { collectionName, optionalDocument, optionalNumber, requiredArray } from "./arguments.js";
-import { candidates, matchingDocuments } from "./matching.js";
+import { candidates, findMatching, matchingDocuments } from "./matching.js";
 import type { CommandContext, CommandDefinition } from "./types.js";
 
 function nonNegative(command: Document, field: string): number | undefined {
@@ -15,11 +15,15 @@ function nonNegative(command: Document, field: string): number | undefined {
 }
 
 /** `{ $natural: ±1 }` asks for insertion order (or its reverse) rather than a field sort. */
-function naturalOrder(sort: Document | undefined): { sort?: Document; reverse: boolean } {
-  if (!sort || !("$natural" in sort)) return { sort, reverse: false };
+function naturalOrder(sort: Document | undefined): {
+  sort?: Document;
+  natural: boolean;
+  reverse: boolean;
+} {
+  if (!sort || !("$natural" in sort)) return { sort, natural: false, reverse: false };
   if (Object.keys(sort).length > 1)
     throw badValue("$natural sort cannot be combined with other fields");
-  return { reverse: sort.$natural === -1 };
+  return { natural: true, reverse: sort.$natural === -1 };
 }
 
 function find(command: Document, { view, cursors, dbName }: CommandContext): Document {
@@ -28,15 +32,21 @@ function find(command: Document, { view, cursors, dbName }: CommandContext): Doc
   const collection = view.collection(dbName, name);
   // A negative limit is the legacy spelling of "limit, in a single batch".
   const rawLimit = optionalNumber(command, "limit") ?? 0;
-  const { sort, reverse } = naturalOrder(optionalDocument(command, "sort"));
-  const source = candidates(collection, filter);
-  const docs = findDocuments(reverse ? source.reverse() : source, {
+  const { sort, natural, reverse } = naturalOrder(optionalDocument(command, "sort"));
+  const read = {
     filter,
     sort,
-    projection: optionalDocument(command, "projection"),
     skip: nonNegative(command, "skip"),
     limit: Math.abs(rawLimit),
-  });
+  };
+  const projection = optionalDocument(command, "projection");
+  let docs: Document[];
+  if (natural) {
+    const source = candidates(collection, filter);
+    docs = findDocuments(reverse ? source.reverse() : source, { ...read, projection });
+  } else {
+    docs = project(findMatching(collection, { ...read, hint: command.hint }), projection, filter);
+  }
   const singleBatch = command.singleBatch === true || rawLimit < 0;
   const cursor = cursors.open(
     `${dbName}.${name}`,
@@ -71,13 +81,18 @@ function killCursors(command: Document, { cursors }: CommandContext): Document {
   };
 }
 
+/** `estimatedDocumentCount` (no query) is answered from the collection's count of documents. */
 function count(command: Document, { view, dbName }: CommandContext): Document {
   const collection = view.collection(dbName, collectionName(command, "count"));
-  const matched = matchingDocuments(collection, optionalDocument(command, "query") ?? {}).length;
+  const query = optionalDocument(command, "query") ?? {};
   const skip = nonNegative(command, "skip") ?? 0;
   const limit = Math.abs(optionalNumber(command, "limit") ?? 0);
-  const afterSkip = Math.max(0, matched - skip);
-  return { n: limit ? Math.min(limit, afterSkip) : afterSkip, ok: 1 };
+  if (Object.keys(query).length === 0 && command.hint === undefined) {
+    const afterSkip = Math.max(0, (collection?.count() ?? 0) - skip);
+    return { n: limit ? Math.min(limit, afterSkip) : afterSkip, ok: 1 };
+  }
+  const read = { filter: query, skip, limit, hint: command.hint };
+  return { n: findMatching(collection, read).length, ok: 1 };
 }
 
 function distinct(command: Document, { view, dbName }: CommandContext): Document {

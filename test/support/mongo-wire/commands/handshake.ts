@@ -1,5 +1,8 @@
-/** Connection handshake and server information: hello/isMaster, ping, buildInfo, getParameter. */
-import type { Document } from "bson";
+/**
+ * Connection handshake and server information: hello/isMaster, ping, buildInfo, getParameter,
+ * serverStatus.
+ */
+import { type Document, Long } from "bson";
 import { CommandError } from "../errors.js";
 import { TRANSACTION_LIFETIME_MS } from "../transactions.js";
 import type { CommandContext, CommandDefinition } from "./types.js";
@@ -77,6 +80,23 @@ function buildInfo(): Document {
   };
 }
 
+/**
+ * The part of mongod's `serverStatus` this server keeps: `metrics.queryExecutor.scannedObjects`, the
+ * documents examined by every command so far (`scanned`, index keys, is not counted), and the same
+ * by command name under `wireTestServer`.
+ */
+function serverStatus(_command: Document, { examinedTotals }: CommandContext): Document {
+  let total = 0;
+  for (const n of examinedTotals.values()) total += n;
+  return {
+    process: "mongod",
+    version: "7.0.0",
+    metrics: { queryExecutor: { scannedObjects: Long.fromNumber(total) } },
+    wireTestServer: { documentsExamined: Object.fromEntries(examinedTotals) },
+    ok: 1,
+  };
+}
+
 export const handshakeCommands: Record<string, CommandDefinition> = {
   hello: handshake,
   isMaster: handshake,
@@ -85,4 +105,5 @@ export const handshakeCommands: Record<string, CommandDefinition> = {
   buildInfo: { options: [], run: buildInfo },
   buildinfo: { options: [], run: buildInfo },
   getParameter: { options: "any", run: getParameter },
+  serverStatus: { options: "any", run: serverStatus },
 };

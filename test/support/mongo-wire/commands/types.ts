@@ -4,7 +4,7 @@ import type { CursorRegistry } from "../cursors.js";
 import type { FailPoints } from "../fail-points.js";
 import type { Store } from "../store.js";
 import type { TransactionManager } from "../transactions.js";
-import type { View } from "../view.js";
+import type { Examined, View } from "../view.js";
 
 /** How this server presents itself in `hello`. */
 export interface ServerIdentity {
@@ -27,6 +27,10 @@ export interface CommandContext {
   /** Session id (as a key) and transaction number, when the command carries them. */
   readonly lsid?: string;
   readonly txnNumber?: number;
+  /** The documents this command examined (counted by its views). */
+  readonly examined: Examined;
+  /** The documents examined by every command so far, by command name (`serverStatus`). */
+  readonly examinedTotals: ReadonlyMap<string, number>;
   /** What the command reads: its transaction's snapshot and writes, or the latest committed data. */
   readonly view: View;
   readonly inTransaction: boolean;
