@@ -190,6 +190,7 @@ export class ApprovalService {
     const outcome = await inTransaction(
       this.client,
       async (session): Promise<{ kind: "approved"; approval: Approval } | { kind: "lost" }> => {
+        await this.audit.takeChainTurn(session);
         const claimed = await this.approvals.approveIfPendingAndNotOwn(
           approvalId,
           approver.userId,

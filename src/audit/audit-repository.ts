@@ -5,6 +5,7 @@ import { afterCommit, inTransaction } from "../db/transaction.js";
 import { type ChainHead, linkAll } from "../hash-chain/chain.js";
 import { ChainHeadRepository } from "../hash-chain/chain-head-repository.js";
 import { type AuditEvent, auditEventSchema } from "./audit-event.js";
+import { ChainTurns } from "./chain-turns.js";
 
 const toAuditEvent = (document: unknown): AuditEvent => auditEventSchema.parse(document);
 
@@ -24,6 +25,7 @@ export class AuditRepository {
   private readonly collection: Collection<AuditEvent>;
   private readonly heads: ChainHeadRepository;
   private readonly client: MongoClient;
+  private readonly turns: ChainTurns;
 
   constructor(
     db: Db,
@@ -33,6 +35,16 @@ export class AuditRepository {
     this.collection = db.collection<AuditEvent>(collections.auditEvents);
     this.heads = new ChainHeadRepository(db);
     this.client = db.client;
+    this.turns = new ChainTurns(db.databaseName);
+  }
+
+  /**
+   * Takes this transaction's turn at the audit chain now, for a transaction that will record events:
+   * taken before its first read, it is never started again because of this process's other writers
+   * (README “The ledger's hash chain”).
+   */
+  takeChainTurn(session: ClientSession): Promise<void> {
+    return this.turns.take(session);
   }
 
   record(event: AuditEvent, session?: ClientSession): Promise<void> {
@@ -47,6 +59,7 @@ export class AuditRepository {
       return;
     }
     await this.oweLines(events, session);
+    await this.turns.take(session);
     const head = await this.heads.headOf("audit", session);
     const chained = linkAll(head, events);
     await this.collection.insertMany(chained.linked, { session });

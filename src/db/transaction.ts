@@ -1,12 +1,25 @@
 import { type ClientSession, type MongoClient, MongoServerError } from "mongodb";
 
 const commitHooks = new WeakMap<ClientSession, (() => void)[]>();
+const endHooks = new WeakMap<ClientSession, (() => void)[]>();
 
 /** Runs `hook` once the transaction of `session` has committed (never if it aborts). */
 export function afterCommit(session: ClientSession, hook: () => void): void {
   const hooks = commitHooks.get(session);
   if (hooks) hooks.push(hook);
   else hook();
+}
+
+/**
+ * Runs `hook` once the transaction of `session` is over — committed, or given up after its last
+ * attempt — however many attempts it took. Returns false (and never runs `hook`) when `session` is
+ * not one of `inTransaction`'s.
+ */
+export function whenTransactionEnds(session: ClientSession, hook: () => void): boolean {
+  const hooks = endHooks.get(session);
+  if (!hooks) return false;
+  hooks.push(hook);
+  return true;
 }
 
 /**
@@ -19,21 +32,28 @@ export async function inTransaction<T>(
   work: (session: ClientSession) => Promise<T>,
 ): Promise<T> {
   return client.withSession(async (session) => {
-    const result = await session.withTransaction(
-      (attempt) => {
-        commitHooks.set(attempt, []);
-        return work(attempt);
-      },
-      {
-        readConcern: { level: "snapshot" },
-        writeConcern: { w: "majority" },
-        readPreference: "primary",
-      },
-    );
-    const hooks = commitHooks.get(session) ?? [];
-    commitHooks.delete(session);
-    for (const hook of hooks) hook();
-    return result;
+    endHooks.set(session, []);
+    try {
+      const result = await session.withTransaction(
+        (attempt) => {
+          commitHooks.set(attempt, []);
+          return work(attempt);
+        },
+        {
+          readConcern: { level: "snapshot" },
+          writeConcern: { w: "majority" },
+          readPreference: "primary",
+        },
+      );
+      const hooks = commitHooks.get(session) ?? [];
+      commitHooks.delete(session);
+      for (const hook of hooks) hook();
+      return result;
+    } finally {
+      const hooks = endHooks.get(session) ?? [];
+      endHooks.delete(session);
+      for (const hook of hooks) hook();
+    }
   });
 }
 

@@ -104,6 +104,9 @@ export class MoneyService {
     // refusal's balance are all read inside it.
     try {
       return await inTransaction(this.client, async (session): Promise<MoneyOutcome> => {
+        // It records an audit event: taking the chain's turn first, it never starts again for a
+        // change made by this process meanwhile.
+        await this.audit.takeChainTurn(session);
         const earlier = await this.idempotency.recall(idempotencyKey, session);
         if (earlier) return this.answerRepeat(earlier.outcome);
         const at = this.now();
