@@ -246,6 +246,7 @@ export function createBotApp(options: BotAppOptions): BotApp {
       audit,
       { currency: config.currency, balanceApprovalLimit: config.balanceApprovalLimit },
       now,
+      ledger,
     ),
     billing: new BillingService(
       customerRepository,

@@ -34,6 +34,14 @@ const approvalDocumentSchema = z.object({
   poolLeftAfter: z.number().optional(),
   message: z.object({ channel: z.string(), ts: z.string() }).optional(),
   idempotencyKey: z.string(),
+  summedWith: z
+    .object({
+      limit: z.number(),
+      count: z.number(),
+      total: z.number(),
+      latest: z.array(z.object({ at: z.date(), amount: z.number(), reason: z.string() })),
+    })
+    .optional(),
 });
 
 function toApproval(document: unknown): Approval {

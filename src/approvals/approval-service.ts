@@ -11,7 +11,7 @@ import { type Currency, formatMoney } from "../money/currency.js";
 import type { OutboxRepository } from "../outbox/outbox-repository.js";
 import { owedForDecision } from "../outbox/owed.js";
 import type { CreditPool } from "../pool/credit-pool.js";
-import type { Approval, ApprovalKind } from "./approval.js";
+import type { Approval, ApprovalKind, SummedChanges } from "./approval.js";
 import type { ApprovalRepository } from "./approval-repository.js";
 
 export interface ApprovalRequest {
@@ -23,6 +23,7 @@ export interface ApprovalRequest {
   reason: string;
   requester: Actor;
   idempotencyKey: string;
+  summedWith?: SummedChanges;
 }
 
 /** Who the audit trail names for an expiry: no person decided it, the clock did. */
@@ -84,6 +85,7 @@ export class ApprovalService {
       expiresAt: new Date(requestedAt.getTime() + this.options.ttlMs),
       state: "pending" as const,
       idempotencyKey: request.idempotencyKey,
+      ...(request.summedWith ? { summedWith: request.summedWith } : {}),
     };
     try {
       const approval = await inTransaction(this.client, async (session) => {
