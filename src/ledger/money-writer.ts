@@ -4,6 +4,7 @@ import type { AuditRepository } from "../audit/audit-repository.js";
 import type { Actor } from "../auth/actor.js";
 import type { CustomerRepository, MoneyField } from "../customers/customer-repository.js";
 import type { Currency } from "../money/currency.js";
+import type { LowBalance } from "../outbox/owed.js";
 import type { CreditPool } from "../pool/credit-pool.js";
 import { totalsFieldOfKind, utcDay } from "./ledger-day.js";
 import type { LedgerDayRepository } from "./ledger-day-repository.js";
@@ -20,6 +21,12 @@ export interface ChangeContext {
   at: Date;
   /** Audit records written in the same insert as the change's own (an approval's decision). */
   alsoAudit?: AuditEvent[];
+}
+
+/** LOW_BALANCE_THRESHOLD, and how a crossing of it is owed (in the change's transaction). */
+export interface LowBalanceWatch {
+  threshold: number;
+  owe: (alert: LowBalance, session: ClientSession) => Promise<void>;
 }
 
 /** `poolLeft` is set when credits moved, or could not move because the pool has too little. */
@@ -46,6 +53,7 @@ export class MoneyWriter {
     private readonly pool: CreditPool,
     private readonly audit: AuditRepository,
     private readonly currency: Currency,
+    private readonly lowBalance?: LowBalanceWatch,
   ) {}
 
   /** Refill (delta > 0) or deduct (delta < 0); a deduction needs `balance ≥ amount`, checked by the filter. */
@@ -61,6 +69,7 @@ export class MoneyWriter {
         : await this.customers.refill(customerId, delta, context.at, session);
     if (!after) return { ok: false };
     await this.record(session, "balance", customerId, after.account, delta, after.balance, context);
+    await this.watchBalance(session, customerId, after.account, delta, after.balance, context);
     return {
       ok: true,
       before: after.balance - delta,
@@ -96,7 +105,39 @@ export class MoneyWriter {
     const poolLeft = field === "credits" ? await this.pool.move(difference, session) : undefined;
     if (poolLeft === null) return { ok: false, poolLeft: await this.pool.left(session) };
     await this.record(session, field, customerId, changed.account, difference, target, context);
+    if (field === "balance")
+      await this.watchBalance(session, customerId, changed.account, difference, target, context);
     return { ok: true, before: expected, after: target, account: changed.account, poolLeft };
+  }
+
+  /**
+   * Owes a low-balance line when this change took the balance from at or above the threshold to
+   * below it. `after` is what the guarded update wrote, so of concurrent changes exactly the one
+   * that crossed owes it; a further deduction while below owes nothing, a refill above re-arms it.
+   */
+  private async watchBalance(
+    session: ClientSession,
+    customerId: string,
+    account: string,
+    amount: number,
+    after: number,
+    context: ChangeContext,
+  ): Promise<void> {
+    const watch = this.lowBalance;
+    if (!watch || after >= watch.threshold || after - amount < watch.threshold) return;
+    await watch.owe(
+      {
+        customerId,
+        account,
+        balance: after,
+        threshold: watch.threshold,
+        amount,
+        requestedBy: context.requester.userId,
+        approvedBy: context.approver?.userId ?? null,
+        at: context.at,
+      },
+      session,
+    );
   }
 
   private async record(
