@@ -3,7 +3,7 @@ import type { Approval } from "../approvals/approval.js";
 import { type Currency, formatMoney } from "../money/currency.js";
 import { actionIds } from "./action-ids.js";
 import type { SlackMessage } from "./message.js";
-import { clipped, code, joinMd, type Mrkdwn, md, mention, slackDate } from "./mrkdwn.js";
+import { clipMd, clipped, code, joinMd, type Mrkdwn, md, mention, slackDate } from "./mrkdwn.js";
 import { mrkdwn, plain } from "./text.js";
 
 const kindLabel = { credits: "Credits", balance: "Balance" } as const;
@@ -30,6 +30,9 @@ export function approvalSummary(
   return joinMd(lines);
 }
 
+/** Characters of each earlier change's reason shown (as sent, escapes counted): 10 fit one section. */
+const reasonShown = 120;
+
 /**
  * Why a change within the limit became a request (the rolling 24 h limit): the requester's earlier
  * direct changes it is summed with — how many, their total, the latest few (when, amount, why).
@@ -44,7 +47,7 @@ export function summedChangesBlock(approval: Approval, currency: Currency): Know
     md`:heavy_plus_sign: Needs a manager because, with the earlier ${summed.count} direct ${changes} by ${mention(approval.requestedBy)} to this customer in 24 h (total ${money(summed.total)}), it would make ${money(summed.total + Math.abs(approval.difference))} and pass the ${money(summed.limit)} limit:`,
     ...summed.latest.map(
       (change) =>
-        md`• ${slackDate(change.at)} ${signed(change.amount, currency)} — _${clipped(change.reason, 150)}_`,
+        md`• ${slackDate(change.at)} ${signed(change.amount, currency)} — _${clipMd(clipped(change.reason, reasonShown), reasonShown)}_`,
     ),
   ];
   if (summed.count > summed.latest.length)

@@ -69,7 +69,11 @@ export class MoneyWriter {
         : await this.customers.refill(customerId, delta, context.at, session);
     if (!after) return { ok: false };
     await this.record(session, "balance", customerId, after.account, delta, after.balance, context);
-    await this.watchBalance(session, customerId, after.account, delta, after.balance, context);
+    await this.watchBalance(
+      session,
+      { customerId, account: after.account, amount: delta, after: after.balance },
+      context,
+    );
     return {
       ok: true,
       before: after.balance - delta,
@@ -106,7 +110,11 @@ export class MoneyWriter {
     if (poolLeft === null) return { ok: false, poolLeft: await this.pool.left(session) };
     await this.record(session, field, customerId, changed.account, difference, target, context);
     if (field === "balance")
-      await this.watchBalance(session, customerId, changed.account, difference, target, context);
+      await this.watchBalance(
+        session,
+        { customerId, account: changed.account, amount: difference, after: target },
+        context,
+      );
     return { ok: true, before: expected, after: target, account: changed.account, poolLeft };
   }
 
@@ -117,18 +125,16 @@ export class MoneyWriter {
    */
   private async watchBalance(
     session: ClientSession,
-    customerId: string,
-    account: string,
-    amount: number,
-    after: number,
+    written: { customerId: string; account: string; amount: number; after: number },
     context: ChangeContext,
   ): Promise<void> {
     const watch = this.lowBalance;
+    const { after, amount } = written;
     if (!watch || after >= watch.threshold || after - amount < watch.threshold) return;
     await watch.owe(
       {
-        customerId,
-        account,
+        customerId: written.customerId,
+        account: written.account,
         balance: after,
         threshold: watch.threshold,
         amount,
