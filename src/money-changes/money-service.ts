@@ -34,7 +34,7 @@ const appliedSchema = z.object({
 });
 
 /** The rolling limit's period: a support member's direct changes to one customer over this are summed. */
-export const rollingLimitMs = 24 * 3600 * 1000;
+const rollingLimitMs = 24 * 3600 * 1000;
 /** Most earlier changes read per check; beyond this many in 24 h, every further one is a request. */
 const rollingLimitCap = 1000;
 /** How many of the earlier changes a request shows. */
