@@ -154,15 +154,16 @@ export class LedgerRepository {
   /**
    * The balance changes `actorId` made to one customer at or after `since` without an approval
    * (`approvalId` null: credit changes always have one): how many, their amounts summed by absolute
-   * value, and the latest `show` of them, newest first. Reads at most `cap + 1` entries, newest
-   * first through `direct_by_actor`, so a count above `cap` means "more than cap" and the total is
-   * then a lower bound. Pass the session of the change it decides.
+   * value, and the latest `show` of them, newest first; the entry with idempotency key `except`
+   * (the change being decided, already written in its transaction) is left out. Reads at most
+   * `cap + 1` entries, newest first through `direct_by_actor`, so a count above `cap` means "more
+   * than cap" and the total is then a lower bound. Pass the session of the change it decides.
    */
   async directChangesSince(
     customerId: string,
     actorId: string,
     since: Date,
-    bounds: { cap: number; show: number },
+    bounds: { cap: number; show: number; except: string },
     session?: ClientSession,
   ): Promise<DirectChanges> {
     const [found] = await this.collection
@@ -174,6 +175,7 @@ export class LedgerRepository {
               actorId: { $eq: actorId },
               approvalId: { $eq: null },
               at: { $gte: since },
+              idempotencyKey: { $ne: bounds.except },
             },
           },
           { $sort: { at: -1, _id: -1 } },

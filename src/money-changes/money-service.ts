@@ -47,6 +47,13 @@ class OverRollingLimit extends Error {
   }
 }
 
+/** Thrown inside a direct change's transaction when a first delivery of it became a request. */
+class AlreadyRequested extends Error {
+  constructor(readonly approval: Approval) {
+    super("already requested");
+  }
+}
+
 /** Thrown inside the change's transaction to abort it (leaving no key behind) and say why. */
 class Refused extends Error {
   constructor(
@@ -98,24 +105,13 @@ export class MoneyService {
       if (repeat) return repeat;
       return this.requestBalance(customerId, delta, reason, actor, idempotencyKey);
     }
-    // A direct change reads nothing before its transaction: the repeat check, the rolling limit,
-    // the guard and the refusal's balance are all read inside it.
+    // A direct change reads nothing before its transaction: the repeat checks, the guard, the
+    // refusal's balance and the rolling limit are all read inside it.
     try {
       return await inTransaction(this.client, async (session): Promise<MoneyOutcome> => {
         const earlier = await this.idempotency.recall(idempotencyKey, session);
         if (earlier) return this.answerRepeat(earlier.outcome);
         const at = this.now();
-        if (limited) {
-          const requested = await this.checkRollingLimit(
-            session,
-            customerId,
-            delta,
-            actor,
-            idempotencyKey,
-            at,
-          );
-          if (requested) return { kind: "requested", approval: requested, created: false };
-        }
         const write = await this.writer.addToBalance(session, customerId, delta, {
           requester: actor,
           approver: null,
@@ -129,6 +125,8 @@ export class MoneyService {
           if (!now) throw customerGone(customerId);
           throw new Refused(now.account, now.balance);
         }
+        if (limited)
+          await this.checkRollingLimit(session, customerId, delta, actor, idempotencyKey, at);
         const applied = {
           kind: "applied" as const,
           account: write.account,
@@ -139,6 +137,8 @@ export class MoneyService {
         return { ...applied, repeated: false };
       });
     } catch (error) {
+      if (error instanceof AlreadyRequested)
+        return { kind: "requested", approval: error.approval, created: false };
       if (error instanceof OverRollingLimit)
         return this.requestBalance(customerId, delta, reason, actor, idempotencyKey, error.summed);
       if (error instanceof Refused)
@@ -155,14 +155,16 @@ export class MoneyService {
   }
 
   /**
-   * The rolling limit, checked inside the direct change's transaction before it updates the
-   * customer: throws OverRollingLimit when the requester's direct changes to this customer in the
-   * last 24 hours, summed by absolute amount with this one, would pass BALANCE_APPROVAL_LIMIT.
-   * Race-safe because the sum is read from the same snapshot as the transaction that then writes
-   * the customer document: of two concurrent changes, the second to write it gets a WriteConflict,
-   * is retried on a new snapshot, and sums the first one's entry (README "Approvals"). Answers the
-   * request a first delivery of this change became, if it did: a repeat is answered with it even
-   * when the sum has changed since (an earlier change has left the 24 hours).
+   * The rolling limit, checked inside the direct change's transaction right after its guarded
+   * update of the customer document: throws OverRollingLimit (aborting the change) when the
+   * requester's other direct changes to this customer in the last 24 hours, summed by absolute
+   * amount with this one, pass BALANCE_APPROVAL_LIMIT. Race-safe: that update succeeded, so no
+   * other change to the customer is uncommitted and none committed after this transaction's
+   * snapshot: every one that applied before is in the sum, and any that tries to apply meanwhile
+   * gets a WriteConflict and is retried on a snapshot holding this one (README "Approvals"). Read
+   * after the update, so the transactions that lose the race retry before paying for it. Throws
+   * AlreadyRequested for a repeat of a delivery that became a request, even if the sum has changed
+   * since (an earlier change has left the 24 hours).
    */
   private async checkRollingLimit(
     session: ClientSession,
@@ -171,7 +173,7 @@ export class MoneyService {
     actor: Actor,
     idempotencyKey: string,
     at: Date,
-  ): Promise<Approval | null> {
+  ): Promise<void> {
     const limit = this.options.balanceApprovalLimit;
     const [requested, earlier] = await Promise.all([
       this.approvals.requestedWith(idempotencyKey),
@@ -179,12 +181,12 @@ export class MoneyService {
         customerId,
         actor.userId,
         new Date(at.getTime() - rollingLimitMs),
-        { cap: rollingLimitCap, show: summedShown },
+        { cap: rollingLimitCap, show: summedShown, except: idempotencyKey },
         session,
       ),
     ]);
-    if (requested) return requested;
-    if (earlier.total + Math.abs(delta) <= limit && earlier.count <= rollingLimitCap) return null;
+    if (requested) throw new AlreadyRequested(requested);
+    if (earlier.total + Math.abs(delta) <= limit && earlier.count <= rollingLimitCap) return;
     throw new OverRollingLimit({ limit, ...earlier });
   }
 
