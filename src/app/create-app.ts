@@ -26,7 +26,7 @@ import { Invites } from "../invites/invites.js";
 import { LeaseRepository } from "../leases/lease-repository.js";
 import { LedgerDayRepository } from "../ledger/ledger-day-repository.js";
 import { LedgerRepository } from "../ledger/ledger-repository.js";
-import { MoneyWriter } from "../ledger/money-writer.js";
+import { type LowBalanceWatch, MoneyWriter } from "../ledger/money-writer.js";
 import * as actions from "../listeners/actions/index.js";
 import * as commands from "../listeners/commands/index.js";
 import type { Deps } from "../listeners/deps.js";
@@ -123,6 +123,20 @@ function webClientOptions(config: Config, logger: Logger, metrics: AppMetrics): 
 }
 
 /** The composition root: builds the Bolt app, its receiver, repositories and services from config. */
+/**
+ * With LOW_BALANCE_THRESHOLD set, a fall below it owes one line in the alerts channel, or without
+ * one the audit channel; with neither channel, nothing is watched.
+ */
+function lowBalanceWatch(config: Config, outbox: OutboxRepository): LowBalanceWatch | undefined {
+  const { lowBalanceThreshold: threshold, alertsChannelId, auditChannelId } = config;
+  if (threshold === undefined || (!alertsChannelId && !auditChannelId)) return undefined;
+  const to = alertsChannelId ? "alerts" : "audit";
+  return {
+    threshold,
+    owe: (alert, session) => outbox.enqueue([{ kind: "balance.low", to, alert }], session),
+  };
+}
+
 export function createBotApp(options: BotAppOptions): BotApp {
   const { config, logger, database } = options;
   const boltLogger = boltLoggerFrom(logger);
@@ -205,6 +219,7 @@ export function createBotApp(options: BotAppOptions): BotApp {
     pool,
     audit,
     config.currency,
+    lowBalanceWatch(config, outbox),
   );
   const approvals = new ApprovalService(
     client,
@@ -251,6 +266,7 @@ export function createBotApp(options: BotAppOptions): BotApp {
       audit,
       { currency: config.currency, balanceApprovalLimit: config.balanceApprovalLimit },
       now,
+      ledger,
     ),
     integrity: new IntegrityService(db, audit, config.currency, now),
     billing: new BillingService(
@@ -294,6 +310,7 @@ export function createBotApp(options: BotAppOptions): BotApp {
       {
         approvalsChannelId: config.approvalsChannelId,
         auditChannelId: config.auditChannelId,
+        alertsChannelId: config.alertsChannelId,
         currency: config.currency,
       },
       logger,

@@ -35,6 +35,14 @@ const approvalDocumentSchema = z.object({
   message: z.object({ channel: z.string(), ts: z.string() }).optional(),
   idempotencyKey: z.string(),
   sourcePermalink: z.string().optional(),
+  summedWith: z
+    .object({
+      limit: z.number(),
+      count: z.number(),
+      total: z.number(),
+      latest: z.array(z.object({ at: z.date(), amount: z.number(), reason: z.string() })),
+    })
+    .optional(),
 });
 
 /** The guard every decision shares: this request, still pending and not expired at `at`. */

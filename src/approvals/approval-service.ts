@@ -12,7 +12,7 @@ import { type Currency, formatMoney } from "../money/currency.js";
 import type { OutboxRepository } from "../outbox/outbox-repository.js";
 import { type Owed, owedForDecision } from "../outbox/owed.js";
 import type { CreditPool } from "../pool/credit-pool.js";
-import type { Approval, ApprovalKind } from "./approval.js";
+import type { Approval, ApprovalKind, SummedChanges } from "./approval.js";
 import type { ApprovalRepository } from "./approval-repository.js";
 
 export interface ApprovalRequest {
@@ -26,6 +26,7 @@ export interface ApprovalRequest {
   idempotencyKey: string;
   /** The Slack message the request was made from (a checked permalink), if any. */
   sourcePermalink?: string;
+  summedWith?: SummedChanges;
 }
 
 /** Who the audit trail names for an expiry: no person decided it, the clock did. */
@@ -105,6 +106,7 @@ export class ApprovalService {
       state: "pending" as const,
       idempotencyKey: request.idempotencyKey,
       ...sourceOf(request),
+      ...(request.summedWith ? { summedWith: request.summedWith } : {}),
     };
     try {
       const approval = await inTransaction(this.client, async (session) => {

@@ -10,6 +10,20 @@ export type ApprovalState = (typeof approvalStates)[number];
 export const approvalKinds = ["credits", "balance"] as const;
 export type ApprovalKind = (typeof approvalKinds)[number];
 
+/**
+ * The requester's earlier direct balance changes to the customer that a request was summed with:
+ * together with it they would pass BALANCE_APPROVAL_LIMIT within the rolling 24 hours.
+ */
+export interface SummedChanges {
+  /** BALANCE_APPROVAL_LIMIT when asked. */
+  limit: number;
+  /** How many earlier changes, and their amounts summed by absolute value. */
+  count: number;
+  total: number;
+  /** The latest of them, newest first (a bounded few). */
+  latest: { at: Date; amount: number; reason: string }[];
+}
+
 /** A money change waiting for a manager (PRODUCT.md §4). Values in integer minor units. */
 export interface Approval {
   approvalId: string;
@@ -40,4 +54,6 @@ export interface Approval {
   idempotencyKey: string;
   /** The Slack message the request was made from (a permalink), when it was made from one. */
   sourcePermalink?: string;
+  /** Set when the change became a request only because of the requester's earlier changes (24 h). */
+  summedWith?: SummedChanges;
 }

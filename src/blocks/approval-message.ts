@@ -3,7 +3,7 @@ import type { Approval } from "../approvals/approval.js";
 import { type Currency, formatMoney } from "../money/currency.js";
 import { actionIds } from "./action-ids.js";
 import { buildNotice, type SlackMessage } from "./message.js";
-import { clipped, code, joinMd, type Mrkdwn, md, mention, slackDate } from "./mrkdwn.js";
+import { clipMd, clipped, code, joinMd, type Mrkdwn, md, mention, slackDate } from "./mrkdwn.js";
 import { fromConversation } from "./source-link.js";
 import { mrkdwn, plain } from "./text.js";
 
@@ -31,6 +31,31 @@ export function approvalSummary(
   const source = fromConversation(approval.sourcePermalink);
   if (source) lines.push(source);
   return joinMd(lines);
+}
+
+/** Characters of each earlier change's reason shown (as sent, escapes counted): 10 fit one section. */
+const reasonShown = 120;
+
+/**
+ * Why a change within the limit became a request (the rolling 24 h limit): the requester's earlier
+ * direct changes it is summed with — how many, their total, the latest few (when, amount, why).
+ * Null for a request that needs a manager on its own.
+ */
+export function summedChangesBlock(approval: Approval, currency: Currency): KnownBlock | null {
+  const summed = approval.summedWith;
+  if (!summed) return null;
+  const money = (value: number) => formatMoney(value, currency);
+  const changes = summed.count === 1 ? "change" : "changes";
+  const lines = [
+    md`:heavy_plus_sign: Needs a manager because, with the earlier ${summed.count} direct ${changes} by ${mention(approval.requestedBy)} to this customer in 24 h (total ${money(summed.total)}), it would make ${money(summed.total + Math.abs(approval.difference))} and pass the ${money(summed.limit)} limit:`,
+    ...summed.latest.map(
+      (change) =>
+        md`• ${slackDate(change.at)} ${signed(change.amount, currency)} — _${clipMd(clipped(change.reason, reasonShown), reasonShown)}_`,
+    ),
+  ];
+  if (summed.count > summed.latest.length)
+    lines.push(md`…and ${summed.count - summed.latest.length} earlier`);
+  return { type: "section", text: mrkdwn(joinMd(lines)) };
 }
 
 /** The decision line that replaces the buttons once a request is no longer pending. */
@@ -126,6 +151,8 @@ export function buildApprovalMessage(approval: Approval, currency: Currency): Sl
       text: mrkdwn(approvalSummary(approval, currency, approval.poolLeftAtRequest)),
     },
   ];
+  const summed = summedChangesBlock(approval, currency);
+  if (summed) blocks.push(summed);
   if (approval.state === "pending") {
     blocks.push({
       type: "actions",

@@ -1,6 +1,6 @@
 import type { Approval } from "../approvals/approval.js";
 import { type Currency, formatMoney } from "../money/currency.js";
-import { approvalSummary } from "./approval-message.js";
+import { approvalSummary, summedChangesBlock } from "./approval-message.js";
 import type { SlackMessage } from "./message.js";
 import { channelLink, md } from "./mrkdwn.js";
 import { mrkdwn } from "./text.js";
@@ -32,6 +32,7 @@ export function buildRequestReceipt(
   currency: Currency,
   channelId: string,
 ): SlackMessage {
+  const summed = summedChangesBlock(approval, currency);
   const where = md`It is waiting for a manager in ${channelLink(channelId)}; you will get a direct message when it is decided.`;
   return {
     text: md`Approval requested for ${approval.account}`,
@@ -41,6 +42,7 @@ export function buildRequestReceipt(
         type: "section",
         text: mrkdwn(approvalSummary(approval, currency, approval.poolLeftAtRequest)),
       },
+      ...(summed ? [summed] : []),
     ],
   };
 }

@@ -40,6 +40,13 @@ const optionalText = z
   .optional()
   .transform((value) => (value?.trim() ? value.trim() : undefined));
 
+const optionalChannel = optionalText.refine(
+  (v) => v === undefined || /^[CG][A-Z0-9]{2,}$/.test(v),
+  {
+    message: "a Slack channel ID such as C0123456789 (or leave it unset)",
+  },
+);
+
 /** Every environment variable the app reads, with what it should be. */
 export const envSchema = z.object({
   SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, "a bot token starting with xoxb-"),
@@ -69,9 +76,9 @@ export const envSchema = z.object({
   APPROVALS_CHANNEL_ID: z
     .string()
     .regex(/^[CG][A-Z0-9]{2,}$/, "a Slack channel ID such as C0123456789"),
-  AUDIT_CHANNEL_ID: optionalText.refine((v) => v === undefined || /^[CG][A-Z0-9]{2,}$/.test(v), {
-    message: "a Slack channel ID such as C0123456789 (or leave it unset)",
-  }),
+  AUDIT_CHANNEL_ID: optionalChannel,
+  LOW_BALANCE_THRESHOLD: optionalText,
+  ALERTS_CHANNEL_ID: optionalChannel,
   CONSOLE_BASE_URL: z
     .string()
     .regex(/^https?:\/\/\S+$/, "the console's base URL, e.g. https://console.example.com"),
@@ -128,20 +135,28 @@ export class ConfigError extends Error {
 }
 
 /**
- * The configuration the app runs with, made from a valid environment. The approval limit is read in
- * the configured currency, so it can only be checked here.
+ * The configuration the app runs with, made from a valid environment. The approval limit and the
+ * low-balance threshold are read in the configured currency, so they can only be checked here.
  */
 const configFromEnv = z.transform((env: z.output<typeof envSchema>, ctx) => {
   const currency = currencyOf(env.CURRENCY);
-  const limit = amountSchema(currency).safeParse(env.BALANCE_APPROVAL_LIMIT);
-  if (!limit.success || limit.data.sign === "-") {
+  /** A positive amount in the platform currency, or an issue naming `variable`. */
+  const positiveAmount = (variable: string, text: string, example: string) => {
+    const amount = amountSchema(currency).safeParse(text);
+    if (amount.success && amount.data.sign !== "-") return amount.data.minorUnits;
     ctx.addIssue({
       code: "custom",
-      path: ["BALANCE_APPROVAL_LIMIT"],
-      message: `a positive amount in ${currency.code}, e.g. 500 (${limit.success ? "it is negative" : limit.error.issues[0]?.message})`,
+      path: [variable],
+      message: `a positive amount in ${currency.code}, e.g. ${example} (${amount.success ? "it is negative" : amount.error.issues[0]?.message})`,
     });
-    return z.NEVER;
-  }
+    return null;
+  };
+  const limit = positiveAmount("BALANCE_APPROVAL_LIMIT", env.BALANCE_APPROVAL_LIMIT, "500");
+  const lowBalanceThreshold =
+    env.LOW_BALANCE_THRESHOLD === undefined
+      ? undefined
+      : positiveAmount("LOW_BALANCE_THRESHOLD", env.LOW_BALANCE_THRESHOLD, "100");
+  if (limit === null || lowBalanceThreshold === null) return z.NEVER;
   return {
     slack: {
       botToken: env.SLACK_BOT_TOKEN,
@@ -156,10 +171,12 @@ const configFromEnv = z.transform((env: z.output<typeof envSchema>, ctx) => {
       embeddedDir: env.EMBEDDED_MONGODB_DIR,
     },
     currency,
-    balanceApprovalLimit: limit.data.minorUnits,
+    balanceApprovalLimit: limit,
+    lowBalanceThreshold,
     approvalTtlMs: env.APPROVAL_TTL,
     approvalsChannelId: env.APPROVALS_CHANNEL_ID,
     auditChannelId: env.AUDIT_CHANNEL_ID,
+    alertsChannelId: env.ALERTS_CHANNEL_ID,
     consoleBaseUrl: env.CONSOLE_BASE_URL.replace(/\/+$/, ""),
     inviteTtlMs: env.INVITE_TTL,
     passwordConfirmTtlMs: env.PASSWORD_CONFIRM_TTL,

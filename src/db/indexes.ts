@@ -110,6 +110,11 @@ export const indexSpecs: Readonly<Record<string, readonly IndexSpec[]>> = {
       unique: true,
       partialFilterExpression: { seq: { $gt: 0 } },
     },
+    // One support member's direct changes to one customer in the last 24 h (the rolling limit).
+    {
+      key: { customerId: 1, actorId: 1, approvalId: 1, at: -1, _id: -1 },
+      name: "direct_by_actor",
+    },
   ],
   [collections.ledgerDays]: [
     { key: { customerId: 1, day: -1 }, name: "one_per_customer_day", unique: true },

@@ -31,6 +31,15 @@ const ledgerEntrySchema = z.object({
 
 const toLedgerEntry = (document: unknown): LedgerEntry => ledgerEntrySchema.parse(document);
 
+const directChangesSchema = z.object({
+  count: z.number().int(),
+  total: z.number(),
+  latest: z.array(z.object({ at: z.date(), amount: z.number(), reason: z.string() })),
+});
+
+/** One person's direct balance changes to one customer over a period (see `directChangesSince`). */
+export type DirectChanges = z.infer<typeof directChangesSchema>;
+
 const dayKindSumSchema = z.object({
   day: z.date(),
   kind: z.enum(ledgerKinds),
@@ -168,5 +177,52 @@ export class LedgerRepository {
       sums: rows.map((row) => dayKindSumSchema.parse({ ...row._id, amount: row.amount })),
       entries: rows.reduce((total, row) => total + row.entries, 0),
     };
+  }
+
+  /**
+   * The balance changes `actorId` made to one customer at or after `since` without an approval
+   * (`approvalId` null: credit changes always have one): how many, their amounts summed by absolute
+   * value, and the latest `show` of them, newest first; the entry with idempotency key `except`
+   * (the change being decided, already written in its transaction) is left out. Reads at most
+   * `cap + 1` entries, newest first through `direct_by_actor`, so a count above `cap` means "more
+   * than cap" and the total is then a lower bound. Pass the session of the change it decides.
+   */
+  async directChangesSince(
+    customerId: string,
+    actorId: string,
+    since: Date,
+    bounds: { cap: number; show: number; except: string },
+    session?: ClientSession,
+  ): Promise<DirectChanges> {
+    const [found] = await this.collection
+      .aggregate(
+        [
+          {
+            $match: {
+              customerId: { $eq: customerId },
+              actorId: { $eq: actorId },
+              approvalId: { $eq: null },
+              at: { $gte: since },
+              idempotencyKey: { $ne: bounds.except },
+            },
+          },
+          { $sort: { at: -1, _id: -1 } },
+          { $limit: bounds.cap + 1 },
+          {
+            $group: {
+              _id: null,
+              count: { $sum: 1 },
+              total: { $sum: { $abs: "$amount" } },
+              latest: { $push: { at: "$at", amount: "$amount", reason: "$reason" } },
+            },
+          },
+          {
+            $project: { _id: 0, count: 1, total: 1, latest: { $slice: ["$latest", bounds.show] } },
+          },
+        ],
+        { session },
+      )
+      .toArray();
+    return found ? directChangesSchema.parse(found) : { count: 0, total: 0, latest: [] };
   }
 }

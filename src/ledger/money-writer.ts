@@ -10,6 +10,7 @@ import type {
 } from "../customers/customer-repository.js";
 import { linkAfter } from "../hash-chain/chain.js";
 import type { Currency } from "../money/currency.js";
+import type { LowBalance } from "../outbox/owed.js";
 import type { CreditPool } from "../pool/credit-pool.js";
 import { totalsFieldOfKind, utcDay } from "./ledger-day.js";
 import type { LedgerDayRepository } from "./ledger-day-repository.js";
@@ -28,6 +29,12 @@ export interface ChangeContext {
   alsoAudit?: AuditEvent[];
   /** The Slack message the change was asked from, kept on its ledger entry and audit record. */
   sourcePermalink?: string;
+}
+
+/** LOW_BALANCE_THRESHOLD, and how a crossing of it is owed (in the change's transaction). */
+export interface LowBalanceWatch {
+  threshold: number;
+  owe: (alert: LowBalance, session: ClientSession) => Promise<void>;
 }
 
 /** `poolLeft` is set when credits moved, or could not move because the pool has too little. */
@@ -57,6 +64,7 @@ export class MoneyWriter {
     private readonly pool: CreditPool,
     private readonly audit: AuditRepository,
     private readonly currency: Currency,
+    private readonly lowBalance?: LowBalanceWatch,
   ) {}
 
   /** Refill (delta > 0) or deduct (delta < 0); a deduction needs `balance ≥ amount`, checked by the filter. */
@@ -75,6 +83,11 @@ export class MoneyWriter {
         : await this.customers.refill(customerId, delta, context.at, head, session);
     if (!after) return { ok: false };
     await this.record(session, "balance", after.account, entry, context);
+    await this.watchBalance(
+      session,
+      { customerId, account: after.account, amount: delta, after: after.balance },
+      context,
+    );
     return {
       ok: true,
       before: after.balance - delta,
@@ -114,6 +127,12 @@ export class MoneyWriter {
     const poolLeft = field === "credits" ? await this.pool.move(difference, session) : undefined;
     if (poolLeft === null) return { ok: false, poolLeft: await this.pool.left(session) };
     await this.record(session, field, changed.account, entry, context);
+    if (field === "balance")
+      await this.watchBalance(
+        session,
+        { customerId, account: changed.account, amount: difference, after: target },
+        context,
+      );
     return { ok: true, before: expected, after: target, account: changed.account, poolLeft };
   }
 
@@ -143,6 +162,34 @@ export class MoneyWriter {
       entry,
       head: { expected: state.ledgerHead, next: { seq: entry.seq, hash: entry.hash } },
     };
+  }
+
+  /**
+   * Owes a low-balance line when this change took the balance from at or above the threshold to
+   * below it. `after` is what the guarded update wrote, so of concurrent changes exactly the one
+   * that crossed owes it; a further deduction while below owes nothing, a refill above re-arms it.
+   */
+  private async watchBalance(
+    session: ClientSession,
+    written: { customerId: string; account: string; amount: number; after: number },
+    context: ChangeContext,
+  ): Promise<void> {
+    const watch = this.lowBalance;
+    const { after, amount } = written;
+    if (!watch || after >= watch.threshold || after - amount < watch.threshold) return;
+    await watch.owe(
+      {
+        customerId: written.customerId,
+        account: written.account,
+        balance: after,
+        threshold: watch.threshold,
+        amount,
+        requestedBy: context.requester.userId,
+        approvedBy: context.approver?.userId ?? null,
+        at: context.at,
+      },
+      session,
+    );
   }
 
   private async record(

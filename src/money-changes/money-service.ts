@@ -1,6 +1,6 @@
-import type { MongoClient } from "mongodb";
+import type { ClientSession, MongoClient } from "mongodb";
 import { z } from "zod";
-import type { Approval } from "../approvals/approval.js";
+import type { Approval, SummedChanges } from "../approvals/approval.js";
 import type { ApprovalService } from "../approvals/approval-service.js";
 import type { AuditRepository } from "../audit/audit-repository.js";
 import { recordRefusal } from "../audit/refusals.js";
@@ -12,6 +12,7 @@ import type { CustomerRepository } from "../customers/customer-repository.js";
 import { AlreadyApplied, type IdempotencyRepository } from "../db/idempotency-repository.js";
 import { inTransaction } from "../db/transaction.js";
 import { AppError } from "../errors/app-error.js";
+import type { LedgerRepository } from "../ledger/ledger-repository.js";
 import type { MoneyWriter } from "../ledger/money-writer.js";
 import { type Currency, formatMoney } from "../money/currency.js";
 import type { CreditPool } from "../pool/credit-pool.js";
@@ -32,6 +33,27 @@ const appliedSchema = z.object({
   before: z.number(),
   after: z.number(),
 });
+
+/** The rolling limit's period: a support member's direct changes to one customer over this are summed. */
+const rollingLimitMs = 24 * 3600 * 1000;
+/** Most earlier changes read per check; beyond this many in 24 h, every further one is a request. */
+const rollingLimitCap = 1000;
+/** How many of the earlier changes a request shows. */
+const summedShown = 10;
+
+/** Thrown inside a direct change's transaction when, summed with the earlier ones, it passes the limit. */
+class OverRollingLimit extends Error {
+  constructor(readonly summed: SummedChanges) {
+    super("over the rolling limit");
+  }
+}
+
+/** Thrown inside a direct change's transaction when a first delivery of it became a request. */
+class AlreadyRequested extends Error {
+  constructor(readonly approval: Approval) {
+    super("already requested");
+  }
+}
 
 /** Thrown inside the change's transaction to abort it (leaving no key behind) and say why. */
 class Refused extends Error {
@@ -55,6 +77,7 @@ export class MoneyService {
     private readonly audit: AuditRepository,
     private readonly options: { currency: Currency; balanceApprovalLimit: number },
     private readonly now: () => Date,
+    private readonly ledger: Pick<LedgerRepository, "directChangesSince">,
   ) {}
 
   private format(value: number): string {
@@ -63,10 +86,12 @@ export class MoneyService {
 
   /**
    * Refill (+) or deduct (−). A support member's change above BALANCE_APPROVAL_LIMIT becomes an
-   * approval request; everything else applies at once, in one transaction with its ledger entry.
-   * A repeat of the same change (its idempotency key) is recognised first and answered with what the
-   * first delivery did; a refused deduction aborts its transaction, so it leaves no key behind.
-   * `source` (the message it was asked from) is kept on the request or the ledger entry.
+   * approval request, and so does one that, summed with their other direct changes to the customer
+   * in the last 24 hours, would pass it; everything else applies at once, in one transaction with
+   * its ledger entry. A repeat of the same change (its idempotency key) is recognised first and
+   * answered with what the first delivery did; a refused deduction aborts its transaction, so it
+   * leaves no key behind. `source` (the message it was asked from) is kept on the request or the
+   * ledger entry.
    */
   async changeBalance(
     customerId: string,
@@ -77,31 +102,15 @@ export class MoneyService {
     source: ChangeSource = {},
   ): Promise<MoneyOutcome> {
     const from = checkedSource(source);
-    if (
-      Math.abs(delta) > this.options.balanceApprovalLimit &&
-      !can(actor.role, "approvals.decide")
-    ) {
+    const limited = !can(actor.role, "approvals.decide");
+    if (limited && Math.abs(delta) > this.options.balanceApprovalLimit) {
       // Decided from a read of the customer: a repeat must be recognised before it.
       const repeat = await this.repeatOf(idempotencyKey);
       if (repeat) return repeat;
-      const customer = await this.existing(customerId);
-      if (delta < 0 && customer.balance < -delta)
-        throw await this.refuseDeduction(customer, -delta, customer.balance, actor);
-      const { approval, created } = await this.approvals.request({
-        kind: "balance",
-        customerId,
-        account: customer.account,
-        current: customer.balance,
-        target: customer.balance + delta,
-        reason,
-        requester: actor,
-        idempotencyKey,
-        ...from,
-      });
-      return { kind: "requested", approval, created };
+      return this.requestBalance(customerId, delta, reason, actor, idempotencyKey, from);
     }
-    // A direct change reads nothing before its transaction: the repeat check, the guard and the
-    // refusal's balance are all read inside it.
+    // A direct change reads nothing before its transaction: the repeat checks, the guard, the
+    // refusal's balance and the rolling limit are all read inside it.
     try {
       return await inTransaction(this.client, async (session): Promise<MoneyOutcome> => {
         // It records an audit event: taking the chain's turn first, it never starts again for a
@@ -124,6 +133,8 @@ export class MoneyService {
           if (!now) throw customerGone(customerId);
           throw new Refused(now.account, now.balance);
         }
+        if (limited)
+          await this.checkRollingLimit(session, customerId, delta, actor, idempotencyKey, at);
         const applied = {
           kind: "applied" as const,
           account: write.account,
@@ -134,6 +145,18 @@ export class MoneyService {
         return { ...applied, repeated: false };
       });
     } catch (error) {
+      if (error instanceof AlreadyRequested)
+        return { kind: "requested", approval: error.approval, created: false };
+      if (error instanceof OverRollingLimit)
+        return this.requestBalance(
+          customerId,
+          delta,
+          reason,
+          actor,
+          idempotencyKey,
+          from,
+          error.summed,
+        );
       if (error instanceof Refused)
         throw await this.refuseDeduction(
           { customerId, account: error.account },
@@ -145,6 +168,70 @@ export class MoneyService {
       // A concurrent delivery of the same change committed first: answer with what it did.
       return (await this.repeatOf(idempotencyKey)) ?? { kind: "already-applied" };
     }
+  }
+
+  /**
+   * The rolling limit, checked inside the direct change's transaction right after its guarded
+   * update of the customer document: throws OverRollingLimit (aborting the change) when the
+   * requester's other direct changes to this customer in the last 24 hours, summed by absolute
+   * amount with this one, pass BALANCE_APPROVAL_LIMIT. Race-safe: that update succeeded, so no
+   * other change to the customer is uncommitted and none committed after this transaction's
+   * snapshot: every one that applied before is in the sum, and any that tries to apply meanwhile
+   * gets a WriteConflict and is retried on a snapshot holding this one (README "Approvals"). Read
+   * after the update, so the transactions that lose the race retry before paying for it. Throws
+   * AlreadyRequested for a repeat of a delivery that became a request, even if the sum has changed
+   * since (an earlier change has left the 24 hours).
+   */
+  private async checkRollingLimit(
+    session: ClientSession,
+    customerId: string,
+    delta: number,
+    actor: Actor,
+    idempotencyKey: string,
+    at: Date,
+  ): Promise<void> {
+    const limit = this.options.balanceApprovalLimit;
+    const [requested, earlier] = await Promise.all([
+      this.approvals.requestedWith(idempotencyKey),
+      this.ledger.directChangesSince(
+        customerId,
+        actor.userId,
+        new Date(at.getTime() - rollingLimitMs),
+        { cap: rollingLimitCap, show: summedShown, except: idempotencyKey },
+        session,
+      ),
+    ]);
+    if (requested) throw new AlreadyRequested(requested);
+    if (earlier.total + Math.abs(delta) <= limit && earlier.count <= rollingLimitCap) return;
+    throw new OverRollingLimit({ limit, ...earlier });
+  }
+
+  /** A support member's balance change that needs a manager: refused now if it deducts more than the balance. */
+  private async requestBalance(
+    customerId: string,
+    delta: number,
+    reason: string,
+    actor: Actor,
+    idempotencyKey: string,
+    from: ChangeSource,
+    summedWith?: SummedChanges,
+  ): Promise<MoneyOutcome> {
+    const customer = await this.existing(customerId);
+    if (delta < 0 && customer.balance < -delta)
+      throw await this.refuseDeduction(customer, -delta, customer.balance, actor);
+    const { approval, created } = await this.approvals.request({
+      kind: "balance",
+      customerId,
+      account: customer.account,
+      current: customer.balance,
+      target: customer.balance + delta,
+      reason,
+      requester: actor,
+      idempotencyKey,
+      ...from,
+      ...(summedWith ? { summedWith } : {}),
+    });
+    return { kind: "requested", approval, created };
   }
 
   /**

@@ -4,6 +4,7 @@ import type { ApprovalService } from "../approvals/approval-service.js";
 import type { Role } from "../auth/roles.js";
 import { approvalOutcome, buildApprovalMessage } from "../blocks/approval-message.js";
 import { describeAuditEvent } from "../blocks/audit-line.js";
+import { buildLowBalanceAlert } from "../blocks/low-balance-alert.js";
 import { messagePayload, type SlackMessage } from "../blocks/message.js";
 import { joinMd, md } from "../blocks/mrkdwn.js";
 import { mrkdwn } from "../blocks/text.js";
@@ -19,6 +20,8 @@ export interface DeliveryOptions {
   approvalsChannelId: string;
   /** Where audit lines go; without it, audit entries are never written. */
   auditChannelId?: string;
+  /** Where low-balance lines owed `to: "alerts"` go. */
+  alertsChannelId?: string;
   currency: Currency;
 }
 
@@ -112,6 +115,16 @@ export class SlackDeliveries {
             : [],
         );
         return this.postedOnce.post(entries, channel, { text: joinMd(lines) });
+      }
+      case "balance.low": {
+        const channel =
+          owed.to === "alerts" ? this.options.alertsChannelId : this.options.auditChannelId;
+        if (!channel) return undefined;
+        return this.postedOnce.post(
+          entries,
+          channel,
+          buildLowBalanceAlert(owed.alert, this.options.currency),
+        );
       }
       case "home.refresh":
         await this.home.publishNow(owed.userId, await this.roleOf(owed.userId));

@@ -10,6 +10,20 @@ const owedSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("approval.update"), approvalId: z.string() }),
   z.object({ kind: z.literal("approval.dm"), approvalId: z.string(), userId: z.string() }),
   z.object({ kind: z.literal("audit.line"), event: auditEventSchema }),
+  z.object({
+    kind: z.literal("balance.low"),
+    to: z.enum(["alerts", "audit"]),
+    alert: z.object({
+      customerId: z.string(),
+      account: z.string(),
+      balance: z.number(),
+      threshold: z.number(),
+      amount: z.number(),
+      requestedBy: z.string(),
+      approvedBy: z.string().nullable(),
+      at: z.date(),
+    }),
+  }),
   z.object({ kind: z.literal("home.refresh"), userId: z.string() }),
 ]) satisfies z.ZodType<Owed>;
 
@@ -79,8 +93,14 @@ export class OutboxRepository {
       lane: laneOf(item),
       // A lane is delivered in `at` order: audit lines take their event's own time, so the audit
       // channel shows them in the order the trail records them (an event's time is taken before its
-      // transaction, so concurrent changes can enqueue in another order).
-      at: item.kind === "audit.line" ? item.event.at : at,
+      // transaction, so concurrent changes can enqueue in another order); a low-balance line takes
+      // its change's, so it follows that change's audit line.
+      at:
+        item.kind === "audit.line"
+          ? item.event.at
+          : item.kind === "balance.low"
+            ? item.alert.at
+            : at,
       owed: item,
       state: "pending",
       attempts: 0,

@@ -1,6 +1,23 @@
 import type { AuditEvent } from "../audit/audit-event.js";
 
 /**
+ * A change took a customer's balance from at or above LOW_BALANCE_THRESHOLD to below it (the
+ * guarded update's before and after decide it, so each crossing is found once).
+ */
+export interface LowBalance {
+  customerId: string;
+  account: string;
+  /** The balance after the change, and the threshold it fell below. */
+  balance: number;
+  threshold: number;
+  /** The change: its signed amount, who asked and who approved it (null when it was direct). */
+  amount: number;
+  requestedBy: string;
+  approvedBy: string | null;
+  at: Date;
+}
+
+/**
  * Something the bot owes Slack because a change committed. Written to the outbox in the change's own
  * transaction (an aborted change owes nothing; a committed one always owes its message) and delivered
  * after, exactly once, by the poster. Domain code says *what* is owed; the Slack side decides how it
@@ -15,6 +32,8 @@ export type Owed =
   | { kind: "approval.dm"; approvalId: string; userId: string }
   /** One line in the audit channel. */
   | { kind: "audit.line"; event: AuditEvent }
+  /** One low-balance line, in the alerts channel or (without one) the audit channel. */
+  | { kind: "balance.low"; to: "alerts" | "audit"; alert: LowBalance }
   /** Someone's App Home shows data that changed. */
   | { kind: "home.refresh"; userId: string };
 
@@ -34,6 +53,8 @@ export function laneOf(owed: Owed): string {
       return `dm:${owed.userId}`;
     case "audit.line":
       return "audit";
+    case "balance.low":
+      return owed.to;
     case "home.refresh":
       return `home:${owed.userId}`;
   }

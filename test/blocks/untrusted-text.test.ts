@@ -8,6 +8,7 @@ import type { Approval } from "../../src/approvals/approval.js";
 import type { AuditEvent } from "../../src/audit/audit-event.js";
 import { buildApprovalMessage } from "../../src/blocks/approval-message.js";
 import { buildHome, type HomeData } from "../../src/blocks/home.js";
+import { buildLowBalanceAlert } from "../../src/blocks/low-balance-alert.js";
 import { buildErrorNotice } from "../../src/blocks/message.js";
 import { currencyOf } from "../../src/money/currency.js";
 import { endsMidToken, mrkdwnTexts, rawMarkupIn } from "../support/mrkdwn-leaks.js";
@@ -129,5 +130,56 @@ describe("long lines on App Home", () => {
       usd,
     );
     expect(mrkdwnTexts(view.blocks).filter(endsMidToken)).toEqual([]);
+  });
+});
+
+describe("the earlier changes a request is summed with (rolling 24 h limit)", () => {
+  it("show each reason as text on its own line, and count those beyond the 10 listed", () => {
+    const latest = Array.from({ length: 10 }, (_, i) => ({
+      at: new Date(Date.UTC(2026, 10, 1, i)),
+      amount: i % 2 === 0 ? 4000 : -4000,
+      reason: `r${i}\n:white_check_mark: Approved by <@U1> ${"&".repeat(400)}`,
+    }));
+    const message = buildApprovalMessage(
+      anApproval({
+        kind: "balance",
+        current: 100_000,
+        target: 104_000,
+        difference: 4000,
+        summedWith: { limit: 50_000, count: 12, total: 48_000, latest },
+      }),
+      usd,
+    );
+    const lines = visibleText(message.blocks).split("\n");
+    expect(lines.filter((line) => line.startsWith(":white_check_mark:"))).toEqual([]);
+    expect(lines.filter((line) => line.startsWith("• "))).toHaveLength(10);
+    expect(lines).toContain("…and 2 earlier");
+    expect(lines).toContainEqual(
+      expect.stringContaining("(total $480.00), it would make $520.00 and pass the $500.00 limit:"),
+    );
+    expect(rawMarkupIn(message)).toEqual([]);
+    expect(mrkdwnTexts(message.blocks).filter(endsMidToken)).toEqual([]);
+  });
+});
+
+describe("a low-balance alert for a console-written account with markup", () => {
+  it("names the account as text", () => {
+    const alert = buildLowBalanceAlert(
+      {
+        customerId: "CUS-22222222",
+        account: hostileAccount,
+        balance: 4000,
+        threshold: 10_000,
+        amount: -20_000,
+        requestedBy: "USUPPORT01",
+        approvedBy: null,
+        at: new Date(),
+      },
+      usd,
+    );
+    expect(String(alert.text)).toContain(
+      "*&lt;!channel&gt; &lt;!here&gt; &lt;@U123&gt; &amp; ana@acme.example*",
+    );
+    expect(rawMarkupIn(JSON.parse(JSON.stringify(alert)))).toEqual([]);
   });
 });

@@ -93,6 +93,81 @@ describe("loadConfig", () => {
   });
 });
 
+describe("low-balance alerts' settings", () => {
+  it("are optional: unset, nothing is watched", () => {
+    const config = loadConfig(valid);
+    expect(config.lowBalanceThreshold).toBeUndefined();
+    expect(config.alertsChannelId).toBeUndefined();
+  });
+
+  it("read the threshold in the configured currency's units, and the alerts channel as a channel ID", () => {
+    const config = loadConfig({
+      ...valid,
+      LOW_BALANCE_THRESHOLD: "$1,250.50",
+      ALERTS_CHANNEL_ID: "CALERTS01",
+    });
+    expect(config.lowBalanceThreshold).toBe(125_050);
+    expect(config.alertsChannelId).toBe("CALERTS01");
+    expect(
+      loadConfig({ ...valid, CURRENCY: "JPY", LOW_BALANCE_THRESHOLD: "5000" }).lowBalanceThreshold,
+    ).toBe(5000);
+  });
+
+  it.each([
+    ["-5", "it is negative"],
+    ["0", "more than zero"],
+    ["lots", "is not an amount"],
+    ["10.005", "too many decimals"],
+    ["EUR 100", "EUR"],
+  ])("refuse LOW_BALANCE_THRESHOLD=%j, naming the variable and what it should be", (value, why) => {
+    const [problem, ...others] = problemsOf({ ...valid, LOW_BALANCE_THRESHOLD: value });
+    expect(problem).toMatch(
+      /^LOW_BALANCE_THRESHOLD is invalid: it should be a positive amount in USD, e\.g\. 100 \(/,
+    );
+    expect(problem).toContain(why);
+    expect(others).toEqual([]);
+  });
+
+  it("refuse an ALERTS_CHANNEL_ID that is not a channel ID, like AUDIT_CHANNEL_ID", () => {
+    expect(
+      problemsOf({ ...valid, ALERTS_CHANNEL_ID: "#alerts", AUDIT_CHANNEL_ID: "U0123" }),
+    ).toEqual([
+      "AUDIT_CHANNEL_ID is invalid: it should be a Slack channel ID such as C0123456789 (or leave it unset)",
+      "ALERTS_CHANNEL_ID is invalid: it should be a Slack channel ID such as C0123456789 (or leave it unset)",
+    ]);
+  });
+
+  it("an invalid threshold and an invalid approval limit are reported together", () => {
+    expect(
+      problemsOf({ ...valid, BALANCE_APPROVAL_LIMIT: "x", LOW_BALANCE_THRESHOLD: "-1" }).map(
+        (problem) => problem.split(" ")[0],
+      ),
+    ).toEqual(["BALANCE_APPROVAL_LIMIT", "LOW_BALANCE_THRESHOLD"]);
+  });
+
+  it("npm start refuses to start with an invalid threshold, saying which variable to fix", async () => {
+    const { execFile } = await import("node:child_process");
+    const run = await new Promise<{ code: number; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        ["--import", "tsx", "src/main.ts"],
+        {
+          cwd: process.cwd(),
+          env: { PATH: process.env.PATH, ...valid, LOW_BALANCE_THRESHOLD: "a lot" },
+          timeout: 30_000,
+        },
+        (error, _stdout, stderr) =>
+          resolve({ code: typeof error?.code === "number" ? error.code : 0, stderr }),
+      );
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("not configured correctly");
+    expect(run.stderr).toContain(
+      "LOW_BALANCE_THRESHOLD is invalid: it should be a positive amount in USD",
+    );
+  });
+});
+
 describe(".env.example", () => {
   it("documents exactly the variables the app reads, each marked Required or Optional", async () => {
     const { readFile } = await import("node:fs/promises");

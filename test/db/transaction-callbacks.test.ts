@@ -108,14 +108,8 @@ beforeAll(async () => {
   const idempotency = new IdempotencyRepository(db);
   pool = new CreditPool(client, new PoolRepository(db), approvalRepository, audit, usd, now);
   await pool.ensureExists();
-  const writer = new MoneyWriter(
-    customers,
-    new LedgerRepository(db),
-    new LedgerDayRepository(db),
-    pool,
-    audit,
-    usd,
-  );
+  const ledger = new LedgerRepository(db);
+  const writer = new MoneyWriter(customers, ledger, new LedgerDayRepository(db), pool, audit, usd);
   approvals = new ApprovalService(
     client,
     approvalRepository,
@@ -137,6 +131,7 @@ beforeAll(async () => {
     audit,
     { currency: usd, balanceApprovalLimit: 100_000 },
     now,
+    ledger,
   );
   lifecycle = new CustomerLifecycle(client, idempotency, customers, audit, now);
   passwordResets = new PasswordResets(
