@@ -23,8 +23,19 @@ export function whenTransactionEnds(session: ClientSession, hook: () => void): b
 }
 
 /**
+ * Thrown inside a transaction's work to abort the attempt, wait for `ready` (nothing of the attempt
+ * is held meanwhile: its writes are gone), and start the work again in a new attempt.
+ */
+export class StartOverWhen extends Error {
+  constructor(readonly ready: () => Promise<void>) {
+    super("the transaction starts over when it may go on");
+  }
+}
+
+/**
  * Runs `work` in one MongoDB transaction (snapshot reads, majority writes) and returns its result;
- * the driver retries transient errors (write conflicts, primary changes) and unknown commit results.
+ * the driver retries transient errors (write conflicts, primary changes) and unknown commit results,
+ * and a `StartOverWhen` thrown by `work` starts it again once its `ready` has resolved.
  * Hooks registered with `afterCommit` run after the commit, only for the attempt that committed.
  */
 export async function inTransaction<T>(
@@ -34,17 +45,26 @@ export async function inTransaction<T>(
   return client.withSession(async (session) => {
     endHooks.set(session, []);
     try {
-      const result = await session.withTransaction(
-        (attempt) => {
-          commitHooks.set(attempt, []);
-          return work(attempt);
-        },
-        {
-          readConcern: { level: "snapshot" },
-          writeConcern: { w: "majority" },
-          readPreference: "primary",
-        },
-      );
+      let result: T;
+      for (;;) {
+        try {
+          result = await session.withTransaction(
+            (attempt) => {
+              commitHooks.set(attempt, []);
+              return work(attempt);
+            },
+            {
+              readConcern: { level: "snapshot" },
+              writeConcern: { w: "majority" },
+              readPreference: "primary",
+            },
+          );
+          break;
+        } catch (error) {
+          if (!(error instanceof StartOverWhen)) throw error;
+          await error.ready();
+        }
+      }
       const hooks = commitHooks.get(session) ?? [];
       commitHooks.delete(session);
       for (const hook of hooks) hook();
