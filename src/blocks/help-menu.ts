@@ -13,6 +13,7 @@ const commandGrammar = joinMd([
   md`\`/customer password REF\` · \`/customer billing REF\` · \`/customer history REF\``,
   md`\`/customer verify REF\` (recompute the ledger's hash chain and sums)`,
   md`\`/customer pool\` · \`/customer pool set N\` · \`/customer approvals\``,
+  md`\`/customer link REF\` · \`/customer unlink\` · \`/customer links\` (a channel about one customer: \`/customer\` there shows its card)`,
 ]);
 
 /** `/customer` and `/customer help`: the grammar and buttons for the common actions. */
