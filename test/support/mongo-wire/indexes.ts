@@ -208,25 +208,28 @@ export class Index {
   }
 
   private buildTree(): Tree<IndexKey, string> {
-    const entries: [IndexKey, string][] = [];
+    // Each key carries its document's key past the record id while sorting (no pair per entry).
+    const keys: unknown[][] = [];
     for (const [doc, docKey, recordId] of this.committedDocuments()) {
       for (const values of this.keyValues(doc)) {
-        values.push(recordId);
-        entries.push([values, docKey]);
+        values.push(recordId, docKey);
+        keys.push(values);
       }
     }
     const compare = (a: IndexKey, b: IndexKey) => this.compareKeys(a, b);
-    entries.sort((a, b) => compare(a[0], b[0]));
-    // Keys equal in BSON order but distinct as values (1 and 1.0, null and missing) are one entry.
-    const distinct = entries.filter(
-      ([key], i) => i === 0 || compare((entries[i - 1] as [IndexKey, string])[0], key) !== 0,
-    );
-    return bulkLoad(
-      distinct.map(([key]) => key),
-      distinct.map(([, docKey]) => docKey),
-      MAX_NODE_SIZE,
-      compare,
-    ) as Tree<IndexKey, string>;
+    keys.sort(compare);
+    const sorted: IndexKey[] = [];
+    const docKeys: string[] = [];
+    let previous: IndexKey | undefined;
+    for (const key of keys) {
+      const docKey = key.pop() as string;
+      // Keys equal in BSON order but distinct as values (1 and 1.0, null and missing) are one entry.
+      if (previous && compare(previous, key) === 0) continue;
+      sorted.push(key);
+      docKeys.push(docKey);
+      previous = key;
+    }
+    return bulkLoad(sorted, docKeys, MAX_NODE_SIZE, compare) as Tree<IndexKey, string>;
   }
 
   get name(): string {
@@ -384,12 +387,35 @@ export class Index {
     }
     let combos: unknown[][] = [[]];
     for (const values of perField) {
-      const distinct = new Map<string, unknown>();
-      for (const value of values) distinct.set(valueKey(value), value === MISSING ? null : value);
-      combos = combos.flatMap((prefix) =>
-        [...distinct.values()].map((value) => [...prefix, value]),
-      );
+      const distinct = distinctValues(values);
+      if (distinct.length === 1) {
+        for (const combo of combos) combo.push(distinct[0]);
+        continue;
+      }
+      const next: unknown[][] = [];
+      for (const prefix of combos) for (const value of distinct) next.push([...prefix, value]);
+      combos = next;
     }
     return combos;
   }
+}
+
+/** `values` without repeats (missing as null); strings, the common case, without `valueKey`. */
+function distinctValues(values: readonly unknown[]): unknown[] {
+  const strings = new Set<string>();
+  const others = new Set<string>();
+  const distinct: unknown[] = [];
+  for (const value of values) {
+    if (typeof value === "string") {
+      if (strings.has(value)) continue;
+      strings.add(value);
+      distinct.push(value);
+    } else {
+      const key = valueKey(value);
+      if (others.has(key)) continue;
+      others.add(key);
+      distinct.push(value === MISSING ? null : value);
+    }
+  }
+  return distinct;
 }
