@@ -202,11 +202,6 @@ export class Index {
     return this.built;
   }
 
-  /** Whether a walk has built the tree yet (commits maintain it from then on). */
-  get treeBuilt(): boolean {
-    return this.built !== undefined;
-  }
-
   private buildTree(): Tree<IndexKey, string> {
     // Each key carries its document's key past the record id while sorting (no pair per entry).
     const keys: unknown[][] = [];
