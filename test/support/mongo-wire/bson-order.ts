@@ -98,7 +98,7 @@ function compareSameRank(rank: number, a: unknown, b: unknown): number {
     case TYPE_RANK.date:
       return sign((a as Date).getTime(), (b as Date).getTime());
     case TYPE_RANK.objectId:
-      return Buffer.compare((a as ObjectId).id, (b as ObjectId).id);
+      return compareBytes((a as ObjectId).id, (b as ObjectId).id);
     case TYPE_RANK.array: {
       const xs = a as unknown[];
       const ys = b as unknown[];
@@ -140,15 +140,24 @@ function compareSameRank(rank: number, a: unknown, b: unknown): number {
   }
 }
 
+/** Byte order of two ObjectIds' 12 bytes (a loop here is cheaper than Buffer.compare's native call). */
+function compareBytes(x: Uint8Array, y: Uint8Array): number {
+  for (let i = 0; i < 12; i++) {
+    const order = (x[i] as number) - (y[i] as number);
+    if (order !== 0) return order < 0 ? -1 : 1;
+  }
+  return 0;
+}
+
 /** Negative, zero or positive as `a` sorts before, with or after `b` in BSON order. */
 export function compareBson(a: unknown, b: unknown): number {
   // The common cases first: index keys compare millions of times while a collection is seeded.
   if (typeof a === "string" && typeof b === "string") return a < b ? -1 : a > b ? 1 : 0;
-  if (typeof a === "number" && typeof b === "number" && a === a && b === b) {
+  if (typeof a === "number" && typeof b === "number" && !Number.isNaN(a) && !Number.isNaN(b)) {
     return a < b ? -1 : a > b ? 1 : 0;
   }
   if (a instanceof Date && b instanceof Date) return sign(a.getTime(), b.getTime());
-  if (a instanceof ObjectId && b instanceof ObjectId) return Buffer.compare(a.id, b.id);
+  if (a instanceof ObjectId && b instanceof ObjectId) return compareBytes(a.id, b.id);
   const rankA = typeRank(a);
   const rankB = typeRank(b);
   if (rankA !== rankB) return rankA < rankB ? -1 : 1;

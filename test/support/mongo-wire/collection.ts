@@ -7,6 +7,7 @@
 import type { Document } from "bson";
 import { CommandError } from "./errors.js";
 import {
+  type CommittedDocument,
   DuplicateKeyError,
   Index,
   type IndexKey,
@@ -41,7 +42,7 @@ export class Collection {
   private readonly pending = new Map<string, PendingWrite>();
   /** Keys committed while a transaction was open, with their latest commit time. */
   private readonly recent = new Map<string, number>();
-  private readonly indexes = new Map<string, Index>([["_id_", new Index(ID_INDEX)]]);
+  private readonly indexes = new Map<string, Index>([["_id_", this.newIndex(ID_INDEX)]]);
   /** Each document's record id: its insertion number, kept while its key has versions. */
   private readonly recordIds = new Map<string, number>();
   private nextRecordId = 1;
@@ -147,7 +148,19 @@ export class Collection {
   }
 
   walkableIndexes(): Index[] {
-    return [...this.indexes.values()].filter((index) => index.tree !== undefined);
+    return [...this.indexes.values()].filter((index) => index.walkable);
+  }
+
+  /** An index whose tree, when a walk first asks for it, is built from the latest commits. */
+  private newIndex(spec: IndexSpec): Index {
+    return new Index(spec, () => this.latestCommitted());
+  }
+
+  private *latestCommitted(): Generator<CommittedDocument> {
+    for (const [key, chain] of this.versions) {
+      const doc = chain.at(-1)?.doc;
+      if (doc) yield [doc, key, this.recordIds.get(key) as number];
+    }
   }
 
   /**
@@ -239,7 +252,7 @@ export class Collection {
         );
       }
     }
-    const index = new Index(spec);
+    const index = this.newIndex(spec);
     const build = (doc: Document, key: string, taken: Map<string, unknown>) => {
       for (const entry of index.entries(doc)) {
         if (taken.has(entry.key) && taken.get(entry.key) !== key) {

@@ -206,6 +206,67 @@ describe("index walk: the same answers as a scan", () => {
     expect(ids(byName)).toEqual(ids(expected));
     expect(ids(byKey)).toEqual(ids(expected));
   });
+
+  describe("an index first walked after many writes, then kept up by further writes", () => {
+    let later: Pair;
+    /** The same writes to both collections: moves, multikey changes, deletes and inserts. */
+    async function churn(round: number): Promise<void> {
+      for (const collection of [later.indexed, later.plain]) {
+        await collection.updateMany(
+          { n: { $mod: [7, round] } },
+          { $set: { g: (round + 1) % 4, at: new Date(start + round * 90_000), tags: ["t1"] } },
+        );
+        await collection.updateMany({ n: { $mod: [13, round] } }, { $set: { a: `s${round}` } });
+        await collection.deleteMany({ n: { $mod: [17, round] } });
+        await collection.insertMany(
+          Array.from({ length: 12 }, (_, i) => ({
+            _id: ObjectId.createFromTime(1_800_000_000 + round * 100 + i),
+            g: i % 4,
+            a: i % 3,
+            at: new Date(start + (i % 5) * 60_000), // ties with the seeded documents
+            word: WORDS[(i + round) % WORDS.length],
+            tags: [`t${i % 4}`],
+            n: 1000 + round * 100 + i,
+          })),
+        );
+      }
+    }
+
+    beforeAll(async () => {
+      later = await seededPair(t.freshDb(), sampleDocuments());
+      await churn(1); // nothing has walked an index yet: every tree is built from these commits
+    });
+
+    it("answers every read like the scan, after the first walk and after more writes", async () => {
+      for (const round of [2, 3]) {
+        for (const read of reads) await expectSameAnswers(later, read);
+        await churn(round);
+      }
+      for (const read of reads) await expectSameAnswers(later, read);
+    });
+
+    it("a snapshot older than the first walk reads its own version of the documents", async () => {
+      const db = t.freshDb();
+      const pair = await seededPair(db, sampleDocuments());
+      const sort = { at: -1, _id: -1 } as const;
+      const read = (collection: Collection, session: ClientSession) =>
+        collection.find({ g: 1 }, { sort, limit: 30, session }).toArray().then(ids);
+      let snapshot: string[] = [];
+      await inSession(async (session) => {
+        session.startTransaction({ readConcern: { level: "snapshot" } });
+        const before = await read(pair.plain, session); // the snapshot starts here
+        snapshot = before;
+        later = pair;
+        await churn(4); // committed outside the transaction, before any walk
+        expect(await read(pair.indexed, session)).toEqual(before);
+        await session.commitTransaction();
+      });
+      const now = await pair.plain.find({ g: 1 }, { sort, limit: 30 }).toArray();
+      expect(await pair.indexed.find({ g: 1 }, { sort, limit: 30 }).toArray()).toEqual(now);
+      expect(ids(now)).not.toEqual([]);
+      expect(ids(now).slice(0, 30), "the other writes changed the answer").not.toEqual(snapshot);
+    });
+  });
 });
 
 describe("index walk: BSON order across types", () => {

@@ -1,16 +1,18 @@
 import type { Document } from "bson";
-import btreeModule from "sorted-btree";
+import type btreeModule from "sorted-btree";
+import { bulkLoad } from "sorted-btree/extended/bulkLoad.js";
 import { compareBson } from "./bson-order.js";
 import { badValue, CommandError, unsupported } from "./errors.js";
 import { compileFilter, type Matcher } from "./query-engine.js";
 import { formatValue, isPlainObject, MISSING, valueKey, valuesAtPath } from "./values.js";
 import type { Writer } from "./writer.js";
 
-type BTreeClass = typeof btreeModule.default;
-/** sorted-btree is CommonJS: its class is `default` under Node's ESM import, the module itself elsewhere. */
-const BTree: BTreeClass =
-  (btreeModule as { default?: BTreeClass }).default ?? (btreeModule as unknown as BTreeClass);
 type Tree<K, V> = InstanceType<typeof btreeModule.default<K, V>>;
+/** Keys per tree node (sorted-btree's default). */
+const MAX_NODE_SIZE = 32;
+
+/** A committed document as the collection holds it: the document, its key and its record id. */
+export type CommittedDocument = readonly [doc: Document, docKey: string, recordId: number];
 
 /** What `listIndexes` returns for an index: `{ v, key, name, ...options }`. */
 export interface IndexSpec extends Document {
@@ -134,10 +136,6 @@ export interface IndexRange {
   last: IndexKey;
 }
 
-function isSentinel(value: unknown): value is typeof LOW | typeof HIGH {
-  return value === LOW || value === HIGH;
-}
-
 /** Whether walking `path` in `doc` goes through an array (the index is then multikey on it). */
 function crossesArray(value: unknown, path: readonly string[], depth = 0): boolean {
   if (Array.isArray(value)) return true;
@@ -146,9 +144,12 @@ function crossesArray(value: unknown, path: readonly string[], depth = 0): boole
 }
 
 /**
- * One index of a collection. Every index whose key pattern is ascending/descending fields keeps its
- * committed entries in a B+ tree ordered as MongoDB orders the index (BSON order of the key, each
- * field in its direction, then record id), for the planner (`index-walk.ts`). Unique indexes also
+ * One index of a collection. Every index whose key pattern is ascending/descending fields can keep
+ * its committed entries in a B+ tree ordered as MongoDB orders the index (BSON order of the key,
+ * each field in its direction, then record id), for the planner (`index-walk.ts`). The tree is
+ * built on the first read that walks it (from the collection's latest committed documents, sorted
+ * once and bulk-loaded) and kept up by every commit after that: a collection only written (seeding,
+ * an import) pays nothing for the trees of indexes nobody reads. Unique indexes also
  * keep maps for committed documents (key → owning document's key) and for uncommitted writes
  * (key → writer and document), so that uniqueness holds across concurrent transactions. TTL expiry
  * is not enforced.
@@ -163,8 +164,10 @@ export class Index {
   /** 1 or -1 per key field; undefined when a field is not ascending/descending (text, hashed, …). */
   readonly directions: readonly number[] | undefined;
   readonly fields: readonly string[];
-  /** Committed entries in index order (only for ascending/descending key patterns). */
-  readonly tree: Tree<IndexKey, string> | undefined;
+  /** The key pattern is ascending/descending fields: the index can be walked in order. */
+  readonly walkable: boolean;
+  /** Committed entries in index order, once a walk has asked for them. */
+  private built: Tree<IndexKey, string> | undefined;
   /** Per field: some document (committed or not) reached an array there. Never reset, as in MongoDB. */
   readonly multikey: boolean[];
   /**
@@ -173,7 +176,11 @@ export class Index {
    */
   readonly arrayValued: boolean[];
 
-  constructor(readonly spec: IndexSpec) {
+  /** `committedDocuments`: the collection's latest committed documents, to build the tree from. */
+  constructor(
+    readonly spec: IndexSpec,
+    private readonly committedDocuments: () => Iterable<CommittedDocument> = () => [],
+  ) {
     this.fields = Object.keys(spec.key);
     this.paths = this.fields.map((field) => field.split("."));
     this.partial = spec.partialFilterExpression
@@ -183,11 +190,41 @@ export class Index {
     this.directions = directions.every((d) => d === 1 || d === -1)
       ? (directions as number[])
       : undefined;
-    this.tree = this.directions
-      ? new BTree<IndexKey, string>(undefined, (a, b) => this.compareKeys(a, b))
-      : undefined;
+    this.walkable = this.directions !== undefined;
     this.multikey = this.fields.map(() => false);
     this.arrayValued = this.fields.map(() => false);
+  }
+
+  /** Committed entries in index order (only for walkable indexes), built on first use. */
+  get tree(): Tree<IndexKey, string> | undefined {
+    if (!this.walkable) return undefined;
+    this.built ??= this.buildTree();
+    return this.built;
+  }
+
+  private buildTree(): Tree<IndexKey, string> {
+    // Each key carries its document's key past the record id while sorting (no pair per entry).
+    const keys: unknown[][] = [];
+    for (const [doc, docKey, recordId] of this.committedDocuments()) {
+      for (const values of this.keyValues(doc)) {
+        values.push(recordId, docKey);
+        keys.push(values);
+      }
+    }
+    const compare = (a: IndexKey, b: IndexKey) => this.compareKeys(a, b);
+    keys.sort(compare);
+    const sorted: IndexKey[] = [];
+    const docKeys: string[] = [];
+    let previous: IndexKey | undefined;
+    for (const key of keys) {
+      const docKey = key.pop() as string;
+      // Keys equal in BSON order but distinct as values (1 and 1.0, null and missing) are one entry.
+      if (previous && compare(previous, key) === 0) continue;
+      sorted.push(key);
+      docKeys.push(docKey);
+      previous = key;
+    }
+    return bulkLoad(sorted, docKeys, MAX_NODE_SIZE, compare) as Tree<IndexKey, string>;
   }
 
   get name(): string {
@@ -206,23 +243,31 @@ export class Index {
     return this.multikey.some(Boolean);
   }
 
-  /** Index order: each field's values in BSON order times its direction, then the record id. */
+  /**
+   * Index order: each field's values in BSON order times its direction, then the record id. LOW and
+   * HIGH (in walk bounds only) sort before and after every value whatever the direction.
+   */
   compareKeys(a: IndexKey, b: IndexKey): number {
     const directions = this.directions as readonly number[];
-    for (let i = 0; i <= directions.length; i++) {
+    const n = directions.length;
+    for (let i = 0; i < n; i++) {
       const x = a[i];
       const y = b[i];
-      let order: number;
-      if (isSentinel(x) || isSentinel(y)) {
-        order = x === y ? 0 : x === LOW || y === HIGH ? -1 : 1;
-      } else if (i === directions.length) {
-        order = (x as number) - (y as number);
-      } else {
-        order = (directions[i] as number) * compareBson(x, y);
+      if (x === y) continue; // the same string, number, sentinel or value (shared prefixes)
+      if (typeof x === "string" && typeof y === "string") {
+        return x < y ? -(directions[i] as number) : (directions[i] as number);
       }
-      if (order !== 0) return order;
+      if (x === LOW || y === HIGH) return -1;
+      if (x === HIGH || y === LOW) return 1;
+      const order = compareBson(x, y);
+      if (order !== 0) return (directions[i] as number) * order;
     }
-    return 0;
+    const x = a[n];
+    const y = b[n];
+    if (x === y) return 0;
+    if (x === LOW || y === HIGH) return -1;
+    if (x === HIGH || y === LOW) return 1;
+    return (x as number) - (y as number);
   }
 
   duplicate(entry: IndexEntry, namespace: string): DuplicateKeyError {
@@ -241,17 +286,25 @@ export class Index {
   }
 
   addCommitted(doc: Document, docKey: string, recordId: number): void {
-    if (this.tree) {
-      this.noteArrays(doc);
-      for (const values of this.keyValues(doc)) this.tree.set([...values, recordId], docKey);
+    if (this.walkable) this.noteArrays(doc);
+    if (this.built) {
+      for (const values of this.keyValues(doc)) {
+        values.push(recordId);
+        this.built.set(values, docKey);
+      }
+    } else if (this.walkable) {
+      this.noteNestedArrays(doc);
     }
     if (!this.enforcesUniqueness) return;
     for (const entry of this.entries(doc)) this.committed.set(entry.key, docKey);
   }
 
   removeCommitted(doc: Document, docKey: string, recordId: number): void {
-    if (this.tree) {
-      for (const values of this.keyValues(doc)) this.tree.delete([...values, recordId]);
+    if (this.built) {
+      for (const values of this.keyValues(doc)) {
+        values.push(recordId);
+        this.built.delete(values);
+      }
     }
     if (!this.enforcesUniqueness) return;
     for (const entry of this.entries(doc)) {
@@ -260,7 +313,7 @@ export class Index {
   }
 
   addPending(doc: Document, docKey: string, writer: Writer): void {
-    if (this.tree) this.noteArrays(doc);
+    if (this.walkable) this.noteArrays(doc);
     if (!this.enforcesUniqueness) return;
     for (const entry of this.entries(doc)) this.pending.set(entry.key, { writer, key: docKey });
   }
@@ -275,6 +328,18 @@ export class Index {
   private noteArrays(doc: Document): void {
     this.paths.forEach((path, i) => {
       if (!this.multikey[i] && crossesArray(doc, path)) this.multikey[i] = true;
+    });
+  }
+
+  /** What `keyValues` notes in `arrayValued`, without building the keys. */
+  private noteNestedArrays(doc: Document): void {
+    if (this.partial && !this.partial(doc)) return;
+    this.paths.forEach((path, i) => {
+      if (this.arrayValued[i]) return;
+      const values = valuesAtPath(doc, path);
+      if (values.some((value) => Array.isArray(value) && value.length > 0)) {
+        this.arrayValued[i] = true;
+      }
     });
   }
 
@@ -317,12 +382,35 @@ export class Index {
     }
     let combos: unknown[][] = [[]];
     for (const values of perField) {
-      const distinct = new Map<string, unknown>();
-      for (const value of values) distinct.set(valueKey(value), value === MISSING ? null : value);
-      combos = combos.flatMap((prefix) =>
-        [...distinct.values()].map((value) => [...prefix, value]),
-      );
+      const distinct = distinctValues(values);
+      if (distinct.length === 1) {
+        for (const combo of combos) combo.push(distinct[0]);
+        continue;
+      }
+      const next: unknown[][] = [];
+      for (const prefix of combos) for (const value of distinct) next.push([...prefix, value]);
+      combos = next;
     }
     return combos;
   }
+}
+
+/** `values` without repeats (missing as null); strings, the common case, without `valueKey`. */
+function distinctValues(values: readonly unknown[]): unknown[] {
+  const strings = new Set<string>();
+  const others = new Set<string>();
+  const distinct: unknown[] = [];
+  for (const value of values) {
+    if (typeof value === "string") {
+      if (strings.has(value)) continue;
+      strings.add(value);
+      distinct.push(value);
+    } else {
+      const key = valueKey(value);
+      if (others.has(key)) continue;
+      others.add(key);
+      distinct.push(value === MISSING ? null : value);
+    }
+  }
+  return distinct;
 }
