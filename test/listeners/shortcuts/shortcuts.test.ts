@@ -2,17 +2,18 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collections } from "../../../src/db/collections.js";
 import { type Harness, type SentView, startHarness, users } from "../../support/app-harness.js";
 import { aCustomer, insertCustomers } from "../../support/customer-fixtures.js";
-import { moneyOf } from "../../support/money-helpers.js";
+import { moneyOf, postedRequest } from "../../support/money-helpers.js";
 import { sendInteraction, submitWithPick } from "../../support/picker.js";
 import { globalShortcutPayload, messageShortcutPayload } from "../../support/slack/sign-request.js";
-import { visibleText } from "../../support/slack-blocks.js";
+import { buttonLabelled, visibleText } from "../../support/slack-blocks.js";
 
 let harness: Harness;
 const ana = aCustomer({ account: "ana@shortcut.example", teamName: "Shortcut Team", balance: 500 });
+const bo = aCustomer({ account: "bo@linked.example", teamName: "Linked Team", balance: 100 });
 
 beforeAll(async () => {
   harness = await startHarness();
-  await insertCustomers(harness.db, [ana]);
+  await insertCustomers(harness.db, [ana, bo]);
 });
 afterAll(() => harness.stop());
 
@@ -138,6 +139,59 @@ describe("message shortcut “Request a change for this message”", () => {
     const answer = await harness.slack.waitForResponse(responseUrl);
     expect(visibleText(answer.body.blocks)).toContain("Balance of *ana@shortcut.example*");
     expect((await moneyOf(harness, ana.customerId)).balance).toBe(600);
+  });
+
+  it("in a channel linked to a customer, the form starts with that customer; the credits request it sends shows approvers the message, and so does history once approved", async () => {
+    await harness.ask(users.admin, "pool set 1000");
+    const customer = await harness.bot.deps.channelLinks.linkedCustomerOf("CLINKED01");
+    expect(customer).toBeNull();
+    await harness.bot.deps.channelLinks.link(
+      { channelId: "CLINKED01", isChannel: true },
+      await harness.bot.deps.customers.get(bo.customerId),
+      { userId: users.support, role: "support" },
+    );
+    const responseUrl = harness.slack.responseUrl();
+    const triggerId = `${Date.now()}.9012.message-shortcut-linked`;
+    await sendInteraction(
+      harness,
+      messageShortcutPayload({
+        userId: users.support,
+        callbackId: "request_change_for_message",
+        text: "Could we get 30 credits for the migration?",
+        responseUrl,
+        channelId: "CLINKED01",
+        messageTs: "1700000777.000100",
+        triggerId,
+      }),
+    );
+    const opened = await harness.slack.waitForCall(
+      "views.open",
+      (call) => call.args.trigger_id === triggerId,
+    );
+    expect(JSON.stringify((opened.args.view as SentView).blocks)).toContain(
+      `"initial_option":{"text":{"type":"plain_text","text":"bo@linked.example`,
+    );
+    const updated = await harness.slack.waitForCall(
+      "views.update",
+      (call) =>
+        String((call.args.view as SentView).private_metadata).includes("p1700000777000100"),
+    );
+    const withLink = updated.args.view as SentView;
+    const permalink = JSON.parse(String(withLink.private_metadata)).sourcePermalink as string;
+    await submitWithPick(
+      harness,
+      users.support,
+      withLink,
+      { value: bo.customerId },
+      { change: "credits", amount: "30", reason: "Could we get 30 credits for the migration?" },
+    );
+    const posted = await postedRequest(harness, bo.account);
+    const shown = `<${permalink}|from this conversation>`;
+    expect(visibleText(posted.args.blocks)).toContain(shown);
+    await harness.clickAndWait(users.manager, buttonLabelled(posted.args.blocks, "Approve"));
+    expect((await moneyOf(harness, bo.customerId)).credits).toBe(3000);
+    const history = await harness.ask(users.support, `history ${bo.customerId}`);
+    expect(visibleText(history.body.blocks)).toContain(shown);
   });
 
   it("a forged permalink in the form's metadata is refused as a damaged form, nothing changed", async () => {
