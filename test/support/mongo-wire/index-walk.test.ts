@@ -422,4 +422,49 @@ describe("index walk: documents examined", () => {
     const status = await db.admin().command({ serverStatus: 1 });
     expect(Number(status.metrics.queryExecutor.scannedObjects)).toBeGreaterThanOrEqual(20_000);
   });
+
+  it("an aggregation's $match, $limit, $match, $limit stops reading once the last limit is reached, as MongoDB streams it", async () => {
+    const db = t.freshDb();
+    type Streamed = { _id: number; keys: string[]; n: number };
+    const items = db.collection<Streamed>("streamed");
+    const unindexed = db.collection<Streamed>("streamed_unindexed");
+    await items.createIndex({ keys: 1, n: -1 });
+    const docs = Array.from({ length: 3000 }, (_, i) => ({
+      _id: i,
+      keys: [`ab${i % 7}`, `word${i % 3}`],
+      n: i,
+    }));
+    await items.insertMany(docs);
+    await unindexed.insertMany(docs);
+    const pipeline = [
+      { $match: { keys: { $regex: "^ab" } } },
+      { $limit: 2000 },
+      { $match: { keys: { $regex: "^word1" } } },
+      { $limit: 20 },
+      { $sort: { n: 1 } },
+    ];
+    const examined = () => t.server.documentsExamined().aggregate ?? 0;
+    const before = examined();
+    const viaIndex = await items.aggregate(pipeline, { hint: "keys_1_n_-1" }).toArray();
+    expect(examined() - before).toBeLessThanOrEqual(70);
+    expect(viaIndex).toHaveLength(20);
+    // The same 20 as the whole index order gives: the first 20 with word1 among the first 2,000 by key.
+    const inIndexOrder = [...docs]
+      .filter((doc) => doc.keys.some((key) => key.startsWith("ab")))
+      .sort((a, b) => (a.keys[0] as string).localeCompare(b.keys[0] as string) || b.n - a.n)
+      .slice(0, 2000)
+      .filter((doc) => doc.keys.includes("word1"))
+      .slice(0, 20)
+      .map((doc) => doc.n)
+      .sort((a, b) => a - b);
+    expect(viaIndex.map((doc) => doc.n)).toEqual(inIndexOrder);
+    const scanned = await unindexed
+      .aggregate([
+        { $match: { keys: { $regex: "^ab" } } },
+        { $match: { keys: { $regex: "^word1" } } },
+        { $count: "n" },
+      ])
+      .toArray();
+    expect(scanned[0]?.n).toBe(1000);
+  });
 });

@@ -130,6 +130,27 @@ export function findMatching(
   return found;
 }
 
+/**
+ * The documents `findMatching` would give for `request` with a limit (index order where an index
+ * gives the order asked for), read lazily from the index so a consumer may stop early; where no
+ * index gives that order, all of them, found and sorted first.
+ */
+export function* matchingLazily(
+  collection: CollectionView | undefined,
+  request: Omit<FindRequest, "skip" | "limit">,
+): Generator<Document> {
+  const { filter, sort } = request;
+  const narrowed = collection && indexedCandidates(collection, filter);
+  const plan =
+    collection && !narrowed ? collection.planWalk(filter, sort, request.hint) : undefined;
+  if (!collection || !plan || !plan.sorted) {
+    yield* findMatching(collection, request);
+    return;
+  }
+  const matches = compileFilter(filter);
+  for (const doc of collection.walk(plan)) if (matches(doc)) yield doc;
+}
+
 /** The documents matching `filter` (in index or natural order), stopping after `limit` if given. */
 export function matchingDocuments(
   collection: CollectionView | undefined,
