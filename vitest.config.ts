@@ -13,6 +13,9 @@ export default defineConfig({
     // state): loading the app once per worker instead of once per file takes the suite from ~190 s
     // to ~120 s on 2 cores.
     isolate: false,
+    // Two workers on 2 cores (vitest's default is one fewer than the cores: a serial run here): the
+    // suite takes ~150 s instead of ~235 s. Timing tests leave room for the second worker's load.
+    maxWorkers: 2,
     reporters: ["default"],
   },
 });
