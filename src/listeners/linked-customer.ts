@@ -1,6 +1,7 @@
 import type { Customer } from "../customers/customer.js";
 import type { Deps } from "./deps.js";
 import type { RequestScope } from "./request-scope.js";
+import { settle, settledWithin } from "./views/submit-form.js";
 
 /**
  * How long a form waits for the channel's linked customer before opening without it: the trigger
@@ -19,20 +20,11 @@ export async function linkedCustomerFor(
   channelId: string | undefined,
 ): Promise<Customer | undefined> {
   if (!channelId) return undefined;
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), linkedCustomerWaitMs);
-  });
-  const lookUp = deps.channelLinks.linkedCustomerOf(channelId).then(
-    (customer) => customer ?? undefined,
-    (error: unknown) => {
-      scope.log.warn({ err: error }, "could not read the channel's linked customer");
-      return undefined;
-    },
+  const found = await settledWithin(
+    settle(deps.channelLinks.linkedCustomerOf(channelId)),
+    linkedCustomerWaitMs,
   );
-  try {
-    return await Promise.race([lookUp, late]);
-  } finally {
-    clearTimeout(timer);
-  }
+  if (found?.ok) return found.answer ?? undefined;
+  if (found) scope.log.warn({ err: found.error }, "could not read the channel's linked customer");
+  return undefined;
 }

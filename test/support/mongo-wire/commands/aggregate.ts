@@ -12,22 +12,6 @@ function stageOf(stage: unknown, name: string): unknown {
 }
 
 /**
- * How many documents the stages after the match and sort can use at most, when they begin with
- * `$skip`/`$limit` (those stages still run; the read just stops early). 0: all of them.
- */
-function leadingLimit(stages: Document[]): number {
-  let skip = 0;
-  for (const stage of stages) {
-    const skipping = stageOf(stage, "$skip");
-    const limit = stageOf(stage, "$limit");
-    if (typeof skipping === "number" && skipping >= 0) skip += skipping;
-    else if (typeof limit === "number" && limit > 0) return skip + Math.floor(limit);
-    else return 0;
-  }
-  return 0;
-}
-
-/**
  * The stages right after the match and sort that a server runs as the documents stream by —
  * `$match`, `$skip`, `$limit` — when they include a `$limit`, which ends the read once reached
  * (`$match, $limit 2000, $match, $limit 20` reads until 20 pass, or 2,000 were considered, as
@@ -112,7 +96,6 @@ function aggregate(command: Document, { view, cursors, dbName }: CommandContext)
         source = findMatching(collection, {
           filter: leadingMatch,
           sort: isPlainObject(sort) ? sort : undefined,
-          limit: leadingLimit(rest),
           hint: command.hint,
         });
         pipeline = rest;

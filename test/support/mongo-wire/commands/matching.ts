@@ -89,6 +89,16 @@ export interface FindRequest {
   hint?: unknown;
 }
 
+/** What narrows `request`: a unique-key or `_id` look-up, else an index walk, else neither (a scan). */
+function planOf(collection: CollectionView | undefined, request: FindRequest) {
+  const narrowed = collection && indexedCandidates(collection, request.filter);
+  const plan =
+    collection && !narrowed
+      ? collection.planWalk(request.filter, request.sort, request.hint)
+      : undefined;
+  return { narrowed, plan };
+}
+
 /**
  * The documents matching `filter`, sorted, after `skip`, at most `limit` (not projected): an `_id`
  * or unique-key lookup when one answers; else a walk of the index that fits (stopping after
@@ -99,9 +109,7 @@ export function findMatching(
   request: FindRequest,
 ): Document[] {
   const { filter, sort, skip = 0, limit = 0 } = request;
-  const narrowed = collection && indexedCandidates(collection, filter);
-  const plan =
-    collection && !narrowed ? collection.planWalk(filter, sort, request.hint) : undefined;
+  const { narrowed, plan } = planOf(collection, request);
   if (!collection || !plan) {
     return findDocuments(narrowed ?? collection?.all() ?? [], { filter, sort, skip, limit });
   }
@@ -139,15 +147,12 @@ export function* matchingLazily(
   collection: CollectionView | undefined,
   request: Omit<FindRequest, "skip" | "limit">,
 ): Generator<Document> {
-  const { filter, sort } = request;
-  const narrowed = collection && indexedCandidates(collection, filter);
-  const plan =
-    collection && !narrowed ? collection.planWalk(filter, sort, request.hint) : undefined;
-  if (!collection || !plan || !plan.sorted) {
+  const { plan } = planOf(collection, request);
+  if (!collection || !plan?.sorted) {
     yield* findMatching(collection, request);
     return;
   }
-  const matches = compileFilter(filter);
+  const matches = compileFilter(request.filter);
   for (const doc of collection.walk(plan)) if (matches(doc)) yield doc;
 }
 
