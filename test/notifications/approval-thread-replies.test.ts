@@ -3,15 +3,14 @@
  * SlackDeliveries, on a test database with the real approval service and an injected clock: posted
  * exactly once even when an attempt ends before Slack's answer, and never loose in the channel.
  */
-import { Writable } from "node:stream";
 import { WebClient } from "@slack/web-api";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { collections } from "../../src/db/collections.js";
 import { LeaseRepository } from "../../src/leases/lease-repository.js";
-import { createLogger } from "../../src/logging/logger.js";
 import { OutboxPoster } from "../../src/notifications/outbox-poster.js";
 import { SlackDeliveries } from "../../src/notifications/slack-deliveries.js";
 import { aCustomer, insertCustomers } from "../support/customer-fixtures.js";
+import { captureLogs } from "../support/log-capture.js";
 import {
   approvalTtlMs,
   moneyServices,
@@ -39,19 +38,11 @@ beforeAll(async () => {
 });
 afterAll(() => slack.stop());
 beforeEach(() => {
-  logLines = [];
   offsetMs = 0;
   slack.reset();
-  const logger = createLogger({
-    level: "debug",
-    pretty: false,
-    destination: new Writable({
-      write(chunk, _encoding, done) {
-        logLines.push(...String(chunk).split("\n").filter(Boolean));
-        done();
-      },
-    }),
-  });
+  const captured = captureLogs();
+  logLines = captured.lines;
+  const { logger } = captured;
   const client = new WebClient("xoxb-test-token", {
     slackApiUrl: slack.apiUrl,
     rejectRateLimitedCalls: true,
@@ -86,8 +77,8 @@ beforeEach(() => {
 afterEach(() => poster.stop());
 
 let requests = 0;
-/** A balance request by support, its post delivered; answers its approval ID and message ts. */
-async function postedRequest(): Promise<{ approvalId: string; ts: string; account: string }> {
+/** A balance request by support for a new customer (its post owed); answers it. */
+async function requestBalance(reason: string) {
   requests += 1;
   const customer = aCustomer({ account: `thread.reply${requests}@example.com`, balance: 0 });
   await insertCustomers(repositories.db, [customer]);
@@ -97,27 +88,31 @@ async function postedRequest(): Promise<{ approvalId: string; ts: string; accoun
     account: customer.account,
     current: 0,
     target: 500_000,
-    reason: "thread reply test",
+    reason,
     requester: support,
     idempotencyKey: `thread-reply-${requests}`,
   });
-  const post = await deliveredEntry(approval.approvalId, "approval.post");
+  return approval;
+}
+
+/** A balance request whose post was delivered; answers its approval ID, message ts and account. */
+async function postedRequest(): Promise<{ approvalId: string; ts: string; account: string }> {
+  const approval = await requestBalance("thread reply test");
+  const post = await entryIn(approval.approvalId, "approval.post", "delivered");
   return {
     approvalId: approval.approvalId,
     ts: String(post?.message?.ts),
-    account: customer.account,
+    account: approval.account,
   };
 }
 
-/** Waits until the approval's entry of `kind` is delivered; answers it. */
-async function deliveredEntry(approvalId: string, kind: string) {
+/** Waits until the approval's entry of `kind` is in `state`; answers it. */
+async function entryIn(approvalId: string, kind: string, state = "delivered") {
   const find = () =>
     repositories.db
       .collection(collections.outbox)
       .findOne({ "owed.approvalId": approvalId, "owed.kind": kind });
-  await expect
-    .poll(async () => (await find())?.state, { timeout: 5000, interval: 50 })
-    .toBe("delivered");
+  await expect.poll(async () => (await find())?.state, { timeout: 5000, interval: 50 }).toBe(state);
   return find();
 }
 
@@ -145,7 +140,7 @@ describe("a reply in the request's thread", () => {
     offsetMs = approvalTtlMs / 2;
     expect(await approvals.remindDue()).toHaveLength(1);
 
-    const entry = await deliveredEntry(approvalId, "approval.reminder");
+    const entry = await entryIn(approvalId, "approval.reminder");
     const replies = await thread(ts);
     expect(replies).toHaveLength(1);
     expect(replies[0]?.text).toContain("Still waiting for a manager — expires in 30 min");
@@ -172,7 +167,7 @@ describe("a reply in the request's thread", () => {
     await approvals.expireDue();
     expect(await approvals.remindDue()).toEqual([]);
 
-    await deliveredEntry(approvalId, "approval.expiry");
+    await entryIn(approvalId, "approval.expiry");
     const replies = await thread(ts);
     expect(replies.map((reply) => reply.text)).toEqual([
       ":hourglass: Expired without a decision after 1 h; nothing was changed.",
@@ -193,34 +188,12 @@ describe("a reply in the request's thread", () => {
       times: 1,
       fault: { kind: "error", error: "invalid_blocks" },
     });
-    requests += 1;
-    const customer = aCustomer({ account: `never.posted${requests}@example.com`, balance: 0 });
-    await insertCustomers(repositories.db, [customer]);
-    const { approval } = await approvals.request({
-      kind: "balance",
-      customerId: customer.customerId,
-      account: customer.account,
-      current: 0,
-      target: 500_000,
-      reason: "post refused",
-      requester: support,
-      idempotencyKey: `never-posted-${requests}`,
-    });
-    await expect
-      .poll(
-        async () =>
-          (
-            await repositories.db
-              .collection(collections.outbox)
-              .findOne({ "owed.approvalId": approval.approvalId, "owed.kind": "approval.post" })
-          )?.state,
-        { timeout: 5000, interval: 50 },
-      )
-      .toBe("failed");
+    const approval = await requestBalance("post refused");
+    await entryIn(approval.approvalId, "approval.post", "failed");
 
     offsetMs = approvalTtlMs / 2;
     await approvals.remindDue();
-    await deliveredEntry(approval.approvalId, "approval.reminder");
+    await entryIn(approval.approvalId, "approval.reminder");
     const next = await postedRequest();
 
     const posts = slack.callsTo("chat.postMessage");
