@@ -85,7 +85,7 @@ export class PostedOnce {
         : channel;
       let cursor: string | undefined;
       for (let page = 0; page < historyPagesAtMost; page += 1) {
-        const page = {
+        const query = {
           channel: conversation,
           oldest: String((since.getTime() - lookBackMs) / 1000),
           include_all_metadata: true,
@@ -94,8 +94,8 @@ export class PostedOnce {
         };
         // Replies are not in the channel's history, only in their thread's.
         const history = threadTs
-          ? await this.client.conversations.replies({ ...page, ts: threadTs })
-          : await this.client.conversations.history(page);
+          ? await this.client.conversations.replies({ ...query, ts: threadTs })
+          : await this.client.conversations.history(query);
         const match = history.messages?.find(
           (message) =>
             message.metadata?.event_type === outboxMetadataType &&
