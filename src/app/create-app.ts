@@ -104,6 +104,11 @@ export interface BotApp {
   start(): Promise<void>;
   /** Expires overdue approval requests now (the app also does this every minute by itself). */
   expireOverdueApprovals(): Promise<void>;
+  /**
+   * The approvals sweep the app runs every minute, now: expires overdue requests, then owes the
+   * reminders that are due (the expiry first, so an overdue request is never reminded).
+   */
+  sweepApprovals(): Promise<void>;
   /** Stops taking new work and waits (up to SHUTDOWN_TIMEOUT) for work in flight. */
   stop(): Promise<void>;
 }
@@ -349,6 +354,14 @@ export function createBotApp(options: BotAppOptions): BotApp {
       logger.error({ err: error }, "could not expire overdue approval requests");
     }
   };
+  const sweepApprovals = async () => {
+    await expireOverdueApprovals();
+    try {
+      await approvals.remindDue();
+    } catch (error) {
+      logger.error({ err: error }, "could not send due approval reminders");
+    }
+  };
   let sweeper: NodeJS.Timeout | undefined;
 
   let server: Server | undefined;
@@ -365,15 +378,13 @@ export function createBotApp(options: BotAppOptions): BotApp {
       return port;
     },
     expireOverdueApprovals,
+    sweepApprovals,
     async start() {
       await verifySlackToken(app);
       await pool.ensureExists();
       poster.start();
       usergroupRefresher.start();
-      sweeper = setInterval(
-        () => void inFlight.track(expireOverdueApprovals()),
-        approvalSweepIntervalMs,
-      );
+      sweeper = setInterval(() => void inFlight.track(sweepApprovals()), approvalSweepIntervalMs);
       sweeper.unref();
       if (receiver instanceof SocketModeReceiver) {
         await app.start();

@@ -43,6 +43,7 @@ const approvalDocumentSchema = z.object({
       latest: z.array(z.object({ at: z.date(), amount: z.number(), reason: z.string() })),
     })
     .optional(),
+  remindAt: z.date().optional(),
 });
 
 /** The guard every decision shares: this request, still pending and not expired at `at`. */
@@ -254,6 +255,36 @@ export class ApprovalRepository {
       { state: "expired", decidedAt: at },
       session,
     );
+  }
+
+  /**
+   * Pending requests whose reminder is due at `at`, the longest-due first, at most `limit`
+   * (walking `pending_by_reminder`; requests without `remindAt` are never due).
+   */
+  async dueReminders(at: Date, limit: number): Promise<Approval[]> {
+    const documents = await this.collection
+      .find({ state: "pending", remindAt: { $lte: at } }, { sort: { remindAt: 1 }, limit })
+      .toArray();
+    return documents.map(toApproval);
+  }
+
+  /**
+   * Moves a pending request's reminder on from `due` (the time read, so that of sweeps racing over
+   * the same reminder only one moves it and owes it) to `next`, or leaves it none; false when the
+   * guard matched nothing: decided, or moved on by another sweep.
+   */
+  async moveReminderIfStill(
+    approvalId: string,
+    due: Date,
+    next: Date | undefined,
+    session: ClientSession,
+  ): Promise<boolean> {
+    const result = await this.collection.updateOne(
+      { _id: new ObjectId(approvalId), state: "pending", remindAt: { $eq: due } },
+      next ? { $set: { remindAt: next } } : { $unset: { remindAt: "" } },
+      { session },
+    );
+    return result.modifiedCount === 1;
   }
 
   /** Sets `set` on one request matching `filter` (the guard); answers it after, null when none matched. */

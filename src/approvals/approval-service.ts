@@ -10,10 +10,11 @@ import { AppError, personRef } from "../errors/app-error.js";
 import type { MoneyWriter } from "../ledger/money-writer.js";
 import { type Currency, formatMoney } from "../money/currency.js";
 import type { OutboxRepository } from "../outbox/outbox-repository.js";
-import { type Owed, owedForDecision } from "../outbox/owed.js";
+import { type Owed, owedForDecision, owedForExpiry } from "../outbox/owed.js";
 import type { CreditPool } from "../pool/credit-pool.js";
 import type { Approval, ApprovalKind, SummedChanges } from "./approval.js";
 import type { ApprovalRepository } from "./approval-repository.js";
+import { reminderAfter, reminderTimes } from "./reminder-schedule.js";
 
 export interface ApprovalRequest {
   kind: ApprovalKind;
@@ -28,6 +29,9 @@ export interface ApprovalRequest {
   sourcePermalink?: string;
   summedWith?: SummedChanges;
 }
+
+/** Reminders one sweep owes at most; the rest, longest-due first, at the next sweep. */
+export const remindersPerSweep = 100;
 
 /** Who the audit trail names for an expiry: no person decided it, the clock did. */
 export const expiryActorId = "approval-expiry";
@@ -91,6 +95,7 @@ export class ApprovalService {
   /** Stores a request (once per idempotency key) and records it in the audit trail. */
   async request(request: ApprovalRequest): Promise<{ approval: Approval; created: boolean }> {
     const requestedAt = this.now();
+    const expiresAt = new Date(requestedAt.getTime() + this.options.ttlMs);
     const draft = {
       kind: request.kind,
       customerId: request.customerId,
@@ -102,7 +107,8 @@ export class ApprovalService {
       reason: request.reason,
       requestedBy: request.requester.userId,
       requestedAt,
-      expiresAt: new Date(requestedAt.getTime() + this.options.ttlMs),
+      expiresAt,
+      remindAt: reminderTimes({ requestedAt, expiresAt })[0],
       state: "pending" as const,
       idempotencyKey: request.idempotencyKey,
       ...sourceOf(request),
@@ -326,12 +332,42 @@ export class ApprovalService {
         { at, actor: { userId: expiryActorId, role: null }, action: "approval.expire" },
         (session) => this.approvals.expireOneDue(at, session),
         (after) => ({ detail: `not decided before ${after.expiresAt.toISOString()}` }),
-        (after) => owedForDecision(after),
+        (after) => owedForExpiry(after),
       );
       if (!approval) break;
       expired.push(approval);
     }
     return expired;
+  }
+
+  /**
+   * Owes each pending request whose reminder is due one reply in its thread saying how long it has
+   * left, and moves its reminder on (to one hour before its expiry, or to none) in the same
+   * transaction, guarded on the reminder it read: of sweeps racing on several instances, one owes
+   * it and the others write nothing. A request already overdue gets none (its expiry says so
+   * instead). At most `remindersPerSweep` a call, the longest-due first; returns those reminded.
+   */
+  async remindDue(): Promise<Approval[]> {
+    const at = this.now();
+    const reminded: Approval[] = [];
+    for (const approval of await this.approvals.dueReminders(at, remindersPerSweep)) {
+      const due = approval.remindAt;
+      if (!due) continue;
+      const leftMs = approval.expiresAt.getTime() - at.getTime();
+      const next = leftMs > 0 ? reminderAfter(approval, at) : undefined;
+      const owed = await inTransaction(this.client, async (session) => {
+        if (!(await this.approvals.moveReminderIfStill(approval.approvalId, due, next, session)))
+          return false;
+        if (leftMs <= 0) return false;
+        await this.outbox.enqueue(
+          [{ kind: "approval.reminder", approvalId: approval.approvalId, leftMs }],
+          session,
+        );
+        return true;
+      });
+      if (owed) reminded.push(approval);
+    }
+    return reminded;
   }
 
   /**

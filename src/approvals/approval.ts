@@ -56,4 +56,10 @@ export interface Approval {
   sourcePermalink?: string;
   /** Set when the change became a request only because of the requester's earlier changes (24 h). */
   summedWith?: SummedChanges;
+  /**
+   * When the request's next reminder in its thread is due (halfway to its expiry, then one hour
+   * before it; see reminder-schedule.ts); unset once none is left, and on requests made before
+   * reminders existed (they get none).
+   */
+  remindAt?: Date;
 }

@@ -126,6 +126,8 @@ export const indexSpecs: Readonly<Record<string, readonly IndexSpec[]>> = {
     // Someone's own pending requests (App Home's "My work"), latest expiry first.
     { key: { requestedBy: 1, state: 1, expiresAt: -1 }, name: "pending_by_requester" },
     { key: { idempotencyKey: 1 }, name: "idempotencyKey_unique", unique: true },
+    // Pending requests whose thread reminder is due, longest-due first (the approvals sweep).
+    { key: { state: 1, remindAt: 1 }, name: "pending_by_reminder" },
   ],
   [collections.outbox]: [
     { key: { state: 1, lane: 1, at: 1, _id: 1 }, name: "pending_by_lane" },

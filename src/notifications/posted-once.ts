@@ -1,5 +1,5 @@
 import type { WebClient } from "@slack/web-api";
-import type { SlackMessage } from "../blocks/message.js";
+import { noLinkPreviews, type SlackMessage } from "../blocks/message.js";
 import type { Mrkdwn } from "../blocks/mrkdwn.js";
 import type { Logger } from "../logging/logger.js";
 import type { OutboxEntry, OutboxRepository } from "../outbox/outbox-repository.js";
@@ -23,14 +23,17 @@ const cannotLook = new Set([
   "not_in_channel",
   "channel_not_found",
   "not_allowed_token_type",
+  // A reply's thread whose message was deleted.
+  "thread_not_found",
 ]);
 
 /**
  * Posts an outbox message exactly once. Before the post, the entries are marked "sending" with the
  * message's key; the post carries the key in its metadata. If an attempt ends without an answer (a
  * crash, a timeout) the entries are still "sending" at the next attempt, which first looks for a
- * message with that key in the conversation (`conversations.history` with metadata) and, when it is
- * there, records it instead of posting a second one.
+ * message with that key in the conversation (`conversations.history` with metadata; for a reply,
+ * `conversations.replies` of its thread) and, when it is there, records it instead of posting a
+ * second one.
  */
 export class PostedOnce {
   constructor(
@@ -43,12 +46,14 @@ export class PostedOnce {
     entries: OutboxEntry[],
     channel: string,
     message: SlackMessage | { text: Mrkdwn },
+    /** For a reply: the ts of the message whose thread it goes in. */
+    threadTs?: string,
   ): Promise<PostedMessage> {
     const [first] = entries;
     if (!first) throw new Error("nothing to post");
     const key = first.sendingSince && first.batch ? first.batch : first.id;
     if (first.sendingSince) {
-      const found = await this.find(channel, key, first.sendingSince);
+      const found = await this.find(channel, key, first.sendingSince, threadTs);
       if (found) return found;
     }
     await this.outbox.startSending(
@@ -59,29 +64,38 @@ export class PostedOnce {
       channel,
       text: message.text.toString(),
       ...("blocks" in message ? { blocks: message.blocks } : {}),
-      unfurl_links: false,
-      unfurl_media: false,
+      ...(threadTs ? { thread_ts: threadTs } : {}),
+      ...noLinkPreviews,
       metadata: { event_type: outboxMetadataType, event_payload: { outbox_key: key } },
     });
     if (!answer.ts) throw new Error("Slack answered chat.postMessage without a ts");
     return { channel: answer.channel ?? channel, ts: answer.ts };
   }
 
-  /** The message posted with `key` since about `since`, if the conversation has it. */
-  private async find(channel: string, key: string, since: Date): Promise<PostedMessage | null> {
+  /** The message posted with `key` since about `since`, if the conversation (or thread) has it. */
+  private async find(
+    channel: string,
+    key: string,
+    since: Date,
+    threadTs: string | undefined,
+  ): Promise<PostedMessage | null> {
     try {
       const conversation = /^[UW]/.test(channel)
         ? ((await this.client.conversations.open({ users: channel })).channel?.id ?? channel)
         : channel;
       let cursor: string | undefined;
       for (let page = 0; page < historyPagesAtMost; page += 1) {
-        const history = await this.client.conversations.history({
+        const query = {
           channel: conversation,
           oldest: String((since.getTime() - lookBackMs) / 1000),
           include_all_metadata: true,
           limit: historyPageSize,
           ...(cursor ? { cursor } : {}),
-        });
+        };
+        // Replies are not in the channel's history, only in their thread's.
+        const history = threadTs
+          ? await this.client.conversations.replies({ ...query, ts: threadTs })
+          : await this.client.conversations.history(query);
         const match = history.messages?.find(
           (message) =>
             message.metadata?.event_type === outboxMetadataType &&

@@ -3,6 +3,7 @@ import type { Approval } from "../approvals/approval.js";
 import type { ApprovalService } from "../approvals/approval-service.js";
 import type { Role } from "../auth/roles.js";
 import { approvalOutcome, buildApprovalMessage } from "../blocks/approval-message.js";
+import { buildExpiryReply, buildReminderReply } from "../blocks/approval-reply.js";
 import { describeAuditEvent } from "../blocks/audit-line.js";
 import { buildLowBalanceAlert } from "../blocks/low-balance-alert.js";
 import { messagePayload, type SlackMessage } from "../blocks/message.js";
@@ -11,6 +12,7 @@ import { mrkdwn } from "../blocks/text.js";
 import type { Logger } from "../logging/logger.js";
 import type { Currency } from "../money/currency.js";
 import type { OutboxEntry, OutboxRepository } from "../outbox/outbox-repository.js";
+import type { Owed } from "../outbox/owed.js";
 import { type PostedMessage, PostedOnce } from "./posted-once.js";
 
 /** At most this many audit lines go in one message when the audit channel is backed up. */
@@ -102,6 +104,9 @@ export class SlackDeliveries {
         });
         return where;
       }
+      case "approval.reminder":
+      case "approval.expiry":
+        return this.replyInThread(entries, owed);
       case "approval.dm": {
         const approval = await this.approvals.get(owed.approvalId);
         return this.postedOnce.post(entries, owed.userId, this.decisionDm(approval));
@@ -130,6 +135,33 @@ export class SlackDeliveries {
         await this.home.publishNow(owed.userId, await this.roleOf(owed.userId));
         return undefined;
     }
+  }
+
+  /**
+   * A reply in the request's thread in the approvals channel (posted exactly once, like a post). The
+   * lane delivers the request's post first, so its message is known by now; if that post failed for
+   * good there is no thread, and the reply is dropped with a warning. A reminder for a request
+   * decided since it was owed is dropped too: "still waiting" must not follow the outcome.
+   */
+  private async replyInThread(
+    entries: OutboxEntry[],
+    owed: Extract<Owed, { kind: "approval.reminder" | "approval.expiry" }>,
+  ): Promise<PostedMessage | undefined> {
+    const approval = await this.approvals.get(owed.approvalId);
+    if (owed.kind === "approval.reminder" && approval.state !== "pending") return undefined;
+    const thread = approval.message ?? (await this.outbox.postOf(approval.approvalId));
+    if (!thread) {
+      this.logger.warn(
+        { approvalId: approval.approvalId, kind: owed.kind },
+        "an approval request's message was never posted, so its thread reply is not posted either",
+      );
+      return undefined;
+    }
+    const reply =
+      owed.kind === "approval.reminder"
+        ? buildReminderReply(approval, owed.leftMs)
+        : buildExpiryReply(approval);
+    return this.postedOnce.post(entries, thread.channel, reply, thread.ts);
   }
 
   /**

@@ -32,6 +32,8 @@ const permanentErrors = new Set([
   "cannot_dm_bot",
   "user_disabled",
   "is_archived",
+  // A reply whose thread's message was deleted.
+  "thread_not_found",
 ]);
 
 export function slackFailureOf(error: unknown): SlackFailure {

@@ -8,6 +8,12 @@ import { laneOf, type Owed } from "./owed.js";
 const owedSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("approval.post"), approvalId: z.string() }),
   z.object({ kind: z.literal("approval.update"), approvalId: z.string() }),
+  z.object({
+    kind: z.literal("approval.reminder"),
+    approvalId: z.string(),
+    leftMs: z.number(),
+  }),
+  z.object({ kind: z.literal("approval.expiry"), approvalId: z.string() }),
   z.object({ kind: z.literal("approval.dm"), approvalId: z.string(), userId: z.string() }),
   z.object({ kind: z.literal("audit.line"), event: auditEventSchema }),
   z.object({

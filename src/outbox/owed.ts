@@ -28,6 +28,13 @@ export type Owed =
   | { kind: "approval.post"; approvalId: string }
   /** A request no longer pending: its approvals-channel message shows the outcome, without buttons. */
   | { kind: "approval.update"; approvalId: string }
+  /**
+   * A reply in the pending request's thread: still waiting for a manager, `leftMs` before it
+   * expires (as the sweep that owed it found).
+   */
+  | { kind: "approval.reminder"; approvalId: string; leftMs: number }
+  /** A reply in the expired request's thread: it expired without a decision. */
+  | { kind: "approval.expiry"; approvalId: string }
   /** Its requester is told the outcome in a direct message. */
   | { kind: "approval.dm"; approvalId: string; userId: string }
   /** One line in the audit channel. */
@@ -48,6 +55,9 @@ export function laneOf(owed: Owed): string {
   switch (owed.kind) {
     case "approval.post":
     case "approval.update":
+    // After the request's post in the same lane, so the reply finds the message it threads under.
+    case "approval.reminder":
+    case "approval.expiry":
       return "approvals";
     case "approval.dm":
       return `dm:${owed.userId}`;
@@ -71,4 +81,12 @@ export function owedForDecision(
   ];
   if (deciderId) owed.push({ kind: "home.refresh", userId: deciderId });
   return owed;
+}
+
+/** An expiry owes what a decision does (no one decided it), and a reply in its thread saying so. */
+export function owedForExpiry(approval: { approvalId: string; requestedBy: string }): Owed[] {
+  return [
+    ...owedForDecision(approval),
+    { kind: "approval.expiry", approvalId: approval.approvalId },
+  ];
 }

@@ -82,7 +82,10 @@ export async function owedDeliveryReport(
     entries.find((entry) => entry.owed?.kind === kind && entry.owed?.approvalId === approvalId);
 
   const channelCalls = delivered[options.approvalsChannel] ?? [];
-  const approvalPosts = channelCalls.filter((call) => call.method === "chat.postMessage");
+  // Requests' own posts: replies in their threads (reminders, expiries) are not among them.
+  const approvalPosts = channelCalls.filter(
+    (call) => call.method === "chat.postMessage" && call.args.thread_ts === undefined,
+  );
   const approvalUpdates = channelCalls.filter((call) => call.method === "chat.update");
   const approvals = await db.collection(collections.approvals).find({}).toArray();
   const decidedBy = new Map<string, number>();

@@ -41,6 +41,11 @@ export const boundedByDesign: readonly AllowedQuery[] = [
     why: "the /metrics backlog gauge counts the pending entries through oldest_pending: the backlog the poster keeps small, whose growth is the alarm the gauge raises (OutboxRepository.backlog)",
   },
   {
+    collection: "outbox",
+    shape: "find {owed.approvalId: =, owed.kind: =, state: =} limit",
+    why: "where a request's post landed, when the copy on the approval is missing: by_approval narrows it to that one request's entries (its post, update, DM, two reminders, expiry reply: a handful), and kind and state only filter those (OutboxRepository.postOf)",
+  },
+  {
     collection: "password_resets",
     shape: "aggregate {state: =} sort {createdAt: -1} counts all",
     why: "runs once, at start-up, only when building one_pending_per_customer found duplicates; pending passwords expire within the reset TTL, so there are few (closeOlderPendingPasswords)",

@@ -69,19 +69,21 @@ export const METHODS: Record<string, MethodHandler> = {
     workspace.conversations.set(channel, history);
     return { ok: true, channel, ts, message };
   },
-  // Newest first, from `oldest` on; message metadata only with include_all_metadata (as in Slack).
+  // Newest first, from `oldest` on; message metadata only with include_all_metadata; thread
+  // replies are not in it, only in conversations.replies (as in Slack).
   "conversations.history": (args, workspace) => {
-    const oldest = Number(args.oldest ?? 0);
-    const limit = Number(args.limit ?? 100);
-    const withMetadata = args.include_all_metadata === true || args.include_all_metadata === "true";
     const messages = (workspace.conversations.get(String(args.channel)) ?? [])
-      .filter((message) => Number(message.ts) >= oldest)
-      .reverse()
-      .slice(0, limit)
-      .map(({ metadata, ...message }) =>
-        withMetadata && metadata ? { ...message, metadata } : message,
-      );
-    return { ok: true, messages, has_more: false };
+      .filter((message) => message.thread_ts === undefined || message.thread_ts === message.ts)
+      .reverse();
+    return { ok: true, messages: page(messages, args), has_more: false };
+  },
+  // A thread, oldest first: its parent, then its replies, from `oldest` on (as in Slack).
+  "conversations.replies": (args, workspace) => {
+    const conversation = workspace.conversations.get(String(args.channel)) ?? [];
+    const parent = conversation.find((message) => message.ts === args.ts);
+    if (!parent) return { ok: false, error: "thread_not_found" };
+    const replies = conversation.filter((message) => message.thread_ts === args.ts);
+    return { ok: true, messages: page([parent, ...replies], args), has_more: false };
   },
   "chat.postEphemeral": (_args, workspace) => ({ ok: true, message_ts: workspace.nextTs() }),
   "chat.update": (args) => ({
@@ -165,6 +167,19 @@ function viewAnswer(view: unknown, id: string, workspace: FakeWorkspace): Json {
   };
 }
 
+/** One page of `messages` as the history methods answer it: from `oldest`, `limit` of them, metadata only when asked for. */
+function page(messages: Json[], args: Json): Json[] {
+  const oldest = Number(args.oldest ?? 0);
+  const limit = Number(args.limit ?? 100);
+  const withMetadata = args.include_all_metadata === true || args.include_all_metadata === "true";
+  return messages
+    .filter((message) => Number(message.ts) >= oldest)
+    .slice(0, limit)
+    .map(({ metadata, ...message }) =>
+      withMetadata && metadata ? { ...message, metadata } : message,
+    );
+}
+
 function botMessage(args: Json, ts: unknown): Json {
   return {
     type: "message",
@@ -175,6 +190,7 @@ function botMessage(args: Json, ts: unknown): Json {
     ts,
     text: args.text ?? "",
     blocks: args.blocks,
+    ...(typeof args.thread_ts === "string" ? { thread_ts: args.thread_ts } : {}),
     ...(args.metadata ? { metadata: args.metadata } : {}),
   };
 }
