@@ -8,6 +8,7 @@ import {
 } from "mongodb";
 import { z } from "zod";
 import { collections } from "../db/collections.js";
+import { entryIdPattern, ledgerKinds } from "../ledger/ledger-entry.js";
 import { type Approval, approvalKinds, approvalStates } from "./approval.js";
 
 const approvalDocumentSchema = z.object({
@@ -41,6 +42,16 @@ const approvalDocumentSchema = z.object({
       count: z.number(),
       total: z.number(),
       latest: z.array(z.object({ at: z.date(), amount: z.number(), reason: z.string() })),
+    })
+    .optional(),
+  reverses: z
+    .object({
+      entryId: z.string().regex(entryIdPattern),
+      kind: z.enum(["balance", "credits"]),
+      amount: z.number(),
+      entryKind: z.enum(ledgerKinds),
+      at: z.date(),
+      actorId: z.string(),
     })
     .optional(),
 });

@@ -126,6 +126,13 @@ export const indexSpecs: Readonly<Record<string, readonly IndexSpec[]>> = {
     // Someone's own pending requests (App Home's "My work"), latest expiry first.
     { key: { requestedBy: 1, state: 1, expiresAt: -1 }, name: "pending_by_requester" },
     { key: { idempotencyKey: 1 }, name: "idempotencyKey_unique", unique: true },
+    // At most one pending reversal request per ledger entry (a second one is refused at once).
+    {
+      key: { "reverses.entryId": 1 },
+      name: "one_pending_reversal_per_entry",
+      unique: true,
+      partialFilterExpression: { state: "pending", kind: "reversal" },
+    },
   ],
   [collections.outbox]: [
     { key: { state: 1, lane: 1, at: 1, _id: 1 }, name: "pending_by_lane" },
