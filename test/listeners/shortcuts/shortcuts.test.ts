@@ -171,8 +171,10 @@ describe("message shortcut “Request a change for this message”", () => {
     expect(JSON.stringify((opened.args.view as SentView).blocks)).toContain(
       `"initial_option":{"text":{"type":"plain_text","text":"bo@linked.example`,
     );
-    const updated = await harness.slack.waitForCall("views.update", (call) =>
-      String((call.args.view as SentView).private_metadata).includes("p1700000777000100"),
+    const updated = await harness.slack.waitForCall(
+      "views.update",
+      (call) =>
+        String((call.args.view as SentView).private_metadata).includes("p1700000777000100"),
     );
     const withLink = updated.args.view as SentView;
     const permalink = JSON.parse(String(withLink.private_metadata)).sourcePermalink as string;
