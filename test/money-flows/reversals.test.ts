@@ -367,3 +367,149 @@ describe("once only", () => {
     expect((await verifier.verify(raced.customerId, 10))?.totalBreaks).toBe(0);
   });
 });
+
+describe("who may reverse, and which entry", () => {
+  it("someone without a role is refused (and recorded); the requester cannot approve their own reversal", async () => {
+    await harness.ask(users.manager, `balance ${who.customerId} +15 who`);
+    const button = await reverseButtonFor(who.customerId, "who");
+    const outsider = await clickAnswer(users.outsider, button);
+    expect(JSON.stringify(outsider.body)).toContain("don't have access");
+    expect(
+      await harness.db
+        .collection(collections.auditEvents)
+        .countDocuments({ actorId: users.outsider, action: "access.refused" }),
+    ).toBeGreaterThan(0);
+
+    const { responseUrl } = await harness.click(users.manager, button);
+    const form = await harness.openedModal();
+    await harness.submitModal(users.manager, form, { reason: "asked by a manager" });
+    await harness.slack.waitForResponse(responseUrl);
+    const posted = await postedRequest(harness, who.account);
+    const approve = buttonLabelled(posted.args.blocks, "Approve");
+    const own = await harness.clickAndWait(users.manager, approve);
+    expect(own.body.text).toContain("someone else must approve it");
+    expect((await moneyOf(harness, who.customerId)).balance).toBe(1_500);
+    await harness.clickAndWait(users.admin, approve);
+    expect((await moneyOf(harness, who.customerId)).balance).toBe(0);
+  });
+
+  it("a forged or unknown entry ID, and a form naming another customer's entry, are refused and change nothing", async () => {
+    await harness.ask(users.manager, `balance ${forged.customerId} +25 forged`);
+    await harness.ask(users.manager, `balance ${other.customerId} +35 other`);
+    const button = await reverseButtonFor(forged.customerId, "forged");
+    for (const value of [
+      "",
+      "not-an-id",
+      '{"$gt":""}',
+      "ABCDEF0123456789abcdef01",
+      "a".repeat(25),
+    ]) {
+      const answer = await clickAnswer(users.support, { ...button, value });
+      expect(answer.body.text).toContain("does not name a ledger entry");
+    }
+    const unknown = await clickAnswer(users.support, {
+      ...button,
+      value: "0123456789abcdef01234567",
+    });
+    expect(unknown.body.text).toContain("not one of this customer's ledger entries");
+
+    // The form for forged's entry, its metadata rewritten to name the other customer's entry.
+    const form = await openReverseForm(users.support, button);
+    const otherEntry = await entries().findOne({ customerId: other.customerId, reason: "other" });
+    const metadata = JSON.parse(String(form.private_metadata));
+    const swapped = {
+      ...form,
+      private_metadata: JSON.stringify({ ...metadata, entryId: otherEntry?._id.toHexString() }),
+    };
+    const { json } = await harness.submitModal(users.support, swapped, { reason: "sneaky" });
+    expect(JSON.stringify(json ?? "")).toContain("not one of this customer's ledger entries");
+    expect(
+      await harness.db
+        .collection(collections.approvals)
+        .countDocuments({ customerId: { $in: [forged.customerId, other.customerId] } }),
+    ).toBe(0);
+    expect(
+      await harness.db
+        .collection(collections.auditEvents)
+        .countDocuments({ action: "ledger.reverse", outcome: "refused" }),
+    ).toBeGreaterThanOrEqual(2);
+  });
+
+  it("the reason is required and checked like every reason: errors on the field, nothing requested", async () => {
+    const form = await openReverseForm(
+      users.support,
+      await reverseButtonFor(forged.customerId, "forged"),
+    );
+    const cases: [string, RegExp][] = [
+      ["", /Give a reason/],
+      ["   \n  ", /Give a reason|no visible characters/],
+      ["\u200b\u200b", /Give a reason|no visible characters/],
+      ["bad\u0007bell", /control characters/],
+      ["x".repeat(501), /the most is 500/],
+    ];
+    for (const [reason, error] of cases) {
+      const { json } = await harness.submitModal(users.support, form, { reason });
+      expect(json).toMatchObject({
+        response_action: "errors",
+        errors: { reason: expect.stringMatching(error) },
+      });
+    }
+    expect(
+      await harness.db
+        .collection(collections.approvals)
+        .countDocuments({ customerId: forged.customerId }),
+    ).toBe(0);
+  });
+});
+
+describe("verify checks the reversal links both ways", () => {
+  it("finds reversedBy removed or repointed, and reverses pointing elsewhere, naming the entries", async () => {
+    await harness.ask(users.manager, `balance ${tampered.customerId} +60 tamper`);
+    const { posted } = await requestReversal(tampered, "tamper", "undo tamper");
+    await harness.clickAndWait(users.admin, buttonLabelled(posted.args.blocks, "Approve"));
+    const original = await entries().findOne({ customerId: tampered.customerId, reason: "tamper" });
+    const reversal = await entries().findOne({
+      customerId: tampered.customerId,
+      reason: "undo tamper",
+    });
+    if (!original || !reversal) throw new Error("no entries");
+    const originalId = original._id.toHexString();
+    const reversalId = reversal._id.toHexString();
+    const problems = async () =>
+      (
+        (await verifier.verify(tampered.customerId, 20))?.breaks.map((found) => found.what) ?? []
+      ).sort();
+    expect(await problems()).toEqual([]);
+
+    await entries().updateOne({ _id: original._id }, { $unset: { reversedBy: "" } });
+    expect(await problems()).toEqual([
+      `reversal link broken: entry ${reversalId} (seq 2) reverses entry ${originalId}, but that entry's reversedBy is absent`,
+    ]);
+
+    await entries().updateOne(
+      { _id: original._id },
+      { $set: { reversedBy: "0123456789abcdef01234567" } },
+    );
+    expect(await problems()).toEqual([
+      `reversal link broken: entry ${originalId} (seq 1) says it was reversed by entry 0123456789abcdef01234567, which is not one of this customer's entries`,
+      `reversal link broken: entry ${reversalId} (seq 2) reverses entry ${originalId}, but that entry's reversedBy is 0123456789abcdef01234567`,
+    ]);
+
+    await entries().updateOne({ _id: original._id }, { $set: { reversedBy: reversalId } });
+    expect(await problems()).toEqual([]);
+    await entries().updateOne(
+      { _id: reversal._id },
+      { $set: { reverses: "0123456789abcdef01234567" } },
+    );
+    const found = await problems();
+    expect(found).toContain("hash mismatch — the stored entry was changed");
+    expect(found).toContain(
+      `reversal link broken: entry ${reversalId} (seq 2) reverses entry 0123456789abcdef01234567, which is not one of this customer's entries`,
+    );
+    expect(found).toContain(
+      `reversal link broken: entry ${originalId} (seq 1) says it was reversed by entry ${reversalId}, but that entry does not reverse it`,
+    );
+    await entries().updateOne({ _id: reversal._id }, { $set: { reverses: originalId } });
+    expect(await problems()).toEqual([]);
+  });
+});
