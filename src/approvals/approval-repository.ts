@@ -151,8 +151,9 @@ export class ApprovalRepository {
   }
 
   /**
-   * Credits asked for by requests that increase credits and can still be approved at `now`: an
-   * overdue request the sweep has not reached yet is still "pending" in storage but asks for nothing.
+   * Credits asked for by requests that increase credits and can still be approved at `now` (credit
+   * changes, and reversals of credit returns): an overdue request the sweep has not reached yet is
+   * still "pending" in storage but asks for nothing.
    */
   async pendingCreditIncreases(now: Date): Promise<number> {
     const [sum] = await this.collection
@@ -161,8 +162,8 @@ export class ApprovalRepository {
           $match: {
             state: "pending",
             expiresAt: { $gt: now },
-            kind: "credits",
             difference: { $gt: 0 },
+            $or: [{ kind: "credits" }, { kind: "reversal", "reverses.kind": "credits" }],
           },
         },
         { $group: { _id: null, sum: { $sum: "$difference" } } },

@@ -227,6 +227,8 @@ describe("reversing credits moves the pool", () => {
     expect((await poolOf(harness)).left).toBe(9_000);
     const { posted } = await requestReversal(returned, "lowered", "lowered by mistake");
     expect(visibleText(posted.args.blocks)).toContain("Credits $10.00 → *$40.00* (+$30.00)");
+    const pool = await harness.ask(users.support, "pool");
+    expect(visibleText(pool.body.blocks)).toContain("*Requested, pending*\n$30.00");
 
     // Meanwhile the pool is granted down to $20 left.
     await harness.ask(users.support, `credits ${drain.customerId} 70 big grant`);
