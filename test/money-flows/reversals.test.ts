@@ -30,6 +30,7 @@ const forged = aCustomer({ account: "rev.forged@example.com" });
 const other = aCustomer({ account: "rev.other@example.com" });
 const tampered = aCustomer({ account: "rev.tampered@example.com" });
 const drain = aCustomer({ account: "rev.drain@example.com" });
+const expiring = aCustomer({ account: "rev.expiring@example.com" });
 
 beforeAll(async () => {
   harness = await startHarness();
@@ -46,6 +47,7 @@ beforeAll(async () => {
     other,
     tampered,
     drain,
+    expiring,
   ]);
   await harness.ask(users.admin, "pool set 100");
 });
@@ -367,6 +369,38 @@ describe("once only", () => {
       await entries().countDocuments({ customerId: raced.customerId, reverses: { $exists: true } }),
     ).toBe(1);
     expect((await verifier.verify(raced.customerId, 10))?.totalBreaks).toBe(0);
+  });
+});
+
+describe("a request that ended frees its entry", () => {
+  it("after a reversal request is withdrawn, or expires unmarked, the entry can be asked for again", async () => {
+    await harness.ask(users.manager, `balance ${expiring.customerId} +45 expiring`);
+    await requestReversal(expiring, "expiring", "first ask");
+    const [first] = await approvalsOf(expiring.customerId);
+    // Withdraw, as App Home's button for one's own pending request carries it.
+    await harness.clickAndWait(users.support, {
+      action_id: "approval_withdraw",
+      value: first?._id.toHexString(),
+      text: "Withdraw",
+    });
+    const second = await requestReversal(expiring, "expiring", "second ask");
+    expect(visibleText(second.receipt.body.blocks)).toContain("Approval requested");
+
+    // Overdue but not yet marked: the next request marks it expired and is stored.
+    harness.advanceClock(harness.config.approvalTtlMs + 1000);
+    const button = await reverseButtonFor(expiring.customerId, "expiring");
+    const { responseUrl } = await harness.click(users.support, button);
+    const form = await harness.openedModal();
+    await harness.submitModal(users.support, form, { reason: "third ask" });
+    const receipt = await harness.slack.waitForResponse(responseUrl);
+    expect(visibleText(receipt.body.blocks)).toContain("Approval requested");
+    const states = (await approvalsOf(expiring.customerId)).map((a) => [a.reason, a.state]);
+    expect(states).toEqual([
+      ["first ask", "withdrawn"],
+      ["second ask", "expired"],
+      ["third ask", "pending"],
+    ]);
+    expect((await moneyOf(harness, expiring.customerId)).balance).toBe(4_500);
   });
 });
 
