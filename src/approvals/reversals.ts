@@ -5,7 +5,7 @@ import type { Customer } from "../customers/customer.js";
 import { customerGone } from "../customers/customer-gone.js";
 import type { CustomerRepository } from "../customers/customer-repository.js";
 import { AppError } from "../errors/app-error.js";
-import { isBalanceKind, type StoredLedgerEntry } from "../ledger/ledger-entry.js";
+import { fieldOfKind, type StoredLedgerEntry } from "../ledger/ledger-entry.js";
 import type { LedgerRepository } from "../ledger/ledger-repository.js";
 import { type Currency, formatMoney } from "../money/currency.js";
 import type { CreditPool } from "../pool/credit-pool.js";
@@ -59,7 +59,7 @@ export class Reversals {
         actor,
         action: "ledger.reverse",
         ...(entry ? { target: { customerId: entry.customerId } } : {}),
-        detail: `entry ${entryId.slice(0, 24)}: ${message}`,
+        detail: `entry ${entryId}: ${message}`,
       });
       return new AppError(code, message);
     };
@@ -97,7 +97,7 @@ export class Reversals {
     const repeat = await this.approvals.requestedWith(idempotencyKey);
     if (repeat) return { approval: repeat, created: false };
     const { entry, customer } = await this.reversible(entryId, actor, customerId);
-    const field = isBalanceKind(entry.kind) ? "balance" : "credits";
+    const field = fieldOfKind(entry.kind);
     const current = customer[field];
     return this.approvals.request({
       kind: "reversal",
@@ -122,7 +122,7 @@ export class Reversals {
   /** Why reversing the entry would take a value below zero now, or null when it would not. */
   private async blockedNow(entry: StoredLedgerEntry, customer: Customer): Promise<string | null> {
     const money = (value: number) => formatMoney(value, this.currency);
-    const field = isBalanceKind(entry.kind) ? "balance" : "credits";
+    const field = fieldOfKind(entry.kind);
     const after = customer[field] - entry.amount;
     if (after < 0)
       return `Reversing this entry would take ${customer.account}'s ${field} from ${money(customer[field])} to ${money(after)}, below zero; nothing was requested.`;

@@ -1,6 +1,6 @@
 import type { ModalView } from "@slack/types";
 import type { Customer } from "../customers/customer.js";
-import { isBalanceKind, type StoredLedgerEntry } from "../ledger/ledger-entry.js";
+import { fieldOfKind, type StoredLedgerEntry } from "../ledger/ledger-entry.js";
 import { type Currency, formatMoney } from "../money/currency.js";
 import { viewIds } from "./action-ids.js";
 import { ledgerKindLabels } from "./billing-details.js";
@@ -22,7 +22,7 @@ export function buildReverseModal(
   privateMetadata: string,
 ): ModalView {
   const money = (value: number) => formatMoney(value, currency);
-  const field = isBalanceKind(entry.kind) ? "balance" : "credits";
+  const field = fieldOfKind(entry.kind);
   const signed = `${entry.amount < 0 ? "−" : "+"}${money(Math.abs(entry.amount))}`;
   const summary = joinMd([
     md`*${customer.account}* (${code(customer.customerId)})`,

@@ -56,6 +56,11 @@ export function isBalanceKind(kind: LedgerKind): boolean {
   return kind === "balance.refill" || kind === "balance.deduct";
 }
 
+/** Which of the customer's values an entry of `kind` moves. */
+export function fieldOfKind(kind: LedgerKind): "balance" | "credits" {
+  return isBalanceKind(kind) ? "balance" : "credits";
+}
+
 /**
  * Whether a reversal of the entry may be asked for: it moved money, is not a reversal itself and
  * was not reversed already. (Usage charges are not ledger entries: they are never reversed here.)

@@ -16,7 +16,7 @@ import { totalsFieldOfKind, utcDay } from "./ledger-day.js";
 import type { LedgerDayRepository } from "./ledger-day-repository.js";
 import {
   type ChainedLedgerEntry,
-  isBalanceKind,
+  fieldOfKind,
   isReversible,
   type LedgerKind,
 } from "./ledger-entry.js";
@@ -50,7 +50,7 @@ export type MoneyWrite =
 /**
  * What writing a reversal did: applied (the new entry's ID and the values), or why not — the value
  * would go below zero (`found`: what it is), the pool has too little, the entry was reversed
- * already, it is not one the customer's entries that can be reversed (gone, another customer's, a
+ * already, it is not one of the customer's entries that can be reversed (gone, another customer's, a
  * reversal itself), or the customer is gone.
  */
 export type ReversalWrite =
@@ -178,7 +178,7 @@ export class MoneyWriter {
     if (original?.reversedBy) return { ok: false, why: "already-reversed" };
     if (!original || original.customerId !== target.customerId || !isReversible(original))
       return { ok: false, why: "not-reversible" };
-    const field: MoneyField = isBalanceKind(original.kind) ? "balance" : "credits";
+    const field: MoneyField = fieldOfKind(original.kind);
     const { customerId } = original;
     const state = await this.customers.ledgerStateOf(customerId, session);
     if (!state) return { ok: false, why: "no-customer" };
