@@ -569,7 +569,9 @@ export class ApprovalService {
           actor: decider,
           action: "approval.stale",
           target: { customerId: after.customerId, approvalId },
-          detail: `value changed since the request: expected ${after.current}, found ${found ?? "no customer"}`,
+          detail: after.reverses
+            ? `entry ${after.reverses.entryId} was reversed already, or can no longer be reversed`
+            : `value changed since the request: expected ${after.current}, found ${found ?? "no customer"}`,
         },
         session,
       );

@@ -362,6 +362,14 @@ describe("once only", () => {
     });
     expect(stale.body.text).toContain("reversed already");
     expect(
+      await harness.db
+        .collection(collections.auditEvents)
+        .findOne({ action: "approval.stale", "target.approvalId": racing?._id.toHexString() }),
+    ).toMatchObject({
+      outcome: "refused",
+      detail: expect.stringContaining("was reversed already"),
+    });
+    expect(
       (await harness.db.collection(collections.approvals).findOne({ _id: racing?._id }))?.state,
     ).toBe("stale");
     expect(await moneyOf(harness, raced.customerId)).toMatchObject({ balance: 0, entries: 2 });
