@@ -28,7 +28,7 @@ export function buildReverseModal(
     md`*${customer.account}* (${code(customer.customerId)})`,
     md`Reverse *${ledgerKindLabels[entry.kind].toLowerCase()}* of *${signed}* from ${slackDate(entry.at)} by ${mention(entry.actorId)} (entry ${code(entry.entryId)})`,
     md`Its reason: _${entry.reason ? clipped(entry.reason, entryReasonShown) : "—"}_`,
-    md`The ${field} goes from ${money(customer[field])} to *${money(customer[field] - entry.amount)}* once a manager approves.`,
+    md`Their ${field}: ${money(customer[field])} now → *${money(customer[field] - entry.amount)}* once a manager approves.`,
   ]);
   return {
     type: "modal",

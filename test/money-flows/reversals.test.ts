@@ -111,7 +111,7 @@ describe("reversing a refill, end to end", () => {
       "wrong customer",
     );
     expect(visibleText(view.blocks)).toContain("Reverse *balance refill* of *+$100.00*");
-    expect(visibleText(view.blocks)).toContain("$100.00 to *$0.00*");
+    expect(visibleText(view.blocks)).toContain("Their balance: $100.00 now → *$0.00*");
     expect(visibleText(receipt.body.blocks)).toContain("Approval requested");
     const request = visibleText(posted.args.blocks);
     expect(request).toContain("*Reversal* for *rev.refill@example.com*");
