@@ -4,6 +4,7 @@ import { App, HTTPReceiver, SocketModeReceiver } from "@slack/bolt";
 import { WebClient, type WebClientOptions } from "@slack/web-api";
 import { ApprovalRepository } from "../approvals/approval-repository.js";
 import { ApprovalService } from "../approvals/approval-service.js";
+import { Reversals } from "../approvals/reversals.js";
 import { AuditRepository } from "../audit/audit-repository.js";
 import { RoleResolver } from "../auth/role-resolver.js";
 import { UsergroupMembershipRepository } from "../auth/usergroup-membership-repository.js";
@@ -274,6 +275,15 @@ export function createBotApp(options: BotAppOptions): BotApp {
       ledger,
     ),
     integrity: new IntegrityService(db, audit, config.currency, now),
+    reversals: new Reversals(
+      ledger,
+      customerRepository,
+      approvals,
+      pool,
+      audit,
+      config.currency,
+      now,
+    ),
     billing: new BillingService(
       customerRepository,
       ledger,

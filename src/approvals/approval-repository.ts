@@ -8,6 +8,7 @@ import {
 } from "mongodb";
 import { z } from "zod";
 import { collections } from "../db/collections.js";
+import { entryIdPattern, ledgerKinds } from "../ledger/ledger-entry.js";
 import { type Approval, approvalKinds, approvalStates } from "./approval.js";
 
 const approvalDocumentSchema = z.object({
@@ -44,6 +45,16 @@ const approvalDocumentSchema = z.object({
     })
     .optional(),
   remindAt: z.date().optional(),
+  reverses: z
+    .object({
+      entryId: z.string().regex(entryIdPattern),
+      kind: z.enum(["balance", "credits"]),
+      amount: z.number(),
+      entryKind: z.enum(ledgerKinds),
+      at: z.date(),
+      actorId: z.string(),
+    })
+    .optional(),
 });
 
 /** The guard every decision shares: this request, still pending and not expired at `at`. */
@@ -141,8 +152,9 @@ export class ApprovalRepository {
   }
 
   /**
-   * Credits asked for by requests that increase credits and can still be approved at `now`: an
-   * overdue request the sweep has not reached yet is still "pending" in storage but asks for nothing.
+   * Credits asked for by requests that increase credits and can still be approved at `now` (credit
+   * changes, and reversals of credit returns): an overdue request the sweep has not reached yet is
+   * still "pending" in storage but asks for nothing.
    */
   async pendingCreditIncreases(now: Date): Promise<number> {
     const [sum] = await this.collection
@@ -151,8 +163,8 @@ export class ApprovalRepository {
           $match: {
             state: "pending",
             expiresAt: { $gt: now },
-            kind: "credits",
             difference: { $gt: 0 },
+            $or: [{ kind: "credits" }, { kind: "reversal", "reverses.kind": "credits" }],
           },
         },
         { $group: { _id: null, sum: { $sum: "$difference" } } },

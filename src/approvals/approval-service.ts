@@ -7,12 +7,18 @@ import { can } from "../auth/roles.js";
 import type { CustomerRepository } from "../customers/customer-repository.js";
 import { inTransaction, isDuplicateKey } from "../db/transaction.js";
 import { AppError, personRef } from "../errors/app-error.js";
-import type { MoneyWriter } from "../ledger/money-writer.js";
+import type { ChangeContext, MoneyWriter } from "../ledger/money-writer.js";
 import { type Currency, formatMoney } from "../money/currency.js";
 import type { OutboxRepository } from "../outbox/outbox-repository.js";
 import { type Owed, owedForDecision, owedForExpiry } from "../outbox/owed.js";
 import type { CreditPool } from "../pool/credit-pool.js";
-import type { Approval, ApprovalKind, SummedChanges } from "./approval.js";
+import {
+  type Approval,
+  type ApprovalKind,
+  moneyFieldOf,
+  type ReversedEntry,
+  type SummedChanges,
+} from "./approval.js";
 import type { ApprovalRepository } from "./approval-repository.js";
 import { reminderAfter, reminderTimes } from "./reminder-schedule.js";
 
@@ -28,15 +34,23 @@ export interface ApprovalRequest {
   /** The Slack message the request was made from (a checked permalink), if any. */
   sourcePermalink?: string;
   summedWith?: SummedChanges;
+  /** A reversal request's entry (kind "reversal"). */
+  reverses?: ReversedEntry;
 }
 
 /** Reminders one sweep owes at most; the rest, longest-due first, at the next sweep. */
 export const remindersPerSweep = 100;
 
+/** The unique partial index that lets one entry have at most one pending reversal request. */
+export const onePendingReversalPerEntry = "one_pending_reversal_per_entry";
+
 /** Who the audit trail names for an expiry: no person decided it, the clock did. */
 export const expiryActorId = "approval-expiry";
 
-type RolledBack = { kind: "stale" } | { kind: "pool-short"; left: number };
+type RolledBack =
+  | { kind: "stale" }
+  | { kind: "pool-short"; left: number }
+  | { kind: "below-zero"; field: "balance" | "credits"; found: number };
 
 /** Thrown inside a transaction to undo it and say why (the driver aborts on any error). */
 class RollBack extends Error {
@@ -92,10 +106,30 @@ export class ApprovalService {
     return formatMoney(value, this.options.currency);
   }
 
-  /** Stores a request (once per idempotency key) and records it in the audit trail. */
+  /**
+   * Stores a request (once per idempotency key) and records it in the audit trail. A reversal
+   * request for an entry that already has a pending one is refused (`onePendingReversalPerEntry`).
+   */
   async request(request: ApprovalRequest): Promise<{ approval: Approval; created: boolean }> {
+    try {
+      return await this.store(request);
+    } catch (error) {
+      if (!request.reverses || !isDuplicateKey(error, onePendingReversalPerEntry)) throw error;
+      const repeat = await this.approvals.findByIdempotencyKey(request.idempotencyKey);
+      if (repeat) return { approval: repeat, created: false };
+      // An overdue request still holds the index until it is marked expired: mark it and try again.
+      if ((await this.expireDue()).length > 0) return this.request(request);
+      throw new AppError(
+        "conflict",
+        "A reversal of this entry is already waiting for approval; nothing more was requested.",
+      );
+    }
+  }
+
+  private async store(request: ApprovalRequest): Promise<{ approval: Approval; created: boolean }> {
     const requestedAt = this.now();
     const expiresAt = new Date(requestedAt.getTime() + this.options.ttlMs);
+    const field = moneyFieldOf(request);
     const draft = {
       kind: request.kind,
       customerId: request.customerId,
@@ -103,7 +137,7 @@ export class ApprovalService {
       current: request.current,
       target: request.target,
       difference: request.target - request.current,
-      poolLeftAtRequest: request.kind === "credits" ? await this.pool.left() : null,
+      poolLeftAtRequest: field === "credits" ? await this.pool.left() : null,
       reason: request.reason,
       requestedBy: request.requester.userId,
       requestedAt,
@@ -113,6 +147,7 @@ export class ApprovalService {
       idempotencyKey: request.idempotencyKey,
       ...sourceOf(request),
       ...(request.summedWith ? { summedWith: request.summedWith } : {}),
+      ...(request.reverses ? { reverses: request.reverses } : {}),
     };
     try {
       const approval = await inTransaction(this.client, async (session) => {
@@ -129,8 +164,8 @@ export class ApprovalService {
               account: request.account,
               approvalId: inserted.approvalId,
             },
-            before: { [request.kind]: request.current },
-            after: { [request.kind]: request.target },
+            before: { [field]: request.current },
+            after: { [field]: request.target },
             detail: request.reason.slice(0, 500),
             ...sourceOf(request),
           },
@@ -226,14 +261,17 @@ export class ApprovalService {
             },
           ],
         };
-        const write = await this.money.setIfStill(
-          session,
-          claimed.kind,
-          claimed.customerId,
-          claimed.current,
-          claimed.target,
-          context,
-        );
+        const write =
+          claimed.kind === "reversal"
+            ? await this.applyReversal(session, claimed, context)
+            : await this.money.setIfStill(
+                session,
+                claimed.kind,
+                claimed.customerId,
+                claimed.current,
+                claimed.target,
+                context,
+              );
         if (!write.ok)
           throw new RollBack(
             write.poolLeft === undefined
@@ -258,6 +296,14 @@ export class ApprovalService {
         `Cannot approve: this needs ${this.money$(pending.difference)} from the credit pool but it has only ${this.money$(outcome.left)} left. The request stays pending; reject it, or ask an admin to raise the pool total.`,
         "conflict",
       );
+    if (outcome.kind === "below-zero")
+      throw await this.refuse(
+        pending,
+        approver,
+        "approval.approve",
+        `Cannot approve: reversing this entry would take the customer's ${outcome.field} from ${this.money$(outcome.found)} to ${this.money$(outcome.found + pending.difference)}, below zero. The request stays pending; reject it, or approve it once the ${outcome.field} allows.`,
+        "conflict",
+      );
     if (outcome.kind === "stale") return this.markStale(approvalId, approver);
     await this.pendingOrExplain(approvalId, approver);
     throw await this.refuse(
@@ -267,6 +313,30 @@ export class ApprovalService {
       "This request was decided by someone else just now; nothing more was changed.",
       "conflict",
     );
+  }
+
+  /**
+   * An approved reversal's change, in the approval's transaction: the compensating entry, the
+   * balance or credits and the pool, through the money writer (`MoneyWriter.reverse`). The value
+   * or pool going below zero rolls the approval back (the request stays pending); the entry
+   * reversed meanwhile makes the request stale. Answers what `approve` expects of a money write.
+   */
+  private async applyReversal(
+    session: ClientSession,
+    claimed: Approval,
+    context: ChangeContext,
+  ): Promise<{ ok: true; poolLeft?: number } | { ok: false; poolLeft?: number }> {
+    if (!claimed.reverses) throw new Error(`reversal request ${claimed.approvalId} has no entry`);
+    const write = await this.money.reverse(
+      session,
+      { customerId: claimed.customerId, entryId: claimed.reverses.entryId },
+      context,
+    );
+    if (write.ok) return write;
+    if (write.why === "below-zero")
+      throw new RollBack({ kind: "below-zero", field: write.field, found: write.found });
+    if (write.why === "pool-short") return { ok: false, poolLeft: write.poolLeft };
+    return { ok: false };
   }
 
   async reject(approvalId: string, decider: Actor, reason: string): Promise<Decision> {
@@ -517,7 +587,7 @@ export class ApprovalService {
   private async markStale(approvalId: string, decider: Actor): Promise<Decision> {
     const pending = await this.get(approvalId);
     const customer = await this.customers.findByCustomerId(pending.customerId);
-    const found = customer?.[pending.kind];
+    const found = pending.kind === "reversal" ? undefined : customer?.[moneyFieldOf(pending)];
     const at = this.now();
     const stale = await inTransaction(this.client, async (session) => {
       const after = await this.approvals.markStaleIfPending(
@@ -535,7 +605,9 @@ export class ApprovalService {
           actor: decider,
           action: "approval.stale",
           target: { customerId: after.customerId, approvalId },
-          detail: `value changed since the request: expected ${after.current}, found ${found ?? "no customer"}`,
+          detail: after.reverses
+            ? `entry ${after.reverses.entryId} was reversed already, or can no longer be reversed`
+            : `value changed since the request: expected ${after.current}, found ${found ?? "no customer"}`,
         },
         session,
       );

@@ -1,3 +1,6 @@
+import type { MoneyField } from "../customers/customer-repository.js";
+import type { LedgerKind } from "../ledger/ledger-entry.js";
+
 export const approvalStates = [
   "pending",
   "approved",
@@ -7,8 +10,22 @@ export const approvalStates = [
   "withdrawn",
 ] as const;
 export type ApprovalState = (typeof approvalStates)[number];
-export const approvalKinds = ["credits", "balance"] as const;
+export const approvalKinds = ["credits", "balance", "reversal"] as const;
 export type ApprovalKind = (typeof approvalKinds)[number];
+
+/** What a reversal request undoes: one ledger entry, as it was when the request was made. */
+export interface ReversedEntry {
+  /** The entry's ID (24 hex). */
+  entryId: string;
+  /** Which of the customer's values the entry moved. */
+  kind: MoneyField;
+  /** The entry's signed amount; the reversal writes its opposite. */
+  amount: number;
+  entryKind: LedgerKind;
+  /** When the entry was written, and who asked for it. */
+  at: Date;
+  actorId: string;
+}
 
 /**
  * The requester's earlier direct balance changes to the customer that a request was summed with:
@@ -62,4 +79,16 @@ export interface Approval {
    * reminders existed (they get none).
    */
   remindAt?: Date;
+  /**
+   * A reversal's entry (kind "reversal"): `current` and `target` are the customer's value when
+   * asked and that value with the entry undone, `difference` the signed change the reversal makes.
+   */
+  reverses?: ReversedEntry;
+}
+
+/** The customer's value a request changes: its kind, or for a reversal the entry's. */
+export function moneyFieldOf(approval: Pick<Approval, "kind" | "reverses">): MoneyField {
+  if (approval.kind !== "reversal") return approval.kind;
+  if (!approval.reverses) throw new Error("a reversal request without its entry");
+  return approval.reverses.kind;
 }

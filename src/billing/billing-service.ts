@@ -2,7 +2,7 @@ import type { CustomerRepository } from "../customers/customer-repository.js";
 import type { KeysetPage, PageCursor } from "../db/keyset-page.js";
 import { countLedger, thirtyDaysFrom } from "../ledger/ledger-day.js";
 import type { LedgerDayRepository } from "../ledger/ledger-day-repository.js";
-import type { LedgerEntry } from "../ledger/ledger-entry.js";
+import type { StoredLedgerEntry } from "../ledger/ledger-entry.js";
 import type { LedgerRepository } from "../ledger/ledger-repository.js";
 import { type MoneyTotals, sumTotals } from "../money/money-totals.js";
 import type { BillingRecordRepository } from "./billing-record-repository.js";
@@ -31,7 +31,7 @@ export interface BillingDetails {
    */
   complete: boolean;
   /** One page of the ledger, newest first, with the anchors of the pages either side. */
-  entries: KeysetPage<LedgerEntry>;
+  entries: KeysetPage<StoredLedgerEntry>;
   /** One-based, for the label only (carried by the page buttons). */
   page: number;
   /** Null when the platform has written no usage charges for the customer. */

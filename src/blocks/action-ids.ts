@@ -32,6 +32,8 @@ export const actionIds = {
   menuPick: "menu_pick",
   /** App Home: the requester withdraws their own pending request. */
   withdraw: "approval_withdraw",
+  /** Reverse on a billing details entry (value: the entry's ID). */
+  reverseEntry: "ledger_reverse",
 } as const;
 
 /** callback_ids of the modals, and the block_id of each input (the field its errors belong to). */
@@ -47,6 +49,8 @@ export const viewIds = {
   pickCustomer: "customer_pick_form",
   /** The message shortcut's form: refill, deduct or set credits for a picked customer. */
   messageChange: "message_change_form",
+  /** The reason form of a ledger entry's reversal. */
+  reverseEntry: "ledger_reverse_form",
   /** The block_id of the customer picker in any form. */
   customer: "customer",
 } as const;

@@ -1,13 +1,14 @@
 import type { Button, KnownBlock } from "@slack/types";
-import type { Approval } from "../approvals/approval.js";
+import { type Approval, moneyFieldOf, type ReversedEntry } from "../approvals/approval.js";
 import { type Currency, formatMoney } from "../money/currency.js";
 import { actionIds } from "./action-ids.js";
+import { ledgerKindLabels } from "./billing-details.js";
 import { buildNotice, type SlackMessage } from "./message.js";
 import { clipMd, clipped, code, joinMd, type Mrkdwn, md, mention, slackDate } from "./mrkdwn.js";
 import { fromConversation } from "./source-link.js";
 import { mrkdwn, plain } from "./text.js";
 
-const kindLabel = { credits: "Credits", balance: "Balance" } as const;
+const kindLabel = { credits: "Credits", balance: "Balance", reversal: "Reversal" } as const;
 
 function signed(value: number, currency: Currency): string {
   return `${value >= 0 ? "+" : "−"}${formatMoney(Math.abs(value), currency)}`;
@@ -19,6 +20,7 @@ export function approvalSummary(
   currency: Currency,
   poolLeft: number | null,
 ): Mrkdwn {
+  if (approval.reverses) return reversalSummary(approval, approval.reverses, currency, poolLeft);
   const lines = [
     md`*${kindLabel[approval.kind]} change* for *${approval.account}* (${code(approval.customerId)})`,
     md`${formatMoney(approval.current, currency)} → *${formatMoney(approval.target, currency)}* (${signed(approval.difference, currency)})`,
@@ -30,6 +32,30 @@ export function approvalSummary(
   );
   const source = fromConversation(approval.sourcePermalink);
   if (source) lines.push(source);
+  return joinMd(lines);
+}
+
+/**
+ * What a reversal request asks: which entry (its kind, amount, date and who asked for it), the
+ * customer's value now → with it undone, the pool for credits, who asks and why.
+ */
+export function reversalSummary(
+  approval: Approval,
+  entry: ReversedEntry,
+  currency: Currency,
+  poolLeft: number | null,
+): Mrkdwn {
+  const field = entry.kind;
+  const lines = [
+    md`*Reversal* for *${approval.account}* (${code(approval.customerId)})`,
+    md`Reverse ${code(entry.entryId)} (${ledgerKindLabels[entry.entryKind].toLowerCase()}) of ${signed(entry.amount, currency)} from ${slackDate(entry.at)} by ${mention(entry.actorId)}`,
+    md`${kindLabel[field]} ${formatMoney(approval.current, currency)} → *${formatMoney(approval.target, currency)}* (${signed(approval.difference, currency)})`,
+  ];
+  if (field === "credits" && poolLeft !== null)
+    lines.push(md`Credit pool left: ${formatMoney(poolLeft, currency)}`);
+  lines.push(
+    md`Requested by ${mention(approval.requestedBy)} ${slackDate(approval.requestedAt)}: _${clipped(approval.reason, 1500)}_`,
+  );
   return joinMd(lines);
 }
 
@@ -65,9 +91,11 @@ export function approvalOutcome(approval: Approval, currency: Currency): Mrkdwn 
   switch (approval.state) {
     case "approved": {
       const pool =
-        approval.kind === "credits" && approval.poolLeftAfter !== undefined
+        moneyFieldOf(approval) === "credits" && approval.poolLeftAfter !== undefined
           ? `, credit pool left ${formatMoney(approval.poolLeftAfter, currency)}`
           : "";
+      if (approval.reverses)
+        return md`:white_check_mark: Approved by ${decider} ${when}: the entry is reversed (${signed(approval.difference, currency)})${pool}.`;
       return md`:white_check_mark: Approved by ${decider} ${when}. New ${approval.kind}: *${formatMoney(approval.target, currency)}*${pool}.`;
     }
     case "rejected":
@@ -75,6 +103,8 @@ export function approvalOutcome(approval: Approval, currency: Currency): Mrkdwn 
     case "expired":
       return md`:hourglass: Expired ${when} without a decision; nothing was changed.`;
     case "stale": {
+      if (approval.reverses)
+        return md`:warning: Stale: the entry was reversed already, or is no longer one that can be reversed; nothing was changed.`;
       const found =
         approval.foundValue === undefined
           ? ""

@@ -1,4 +1,4 @@
-import type { KnownBlock } from "@slack/types";
+import type { Button, KnownBlock } from "@slack/types";
 import {
   type BillingDetails,
   billingPageSize,
@@ -7,7 +7,12 @@ import {
 } from "../billing/billing-service.js";
 import type { UsageCharge } from "../billing/usage-charge.js";
 import type { Customer } from "../customers/customer.js";
-import { isBalanceKind, type LedgerEntry, type LedgerKind } from "../ledger/ledger-entry.js";
+import {
+  isBalanceKind,
+  isReversible,
+  type LedgerKind,
+  type StoredLedgerEntry,
+} from "../ledger/ledger-entry.js";
 import { type Currency, formatMoney } from "../money/currency.js";
 import type { MoneyTotals } from "../money/money-totals.js";
 import { actionIds } from "./action-ids.js";
@@ -22,7 +27,7 @@ const maxReasonLength = 300;
 /** Five of them, escaped, fit one section. */
 const maxDescriptionLength = 80;
 
-const kindLabels: Record<LedgerKind, string> = {
+export const ledgerKindLabels: Record<LedgerKind, string> = {
   "balance.refill": "Balance refill",
   "balance.deduct": "Balance deduction",
   "credits.grant": "Credits granted",
@@ -46,18 +51,44 @@ function totalsField(title: string, totals: MoneyTotals, currency: Currency) {
   );
 }
 
-function entryBlock(entry: LedgerEntry, currency: Currency): KnownBlock {
+/** How an entry is tied to a reversal: what reversed it, or what it reverses. */
+function reversalLine(entry: StoredLedgerEntry): Mrkdwn | null {
+  if (entry.reversedBy)
+    return md`:leftwards_arrow_with_hook: _Reversed_ by entry ${code(entry.reversedBy)}`;
+  if (entry.reverses)
+    return md`:leftwards_arrow_with_hook: _Reversal_ of entry ${code(entry.reverses)}`;
+  return null;
+}
+
+/** Reverse, beside an entry that can still be reversed: it opens the reason form, nothing more. */
+function reverseButton(entry: StoredLedgerEntry): Button {
+  return {
+    type: "button",
+    action_id: actionIds.reverseEntry,
+    text: plain("Reverse"),
+    value: entry.entryId,
+  };
+}
+
+function entryBlock(entry: StoredLedgerEntry, currency: Currency): KnownBlock {
   const resulting = `${isBalanceKind(entry.kind) ? "balance" : "credits"} ${formatMoney(entry.after, currency)}`;
   const who = [slackDate(entry.at), md`by ${mention(entry.actorId)}`];
   if (entry.approvedBy) who.push(md`approved by ${mention(entry.approvedBy)}`);
+  who.push(md`entry ${code(entry.entryId)}`);
   const lines = [
-    md`*${kindLabels[entry.kind]}* ${signed(entry.amount, currency)} → ${resulting}`,
+    md`*${ledgerKindLabels[entry.kind]}* ${signed(entry.amount, currency)} → ${resulting}`,
     joinMd(who, md` · `),
     md`Reason: ${entry.reason ? clipped(entry.reason, maxReasonLength) : "—"}`,
   ];
+  const reversal = reversalLine(entry);
+  if (reversal) lines.push(reversal);
   const source = fromConversation(entry.sourcePermalink);
   if (source) lines.push(source);
-  return { type: "section", text: mrkdwn(joinMd(lines)) };
+  return {
+    type: "section",
+    text: mrkdwn(joinMd(lines)),
+    ...(isReversible(entry) ? { accessory: reverseButton(entry) } : {}),
+  };
 }
 
 function chargeLine(charge: UsageCharge, currency: Currency): Mrkdwn {

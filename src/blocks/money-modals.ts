@@ -39,7 +39,8 @@ function amountInput(label: string, hint: string, initialValue?: string): InputB
   };
 }
 
-function reasonInput(label = "Reason", initialValue?: string): InputBlock {
+/** The required reason field every money form shares (block_id `reason`). */
+export function reasonInput(label = "Reason", initialValue?: string): InputBlock {
   return {
     type: "input",
     block_id: "reason",

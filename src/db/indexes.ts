@@ -128,6 +128,13 @@ export const indexSpecs: Readonly<Record<string, readonly IndexSpec[]>> = {
     { key: { idempotencyKey: 1 }, name: "idempotencyKey_unique", unique: true },
     // Pending requests whose thread reminder is due, longest-due first (the approvals sweep).
     { key: { state: 1, remindAt: 1 }, name: "pending_by_reminder" },
+    // At most one pending reversal request per ledger entry (a second one is refused at once).
+    {
+      key: { "reverses.entryId": 1 },
+      name: "one_pending_reversal_per_entry",
+      unique: true,
+      partialFilterExpression: { state: "pending", kind: "reversal" },
+    },
   ],
   [collections.outbox]: [
     { key: { state: 1, lane: 1, at: 1, _id: 1 }, name: "pending_by_lane" },

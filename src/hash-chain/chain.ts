@@ -19,10 +19,17 @@ export interface ChainLink {
 
 /**
  * `sha256_hex(prevHash + "\n" + canonical(document without _id and hash))`; `document` holds every
- * other stored field, `seq` and `prevHash` included.
+ * other stored field, `seq` and `prevHash` included, except the `unhashed` ones (fields a chain
+ * sets on a link after it was written, such as a ledger entry's `reversedBy`).
  */
-export function chainHash(document: Readonly<Record<string, unknown>>): string {
-  const { _id: _, hash: __, ...hashed } = document;
+export function chainHash(
+  document: Readonly<Record<string, unknown>>,
+  unhashed: readonly string[] = [],
+): string {
+  const { _id: _, hash: __, ...rest } = document;
+  const hashed = Object.fromEntries(
+    Object.entries(rest).filter(([field]) => !unhashed.includes(field)),
+  );
   return createHash("sha256")
     .update(`${String(hashed.prevHash)}\n${canonical(hashed)}`, "utf8")
     .digest("hex");

@@ -50,13 +50,15 @@ const entries = (count: number, noun: string) => (count === 1 ? noun : `${noun}s
  * checking each link, the seq's run from 1 without gaps or repeats, and the end against `head`;
  * each break goes to `breaks`, named by seq, `_id` and time. An entry whose stored seq was moved by
  * one (two swapped) is told apart from one whose content changed by recomputing it at its
- * neighbours' seq. `noun` is what a link is called ("entry", "event").
+ * neighbours' seq. `noun` is what a link is called ("entry", "event"); `unhashed` names the fields
+ * the chain's hash leaves out (see `chainHash`).
  */
 export async function walkChain(
   documents: AsyncIterable<Record<string, unknown>>,
   head: ChainHead | null,
   noun: string,
   breaks: BreakList,
+  unhashed: readonly string[] = [],
 ): Promise<ChainWalk> {
   let links = 0;
   let previous: { seq: number; hash: string; reordered: boolean } | null = null;
@@ -100,9 +102,9 @@ export async function walkChain(
       });
     }
     let reordered = false;
-    if (chainHash(document) !== hash) {
+    if (chainHash(document, unhashed) !== hash) {
       const writtenAs: number | undefined = [seq - 1, seq + 1].find(
-        (other) => other > 0 && chainHash({ ...document, seq: other }) === hash,
+        (other) => other > 0 && chainHash({ ...document, seq: other }, unhashed) === hash,
       );
       if (writtenAs === undefined) {
         flushOrder();

@@ -3,10 +3,12 @@ import { CustomerRepository } from "../customers/customer-repository.js";
 import { inTransaction } from "../db/transaction.js";
 import { countLedger } from "../ledger/ledger-day.js";
 import { LedgerDayRepository } from "../ledger/ledger-day-repository.js";
+import { ledgerUnhashedFields } from "../ledger/ledger-entry.js";
 import { LedgerRepository } from "../ledger/ledger-repository.js";
 import { type TotalsDifference, totalsDifferencesOf } from "../ledger/totals-differences.js";
 import { type Currency, formatMoney } from "../money/currency.js";
 import { BreakList, type ChainBreak, walkChain } from "./chain-walk.js";
+import { ReversalLinks } from "./reversal-links.js";
 
 /** What verifying one customer's ledger found. */
 export interface LedgerVerification {
@@ -73,12 +75,15 @@ export class LedgerVerifier {
       const money = await this.customers.moneyOf(customerId, session);
       if (!state || !money) return null;
       const breaks = new BreakList(limit);
+      const links = new ReversalLinks();
       const walk = await walkChain(
-        this.ledger.chainOf(customerId, session),
+        links.observe(this.ledger.chainOf(customerId, session)),
         state.ledgerHead,
         "entry",
         breaks,
+        ledgerUnhashedFields,
       );
+      await links.check(customerId, this.ledger, breaks, session);
       const { sums, unchained } = await this.ledger.sumsAndUnchained(customerId, session);
       const counted = countLedger(sums);
       const differences = totalsDifferencesOf(

@@ -1,9 +1,15 @@
-import type { ClientSession, Collection, Db, Document, ObjectId } from "mongodb";
+import { type ClientSession, type Collection, type Db, type Document, ObjectId } from "mongodb";
 import { z } from "zod";
 import { collections } from "../db/collections.js";
 import { beyond, type KeysetPage, keysetPage, type PageCursor } from "../db/keyset-page.js";
 import type { DayKindSum } from "./ledger-day.js";
-import { type ChainedLedgerEntry, type LedgerEntry, ledgerKinds } from "./ledger-entry.js";
+import {
+  type ChainedLedgerEntry,
+  entryIdPattern,
+  type LedgerEntry,
+  ledgerKinds,
+  type StoredLedgerEntry,
+} from "./ledger-entry.js";
 
 /** Entries read per query when a whole ledger is summed. */
 const recountPageSize = 5000;
@@ -27,9 +33,15 @@ const ledgerEntrySchema = z.object({
   idempotencyKey: z.string(),
   at: z.date(),
   sourcePermalink: z.string().optional(),
+  reverses: z.string().optional(),
+  reversedBy: z.string().optional(),
 }) satisfies z.ZodType<LedgerEntry>;
 
-const toLedgerEntry = (document: unknown): LedgerEntry => ledgerEntrySchema.parse(document);
+const storedEntrySchema = ledgerEntrySchema
+  .extend({ _id: z.instanceof(ObjectId) })
+  .transform(({ _id, ...entry }): StoredLedgerEntry => ({ ...entry, entryId: _id.toHexString() }));
+
+const toStoredEntry = (document: unknown): StoredLedgerEntry => storedEntrySchema.parse(document);
 
 const directChangesSchema = z.object({
   count: z.number().int(),
@@ -46,7 +58,10 @@ const dayKindSumSchema = z.object({
   amount: z.number(),
 }) satisfies z.ZodType<DayKindSum>;
 
-/** The `ledger_entries` collection. Append-only: insert and read, never update or delete. */
+/**
+ * The `ledger_entries` collection. Append-only: insert and read, never delete; the one update is
+ * an entry's `reversedBy`, set once (guarded on its absence) when a reversal of it is written.
+ */
 export class LedgerRepository {
   private readonly collection: Collection<LedgerEntry>;
 
@@ -54,8 +69,54 @@ export class LedgerRepository {
     this.collection = db.collection<LedgerEntry>(collections.ledgerEntries);
   }
 
-  async append(entry: ChainedLedgerEntry, session: ClientSession): Promise<void> {
-    await this.collection.insertOne({ ...entry }, { session });
+  /** Stores the entry; answers its new ID (24 hex). */
+  async append(entry: ChainedLedgerEntry, session: ClientSession): Promise<string> {
+    const _id = new ObjectId();
+    await this.collection.insertOne({ _id, ...entry }, { session });
+    return _id.toHexString();
+  }
+
+  /** One entry by its ID, whoever's it is; null when there is none (or the ID is malformed). */
+  async findEntry(entryId: string, session?: ClientSession): Promise<StoredLedgerEntry | null> {
+    if (!entryIdPattern.test(entryId)) return null;
+    const document = await this.collection.findOne({ _id: new ObjectId(entryId) }, { session });
+    return document ? toStoredEntry(document) : null;
+  }
+
+  /**
+   * Marks `customerId`'s entry `entryId` as reversed by `reversedBy`, only if it is neither reversed
+   * already nor a reversal itself: false otherwise (the guard that makes a reversal happen once).
+   */
+  async markReversed(
+    customerId: string,
+    entryId: string,
+    reversedBy: string,
+    session: ClientSession,
+  ): Promise<boolean> {
+    const result = await this.collection.updateOne(
+      {
+        _id: new ObjectId(entryId),
+        customerId: { $eq: customerId },
+        reversedBy: { $exists: false },
+        reverses: { $exists: false },
+      },
+      { $set: { reversedBy } },
+      { session },
+    );
+    return result.modifiedCount === 1;
+  }
+
+  /** `customerId`'s entries among `entryIds` (the ends of reversal links a chain walk did not meet). */
+  async entriesOf(
+    customerId: string,
+    entryIds: readonly string[],
+    session?: ClientSession,
+  ): Promise<Document[]> {
+    const ids = entryIds.filter((id) => entryIdPattern.test(id)).map((id) => new ObjectId(id));
+    if (ids.length === 0) return [];
+    return this.collection
+      .find({ _id: { $in: ids }, customerId: { $eq: customerId } }, { session })
+      .toArray();
   }
 
   /**
@@ -74,13 +135,13 @@ export class LedgerRepository {
     customerId: string,
     cursor: PageCursor | null,
     limit: number,
-  ): Promise<KeysetPage<LedgerEntry> | null> {
+  ): Promise<KeysetPage<StoredLedgerEntry> | null> {
     return keysetPage(
       this.collection,
       { customerId: { $eq: customerId } },
       cursor,
       limit,
-      toLedgerEntry,
+      toStoredEntry,
     );
   }
 

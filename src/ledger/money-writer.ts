@@ -14,7 +14,12 @@ import type { LowBalance } from "../outbox/owed.js";
 import type { CreditPool } from "../pool/credit-pool.js";
 import { totalsFieldOfKind, utcDay } from "./ledger-day.js";
 import type { LedgerDayRepository } from "./ledger-day-repository.js";
-import type { ChainedLedgerEntry, LedgerKind } from "./ledger-entry.js";
+import {
+  type ChainedLedgerEntry,
+  fieldOfKind,
+  isReversible,
+  type LedgerKind,
+} from "./ledger-entry.js";
 import type { LedgerRepository } from "./ledger-repository.js";
 
 /** Why a change is made and on whose authority: copied into the ledger entry and the audit record. */
@@ -41,6 +46,26 @@ export interface LowBalanceWatch {
 export type MoneyWrite =
   | { ok: true; before: number; after: number; account: string; poolLeft?: number }
   | { ok: false; poolLeft?: number };
+
+/**
+ * What writing a reversal did: applied (the new entry's ID and the values), or why not — the value
+ * would go below zero (`found`: what it is), the pool has too little, the entry was reversed
+ * already, it is not one of the customer's entries that can be reversed (gone, another customer's, a
+ * reversal itself), or the customer is gone.
+ */
+export type ReversalWrite =
+  | {
+      ok: true;
+      entryId: string;
+      field: MoneyField;
+      before: number;
+      after: number;
+      account: string;
+      poolLeft?: number;
+    }
+  | { ok: false; why: "below-zero"; field: MoneyField; found: number }
+  | { ok: false; why: "pool-short"; poolLeft: number }
+  | { ok: false; why: "already-reversed" | "not-reversible" | "no-customer" };
 
 function ledgerKind(field: MoneyField, amount: number): LedgerKind {
   if (field === "balance") return amount > 0 ? "balance.refill" : "balance.deduct";
@@ -136,6 +161,66 @@ export class MoneyWriter {
     return { ok: true, before: expected, after: target, account: changed.account, poolLeft };
   }
 
+  /**
+   * Writes the reversal of the customer's entry `entryId` (read again here, in the transaction):
+   * a new entry of the opposite amount with `reverses: entryId`, the balance or credits changed by
+   * it (never below zero), for credits the pool moved the other way (a reversed grant returns to the
+   * pool; a reversed return takes from it, refused when it has too little), and the entry's
+   * `reversedBy` set, guarded on its absence so an entry is reversed once. Like `setIfStill`: on `{ ok: false }` the caller's
+   * transaction must abort, so nothing is half-applied.
+   */
+  async reverse(
+    session: ClientSession,
+    target: { customerId: string; entryId: string },
+    context: ChangeContext,
+  ): Promise<ReversalWrite> {
+    const original = await this.ledger.findEntry(target.entryId, session);
+    if (original?.reversedBy) return { ok: false, why: "already-reversed" };
+    if (!original || original.customerId !== target.customerId || !isReversible(original))
+      return { ok: false, why: "not-reversible" };
+    const field: MoneyField = fieldOfKind(original.kind);
+    const { customerId } = original;
+    const state = await this.customers.ledgerStateOf(customerId, session);
+    if (!state) return { ok: false, why: "no-customer" };
+    const delta = -original.amount;
+    const before = state[field];
+    if (before + delta < 0) return { ok: false, why: "below-zero", field, found: before };
+    const { entry, head } = this.nextEntry(state, customerId, field, delta, context, {
+      reverses: original.entryId,
+    });
+    const changed = await this.customers.setIfStill(
+      customerId,
+      field,
+      before,
+      before + delta,
+      context.at,
+      head,
+      session,
+    );
+    if (!changed) return { ok: false, why: "no-customer" };
+    const poolLeft = field === "credits" ? await this.pool.move(delta, session) : undefined;
+    if (poolLeft === null)
+      return { ok: false, why: "pool-short", poolLeft: await this.pool.left(session) };
+    const entryId = await this.record(session, field, changed.account, entry, context);
+    if (!(await this.ledger.markReversed(customerId, original.entryId, entryId, session)))
+      return { ok: false, why: "already-reversed" };
+    if (field === "balance")
+      await this.watchBalance(
+        session,
+        { customerId, account: changed.account, amount: delta, after: before + delta },
+        context,
+      );
+    return {
+      ok: true,
+      entryId,
+      field,
+      before,
+      after: before + delta,
+      account: changed.account,
+      ...(poolLeft === undefined ? {} : { poolLeft }),
+    };
+  }
+
   /** The ledger entry a change of `field` by `amount` writes, chained after the customer's head. */
   private nextEntry(
     state: LedgerState,
@@ -143,6 +228,7 @@ export class MoneyWriter {
     field: MoneyField,
     amount: number,
     context: ChangeContext,
+    link: { reverses?: string } = {},
   ): { entry: ChainedLedgerEntry; head: LedgerHeadMove } {
     const entry = linkAfter(state.ledgerHead, {
       customerId,
@@ -157,6 +243,7 @@ export class MoneyWriter {
       idempotencyKey: context.idempotencyKey,
       at: context.at,
       ...(context.sourcePermalink ? { sourcePermalink: context.sourcePermalink } : {}),
+      ...link,
     });
     return {
       entry,
@@ -198,10 +285,10 @@ export class MoneyWriter {
     account: string,
     entry: ChainedLedgerEntry,
     context: ChangeContext,
-  ): Promise<void> {
+  ): Promise<string> {
     const source = context.sourcePermalink ? { sourcePermalink: context.sourcePermalink } : {};
     const { customerId, kind, amount, after } = entry;
-    await this.ledger.append(entry, session);
+    const entryId = await this.ledger.append(entry, session);
     await this.days.add(
       customerId,
       utcDay(context.at),
@@ -235,5 +322,6 @@ export class MoneyWriter {
       ],
       session,
     );
+    return entryId;
   }
 }

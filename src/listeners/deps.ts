@@ -1,4 +1,5 @@
 import type { ApprovalService } from "../approvals/approval-service.js";
+import type { Reversals } from "../approvals/reversals.js";
 import type { AuditRepository } from "../audit/audit-repository.js";
 import type { RoleResolver } from "../auth/role-resolver.js";
 import type { BillingService } from "../billing/billing-service.js";
@@ -26,6 +27,8 @@ export interface Deps {
   pool: CreditPool;
   money: MoneyService;
   approvals: ApprovalService;
+  /** Reverse on a billing details entry: always an approval request. */
+  reversals: Reversals;
   billing: BillingService;
   /** Channels linked to a customer (`/customer link`); `linkedCustomerOf` preselects it in forms. */
   channelLinks: ChannelLinks;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { approvalIdValue, customerRefValue, decodeJsonValue } from "../blocks/button-values.js";
 import { pickPurposes } from "../blocks/customer-picker.js";
+import { entryIdPattern } from "../ledger/ledger-entry.js";
 
 /** A Slack message's permalink: https on slack.com or a workspace's subdomain of it, nothing else. */
 export const slackPermalinkSchema = z
@@ -27,6 +28,8 @@ export const modalMetadataSchema = z
     customerId: customerRefValue.optional(),
     updatedAt: z.number().int().nonnegative().optional(),
     approvalId: approvalIdValue.optional(),
+    /** The reversal form: the ledger entry it reverses. */
+    entryId: z.string().regex(entryIdPattern).optional(),
     /** The Find a customer modal: what picking a customer leads to. */
     purpose: z.enum(pickPurposes).optional(),
     /** The message a message shortcut was used on. */

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import type { Approval, ApprovalKind } from "../../src/approvals/approval.js";
+import type { Approval } from "../../src/approvals/approval.js";
 import type { Customer } from "../../src/customers/customer.js";
 import { collections } from "../../src/db/collections.js";
 import {
@@ -24,7 +24,12 @@ beforeEach(async () => {
   await setPool(repositories, { total: 10_000, granted: 0 });
 });
 
-function request(kind: ApprovalKind, customer: Customer, target: number, requester = support) {
+function request(
+  kind: "balance" | "credits",
+  customer: Customer,
+  target: number,
+  requester = support,
+) {
   keys += 1;
   return approvals.request({
     kind,

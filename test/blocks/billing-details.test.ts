@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { BillingDetails } from "../../src/billing/billing-service.js";
 import { buildBillingDetails } from "../../src/blocks/billing-details.js";
 import { decodeEntryPage, encodeEntryPage } from "../../src/blocks/entry-page-value.js";
-import type { LedgerEntry } from "../../src/ledger/ledger-entry.js";
+import type { StoredLedgerEntry } from "../../src/ledger/ledger-entry.js";
 import { currencyOf } from "../../src/money/currency.js";
 import { aCustomer } from "../support/customer-fixtures.js";
 import { blockKitViolations } from "../support/slack/block-kit-limits.js";
@@ -17,8 +17,12 @@ const anchor = (n: number) => ({
   id: `${n}`.padStart(24, "a"),
 });
 
-function anEntry(overrides: Partial<LedgerEntry> = {}): LedgerEntry {
+let entries = 0;
+
+function anEntry(overrides: Partial<StoredLedgerEntry> = {}): StoredLedgerEntry {
+  entries += 1;
   return {
+    entryId: `${entries}`.padStart(24, "e"),
     customerId: customer.customerId,
     kind: "balance.refill",
     amount: 10_000,

@@ -3,6 +3,7 @@ import { ObjectId } from "mongodb";
 import { describe, expect, it } from "vitest";
 import { canonical } from "../../src/hash-chain/canonical.js";
 import { chainHash, genesisHash, linkAfter, linkAll } from "../../src/hash-chain/chain.js";
+import { ledgerUnhashedFields } from "../../src/ledger/ledger-entry.js";
 
 /** README “The ledger's hash chain”: the example entry, its canonical form and its hash. */
 const readmeEntry = {
@@ -82,6 +83,15 @@ describe("the chain hash", () => {
     expect(chainHash({ ...stored, amount: 2501 })).not.toBe(link.hash);
     expect(chainHash({ ...stored, seq: 2 })).not.toBe(link.hash);
     expect(chainHash({ ...stored, note: "added later" })).not.toBe(link.hash);
+  });
+
+  it("leaves a ledger entry's reversedBy out of its hash (set after it was chained), and nothing else", () => {
+    const link = linkAfter(null, readmeEntry);
+    const reversed = { ...link, reversedBy: "0123456789abcdef01234567" };
+    expect(chainHash(reversed, ledgerUnhashedFields)).toBe(link.hash);
+    expect(chainHash(reversed)).not.toBe(link.hash);
+    const withLink = { ...link, reverses: "0123456789abcdef01234567" };
+    expect(chainHash(withLink, ledgerUnhashedFields)).not.toBe(link.hash);
   });
 
   it("chains a list in order, each link on the one before", () => {

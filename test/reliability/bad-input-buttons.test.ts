@@ -295,8 +295,8 @@ const notAReset = /That button does not name a password reset/;
 const notAnInvite = /That is not an invite reference/;
 const notARequest = /That button does not name an approval request/;
 const referenceGroup = new CaseGroup(
-  "bad input / forged password, invite and approval references",
-  "unknown, someone else's, already closed and malformed references answered specifically; nothing is confirmed, revoked, approved or rejected",
+  "bad input / forged password, invite, approval and ledger entry references",
+  "unknown, someone else's, already closed and malformed references answered specifically; nothing is confirmed, revoked, approved, rejected or reversed",
 );
 describe("password, invite and approval references", () => {
   const passwordButtons = ["password_confirm", "password_replace", "password_cancel"];
@@ -369,6 +369,20 @@ describe("password, invite and approval references", () => {
         user: users.manager,
       },
     ]),
+    ...[
+      ...junkValues,
+      ["an upper-case ID", "F".repeat(24)] as [string, unknown],
+      ["23 hex digits", "f".repeat(23)] as [string, unknown],
+    ].map(([label, value]) => ({
+      name: `ledger_reverse with ${label}`,
+      press: () => ({ action_id: "ledger_reverse", value }),
+      says: /That button does not name a ledger entry/,
+    })),
+    {
+      name: "ledger_reverse with an entry that does not exist",
+      press: () => ({ action_id: "ledger_reverse", value: "f".repeat(24) }),
+      says: /not one of this customer's ledger entries/,
+    },
   ]);
 });
 

@@ -26,6 +26,7 @@ const alpha = aCustomer({ account: "alpha@example.com", teamName: "Alpha Team", 
 const beta = aCustomer({ account: "beta@example.com", teamName: "Beta Team" });
 const gamma = aCustomer({ account: "gamma@example.com" });
 const delta = aCustomer({ account: "delta@example.com" });
+const epsilon = aCustomer({ account: "epsilon@example.com" });
 const missing = "CUS-ZZZZZZZZ";
 
 const views = {} as Record<
@@ -38,7 +39,8 @@ const views = {} as Record<
   | "reject"
   | "pickedBalance"
   | "pickedTag"
-  | "pickCard",
+  | "pickCard"
+  | "reverse",
   SentView
 >;
 let pendingApprovalId = "";
@@ -53,7 +55,7 @@ async function modalFrom(answer: Promise<Answer>): Promise<SentView> {
 
 beforeAll(async () => {
   harness = await startHarness();
-  await insertCustomers(harness.db, [alpha, beta, gamma, delta]);
+  await insertCustomers(harness.db, [alpha, beta, gamma, delta, epsilon]);
   await runCommand(harness, users.admin, "pool set 100");
   await runCommand(harness, users.support, `credits ${gamma.customerId} 1 first request`);
   const pending = await postedRequest(harness, gamma.account);
@@ -88,6 +90,11 @@ beforeAll(async () => {
   views.pickedBalance = await menuPick("balance");
   views.pickedTag = await menuPick("tag");
   views.pickCard = await modalFrom(pressButton(harness, users.support, { action_id: "menu_find" }));
+  await runCommand(harness, users.manager, `balance ${epsilon.customerId} +10 paid`);
+  const billing = await runCommand(harness, users.support, `billing ${epsilon.customerId}`);
+  views.reverse = await modalFrom(
+    pressButton(harness, users.support, buttonLabelled(billing.response?.body.blocks, "Reverse")),
+  );
 });
 afterAll(() => harness.stop());
 
@@ -305,8 +312,8 @@ const reasonCases: [string, RegExp][] = [
   ["\u034F", /The reason has no visible characters/],
 ];
 const smallFormsGroup = new CaseGroup(
-  "bad input / tag, invite and reject form fields",
-  "invalid tags, emails and reject reasons shown on their field; nothing changes",
+  "bad input / tag, invite, reject and reverse form fields",
+  "invalid tags, emails and reject and reversal reasons shown on their field; nothing changes",
 );
 describe("the tag, invite and reject forms", () => {
   const cases: FormCase[] = [
@@ -344,6 +351,11 @@ describe("the tag, invite and reject forms", () => {
     ...reasonCases.map(([reason, says]) => ({
       name: `reject reason ${shown(reason)}`,
       attempt: fill("reject", { reason }, { user: users.manager }),
+      expected: onField("reason", says),
+    })),
+    ...reasonCases.map(([reason, says]) => ({
+      name: `reverse reason ${shown(reason)}`,
+      attempt: fill("reverse", { reason }),
       expected: onField("reason", says),
     })),
   ];

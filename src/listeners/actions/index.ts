@@ -13,6 +13,7 @@ import { menuForms } from "./menu-forms.js";
 import { menuList } from "./menu-list.js";
 import { moneyButtons } from "./money-buttons.js";
 import { passwordButtons } from "./password-buttons.js";
+import { reverseButton } from "./reverse-button.js";
 import { showCustomerButton } from "./show-customer.js";
 import { withdrawButton } from "./withdraw-button.js";
 
@@ -51,6 +52,7 @@ function buttonRoutes(deps: Deps): IdRouter<ButtonHandler> {
     .on(actionIds.menuApprovals, money.approvals)
     .on(actionIds.billing, billingButton(deps))
     .onPrefix(`${actionIds.billingPage}:`, billingPage(deps))
+    .on(actionIds.reverseEntry, reverseButton(deps))
     .on(actionIds.history, history.open)
     .onPrefix(`${actionIds.historyPage}:`, history.page);
 }

@@ -36,10 +36,15 @@ export function moneyButtons(deps: Deps) {
     approve: handle(async (args) => {
       const actor = actorOf(args.context);
       const decision = await deps.approvals.approve(approvalIdOf(args), actor);
+      const { account, kind } = decision.approval;
       const text =
-        decision.kind === "approved"
-          ? md`:white_check_mark: Approved: ${decision.approval.account}'s ${decision.approval.kind} are now set; the requester was told.`
-          : md`:warning: Not applied: ${decision.approval.account}'s ${decision.approval.kind} changed after the request, so it is marked stale. Nothing was changed.`;
+        kind === "reversal"
+          ? decision.kind === "approved"
+            ? md`:white_check_mark: Approved: the entry of ${account} is reversed; the requester was told.`
+            : md`:warning: Not applied: that entry of ${account} was reversed already (or can no longer be), so the request is marked stale. Nothing was changed.`
+          : decision.kind === "approved"
+            ? md`:white_check_mark: Approved: ${account}'s ${kind} are now set; the requester was told.`
+            : md`:warning: Not applied: ${account}'s ${kind} changed after the request, so it is marked stale. Nothing was changed.`;
       await replyPrivately(args, buildNotice(text));
     }),
     reject: handle(async (args) => {

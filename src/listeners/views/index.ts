@@ -14,6 +14,7 @@ import {
   rejectSubmission,
 } from "./money-forms.js";
 import { pickCustomerSubmission } from "./pick-customer.js";
+import { reverseEntrySubmission } from "./reverse-entry.js";
 import { setTagSubmission } from "./set-tag.js";
 
 type SubmissionHandler = (args: ViewArgs) => Promise<void>;
@@ -28,7 +29,8 @@ export function register(app: App, deps: Deps): void {
     .on(viewIds.credits, creditsSubmission(deps))
     .on(viewIds.reject, rejectSubmission(deps))
     .on(viewIds.pickCustomer, pickCustomerSubmission(deps))
-    .on(viewIds.messageChange, messageChangeSubmission(deps));
+    .on(viewIds.messageChange, messageChangeSubmission(deps))
+    .on(viewIds.reverseEntry, reverseEntrySubmission(deps));
   app.view<ViewSubmitAction>({ type: "view_submission" }, async (args) => {
     const handler = routes.find(args.view.callback_id);
     if (handler) return handler(args);

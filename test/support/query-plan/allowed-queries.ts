@@ -22,8 +22,9 @@ export const boundedByDesign: readonly AllowedQuery[] = [
   },
   {
     collection: "approvals",
-    shape: "aggregate {difference: range, expiresAt: range, kind: =, state: =} counts all",
-    why: "sums the same few pending, unexpired requests, walking pending_by_expiry from now (ApprovalRepository.pendingCreditIncreases)",
+    shape:
+      "aggregate {difference: range, expiresAt: range, state: =, $or: [{kind: =} | {kind: =, reverses.kind: =}]} counts all",
+    why: "sums the same few pending, unexpired requests (credit changes and reversals of credit returns), walking pending_by_expiry from now (ApprovalRepository.pendingCreditIncreases)",
   },
   {
     collection: "customers",
