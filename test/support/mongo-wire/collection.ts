@@ -312,9 +312,16 @@ export class Collection {
   }
 
   private write(key: string, doc: Document | undefined, writer: Writer): void {
-    if (doc) this.checkUnique(doc, key, writer);
+    if (doc) {
+      try {
+        this.checkUnique(doc, key, writer);
+      } catch (error) {
+        for (const index of this.indexes.values()) index.release(doc);
+        throw error;
+      }
+    }
     const previous = this.pending.get(key);
-    if (previous?.doc) this.unindexPending(previous.doc, key);
+    if (previous?.doc) this.unindexPending(previous.doc, key, true);
     if (!previous) {
       writer.touch(this, key);
       if (!this.versions.has(key)) {
@@ -352,8 +359,12 @@ export class Collection {
     }
   }
 
-  private unindexPending(doc: Document, key: string): void {
-    for (const index of this.indexes.values()) index.removePending(doc, key);
+  /** `discarded`: the write will not be committed (its indexes forget the keys they computed). */
+  private unindexPending(doc: Document, key: string, discarded = false): void {
+    for (const index of this.indexes.values()) {
+      index.removePending(doc, key);
+      if (discarded) index.release(doc);
+    }
   }
 
   /**
@@ -390,7 +401,7 @@ export class Collection {
       const write = this.pending.get(key);
       if (write?.writer !== writer) continue;
       this.pending.delete(key);
-      if (write.doc) this.unindexPending(write.doc, key);
+      if (write.doc) this.unindexPending(write.doc, key, true);
       if (this.versions.get(key)?.length === 0) this.forget(key);
     }
   }

@@ -243,4 +243,46 @@ describe("lookups through unique indexes", () => {
     expect(await items.findOne({ account: "during" })).toBeNull();
     expect(await items.findOne({ account: "before" })).toMatchObject({ _id: 1 });
   });
+
+  it("frees the keys of a refused insert, of a version a transaction wrote over, and of an aborted one", async () => {
+    const db = t.freshDb();
+    const items = db.collection<{ _id: number; account: string }>("items");
+    await items.createIndex({ account: 1 }, { unique: true });
+    await items.insertOne({ _id: 1, account: "taken" });
+    // Refused by _id: its account key must not stay behind.
+    await expect(items.insertOne({ _id: 1, account: "refused" })).rejects.toMatchObject({
+      code: 11000,
+    });
+    const session = t.client.startSession();
+    try {
+      await session.withTransaction(async () => {
+        await items.insertOne({ _id: 2, account: "first" }, { session });
+        await items.updateOne({ _id: 2 }, { $set: { account: "second" } }, { session });
+      });
+      session.startTransaction();
+      await items.insertOne({ _id: 3, account: "aborted" }, { session });
+      await session.abortTransaction();
+    } finally {
+      await session.endSession();
+    }
+    await items.insertMany([
+      { _id: 4, account: "refused" },
+      { _id: 5, account: "first" },
+      { _id: 6, account: "aborted" },
+    ]);
+    await expect(items.insertOne({ _id: 7, account: "second" })).rejects.toMatchObject({
+      code: 11000,
+      keyValue: { account: "second" },
+    });
+    await expect(items.insertOne({ _id: 8, account: "taken" })).rejects.toMatchObject({
+      code: 11000,
+    });
+    expect(await items.find({}, { sort: { _id: 1 } }).toArray()).toEqual([
+      { _id: 1, account: "taken" },
+      { _id: 2, account: "second" },
+      { _id: 4, account: "refused" },
+      { _id: 5, account: "first" },
+      { _id: 6, account: "aborted" },
+    ]);
+  });
 });

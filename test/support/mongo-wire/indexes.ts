@@ -117,7 +117,7 @@ export class DuplicateKeyError extends Error {
 /** One key of a document in an index: its canonical form and the values it is made of. */
 export interface IndexEntry {
   key: string;
-  values: unknown[];
+  values: readonly unknown[];
 }
 
 /** Sorts before (LOW) or after (HIGH) every value at its place in an index key. */
@@ -168,6 +168,12 @@ export class Index {
   readonly walkable: boolean;
   /** Committed entries in index order, once a walk has asked for them. */
   private built: Tree<IndexKey, string> | undefined;
+  /**
+   * Unique indexes: the keys of documents being written, computed once for the unique check and
+   * the pending and committed entries (a stored document never changes); forgotten once the
+   * document is committed (`addCommitted`) or its write failed or was discarded (`release`).
+   */
+  private readonly writing = new Map<Document, UniqueKeys>();
   /** Per field: some document (committed or not) reached an array there. Never reset, as in MongoDB. */
   readonly multikey: boolean[];
   /**
@@ -206,7 +212,7 @@ export class Index {
     // Each key carries its document's key past the record id while sorting (no pair per entry).
     const keys: unknown[][] = [];
     for (const [doc, docKey, recordId] of this.committedDocuments()) {
-      for (const values of this.keyValues(doc)) {
+      for (const values of this.computeKeyValues(doc)) {
         values.push(recordId, docKey);
         keys.push(values);
       }
@@ -288,26 +294,21 @@ export class Index {
   addCommitted(doc: Document, docKey: string, recordId: number): void {
     if (this.walkable) this.noteArrays(doc);
     if (this.built) {
-      for (const values of this.keyValues(doc)) {
-        values.push(recordId);
-        this.built.set(values, docKey);
-      }
+      for (const values of this.keyValues(doc)) this.built.set([...values, recordId], docKey);
     } else if (this.walkable) {
       this.noteNestedArrays(doc);
     }
     if (!this.enforcesUniqueness) return;
     for (const entry of this.entries(doc)) this.committed.set(entry.key, docKey);
+    this.writing.delete(doc);
   }
 
   removeCommitted(doc: Document, docKey: string, recordId: number): void {
     if (this.built) {
-      for (const values of this.keyValues(doc)) {
-        values.push(recordId);
-        this.built.delete(values);
-      }
+      for (const values of this.keyValues(doc)) this.built.delete([...values, recordId]);
     }
     if (!this.enforcesUniqueness) return;
-    for (const entry of this.entries(doc)) {
+    for (const entry of this.uniqueKeys(doc, false).entries) {
       if (this.committed.get(entry.key) === docKey) this.committed.delete(entry.key);
     }
   }
@@ -325,25 +326,29 @@ export class Index {
     }
   }
 
+  /** Forgets the keys computed for `doc`, whose write failed or was discarded. */
+  release(doc: Document): void {
+    this.writing.delete(doc);
+  }
+
   private noteArrays(doc: Document): void {
-    this.paths.forEach((path, i) => {
-      if (!this.multikey[i] && crossesArray(doc, path)) this.multikey[i] = true;
-    });
+    const { paths, multikey } = this;
+    for (let i = 0; i < paths.length; i++) {
+      if (!multikey[i] && crossesArray(doc, paths[i] as string[])) multikey[i] = true;
+    }
   }
 
   /** What `keyValues` notes in `arrayValued`, without building the keys. */
   private noteNestedArrays(doc: Document): void {
+    const { paths, arrayValued } = this;
+    if (arrayValued.every(Boolean)) return;
     if (this.partial && !this.partial(doc)) return;
-    this.paths.forEach((path, i) => {
-      if (this.arrayValued[i]) return;
-      const values = valuesAtPath(doc, path);
-      if (values.some((value) => Array.isArray(value) && value.length > 0)) {
-        this.arrayValued[i] = true;
-      }
-    });
+    for (let i = 0; i < paths.length; i++) {
+      if (!arrayValued[i] && reachesNestedArray(doc, paths[i] as string[])) arrayValued[i] = true;
+    }
   }
 
-  private keyValue(values: unknown[]): Document {
+  private keyValue(values: readonly unknown[]): Document {
     const keyValue: Document = {};
     Object.keys(this.spec.key).forEach((field, i) => {
       const value = values[i];
@@ -352,22 +357,34 @@ export class Index {
     return keyValue;
   }
 
-  /** The distinct keys of `doc` for uniqueness (unique indexes only; none for the others). */
-  entries(doc: Document): IndexEntry[] {
-    if (!this.enforcesUniqueness) return [];
-    const unique = new Map<string, IndexEntry>();
-    for (const values of this.keyValues(doc)) {
-      const key = valueKey(values);
-      unique.set(key, { key, values });
-    }
-    return [...unique.values()];
+  /**
+   * The distinct keys of `doc` for uniqueness (unique indexes only; none for the others), kept
+   * until the document is committed or `release`d: a write computes them once.
+   */
+  entries(doc: Document): readonly IndexEntry[] {
+    if (!this.enforcesUniqueness) return NO_ENTRIES;
+    return this.uniqueKeys(doc, true).entries;
+  }
+
+  private uniqueKeys(doc: Document, keep: boolean): UniqueKeys {
+    const known = this.writing.get(doc);
+    if (known) return known;
+    const values = this.computeKeyValues(doc);
+    const keys: UniqueKeys = { values, entries: distinctEntries(values) };
+    if (keep) this.writing.set(doc, keys);
+    return keys;
   }
 
   /**
    * The key values of `doc` in this index, one list per key (several for array fields, each
    * distinct); none if sparse/partial excludes it. Missing fields index as null, as in MongoDB.
+   * The lists may be shared (see `writing`): callers must not change them.
    */
-  keyValues(doc: Document): unknown[][] {
+  keyValues(doc: Document): readonly (readonly unknown[])[] {
+    return this.writing.get(doc)?.values ?? this.computeKeyValues(doc);
+  }
+
+  private computeKeyValues(doc: Document): unknown[][] {
     if (this.partial && !this.partial(doc)) return [];
     const perField = this.paths.map((path) => valuesAtPath(doc, path));
     if (this.spec.sparse && perField.every((values) => values.every((v) => v === MISSING))) {
@@ -393,6 +410,48 @@ export class Index {
     }
     return combos;
   }
+}
+
+const NO_ENTRIES: readonly IndexEntry[] = Object.freeze([]);
+
+/** A unique index's keys of a document being written (see `Index.writing`). */
+interface UniqueKeys {
+  readonly values: readonly (readonly unknown[])[];
+  readonly entries: readonly IndexEntry[];
+}
+
+function distinctEntries(values: readonly (readonly unknown[])[]): IndexEntry[] {
+  if (values.length === 1) {
+    const only = values[0] as readonly unknown[];
+    return [{ key: valueKey(only), values: only }];
+  }
+  const unique = new Map<string, IndexEntry>();
+  for (const value of values) {
+    const key = valueKey(value);
+    unique.set(key, { key, values: value });
+  }
+  return [...unique.values()];
+}
+
+/**
+ * Whether `valuesAtPath(value, path)` gives a non-empty array (arrays in arrays), found without
+ * building the list.
+ */
+function reachesNestedArray(value: unknown, path: readonly string[], depth = 0): boolean {
+  if (depth === path.length) {
+    return Array.isArray(value) && value.some((item) => Array.isArray(item) && item.length > 0);
+  }
+  const part = path[depth] as string;
+  if (Array.isArray(value)) {
+    const index = /^\d+$/.test(part) ? Number(part) : -1;
+    if (index >= 0 && index < value.length)
+      return reachesNestedArray(value[index], path, depth + 1);
+    return value.some((item) => isPlainObject(item) && reachesNestedArray(item, path, depth));
+  }
+  if (isPlainObject(value) && Object.hasOwn(value, part)) {
+    return reachesNestedArray(value[part], path, depth + 1);
+  }
+  return false;
 }
 
 /** `values` without repeats (missing as null); strings, the common case, without `valueKey`. */

@@ -11,19 +11,16 @@ export class Writer implements Reader {
   /** Collections this writer created, visible to others only once it commits (by namespace). */
   readonly created = new Map<string, Collection>();
   private state: "open" | "committed" | "aborted" = "open";
-  private readonly settled: Promise<void>;
-  private settle!: () => void;
+  /** Made when someone first waits (most writers, single statements, are waited for by nobody). */
+  private settled: Promise<void> | undefined;
+  private settle: (() => void) | undefined;
 
   constructor(
     /** The cluster time of the snapshot it reads: commits up to this time are visible. */
     readonly snapshot: number,
     /** A multi-document transaction (conflicts are errors) or a statement (conflicts wait). */
     readonly transactional: boolean,
-  ) {
-    this.settled = new Promise((resolve) => {
-      this.settle = resolve;
-    });
-  }
+  ) {}
 
   /** As a reader, a writer sees its own uncommitted writes. */
   get writer(): Writer {
@@ -36,6 +33,10 @@ export class Writer implements Reader {
 
   /** Resolves once this writer has committed or aborted. */
   finished(): Promise<void> {
+    if (!this.open) return Promise.resolve();
+    this.settled ??= new Promise((resolve) => {
+      this.settle = resolve;
+    });
     return this.settled;
   }
 
@@ -51,7 +52,7 @@ export class Writer implements Reader {
   /** Marks the writer done; called by the store once its writes are published or discarded. */
   end(state: "committed" | "aborted"): void {
     this.state = state;
-    this.settle();
+    this.settle?.();
   }
 }
 

@@ -66,7 +66,13 @@ function documentToInsert(value: unknown): Document {
   const doc = requiredDocument(value, "each inserted document");
   if (Array.isArray(doc._id)) throw badValue("can't use an array for _id");
   if (doc._id instanceof RegExp) throw badValue("can't use a regex for _id");
+  if (doc._id !== undefined && firstField(doc) === "_id") return doc; // as it is (the command's own copy)
   return { _id: doc._id === undefined ? new ObjectId() : doc._id, ...doc };
+}
+
+function firstField(doc: Document): string | undefined {
+  for (const field in doc) return field;
+  return undefined;
 }
 
 async function insert(command: Document, context: CommandContext): Promise<Document> {
