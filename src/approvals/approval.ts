@@ -1,3 +1,5 @@
+import type { Role } from "../auth/roles.js";
+
 export const approvalStates = [
   "pending",
   "approved",
@@ -22,6 +24,15 @@ export interface SummedChanges {
   total: number;
   /** The latest of them, newest first (a bounded few). */
   latest: { at: Date; amount: number; reason: string }[];
+}
+
+/** One manager's or admin's approval of a request (a two-person request collects two). */
+export interface GivenApproval {
+  by: string;
+  role: Role | null;
+  at: Date;
+  /** What they wrote with it (the approve form's optional comment), cleaned. */
+  comment?: string;
 }
 
 /** A money change waiting for a manager (PRODUCT.md §4). Values in integer minor units. */
@@ -56,4 +67,8 @@ export interface Approval {
   sourcePermalink?: string;
   /** Set when the change became a request only because of the requester's earlier changes (24 h). */
   summedWith?: SummedChanges;
+  /** Approvals it needs: 2 above DUAL_APPROVAL_LIMIT (decided when asked; older requests: 1). */
+  approvalsNeeded: 1 | 2;
+  /** The approvals given so far, in order; the last of a decided request is `decidedBy`'s. */
+  approvals: GivenApproval[];
 }

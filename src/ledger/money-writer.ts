@@ -14,7 +14,7 @@ import type { LowBalance } from "../outbox/owed.js";
 import type { CreditPool } from "../pool/credit-pool.js";
 import { totalsFieldOfKind, utcDay } from "./ledger-day.js";
 import type { LedgerDayRepository } from "./ledger-day-repository.js";
-import type { ChainedLedgerEntry, LedgerKind } from "./ledger-entry.js";
+import type { ChainedLedgerEntry, LedgerEntry, LedgerKind } from "./ledger-entry.js";
 import type { LedgerRepository } from "./ledger-repository.js";
 
 /** Why a change is made and on whose authority: copied into the ledger entry and the audit record. */
@@ -29,6 +29,8 @@ export interface ChangeContext {
   alsoAudit?: AuditEvent[];
   /** The Slack message the change was asked from, kept on its ledger entry and audit record. */
   sourcePermalink?: string;
+  /** An approval's other approver and the comments, kept on its ledger entry (undefined: none). */
+  approvalNotes?: Pick<LedgerEntry, "approvedAlsoBy" | "approvalComment" | "approvedAlsoComment">;
 }
 
 /** LOW_BALANCE_THRESHOLD, and how a crossing of it is owed (in the change's transaction). */
@@ -41,6 +43,12 @@ export interface LowBalanceWatch {
 export type MoneyWrite =
   | { ok: true; before: number; after: number; account: string; poolLeft?: number }
   | { ok: false; poolLeft?: number };
+
+/** "U1" or, for a two-person approval, "U0 and U1" (first, then final). */
+function approversOf(context: ChangeContext): string {
+  const also = context.approvalNotes?.approvedAlsoBy;
+  return `${also ? `${also} and ` : ""}${context.approver?.userId ?? ""}`;
+}
 
 function ledgerKind(field: MoneyField, amount: number): LedgerKind {
   if (field === "balance") return amount > 0 ? "balance.refill" : "balance.deduct";
@@ -157,6 +165,7 @@ export class MoneyWriter {
       idempotencyKey: context.idempotencyKey,
       at: context.at,
       ...(context.sourcePermalink ? { sourcePermalink: context.sourcePermalink } : {}),
+      ...context.approvalNotes,
     });
     return {
       entry,
@@ -225,7 +234,7 @@ export class MoneyWriter {
           before: { [field]: after - amount },
           after: { [field]: after },
           detail:
-            `${context.reason}${context.approver ? ` (requested by ${context.requester.userId}, approved by ${context.approver.userId})` : ""}`.slice(
+            `${context.reason}${context.approver ? ` (requested by ${context.requester.userId}, approved by ${approversOf(context)})` : ""}`.slice(
               0,
               500,
             ),

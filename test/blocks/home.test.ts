@@ -26,6 +26,8 @@ function anApproval(i: number, requestedBy = "USUPPORT01"): Approval {
     expiresAt: new Date(at.getTime() + 86_400_000),
     state: "pending",
     idempotencyKey: `k${i}`,
+    approvalsNeeded: 1,
+    approvals: [],
   };
 }
 

@@ -67,7 +67,7 @@ describe("two instances sharing one database", () => {
       `credits ${crossed.customerId} 12 across instances`,
     );
     const posted = await postedRequest(first, crossed.account);
-    const approved = await second.clickAndWait(
+    const approved = await second.approve(
       users.manager,
       buttonLabelled(posted.args.blocks, "Approve"),
     );
