@@ -185,8 +185,8 @@ describe("the Web API fails while an approval request is posted or decided (the 
       ),
       "Approve",
     );
-    const approved = await harness.clickAndWait(users.manager, approveFromList);
-    const again = await harness.clickAndWait(users.manager, approveFromList);
+    const approved = await harness.approve(users.manager, approveFromList);
+    const again = await harness.approve(users.manager, approveFromList);
     await harness.outboxDelivered();
     const channelMessages = (
       harness.slack.deliveredMessages()[harness.config.approvalsChannelId] ?? []

@@ -138,6 +138,7 @@ describe("two Home publishes racing", () => {
     expect(slow.args.hash).toEqual(expect.any(String));
     // Meanwhile they approve from Home, and the refreshed Home (nothing pending) lands first.
     await harness.clickInHome(users.manager, buttonLabelled(home.blocks, "Approve"));
+    await harness.submitModal(users.manager, await harness.openedModal(), { comment: "" });
     await harness.slack.waitForCall(
       "views.publish",
       (call) =>

@@ -391,27 +391,29 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         responseUrl: approveOptions.responseUrl,
       });
       if (status !== 200) throw new Error(`click on “${button.text}” answered HTTP ${status}`);
-      const answered = () => slack.responsesTo(responseUrl).length > before;
-      const opened = () =>
-        slack.callsTo("views.open").some((call) => call.args.trigger_id === triggerId);
-      const deadline = Date.now() + answerWaitMs;
-      while (!answered() && !opened()) {
-        if (Date.now() > deadline) throw new Error("Approve neither opened its form nor answered");
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      if (opened()) {
-        const call = await slack.waitForCall("views.open", (c) => c.args.trigger_id === triggerId);
-        const submitted = await harness.submitModal(userId, call.args.view as SentView, {
+      // The click either opens the approve form (for this trigger) or is answered with a refusal;
+      // the answer to a submitted form comes on the same response_url.
+      const answer = slack.waitForResponse(
+        responseUrl,
+        (response) => slack.responsesTo(responseUrl).indexOf(response) >= before,
+        2 * answerWaitMs,
+      );
+      const refused = answer.then(
+        () => null,
+        () => null,
+      );
+      const opened = slack
+        .waitForCall("views.open", (call) => call.args.trigger_id === triggerId, answerWaitMs)
+        .catch(() => null);
+      const form = await Promise.race([opened, refused]);
+      if (form) {
+        const submitted = await harness.submitModal(userId, form.args.view as SentView, {
           comment: approveOptions.comment ?? "",
         });
         if (submitted.json !== undefined)
           throw new Error(`the approve form answered ${JSON.stringify(submitted.json)}`);
       }
-      return slack.waitForResponse(
-        responseUrl,
-        (response) => slack.responsesTo(responseUrl).indexOf(response) >= before,
-        answerWaitMs,
-      );
+      return answer;
     },
     async submitView(userId, view) {
       const body = interactionBody(viewSubmissionPayload({ userId, view }));

@@ -287,7 +287,7 @@ describe("Withdraw", () => {
 
       const [withdrawAnswer, approveAnswer] = await Promise.all([
         clickInHomeAndWait(users.support, withdrawButtonFor(approvalId)),
-        harness.clickAndWait(users.manager, approveButton),
+        harness.approve(users.manager, approveButton),
       ]);
 
       const { state } = await approvalOf(customer.customerId);
