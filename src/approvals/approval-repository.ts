@@ -62,6 +62,11 @@ const approvalDocumentSchema = z.object({
     .transform((given) => given ?? []),
 });
 
+/** The guard every approval shares: pending, not expired when given, asked by someone else. */
+function approvableBy(approvalId: string, given: GivenApproval): Filter<Document> {
+  return { ...pendingAt(approvalId, given.at), requestedBy: { $ne: given.by } };
+}
+
 /** The guard every decision shares: this request, still pending and not expired at `at`. */
 function pendingAt(approvalId: string, at: Date): Filter<Document> {
   return { _id: new ObjectId(approvalId), state: "pending", expiresAt: { $gt: at } };
@@ -197,8 +202,7 @@ export class ApprovalRepository {
   ): Promise<Approval | null> {
     return this.updateWhere(
       {
-        ...pendingAt(approvalId, given.at),
-        requestedBy: { $ne: given.by },
+        ...approvableBy(approvalId, given),
         approvalsNeeded: 2,
         "approvals.0": { $exists: false },
       },
@@ -219,8 +223,7 @@ export class ApprovalRepository {
   ): Promise<Approval | null> {
     return this.updateWhere(
       {
-        ...pendingAt(approvalId, given.at),
-        requestedBy: { $ne: given.by },
+        ...approvableBy(approvalId, given),
         $or: [
           { approvalsNeeded: { $ne: 2 }, "approvals.0": { $exists: false } },
           { approvalsNeeded: 2, approvals: { $size: 1 }, "approvals.by": { $ne: given.by } },

@@ -254,13 +254,7 @@ describe("two approvals above DUAL_APPROVAL_LIMIT", () => {
   it("the customer's credits changed before the final approval: the request is marked stale and nothing moves", async () => {
     const large = await requestCredits(staleOne, 150, "large, goes stale");
     await harness.approve(users.manager, approveOn(large), { comment: "fine by me" });
-    await harness.ask(users.support, `credits ${staleOne.customerId} 1 small one meanwhile`);
-    const small = await harness.slack.waitForCall(
-      "chat.postMessage",
-      (call) =>
-        call.args.channel === harness.config.approvalsChannelId &&
-        JSON.stringify(call.args.blocks).includes("small one meanwhile"),
-    );
+    const small = await requestCredits(staleOne, 1, "small one meanwhile");
     await harness.approve(users.manager, approveOn(small));
 
     const final = await harness.approve(users.admin, approveOn(large));
@@ -283,13 +277,7 @@ describe("two approvals above DUAL_APPROVAL_LIMIT", () => {
     await harness.approve(users.manager, approveOn(posted));
     const other = raced[0];
     if (!other) throw new Error("no customer");
-    await harness.ask(users.support, `credits ${other.customerId} 180 takes the pool`);
-    const taking = await harness.slack.waitForCall(
-      "chat.postMessage",
-      (call) =>
-        call.args.channel === harness.config.approvalsChannelId &&
-        JSON.stringify(call.args.blocks).includes("takes the pool"),
-    );
+    const taking = await requestCredits(other, 180, "takes the pool");
     await harness.approve(users.manager, approveOn(taking));
 
     const final = await harness.approve(users.admin, approveOn(posted));

@@ -692,32 +692,21 @@ describe("damaged form submissions", () => {
       }),
       expected: inModal(says),
     })),
-    {
-      name: "reject: private_metadata naming an already-rejected request",
+    ...(
+      [
+        ["reject", { reason: "again" }],
+        ["approve", { comment: "too late" }],
+      ] as [keyof typeof views, Record<string, string>][]
+    ).map(([form, values]) => ({
+      name: `${form}: private_metadata naming an already-rejected request`,
+      // The request is rejected in beforeAll, after the cases are made: its ID is read when run.
       attempt: () =>
-        fill(
-          "reject",
-          { reason: "again" },
-          {
-            user: users.manager,
-            privateMetadata: JSON.stringify({ approvalId: rejectedApprovalId }),
-          },
-        )(),
+        fill(form, values, {
+          user: users.manager,
+          privateMetadata: JSON.stringify({ approvalId: rejectedApprovalId }),
+        })(),
       expected: inModal(/already rejected/),
-    },
-    {
-      name: "approve: private_metadata naming an already-rejected request",
-      attempt: () =>
-        fill(
-          "approve",
-          { comment: "too late" },
-          {
-            user: users.manager,
-            privateMetadata: JSON.stringify({ approvalId: rejectedApprovalId }),
-          },
-        )(),
-      expected: inModal(/already rejected/),
-    },
+    })),
   ];
   runGroup(structureGroup, cases);
 });
