@@ -222,7 +222,7 @@ export class ApprovalService {
    * checked in the final approval's own transaction, with the money change.
    */
   async approve(approvalId: string, approver: Actor, comment?: string): Promise<Decision> {
-    const pending = await this.approvableOrExplain(approvalId, approver);
+    const pending = await this.approvable(approvalId, approver);
     const at = this.now();
     const given = givenBy(approver, at, comment);
     type Outcome = { kind: "first-approval" | "approved"; approval: Approval } | { kind: "lost" };
@@ -291,7 +291,7 @@ export class ApprovalService {
       );
     if (outcome.kind === "stale") return this.markStale(approvalId, approver);
     // Decided, expired, or approved by this person on another click meanwhile: say which.
-    await this.approvableOrExplain(approvalId, approver);
+    await this.approvable(approvalId, approver);
     throw await this.refuse(
       pending,
       approver,
@@ -402,7 +402,7 @@ export class ApprovalService {
    * The request, if `actor` may still approve it: not their own, not already approved by them;
    * otherwise the (audited) refusal, before the approve form is opened.
    */
-  async approvableOrExplain(approvalId: string, actor: Actor): Promise<Approval> {
+  async approvable(approvalId: string, actor: Actor): Promise<Approval> {
     const approval = await this.pendingOrExplain(approvalId, actor);
     if (approval.approvals.some((given) => given.by === actor.userId))
       throw await this.refuse(

@@ -36,7 +36,7 @@ export function moneyButtons(deps: Deps) {
     ),
     approve: handle(async (args) => {
       const actor = actorOf(args.context);
-      const approval = await deps.approvals.approvableOrExplain(approvalIdOf(args), actor);
+      const approval = await deps.approvals.approvable(approvalIdOf(args), actor);
       await openApproveForm(deps, approval, formOpeningFrom(args));
     }),
     reject: handle(async (args) => {
