@@ -246,36 +246,7 @@ export class ApprovalService {
       }
       const claimed = await this.approvals.approveIfPendingAndNotOwn(approvalId, given, session);
       if (!claimed) return { kind: "lost" as const };
-      const context = {
-        requester: { userId: claimed.requestedBy, role: null },
-        approver,
-        approvalId,
-        reason: claimed.reason,
-        idempotencyKey: `approval:${approvalId}`,
-        at,
-        ...sourceOf(claimed),
-        approvalNotes: approvalNotesOf(claimed),
-        // The decision's own record goes in the same insert as the money change's.
-        alsoAudit: [this.approvalRecord(claimed, given)],
-      };
-      const write = await this.money.setIfStill(
-        session,
-        claimed.kind,
-        claimed.customerId,
-        claimed.current,
-        claimed.target,
-        context,
-      );
-      if (!write.ok)
-        throw new RollBack(
-          write.poolLeft === undefined
-            ? { kind: "stale" }
-            : { kind: "pool-short", left: write.poolLeft },
-        );
-      await this.outbox.enqueue(owedForDecision(claimed, approver.userId), session);
-      if (write.poolLeft === undefined) return { kind: "approved", approval: claimed };
-      await this.approvals.notePoolLeftAfter(approvalId, write.poolLeft, session);
-      return { kind: "approved", approval: { ...claimed, poolLeftAfter: write.poolLeft } };
+      return { kind: "approved", approval: await this.applyApproved(session, claimed, given) };
     }).catch((error: unknown) => {
       if (error instanceof RollBack) return error.outcome;
       throw error;
@@ -299,6 +270,50 @@ export class ApprovalService {
       "This request was decided by someone else just now; nothing more was changed.",
       "conflict",
     );
+  }
+
+  /**
+   * The final approval's change, in its transaction: the money set only if still what the request
+   * showed (and, for credits, only if the pool has enough; else RollBack undoes the approval too),
+   * with the ledger entry naming the approvers and their comments, the decision's audit record and
+   * what it owes Slack. Answers the approved request.
+   */
+  private async applyApproved(
+    session: ClientSession,
+    claimed: Approval,
+    given: GivenApproval,
+  ): Promise<Approval> {
+    const approver = { userId: given.by, role: given.role };
+    const context = {
+      requester: { userId: claimed.requestedBy, role: null },
+      approver,
+      approvalId: claimed.approvalId,
+      reason: claimed.reason,
+      idempotencyKey: `approval:${claimed.approvalId}`,
+      at: given.at,
+      ...sourceOf(claimed),
+      approvalNotes: approvalNotesOf(claimed),
+      // The decision's own record goes in the same insert as the money change's.
+      alsoAudit: [this.approvalRecord(claimed, given)],
+    };
+    const write = await this.money.setIfStill(
+      session,
+      claimed.kind,
+      claimed.customerId,
+      claimed.current,
+      claimed.target,
+      context,
+    );
+    if (!write.ok)
+      throw new RollBack(
+        write.poolLeft === undefined
+          ? { kind: "stale" }
+          : { kind: "pool-short", left: write.poolLeft },
+      );
+    await this.outbox.enqueue(owedForDecision(claimed, approver.userId), session);
+    if (write.poolLeft === undefined) return claimed;
+    await this.approvals.notePoolLeftAfter(claimed.approvalId, write.poolLeft, session);
+    return { ...claimed, poolLeftAfter: write.poolLeft };
   }
 
   /** The `approval.approve` audit record of `given` on `after` (the request with it recorded). */
