@@ -234,7 +234,11 @@ export function createBotApp(options: BotAppOptions): BotApp {
     writer,
     pool,
     audit,
-    { ttlMs: config.approvalTtlMs, currency: config.currency },
+    {
+      ttlMs: config.approvalTtlMs,
+      currency: config.currency,
+      dualApprovalLimit: config.dualApprovalLimit,
+    },
     now,
     outbox,
   );

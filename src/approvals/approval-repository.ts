@@ -7,9 +7,10 @@ import {
   ObjectId,
 } from "mongodb";
 import { z } from "zod";
+import { roles } from "../auth/roles.js";
 import { collections } from "../db/collections.js";
 import { entryIdPattern, ledgerKinds } from "../ledger/ledger-entry.js";
-import { type Approval, approvalKinds, approvalStates } from "./approval.js";
+import { type Approval, approvalKinds, approvalStates, type GivenApproval } from "./approval.js";
 
 const approvalDocumentSchema = z.object({
   _id: z.instanceof(ObjectId),
@@ -55,7 +56,28 @@ const approvalDocumentSchema = z.object({
       actorId: z.string(),
     })
     .optional(),
+  // Requests stored before two-person approvals needed one and had none given.
+  approvalsNeeded: z
+    .union([z.literal(1), z.literal(2)])
+    .optional()
+    .transform((needed) => needed ?? 1),
+  approvals: z
+    .array(
+      z.object({
+        by: z.string(),
+        role: z.enum(roles).nullable(),
+        at: z.date(),
+        comment: z.string().optional(),
+      }),
+    )
+    .optional()
+    .transform((given) => given ?? []),
 });
+
+/** The guard every approval shares: pending, not expired when given, asked by someone else. */
+function approvableBy(approvalId: string, given: GivenApproval): Filter<Document> {
+  return { ...pendingAt(approvalId, given.at), requestedBy: { $ne: given.by } };
+}
 
 /** The guard every decision shares: this request, still pending and not expired at `at`. */
 function pendingAt(approvalId: string, at: Date): Filter<Document> {
@@ -181,16 +203,49 @@ export class ApprovalRepository {
     await this.collection.updateOne({ _id: new ObjectId(approvalId) }, { $set: { message } });
   }
 
-  /** Approves the request if it is pending, not expired at `at`, and was asked by someone other than the approver. */
-  async approveIfPendingAndNotOwn(
+  /**
+   * The first of a two-person request's approvals: recorded if the request is pending, not expired
+   * at `at`, needs two, has none yet, and was asked by someone other than the approver. It stays
+   * pending; null when the guard matched nothing (someone else was first, or it was decided).
+   */
+  recordFirstApproval(
     approvalId: string,
-    approverId: string,
-    at: Date,
+    given: GivenApproval,
     session: ClientSession,
   ): Promise<Approval | null> {
-    return this.setWhere(
-      { ...pendingAt(approvalId, at), requestedBy: { $ne: approverId } },
-      { state: "approved", decidedBy: approverId, decidedAt: at },
+    return this.updateWhere(
+      {
+        ...approvableBy(approvalId, given),
+        approvalsNeeded: 2,
+        "approvals.0": { $exists: false },
+      },
+      { $push: { approvals: given } },
+      session,
+    );
+  }
+
+  /**
+   * The approval that decides the request: if it is pending, not expired at `at`, asked by someone
+   * other than the approver, and this is its last missing approval — none given yet for a request
+   * that needs one, exactly one by someone else for a request that needs two.
+   */
+  approveIfPendingAndNotOwn(
+    approvalId: string,
+    given: GivenApproval,
+    session: ClientSession,
+  ): Promise<Approval | null> {
+    return this.updateWhere(
+      {
+        ...approvableBy(approvalId, given),
+        $or: [
+          { approvalsNeeded: { $ne: 2 }, "approvals.0": { $exists: false } },
+          { approvalsNeeded: 2, approvals: { $size: 1 }, "approvals.by": { $ne: given.by } },
+        ],
+      },
+      {
+        $set: { state: "approved", decidedBy: given.by, decidedAt: given.at },
+        $push: { approvals: given },
+      },
       session,
     );
   }
@@ -300,16 +355,24 @@ export class ApprovalRepository {
   }
 
   /** Sets `set` on one request matching `filter` (the guard); answers it after, null when none matched. */
-  private async setWhere(
+  private setWhere(
     filter: Filter<Document>,
     set: Document,
     session?: ClientSession,
   ): Promise<Approval | null> {
-    const document = await this.collection.findOneAndUpdate(
-      filter,
-      { $set: set },
-      { session, returnDocument: "after" },
-    );
+    return this.updateWhere(filter, { $set: set }, session);
+  }
+
+  /** Applies `update` to one request matching `filter` (the guard); answers it after, null when none matched. */
+  private async updateWhere(
+    filter: Filter<Document>,
+    update: Document,
+    session?: ClientSession,
+  ): Promise<Approval | null> {
+    const document = await this.collection.findOneAndUpdate(filter, update, {
+      session,
+      returnDocument: "after",
+    });
     return document ? toApproval(document) : null;
   }
 }

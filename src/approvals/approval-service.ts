@@ -15,6 +15,7 @@ import type { CreditPool } from "../pool/credit-pool.js";
 import {
   type Approval,
   type ApprovalKind,
+  type GivenApproval,
   moneyFieldOf,
   type ReversedEntry,
   type SummedChanges,
@@ -76,7 +77,32 @@ function alreadyClosed(approval: Approval): string {
   return `This request is already ${approval.state}${by}`;
 }
 
+/** An approval as stored: who, in which role, when, and their comment only when they wrote one. */
+function givenBy(approver: Actor, at: Date, comment: string | undefined): GivenApproval {
+  return { by: approver.userId, role: approver.role, at, ...(comment ? { comment } : {}) };
+}
+
+/** "1 of 2" (and the comment) for a two-person request's approval audit record; the comment alone otherwise. */
+function approvalDetail(approval: Approval, given: GivenApproval): string | undefined {
+  const place = approval.approvalsNeeded === 2 ? `${approval.approvals.length} of 2` : undefined;
+  const parts = [place, given.comment].filter((part) => part !== undefined);
+  return parts.length > 0 ? parts.join(" — ") : undefined;
+}
+
+/** What a two-person approval adds to its ledger entry: the other approver and the comments. */
+function approvalNotesOf(approval: Approval) {
+  const [first, final] =
+    approval.approvals.length === 2 ? approval.approvals : [undefined, approval.approvals[0]];
+  return {
+    approvedAlsoBy: first?.by,
+    approvalComment: final?.comment,
+    approvedAlsoComment: first?.comment,
+  };
+}
+
 export type Decision =
+  /** The first of two approvals: recorded, nothing applied yet. */
+  | { kind: "first-approval"; approval: Approval }
   | { kind: "approved"; approval: Approval }
   | { kind: "rejected"; approval: Approval }
   | { kind: "stale"; approval: Approval }
@@ -97,7 +123,7 @@ export class ApprovalService {
     private readonly money: MoneyWriter,
     private readonly pool: CreditPool,
     private readonly audit: AuditRepository,
-    private readonly options: { ttlMs: number; currency: Currency },
+    private readonly options: { ttlMs: number; currency: Currency; dualApprovalLimit: number },
     private readonly now: () => Date,
     private readonly outbox: OutboxRepository,
   ) {}
@@ -148,6 +174,12 @@ export class ApprovalService {
       ...sourceOf(request),
       ...(request.summedWith ? { summedWith: request.summedWith } : {}),
       ...(request.reverses ? { reverses: request.reverses } : {}),
+      // Above the limit (like BALANCE_APPROVAL_LIMIT: reaching it exactly is not above it).
+      approvalsNeeded:
+        Math.abs(request.target - request.current) > this.options.dualApprovalLimit
+          ? (2 as const)
+          : (1 as const),
+      approvals: [],
     };
     try {
       const approval = await inTransaction(this.client, async (session) => {
@@ -224,70 +256,44 @@ export class ApprovalService {
   }
 
   /**
-   * Approve: managers and admins, never the requester. Applies only if the customer's value is still
-   * what the request showed (else the request becomes stale) and, for credits, the pool has enough.
+   * Approve: managers and admins, never the requester, each at most once per request; `comment`
+   * (optional, cleaned) is kept with the approval. A request above DUAL_APPROVAL_LIMIT needs two
+   * different approvers: the first approval is recorded (audited, the message updated) and nothing
+   * moves; the final one applies the change. It applies only if the customer's value is still what
+   * the request showed (else the request becomes stale) and, for credits, the pool has enough —
+   * checked in the final approval's own transaction, with the money change.
    */
-  async approve(approvalId: string, approver: Actor): Promise<Decision> {
-    const pending = await this.pendingOrExplain(approvalId, approver);
+  async approve(approvalId: string, approver: Actor, comment?: string): Promise<Decision> {
+    const pending = await this.approvable(approvalId, approver);
     const at = this.now();
-    const outcome = await inTransaction(
-      this.client,
-      async (session): Promise<{ kind: "approved"; approval: Approval } | { kind: "lost" }> => {
-        await this.audit.takeChainTurn(session);
-        const claimed = await this.approvals.approveIfPendingAndNotOwn(
-          approvalId,
-          approver.userId,
-          at,
+    const given = givenBy(approver, at, comment);
+    type Outcome = { kind: "first-approval" | "approved"; approval: Approval } | { kind: "lost" };
+    const outcome = await inTransaction(this.client, async (session): Promise<Outcome> => {
+      await this.audit.takeChainTurn(session);
+      // Of two managers racing for the first slot, the one who loses it tries for the final one.
+      const first =
+        pending.approvalsNeeded === 2
+          ? await this.approvals.recordFirstApproval(approvalId, given, session)
+          : null;
+      if (first) {
+        await this.audit.record(this.approvalRecord(first, given), session);
+        await this.outbox.enqueue(
+          [
+            { kind: "approval.update", approvalId },
+            { kind: "home.refresh", userId: approver.userId },
+          ],
           session,
         );
-        if (!claimed) return { kind: "lost" as const };
-        const context = {
-          requester: { userId: claimed.requestedBy, role: null },
-          approver,
-          approvalId,
-          reason: claimed.reason,
-          idempotencyKey: `approval:${approvalId}`,
-          at,
-          ...sourceOf(claimed),
-          // The decision's own record goes in the same insert as the money change's.
-          alsoAudit: [
-            {
-              at,
-              actorId: approver.userId,
-              actorRole: approver.role,
-              action: "approval.approve",
-              outcome: "done" as const,
-              target: { customerId: claimed.customerId, account: claimed.account, approvalId },
-            },
-          ],
-        };
-        const write =
-          claimed.kind === "reversal"
-            ? await this.applyReversal(session, claimed, context)
-            : await this.money.setIfStill(
-                session,
-                claimed.kind,
-                claimed.customerId,
-                claimed.current,
-                claimed.target,
-                context,
-              );
-        if (!write.ok)
-          throw new RollBack(
-            write.poolLeft === undefined
-              ? { kind: "stale" }
-              : { kind: "pool-short", left: write.poolLeft },
-          );
-        await this.outbox.enqueue(owedForDecision(claimed, approver.userId), session);
-        if (write.poolLeft === undefined) return { kind: "approved", approval: claimed };
-        await this.approvals.notePoolLeftAfter(approvalId, write.poolLeft, session);
-        return { kind: "approved", approval: { ...claimed, poolLeftAfter: write.poolLeft } };
-      },
-    ).catch((error: unknown) => {
+        return { kind: "first-approval", approval: first };
+      }
+      const claimed = await this.approvals.approveIfPendingAndNotOwn(approvalId, given, session);
+      if (!claimed) return { kind: "lost" as const };
+      return { kind: "approved", approval: await this.applyApproved(session, claimed, given) };
+    }).catch((error: unknown) => {
       if (error instanceof RollBack) return error.outcome;
       throw error;
     });
-    if (outcome.kind === "approved") return { kind: "approved", approval: outcome.approval };
+    if (outcome.kind === "approved" || outcome.kind === "first-approval") return outcome;
     if (outcome.kind === "pool-short")
       throw await this.refuse(
         pending,
@@ -305,7 +311,8 @@ export class ApprovalService {
         "conflict",
       );
     if (outcome.kind === "stale") return this.markStale(approvalId, approver);
-    await this.pendingOrExplain(approvalId, approver);
+    // Decided, expired, or approved by this person on another click meanwhile: say which.
+    await this.approvable(approvalId, approver);
     throw await this.refuse(
       pending,
       approver,
@@ -337,6 +344,71 @@ export class ApprovalService {
       throw new RollBack({ kind: "below-zero", field: write.field, found: write.found });
     if (write.why === "pool-short") return { ok: false, poolLeft: write.poolLeft };
     return { ok: false };
+  }
+
+  /**
+   * The final approval's change, in its transaction: the money set only if still what the request
+   * showed (and, for credits, only if the pool has enough; else RollBack undoes the approval too),
+   * with the ledger entry naming the approvers and their comments, the decision's audit record and
+   * what it owes Slack. Answers the approved request.
+   */
+  private async applyApproved(
+    session: ClientSession,
+    claimed: Approval,
+    given: GivenApproval,
+  ): Promise<Approval> {
+    const approver = { userId: given.by, role: given.role };
+    const context = {
+      requester: { userId: claimed.requestedBy, role: null },
+      approver,
+      approvalId: claimed.approvalId,
+      reason: claimed.reason,
+      idempotencyKey: `approval:${claimed.approvalId}`,
+      at: given.at,
+      ...sourceOf(claimed),
+      approvalNotes: approvalNotesOf(claimed),
+      // The decision's own record goes in the same insert as the money change's.
+      alsoAudit: [this.approvalRecord(claimed, given)],
+    };
+    const write =
+      claimed.kind === "reversal"
+        ? await this.applyReversal(session, claimed, context)
+        : await this.money.setIfStill(
+            session,
+            claimed.kind,
+            claimed.customerId,
+            claimed.current,
+            claimed.target,
+            context,
+          );
+    if (!write.ok)
+      throw new RollBack(
+        write.poolLeft === undefined
+          ? { kind: "stale" }
+          : { kind: "pool-short", left: write.poolLeft },
+      );
+    await this.outbox.enqueue(owedForDecision(claimed, approver.userId), session);
+    if (write.poolLeft === undefined) return claimed;
+    await this.approvals.notePoolLeftAfter(claimed.approvalId, write.poolLeft, session);
+    return { ...claimed, poolLeftAfter: write.poolLeft };
+  }
+
+  /** The `approval.approve` audit record of `given` on `after` (the request with it recorded). */
+  private approvalRecord(after: Approval, given: GivenApproval): AuditEvent {
+    const detail = approvalDetail(after, given);
+    return {
+      at: given.at,
+      actorId: given.by,
+      actorRole: given.role,
+      action: "approval.approve",
+      outcome: "done",
+      target: {
+        customerId: after.customerId,
+        account: after.account,
+        approvalId: after.approvalId,
+      },
+      ...(detail ? { detail } : {}),
+    };
   }
 
   async reject(approvalId: string, decider: Actor, reason: string): Promise<Decision> {
@@ -446,6 +518,23 @@ export class ApprovalService {
    */
   decidable(approvalId: string, actor: Actor): Promise<Approval> {
     return this.pendingOrExplain(approvalId, actor, { allowOwn: true });
+  }
+
+  /**
+   * The request, if `actor` may still approve it: not their own, not already approved by them;
+   * otherwise the (audited) refusal, before the approve form is opened.
+   */
+  async approvable(approvalId: string, actor: Actor): Promise<Approval> {
+    const approval = await this.pendingOrExplain(approvalId, actor);
+    if (approval.approvals.some((given) => given.by === actor.userId))
+      throw await this.refuse(
+        approval,
+        actor,
+        "approval.approve",
+        "You already approved this request; a second manager must approve it. Nothing more was changed.",
+        "conflict",
+      );
+    return approval;
   }
 
   /**

@@ -1,3 +1,4 @@
+import type { Role } from "../auth/roles.js";
 import type { MoneyField } from "../customers/customer-repository.js";
 import type { LedgerKind } from "../ledger/ledger-entry.js";
 
@@ -39,6 +40,15 @@ export interface SummedChanges {
   total: number;
   /** The latest of them, newest first (a bounded few). */
   latest: { at: Date; amount: number; reason: string }[];
+}
+
+/** One manager's or admin's approval of a request (a two-person request collects two). */
+export interface GivenApproval {
+  by: string;
+  role: Role | null;
+  at: Date;
+  /** What they wrote with it (the approve form's optional comment), cleaned. */
+  comment?: string;
 }
 
 /** A money change waiting for a manager (PRODUCT.md §4). Values in integer minor units. */
@@ -84,6 +94,10 @@ export interface Approval {
    * asked and that value with the entry undone, `difference` the signed change the reversal makes.
    */
   reverses?: ReversedEntry;
+  /** Approvals it needs: 2 above DUAL_APPROVAL_LIMIT (decided when asked; older requests: 1). */
+  approvalsNeeded: 1 | 2;
+  /** The approvals given so far, in order; the last of a decided request is `decidedBy`'s. */
+  approvals: GivenApproval[];
 }
 
 /** The customer's value a request changes: its kind, or for a reversal the entry's. */

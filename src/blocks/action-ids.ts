@@ -45,6 +45,8 @@ export const viewIds = {
   balance: "customer_balance_form",
   credits: "customer_credits_form",
   reject: "approval_reject_form",
+  /** Approve: the optional comment. */
+  approve: "approval_approve_form",
   /** The picker modal (Find a customer, and the operations that need a customer first). */
   pickCustomer: "customer_pick_form",
   /** The message shortcut's form: refill, deduct or set credits for a picked customer. */

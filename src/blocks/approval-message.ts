@@ -1,5 +1,11 @@
 import type { Button, KnownBlock } from "@slack/types";
-import { type Approval, moneyFieldOf, type ReversedEntry } from "../approvals/approval.js";
+import {
+  type Approval,
+  type GivenApproval,
+  moneyFieldOf,
+  type ReversedEntry,
+} from "../approvals/approval.js";
+import { maxCommentLength } from "../input/approval-comment.js";
 import { type Currency, formatMoney } from "../money/currency.js";
 import { actionIds } from "./action-ids.js";
 import { ledgerKindLabels } from "./billing-details.js";
@@ -32,6 +38,8 @@ export function approvalSummary(
   );
   const source = fromConversation(approval.sourcePermalink);
   if (source) lines.push(source);
+  const progress = approvalProgress(approval);
+  if (progress) lines.push(progress);
   return joinMd(lines);
 }
 
@@ -57,6 +65,24 @@ export function reversalSummary(
     md`Requested by ${mention(approval.requestedBy)} ${slackDate(approval.requestedAt)}: _${clipped(approval.reason, 1500)}_`,
   );
   return joinMd(lines);
+}
+
+/** One given approval: "Approved by @x <when>", with its comment when there is one. */
+function givenLine(given: GivenApproval, place: string): Mrkdwn {
+  const comment = given.comment ? md`: _${clipped(given.comment, maxCommentLength)}_` : md``;
+  return md`Approved by ${mention(given.by)}${place} ${slackDate(given.at)}${comment}`;
+}
+
+/**
+ * A pending two-person request's progress (null for one that needs one approval or is decided):
+ * that it needs two, or "1 of 2 approvals — approved by @x" once the first is given.
+ */
+export function approvalProgress(approval: Approval): Mrkdwn | null {
+  if (approval.approvalsNeeded !== 2 || approval.state !== "pending") return null;
+  const [first] = approval.approvals;
+  if (!first)
+    return md`:busts_in_silhouette: Needs 2 approvals: two different managers or admins, neither the requester.`;
+  return md`:ballot_box_with_check: 1 of 2 approvals — ${givenLine(first, "")}. Waiting for a second manager.`;
 }
 
 /** Characters of each earlier change's reason shown (as sent, escapes counted): 10 fit one section. */
@@ -94,9 +120,17 @@ export function approvalOutcome(approval: Approval, currency: Currency): Mrkdwn 
         moneyFieldOf(approval) === "credits" && approval.poolLeftAfter !== undefined
           ? `, credit pool left ${formatMoney(approval.poolLeftAfter, currency)}`
           : "";
-      if (approval.reverses)
-        return md`:white_check_mark: Approved by ${decider} ${when}: the entry is reversed (${signed(approval.difference, currency)})${pool}.`;
-      return md`:white_check_mark: Approved by ${decider} ${when}. New ${approval.kind}: *${formatMoney(approval.target, currency)}*${pool}.`;
+      const given = approval.approvals;
+      const lines =
+        given.length > 0
+          ? given.map((one, i) =>
+              givenLine(one, given.length > 1 ? ` (${i + 1} of ${given.length})` : ""),
+            )
+          : [md`Approved by ${decider} ${when}`];
+      const result = approval.reverses
+        ? md`The entry is reversed (${signed(approval.difference, currency)})${pool}.`
+        : md`New ${approval.kind}: *${formatMoney(approval.target, currency)}*${pool}.`;
+      return joinMd([...lines.map((line) => md`:white_check_mark: ${line}`), result]);
     }
     case "rejected":
       return md`:x: Rejected by ${decider} ${when}: _${clipped(approval.rejectReason ?? "", 1500)}_`;
@@ -118,7 +152,7 @@ export function approvalOutcome(approval: Approval, currency: Currency): Mrkdwn 
   }
 }
 
-export function approvalButtons(approval: Approval, currency: Currency): Button[] {
+export function approvalButtons(approval: Approval): Button[] {
   return [
     {
       type: "button",
@@ -126,15 +160,6 @@ export function approvalButtons(approval: Approval, currency: Currency): Button[
       text: plain("Approve"),
       style: "primary",
       value: approval.approvalId,
-      confirm: {
-        title: plain("Approve this change?", 100),
-        text: plain(
-          `${approval.account}: ${kindLabel[approval.kind].toLowerCase()} ${formatMoney(approval.current, currency)} → ${formatMoney(approval.target, currency)}`,
-          300,
-        ),
-        confirm: plain("Approve", 30),
-        deny: plain("Cancel", 30),
-      },
     },
     {
       type: "button",
@@ -187,7 +212,7 @@ export function buildApprovalMessage(approval: Approval, currency: Currency): Sl
     blocks.push({
       type: "actions",
       block_id: `approval:${approval.approvalId}`,
-      elements: approvalButtons(approval, currency),
+      elements: approvalButtons(approval),
     });
   }
   blocks.push({ type: "context", elements: [mrkdwn(approvalOutcome(approval, currency))] });
@@ -225,7 +250,7 @@ export function buildPendingApprovals(
     blocks.push({
       type: "actions",
       block_id: `approval:${approval.approvalId}`,
-      elements: approvalButtons(approval, currency),
+      elements: approvalButtons(approval),
     });
   }
   return { text: md`${total} pending approvals`, blocks };

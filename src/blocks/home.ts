@@ -102,7 +102,7 @@ function myWorkBlocks(data: HomeData, currency: Currency): KnownBlock[] {
         {
           type: "actions",
           block_id: `home_approval:${approval.approvalId}`,
-          elements: approvalButtons(approval, currency),
+          elements: approvalButtons(approval),
         },
       );
     }

@@ -1,5 +1,6 @@
 import type { InputBlock, ModalView } from "@slack/types";
 import type { Approval } from "../approvals/approval.js";
+import { maxCommentLength } from "../input/approval-comment.js";
 import { maxReasonLength } from "../input/reason.js";
 import { type Currency, formatMoney } from "../money/currency.js";
 import { inputActionId, viewIds } from "./action-ids.js";
@@ -211,6 +212,48 @@ export function buildRejectModal(
     blocks: [
       { type: "section", text: mrkdwn(approvalSummary(approval, currency, null)) },
       reasonInput("Why is it rejected?"),
+    ],
+  };
+}
+
+/**
+ * Approve: the request as it stands, what approving does now (the first of two approvals moves
+ * nothing), and an optional comment kept with the approval.
+ */
+export function buildApproveModal(
+  approval: Approval,
+  currency: Currency,
+  privateMetadata: string,
+): ModalView {
+  const firstOfTwo = approval.approvalsNeeded === 2 && approval.approvals.length === 0;
+  const effect = firstOfTwo
+    ? md`Yours is the first of two approvals: nothing changes until a second manager approves.`
+    : approval.kind === "reversal"
+      ? md`Approving reverses the entry now, unless that would take a value or the credit pool below zero.`
+      : md`Approving applies the change now, if the customer's ${approval.kind} are still as shown.`;
+  return {
+    type: "modal",
+    callback_id: viewIds.approve,
+    private_metadata: privateMetadata,
+    title: plain("Approve request", 24),
+    submit: plain("Approve", 24),
+    close: plain("Cancel", 24),
+    blocks: [
+      { type: "section", text: mrkdwn(approvalSummary(approval, currency, null)) },
+      { type: "context", elements: [mrkdwn(effect)] },
+      {
+        type: "input",
+        block_id: "comment",
+        optional: true,
+        label: plain("Comment (optional)"),
+        hint: plain("Shown on the request, to the requester, and kept on the ledger entry."),
+        element: {
+          type: "plain_text_input",
+          action_id: inputActionId,
+          multiline: true,
+          max_length: maxCommentLength,
+        },
+      },
     ],
   };
 }

@@ -72,6 +72,7 @@ export const envSchema = z.object({
     .transform((code) => code.trim().toUpperCase())
     .refine(isKnownCurrency, { message: "an ISO 4217 currency code such as USD, EUR or JPY" }),
   BALANCE_APPROVAL_LIMIT: z.string().default("500"),
+  DUAL_APPROVAL_LIMIT: z.string().default("5000"),
   APPROVAL_TTL: duration("24h"),
   APPROVALS_CHANNEL_ID: z
     .string()
@@ -135,7 +136,7 @@ export class ConfigError extends Error {
 }
 
 /**
- * The configuration the app runs with, made from a valid environment. The approval limit and the
+ * The configuration the app runs with, made from a valid environment. The approval limits and the
  * low-balance threshold are read in the configured currency, so they can only be checked here.
  */
 const configFromEnv = z.transform((env: z.output<typeof envSchema>, ctx) => {
@@ -152,11 +153,12 @@ const configFromEnv = z.transform((env: z.output<typeof envSchema>, ctx) => {
     return null;
   };
   const limit = positiveAmount("BALANCE_APPROVAL_LIMIT", env.BALANCE_APPROVAL_LIMIT, "500");
+  const dualApprovalLimit = positiveAmount("DUAL_APPROVAL_LIMIT", env.DUAL_APPROVAL_LIMIT, "5000");
   const lowBalanceThreshold =
     env.LOW_BALANCE_THRESHOLD === undefined
       ? undefined
       : positiveAmount("LOW_BALANCE_THRESHOLD", env.LOW_BALANCE_THRESHOLD, "100");
-  if (limit === null || lowBalanceThreshold === null) return z.NEVER;
+  if (limit === null || dualApprovalLimit === null || lowBalanceThreshold === null) return z.NEVER;
   return {
     slack: {
       botToken: env.SLACK_BOT_TOKEN,
@@ -172,6 +174,7 @@ const configFromEnv = z.transform((env: z.output<typeof envSchema>, ctx) => {
     },
     currency,
     balanceApprovalLimit: limit,
+    dualApprovalLimit,
     lowBalanceThreshold,
     approvalTtlMs: env.APPROVAL_TTL,
     approvalsChannelId: env.APPROVALS_CHANNEL_ID,

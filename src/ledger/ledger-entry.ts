@@ -22,8 +22,14 @@ export interface LedgerEntry {
   currency: string;
   /** Who asked for the change. */
   actorId: string;
-  /** The manager who approved it, when it went through an approval. */
+  /** The manager who approved it, when it went through an approval (of two approvers: the second). */
   approvedBy: string | null;
+  /** The first approver of a two-person approval (DUAL_APPROVAL_LIMIT); absent otherwise. */
+  approvedAlsoBy?: string;
+  /** `approvedBy`'s comment on the approval, when they wrote one. */
+  approvalComment?: string;
+  /** `approvedAlsoBy`'s comment, when they wrote one. */
+  approvedAlsoComment?: string;
   approvalId: string | null;
   reason: string;
   /** Unique: the same request never writes two entries. */

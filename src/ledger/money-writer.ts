@@ -18,6 +18,7 @@ import {
   type ChainedLedgerEntry,
   fieldOfKind,
   isReversible,
+  type LedgerEntry,
   type LedgerKind,
 } from "./ledger-entry.js";
 import type { LedgerRepository } from "./ledger-repository.js";
@@ -34,6 +35,8 @@ export interface ChangeContext {
   alsoAudit?: AuditEvent[];
   /** The Slack message the change was asked from, kept on its ledger entry and audit record. */
   sourcePermalink?: string;
+  /** An approval's other approver and the comments, kept on its ledger entry (undefined: none). */
+  approvalNotes?: Pick<LedgerEntry, "approvedAlsoBy" | "approvalComment" | "approvedAlsoComment">;
 }
 
 /** LOW_BALANCE_THRESHOLD, and how a crossing of it is owed (in the change's transaction). */
@@ -66,6 +69,12 @@ export type ReversalWrite =
   | { ok: false; why: "below-zero"; field: MoneyField; found: number }
   | { ok: false; why: "pool-short"; poolLeft: number }
   | { ok: false; why: "already-reversed" | "not-reversible" | "no-customer" };
+
+/** "U1" or, for a two-person approval, "U0 and U1" (first, then final). */
+function approversOf(context: ChangeContext): string {
+  const also = context.approvalNotes?.approvedAlsoBy;
+  return `${also ? `${also} and ` : ""}${context.approver?.userId ?? ""}`;
+}
 
 function ledgerKind(field: MoneyField, amount: number): LedgerKind {
   if (field === "balance") return amount > 0 ? "balance.refill" : "balance.deduct";
@@ -243,6 +252,7 @@ export class MoneyWriter {
       idempotencyKey: context.idempotencyKey,
       at: context.at,
       ...(context.sourcePermalink ? { sourcePermalink: context.sourcePermalink } : {}),
+      ...context.approvalNotes,
       ...link,
     });
     return {
@@ -312,7 +322,7 @@ export class MoneyWriter {
           before: { [field]: after - amount },
           after: { [field]: after },
           detail:
-            `${context.reason}${context.approver ? ` (requested by ${context.requester.userId}, approved by ${context.approver.userId})` : ""}`.slice(
+            `${context.reason}${context.approver ? ` (requested by ${context.requester.userId}, approved by ${approversOf(context)})` : ""}`.slice(
               0,
               500,
             ),

@@ -26,6 +26,8 @@ function aRequest(overrides: Partial<Omit<Approval, "approvalId">> = {}) {
     expiresAt,
     state: "pending" as const,
     idempotencyKey: `request-${keys}`,
+    approvalsNeeded: 1 as const,
+    approvals: [],
     ...overrides,
   };
 }
@@ -164,7 +166,11 @@ describe("ApprovalRepository: storing and finding", () => {
 describe("ApprovalRepository: decisions are guarded on pending", () => {
   const approve = (approvalId: string, approverId: string, at = beforeExpiry) =>
     repositories.transaction((session) =>
-      repositories.approvals.approveIfPendingAndNotOwn(approvalId, approverId, at, session),
+      repositories.approvals.approveIfPendingAndNotOwn(
+        approvalId,
+        { by: approverId, role: "manager", at },
+        session,
+      ),
     );
   const reject = (approvalId: string, at = beforeExpiry) =>
     repositories.transaction((session) =>
@@ -181,9 +187,37 @@ describe("ApprovalRepository: decisions are guarded on pending", () => {
       state: "approved",
       decidedBy: "U0MANAGER",
       decidedAt: beforeExpiry,
+      approvals: [{ by: "U0MANAGER", role: "manager", at: beforeExpiry }],
     });
     expect(await approve(approval.approvalId, "U0ADMIN")).toBeNull();
     expect(await reject(approval.approvalId)).toBeNull();
+  });
+
+  it("a two-person request takes one first approval (not the requester's), then a final one by someone else only", async () => {
+    const approval = await insert(aRequest({ approvalsNeeded: 2 }));
+    const first = (approverId: string) =>
+      repositories.transaction((session) =>
+        repositories.approvals.recordFirstApproval(
+          approval.approvalId,
+          { by: approverId, role: "manager", at: beforeExpiry, comment: "ok by me" },
+          session,
+        ),
+      );
+
+    expect(await approve(approval.approvalId, "U0MANAGER")).toBeNull();
+    expect(await first("U0SUPPORT")).toBeNull();
+    expect(await first("U0MANAGER")).toMatchObject({
+      state: "pending",
+      approvals: [{ by: "U0MANAGER", comment: "ok by me" }],
+    });
+    expect(await first("U0ADMIN")).toBeNull();
+    expect(await approve(approval.approvalId, "U0MANAGER")).toBeNull();
+    expect(await approve(approval.approvalId, "U0ADMIN")).toMatchObject({
+      state: "approved",
+      decidedBy: "U0ADMIN",
+      approvals: [{ by: "U0MANAGER" }, { by: "U0ADMIN" }],
+    });
+    expect(await approve(approval.approvalId, "U0OTHER")).toBeNull();
   });
 
   it("rejecting applies once with its reason, and not after expiry", async () => {

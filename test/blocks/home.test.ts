@@ -26,6 +26,8 @@ function anApproval(i: number, requestedBy = "USUPPORT01"): Approval {
     expiresAt: new Date(at.getTime() + 86_400_000),
     state: "pending",
     idempotencyKey: `k${i}`,
+    approvalsNeeded: 1,
+    approvals: [],
   };
 }
 
@@ -66,6 +68,30 @@ function bigHome(role: HomeData["role"], viewerId: string): HomeData {
 }
 
 describe("App Home", () => {
+  it("marks a two-person request that has its first approval “1 of 2”, within Slack's limits with the longest comment", () => {
+    const data = bigHome("admin", "UADMIN0001");
+    data.decidable.approvals = data.decidable.approvals.map((approval, i) => ({
+      ...approval,
+      approvalsNeeded: 2 as const,
+      approvals:
+        i % 2
+          ? [
+              {
+                by: "UMANAGER01",
+                role: "manager" as const,
+                at: approval.requestedAt,
+                comment: "&<".repeat(250),
+              },
+            ]
+          : [],
+    }));
+    const home = buildHome(data, usd);
+    const text = visibleText(home.blocks);
+    expect(blockKitViolations("home", home)).toEqual([]);
+    expect(text.split("1 of 2 approvals — Approved by <@UMANAGER01>")).toHaveLength(6);
+    expect(text.split("Needs 2 approvals")).toHaveLength(6);
+  });
+
   it("stays within Slack's limits with 200 pending requests and 1,000 audit events, and says how many more there are", () => {
     for (const role of ["support", "manager", "admin"] as const) {
       const home = buildHome(bigHome(role, "UVIEWER01"), usd);

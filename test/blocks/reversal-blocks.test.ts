@@ -43,6 +43,8 @@ function aReversal(overrides: Partial<Approval> = {}): Approval {
     requestedAt: at,
     expiresAt: new Date(at.getTime() + 86_400_000),
     state: "pending",
+    approvalsNeeded: 1,
+    approvals: [],
     idempotencyKey: "view:1",
     reverses: {
       entryId,
@@ -82,7 +84,7 @@ describe("reversal blocks", () => {
         usd,
       ).blocks,
     );
-    expect(approved).toContain("the entry is reversed (+$30.00), credit pool left $60.00.");
+    expect(approved).toContain("The entry is reversed (+$30.00), credit pool left $60.00.");
     const stale = visibleText(
       buildApprovalMessage(
         aReversal({ state: "stale", decidedBy: "U0MANAGER", decidedAt: at }),

@@ -34,6 +34,8 @@ function anApproval(overrides: Partial<Approval> = {}): Approval {
     expiresAt: new Date(at.getTime() + 86_400_000),
     state: "pending",
     idempotencyKey: "k",
+    approvalsNeeded: 1,
+    approvals: [],
     ...overrides,
   };
 }

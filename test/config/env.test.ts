@@ -91,6 +91,19 @@ describe("loadConfig", () => {
       /^BALANCE_APPROVAL_LIMIT is invalid/,
     );
   });
+
+  it("reads the two-approver limit the same way: $5,000 by default, refused at startup naming it when invalid", () => {
+    expect(loadConfig(valid).dualApprovalLimit).toBe(500_000);
+    expect(
+      loadConfig({ ...valid, CURRENCY: "jpy", DUAL_APPROVAL_LIMIT: "500,000" }).dualApprovalLimit,
+    ).toBe(500_000);
+    for (const bad of ["-1", "lots", "5.001"])
+      expect(problemsOf({ ...valid, DUAL_APPROVAL_LIMIT: bad })).toEqual([
+        expect.stringMatching(
+          /^DUAL_APPROVAL_LIMIT is invalid: it should be a positive amount in USD/,
+        ),
+      ]);
+  });
 });
 
 describe("low-balance alerts' settings", () => {

@@ -117,7 +117,7 @@ beforeAll(async () => {
     writer,
     pool,
     audit,
-    { ttlMs: 3_600_000, currency: usd },
+    { ttlMs: 3_600_000, currency: usd, dualApprovalLimit: 500_000 },
     now,
     new OutboxRepository(db, now),
   );

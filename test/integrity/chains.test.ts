@@ -195,7 +195,9 @@ describe("the ledger's hash chain, per customer", () => {
       // Which of the two comes first is the index's tie order: whichever is read second is named.
       const atSeqOne = breaks.filter((found) => found.seq === 1).map((found) => found.what);
       expect(atSeqOne).toContain("seq 1 appears twice");
-      expect(breaks.find((found) => found.seq === null)?.what).toBe("balance $87.00 but the ledger sums to $187.00");
+      expect(breaks.find((found) => found.seq === null)?.what).toBe(
+        "balance $87.00 but the ledger sums to $187.00",
+      );
     } finally {
       await entries.deleteOne({ idempotencyKey: "copied" });
       await entries.createIndex(

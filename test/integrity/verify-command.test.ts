@@ -21,7 +21,7 @@ async function busyHistory(account: string, customerId: string): Promise<void> {
   await harness.ask(users.support, `balance ${customerId} +120 wire transfer`);
   await harness.ask(users.support, `balance ${customerId} -20 refund`);
   await harness.ask(users.support, `credits ${customerId} 40 welcome bonus`);
-  await harness.clickAndWait(
+  await harness.approve(
     users.manager,
     buttonLabelled((await postedRequest(harness, account)).args.blocks, "Approve"),
   );

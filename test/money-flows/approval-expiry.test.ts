@@ -79,10 +79,7 @@ describe("an expiry is delivered like a decision", () => {
     pastExpiry();
     await requestCredits(users.support, notDue);
 
-    const answer = await harness.clickAndWait(
-      users.admin,
-      buttonLabelled(first.args.blocks, "Approve"),
-    );
+    const answer = await harness.approve(users.admin, buttonLabelled(first.args.blocks, "Approve"));
 
     expect(answer.body.text).toContain("expired before anyone decided it");
     expect((await moneyOf(harness, clicked.customerId)).credits).toBe(0);

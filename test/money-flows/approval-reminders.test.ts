@@ -144,10 +144,7 @@ describe("reminders in the request's thread", () => {
     const withdrawn = await requestCredits(harness, users.support, withdrawnEarly);
     const clock = clockOf(harness);
     clock.to(2 * hourMs);
-    await harness.clickAndWait(
-      users.manager,
-      buttonLabelled(approved.posted.args.blocks, "Approve"),
-    );
+    await harness.approve(users.manager, buttonLabelled(approved.posted.args.blocks, "Approve"));
     const stored = await harness.db
       .collection(collections.approvals)
       .findOne({ customerId: withdrawnEarly.customerId });

@@ -87,7 +87,7 @@ describe("manage balance", () => {
     const posted = await postedRequest(harness, big.account);
     expect(visibleText(posted.args.blocks)).toContain("$0.00 → *$600.00* (+$600.00)");
     expect((await moneyOf(harness, big.customerId)).balance).toBe(0);
-    await harness.clickAndWait(users.manager, buttonLabelled(posted.args.blocks, "Approve"));
+    await harness.approve(users.manager, buttonLabelled(posted.args.blocks, "Approve"));
     expect(await moneyOf(harness, big.customerId)).toMatchObject({
       balance: 60_000,
       ledgerBalance: 60_000,
@@ -159,7 +159,7 @@ describe("billing details", () => {
           call.args.channel === harness.config.approvalsChannelId &&
           JSON.stringify(call.args.blocks).includes(reason),
       );
-      await harness.clickAndWait(users.manager, buttonLabelled(posted.args.blocks, "Approve"));
+      await harness.approve(users.manager, buttonLabelled(posted.args.blocks, "Approve"));
     }
 
     const billing = await harness.ask(users.support, `billing ${ref}`);
@@ -255,13 +255,16 @@ describe("Slack retries (X-Slack-Retry-Num: 1) have no second effect", () => {
     ).toBe(1);
   });
 
-  it("an approval click", async () => {
+  it("an approval form submitted twice", async () => {
     const posted = await postedRequest(harness, replayed.account);
-    const approve = buttonLabelled(posted.args.blocks, "Approve");
-    const responseUrl = harness.slack.responseUrl();
-    await harness.click(users.manager, approve, { responseUrl });
+    const { responseUrl } = await harness.click(
+      users.manager,
+      buttonLabelled(posted.args.blocks, "Approve"),
+    );
+    const view = await harness.openedModal();
+    await harness.submitModal(users.manager, view, { comment: "" }, { viewId: "VRETRY02" });
     await harness.slack.waitForResponse(responseUrl);
-    await harness.click(users.manager, approve, { responseUrl, retryNum: 1 });
+    await harness.submitModal(users.manager, view, { comment: "" }, { viewId: "VRETRY02" });
     await harness.slack.waitForResponse(responseUrl);
     expect(await moneyOf(harness, replayed.customerId)).toMatchObject({ credits: 100, entries: 2 });
   });

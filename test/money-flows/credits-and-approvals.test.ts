@@ -48,7 +48,7 @@ describe("the credit pool example (PRODUCT.md §2.5), through the buttons", () =
     expect(request).toContain("welcome bonus");
     expect((await moneyOf(harness, seedExample.customerId)).credits).toBe(0);
 
-    const approved = await harness.clickAndWait(
+    const approved = await harness.approve(
       users.manager,
       buttonLabelled(first.posted.args.blocks, "Approve"),
     );
@@ -72,7 +72,7 @@ describe("the credit pool example (PRODUCT.md §2.5), through the buttons", () =
 
     const second = await requestCreditsThroughTheCard(seedExample.account, "5", "partial return");
     expect(visibleText(second.posted.args.blocks)).toContain("$20.00 → *$5.00* (−$15.00)");
-    await harness.clickAndWait(users.manager, buttonLabelled(second.posted.args.blocks, "Approve"));
+    await harness.approve(users.manager, buttonLabelled(second.posted.args.blocks, "Approve"));
     expect(await moneyOf(harness, seedExample.customerId)).toMatchObject({
       credits: 500,
       ledgerCredits: 500,
@@ -118,9 +118,9 @@ describe("four-eyes and who may decide", () => {
     expect(visibleText(own.body.blocks)).toContain("Approval requested");
     const posted = await postedRequest(harness, fourEyes.account);
     const approve = buttonLabelled(posted.args.blocks, "Approve");
-    const byRequester = await harness.clickAndWait(users.manager, approve);
+    const byRequester = await harness.approve(users.manager, approve);
     expect(byRequester.body.text).toContain("someone else must approve it");
-    const bySupport = await harness.clickAndWait(users.support, approve);
+    const bySupport = await harness.approve(users.support, approve);
     expect(bySupport.body.text).toContain("Only managers and admins");
     expect((await moneyOf(harness, fourEyes.customerId)).credits).toBe(0);
     expect(
@@ -130,7 +130,7 @@ describe("four-eyes and who may decide", () => {
         "target.customerId": fourEyes.customerId,
       }),
     ).toBe(2);
-    await harness.clickAndWait(users.admin, approve);
+    await harness.approve(users.admin, approve);
     expect((await moneyOf(harness, fourEyes.customerId)).credits).toBe(300);
   });
 
@@ -141,7 +141,7 @@ describe("four-eyes and who may decide", () => {
     const posted = await postedRequest(harness, customer.account);
     const approve = buttonLabelled(posted.args.blocks, "Approve");
     const clicks = await Promise.all(
-      Array.from({ length: 20 }, () => harness.clickAndWait(users.manager, approve)),
+      Array.from({ length: 20 }, () => harness.approve(users.manager, approve)),
     );
     expect(clicks.filter((click) => String(click.body.text).includes("Approved:"))).toHaveLength(1);
     expect(
@@ -170,8 +170,8 @@ describe("stale, expired and rejected requests", () => {
         call.args.channel === harness.config.approvalsChannelId &&
         JSON.stringify(call.args.blocks).includes("second"),
     );
-    await harness.clickAndWait(users.manager, buttonLabelled(first.args.blocks, "Approve"));
-    const answer = await harness.clickAndWait(
+    await harness.approve(users.manager, buttonLabelled(first.args.blocks, "Approve"));
+    const answer = await harness.approve(
       users.manager,
       buttonLabelled(second.args.blocks, "Approve"),
     );
@@ -192,7 +192,7 @@ describe("stale, expired and rejected requests", () => {
       JSON.stringify(call.args.blocks).includes(late.account),
     );
     expect(visibleText(update.args.blocks)).toContain("Expired");
-    const click = await harness.clickAndWait(
+    const click = await harness.approve(
       users.manager,
       buttonLabelled(posted.args.blocks, "Approve"),
     );
@@ -230,7 +230,10 @@ describe("stale, expired and rejected requests", () => {
     await harness.ask(users.support, `credits ${crowd[1]?.customerId} 1 listed`);
     const list = await harness.ask(users.manager, "approvals");
     expect(visibleText(list.body.blocks)).toContain(crowd[1]?.account);
-    expect(buttonLabelled(list.body.blocks, "Approve").confirm).toBeTruthy();
+    await harness.click(users.manager, buttonLabelled(list.body.blocks, "Approve"));
+    const form = await harness.openedModal();
+    expect(form.callback_id).toBe("approval_approve_form");
+    expect(visibleText(form.blocks)).toContain("listed");
   });
 });
 
@@ -245,7 +248,7 @@ describe("grants racing for the pool", () => {
     }
     const answers = await Promise.all(
       posts.map((post) =>
-        harness.clickAndWait(users.manager, buttonLabelled(post.args.blocks, "Approve")),
+        harness.approve(users.manager, buttonLabelled(post.args.blocks, "Approve")),
       ),
     );
     const approved = answers.filter((answer) =>

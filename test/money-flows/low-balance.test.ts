@@ -52,7 +52,7 @@ describe("low-balance alerts, with ALERTS_CHANNEL_ID", () => {
     expect(visibleText(asked.body.blocks)).toContain("Approval requested");
     expect(await lowBalanceLines(harness, alertsChannel)).toHaveLength(1);
     const posted = await postedRequest(harness, falling.account);
-    await harness.clickAndWait(users.manager, buttonLabelled(posted.args.blocks, "Approve"));
+    await harness.approve(users.manager, buttonLabelled(posted.args.blocks, "Approve"));
 
     const lines = await lowBalanceLines(harness, alertsChannel);
     expect(lines).toHaveLength(2);

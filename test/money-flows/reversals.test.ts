@@ -122,7 +122,7 @@ describe("reversing a refill, end to end", () => {
     expect(request).toContain("_wrong customer_");
     expect((await moneyOf(harness, refilled.customerId)).balance).toBe(10_000);
 
-    const approved = await harness.clickAndWait(
+    const approved = await harness.approve(
       users.admin,
       buttonLabelled(posted.args.blocks, "Approve"),
     );
@@ -182,14 +182,14 @@ describe("reversing a refill, end to end", () => {
       JSON.stringify(call.args.blocks).includes(refilled.account),
     );
     expect(visibleText(update.args.blocks)).toContain(`Approved by <@${users.admin}>`);
-    expect(visibleText(update.args.blocks)).toContain("the entry is reversed (−$100.00)");
+    expect(visibleText(update.args.blocks)).toContain("The entry is reversed (−$100.00)");
   });
 });
 
 describe("reversing credits moves the pool", () => {
   it("reversing a grant returns it to the pool", async () => {
     await harness.ask(users.support, `credits ${granted.customerId} 30 pilot`);
-    await harness.clickAndWait(
+    await harness.approve(
       users.manager,
       buttonLabelled((await postedRequest(harness, granted.account)).args.blocks, "Approve"),
     );
@@ -197,7 +197,7 @@ describe("reversing credits moves the pool", () => {
     const { posted } = await requestReversal(granted, "pilot", "pilot cancelled");
     expect(visibleText(posted.args.blocks)).toContain("Credits $30.00 → *$0.00* (−$30.00)");
     expect(visibleText(posted.args.blocks)).toContain("Credit pool left: $70.00");
-    await harness.clickAndWait(users.manager, buttonLabelled(posted.args.blocks, "Approve"));
+    await harness.approve(users.manager, buttonLabelled(posted.args.blocks, "Approve"));
     expect(await moneyOf(harness, granted.customerId)).toMatchObject({
       credits: 0,
       ledgerCredits: 0,
@@ -214,7 +214,7 @@ describe("reversing credits moves the pool", () => {
 
   it("reversing a reduction takes from the pool, and is refused naming the pool when it has too little — the request stays pending", async () => {
     await harness.ask(users.support, `credits ${returned.customerId} 40 grant`);
-    await harness.clickAndWait(
+    await harness.approve(
       users.manager,
       buttonLabelled((await postedRequest(harness, returned.account)).args.blocks, "Approve"),
     );
@@ -225,7 +225,7 @@ describe("reversing credits moves the pool", () => {
         call.args.channel === harness.config.approvalsChannelId &&
         visibleText(call.args.blocks).includes("lowered"),
     );
-    await harness.clickAndWait(users.manager, buttonLabelled(lowered.args.blocks, "Approve"));
+    await harness.approve(users.manager, buttonLabelled(lowered.args.blocks, "Approve"));
     expect((await poolOf(harness)).left).toBe(9_000);
     const { posted } = await requestReversal(returned, "lowered", "lowered by mistake");
     expect(visibleText(posted.args.blocks)).toContain("Credits $10.00 → *$40.00* (+$30.00)");
@@ -234,12 +234,12 @@ describe("reversing credits moves the pool", () => {
 
     // Meanwhile the pool is granted down to $20 left.
     await harness.ask(users.support, `credits ${drain.customerId} 70 big grant`);
-    await harness.clickAndWait(
+    await harness.approve(
       users.manager,
       buttonLabelled((await postedRequest(harness, drain.account)).args.blocks, "Approve"),
     );
     expect((await poolOf(harness)).left).toBe(2_000);
-    const refused = await harness.clickAndWait(
+    const refused = await harness.approve(
       users.manager,
       buttonLabelled(posted.args.blocks, "Approve"),
     );
@@ -269,7 +269,7 @@ describe("the balance guard", () => {
     await harness.ask(users.manager, `balance ${spent.customerId} +50 top-up`);
     const { posted } = await requestReversal(spent, "top-up", "not paid");
     await harness.ask(users.manager, `balance ${spent.customerId} -30 used`);
-    const refused = await harness.clickAndWait(
+    const refused = await harness.approve(
       users.manager,
       buttonLabelled(posted.args.blocks, "Approve"),
     );
@@ -310,7 +310,7 @@ describe("once only", () => {
     const requests = (await approvalsOf(onceOnly.customerId)).filter((a) => a.kind === "reversal");
     expect(requests).toHaveLength(1);
     const posted = await postedRequest(harness, onceOnly.account);
-    await harness.clickAndWait(users.manager, buttonLabelled(posted.args.blocks, "Approve"));
+    await harness.approve(users.manager, buttonLabelled(posted.args.blocks, "Approve"));
     expect((await moneyOf(harness, onceOnly.customerId)).balance).toBe(0);
 
     const late = await clickAnswer(users.support, button);
@@ -332,7 +332,7 @@ describe("once only", () => {
     const approve = buttonLabelled(posted.args.blocks, "Approve");
     const answers = await Promise.all(
       Array.from({ length: 6 }, (_, i) =>
-        harness.clickAndWait(i % 2 === 0 ? users.manager : users.admin, approve),
+        harness.approve(i % 2 === 0 ? users.manager : users.admin, approve),
       ),
     );
     expect(
@@ -344,9 +344,10 @@ describe("once only", () => {
     // pending once the first is no longer pending (the unique index allows one pending at a time).
     const [first] = await approvalsOf(raced.customerId);
     if (!first) throw new Error("no request");
-    const { _id, decidedBy, decidedAt, message, ...asked } = first;
+    const { _id, decidedBy, decidedAt, message, approvals: _given, ...asked } = first;
     await harness.db.collection(collections.approvals).insertOne({
       ...asked,
+      approvals: [],
       idempotencyKey: "racing-request",
       reason: "race two",
       state: "pending",
@@ -356,7 +357,7 @@ describe("once only", () => {
     const racing = await harness.db
       .collection(collections.approvals)
       .findOne({ idempotencyKey: "racing-request" });
-    const stale = await harness.clickAndWait(users.admin, {
+    const stale = await harness.approve(users.admin, {
       ...approve,
       value: racing?._id.toHexString(),
     });
@@ -430,10 +431,10 @@ describe("who may reverse, and which entry", () => {
     await harness.slack.waitForResponse(responseUrl);
     const posted = await postedRequest(harness, who.account);
     const approve = buttonLabelled(posted.args.blocks, "Approve");
-    const own = await harness.clickAndWait(users.manager, approve);
+    const own = await harness.approve(users.manager, approve);
     expect(own.body.text).toContain("someone else must approve it");
     expect((await moneyOf(harness, who.customerId)).balance).toBe(1_500);
-    await harness.clickAndWait(users.admin, approve);
+    await harness.approve(users.admin, approve);
     expect((await moneyOf(harness, who.customerId)).balance).toBe(0);
   });
 
@@ -510,7 +511,7 @@ describe("verify checks the reversal links both ways", () => {
   it("finds reversedBy removed or repointed, and reverses pointing elsewhere, naming the entries", async () => {
     await harness.ask(users.manager, `balance ${tampered.customerId} +60 tamper`);
     const { posted } = await requestReversal(tampered, "tamper", "undo tamper");
-    await harness.clickAndWait(users.admin, buttonLabelled(posted.args.blocks, "Approve"));
+    await harness.approve(users.admin, buttonLabelled(posted.args.blocks, "Approve"));
     const original = await entries().findOne({ customerId: tampered.customerId, reason: "tamper" });
     const reversal = await entries().findOne({
       customerId: tampered.customerId,

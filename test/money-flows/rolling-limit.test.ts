@@ -91,7 +91,7 @@ describe("the approval limit applies to a support member's changes summed over 2
   });
 
   it("the approved request applies and is not summed with later changes; the request's own change is not either", async () => {
-    await harness.clickAndWait(users.manager, buttonLabelled(fifthRequest.args.blocks, "Approve"));
+    await harness.approve(users.manager, buttonLabelled(fifthRequest.args.blocks, "Approve"));
     expect((await moneyOf(harness, split.customerId)).balance).toBe(135_000);
 
     // The four direct ones still sum to $400.00: $100 more reaches the limit without passing it.

@@ -54,7 +54,7 @@ describe("a change asked from a Slack message", () => {
     );
     const posted = await postedRequest(harness, credited.account);
     expect(visibleText(posted.args.blocks)).toContain(shownLink);
-    await harness.clickAndWait(users.manager, buttonLabelled(posted.args.blocks, "Approve"));
+    await harness.approve(users.manager, buttonLabelled(posted.args.blocks, "Approve"));
     expect((await moneyOf(harness, credited.customerId)).credits).toBe(1500);
 
     const history = await answerTo(`history ${credited.customerId}`);

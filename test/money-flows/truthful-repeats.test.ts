@@ -92,7 +92,7 @@ describe("a repeat is recognised before anything is decided from the data it cha
     const first = await harness.command(users.support, text, { triggerId });
     await harness.slack.waitForResponse(first.responseUrl);
     const posted = await postedRequest(harness, requested.account);
-    await harness.clickAndWait(users.manager, buttonLabelled(posted.args.blocks, "Approve"));
+    await harness.approve(users.manager, buttonLabelled(posted.args.blocks, "Approve"));
 
     const retry = await harness.command(users.support, text, { triggerId, retryNum: 1 });
     const answer = await harness.slack.waitForResponse(retry.responseUrl);

@@ -70,7 +70,7 @@ describe("an approval locked by a crashed instance's open transaction", () => {
         JSON.stringify(call.args.blocks).includes(first.account),
     );
     expect(posts).toHaveLength(1);
-    const approved = await harness.clickAndWait(
+    const approved = await harness.approve(
       users.manager,
       buttonLabelled(posts[0]?.args.blocks, "Approve"),
     );

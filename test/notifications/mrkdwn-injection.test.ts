@@ -96,7 +96,7 @@ describe("a credits request for that customer with a two-line reason", () => {
     );
     expect(decisionLines(posted.args.blocks)).toEqual([]);
 
-    const approved = await harness.clickAndWait(
+    const approved = await harness.approve(
       users.manager,
       buttonLabelled(posted.args.blocks, "Approve"),
     );

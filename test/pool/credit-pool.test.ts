@@ -22,6 +22,8 @@ async function pendingCreditRequest(difference: number) {
         expiresAt: new Date(at.getTime() + 60_000),
         state: "pending",
         idempotencyKey: `pending-${difference}`,
+        approvalsNeeded: 1,
+        approvals: [],
       },
       session,
     ),

@@ -465,7 +465,7 @@ const rows: ActionRow[] = [
     prepare: async (role) =>
       press(buttonLabelled(await pendingRequestBy(requesterOfDecisions(role)), "Approve")),
     allowed: ["manager", "admin"],
-    answer: /Approved: matrix\d+@example\.com's credits are now set/,
+    answer: { form: "approval_approve_form" },
     refusal: (role) =>
       role === "requester"
         ? { says: /someone else must approve it \(four-eyes rule\)/, audit: "approval.decide" }
@@ -562,6 +562,23 @@ const rows: ActionRow[] = [
     allowed: ["manager", "admin", "requester"],
     answer: /Rejected matrix\d+@example\.com's credits request/,
     refusal: () => decideRefusal,
+  },
+  {
+    action: "form approve",
+    requester: requesterOfDecisions,
+    prepare: async (role) => {
+      const requester = requesterOfDecisions(role);
+      const request = await pendingRequestBy(requester);
+      const opener = requester === users.manager ? users.admin : users.manager;
+      const view = await formFrom(pressButton(harness, opener, buttonLabelled(request, "Approve")));
+      return (userId) => submitOpenedModal(harness, userId, view, { comment: "matrix says yes" });
+    },
+    allowed: ["manager", "admin"],
+    answer: /Approved: matrix\d+@example\.com's credits are now set/,
+    refusal: (role) =>
+      role === "requester"
+        ? { says: /someone else must approve it \(four-eyes rule\)/, audit: "approval.decide" }
+        : decideRefusal,
   },
 ];
 

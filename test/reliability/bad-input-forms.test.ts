@@ -1,6 +1,6 @@
 /**
  * Bad input, part 2: every modal the app opens (create, edit, tag, invite, balance, credits,
- * reject), submitted with malformed fields, with blocks missing, with wrong value types and with bad
+ * reject, approve), submitted with malformed fields, with blocks missing, with wrong value types and with bad
  * `private_metadata`. Every case must get its error on the right field (or a replacing modal that
  * explains), change nothing and leave the app answering.
  */
@@ -37,6 +37,7 @@ const views = {} as Record<
   | "balance"
   | "credits"
   | "reject"
+  | "approve"
   | "pickedBalance"
   | "pickedTag"
   | "pickCard"
@@ -76,6 +77,9 @@ beforeAll(async () => {
   views.credits = await modalFrom(runCommand(harness, users.support, `credits ${beta.customerId}`));
   views.reject = await modalFrom(
     pressButton(harness, users.manager, buttonLabelled(pending.args.blocks, "Reject")),
+  );
+  views.approve = await modalFrom(
+    pressButton(harness, users.manager, buttonLabelled(pending.args.blocks, "Approve")),
   );
   const menuPick = (value: string) =>
     modalFrom(
@@ -311,11 +315,21 @@ const reasonCases: [string, RegExp][] = [
   ["\u200B \u3164\n\u2800", /Give a reason/],
   ["\u034F", /The reason has no visible characters/],
 ];
+/** Comments the approve form refuses (an empty one, or one of invisible characters only, is no comment). */
+const badComments: [string, RegExp][] = [
+  ["ok\u0000", /The comment contains control characters/],
+  ["ok\u0007\u001B[2J", /The comment contains control characters/],
+  ["\u202Eko", /The comment contains control characters/],
+  ["fine \u2066by me\u2069", /The comment contains control characters/],
+  ["\u034F", /The comment has no visible characters/],
+  ["c".repeat(501), /The comment is 501 characters; the most is 500/],
+  ["c".repeat(5000), /The comment is 5000 characters; the most is 500/],
+];
 const smallFormsGroup = new CaseGroup(
-  "bad input / tag, invite, reject and reverse form fields",
-  "invalid tags, emails and reject and reversal reasons shown on their field; nothing changes",
+  "bad input / tag, invite, reject, reverse and approve form fields",
+  "invalid tags, emails, reject and reversal reasons and approve comments shown on their field; nothing changes",
 );
-describe("the tag, invite and reject forms", () => {
+describe("the tag, invite, reject and approve forms", () => {
   const cases: FormCase[] = [
     ...[
       "VIP",
@@ -357,6 +371,11 @@ describe("the tag, invite and reject forms", () => {
       name: `reverse reason ${shown(reason)}`,
       attempt: fill("reverse", { reason }),
       expected: onField("reason", says),
+    })),
+    ...badComments.map(([comment, says]) => ({
+      name: `approve comment ${shown(comment)}`,
+      attempt: fill("approve", { comment }, { user: users.manager }),
+      expected: onField("comment", says),
     })),
   ];
   runGroup(smallFormsGroup, cases);
@@ -667,28 +686,39 @@ describe("damaged form submissions", () => {
         ],
         ["reject", { reason: "x" }, JSON.stringify({ approvalId: "xyz" }), damaged],
         ["reject", { reason: "x" }, JSON.stringify({ approvalId: "F".repeat(24) }), damaged],
+        ["approve", { comment: "x" }, "{}", /does not say which request it approves/],
+        [
+          "approve",
+          { comment: "x" },
+          JSON.stringify({ approvalId: "f".repeat(24) }),
+          /That approval request does not exist/,
+        ],
+        ["approve", { comment: "x" }, JSON.stringify({ approvalId: "xyz" }), damaged],
+        ["approve", { comment: "x" }, '{"approvalId":{"$ne":null}}', damaged],
       ] as [keyof typeof views, Record<string, string>, string, RegExp][]
     ).map(([form, values, privateMetadata, says]) => ({
       name: `${form}: private_metadata ${shown(privateMetadata, 40)}`,
       attempt: fill(form, values, {
         privateMetadata,
-        user: form === "reject" ? users.manager : users.support,
+        user: form === "reject" || form === "approve" ? users.manager : users.support,
       }),
       expected: inModal(says),
     })),
-    {
-      name: "reject: private_metadata naming an already-rejected request",
+    ...(
+      [
+        ["reject", { reason: "again" }],
+        ["approve", { comment: "too late" }],
+      ] as [keyof typeof views, Record<string, string>][]
+    ).map(([form, values]) => ({
+      name: `${form}: private_metadata naming an already-rejected request`,
+      // The request is rejected in beforeAll, after the cases are made: its ID is read when run.
       attempt: () =>
-        fill(
-          "reject",
-          { reason: "again" },
-          {
-            user: users.manager,
-            privateMetadata: JSON.stringify({ approvalId: rejectedApprovalId }),
-          },
-        )(),
+        fill(form, values, {
+          user: users.manager,
+          privateMetadata: JSON.stringify({ approvalId: rejectedApprovalId }),
+        })(),
       expected: inModal(/already rejected/),
-    },
+    })),
   ];
   runGroup(structureGroup, cases);
 });
@@ -726,9 +756,10 @@ describe("forms with the customer picker", () => {
   runGroup(pickerGroup, cases);
 });
 
-it("the pending request used by the reject form is still pending", async () => {
+it("the pending request used by the reject and approve forms is still pending, with no approval given", async () => {
   const approval = await harness.db
     .collection("approvals")
     .findOne({ state: "pending", customerId: gamma.customerId });
   expect(approval?._id.toHexString()).toBe(pendingApprovalId);
+  expect(approval?.approvals ?? []).toEqual([]);
 });

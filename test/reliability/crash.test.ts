@@ -12,10 +12,16 @@ import { loadConfig } from "../../src/config/env.js";
 import { collections } from "../../src/db/collections.js";
 import { connectDatabase, type Database } from "../../src/db/mongo.js";
 import { createLogger } from "../../src/logging/logger.js";
-import { approvalsChannel, botToken, signingSecret, users } from "../support/app-harness.js";
+import {
+  approvalsChannel,
+  botToken,
+  type SentView,
+  signingSecret,
+  users,
+} from "../support/app-harness.js";
 import { aCustomer, insertCustomers } from "../support/customer-fixtures.js";
 import { type FakeSlackApi, startFakeSlackApi } from "../support/slack/fake-slack-api.js";
-import { allButtons } from "../support/slack-blocks.js";
+import { allButtons, type FoundButton } from "../support/slack-blocks.js";
 import { type AppChild, startAppChild } from "./support/app-child-process.js";
 import { slackUserIds } from "./support/burst-driver.js";
 import { eventually, sleep } from "./support/fault-tools.js";
@@ -101,6 +107,31 @@ async function ask(w: World, app: AppChild, userId: string, text: string) {
   return w.slack.waitForResponse(responseUrl, undefined, 10_000).catch(() => null);
 }
 
+let approveTriggers = 0;
+
+/**
+ * Approve as a person does it, through `app`: the click opens the approve form (views.open on the
+ * shared fake), which is submitted without a comment; resolves with the submission's status (the
+ * click's when it opened no form). The answer comes on `responseUrl`.
+ */
+async function approveThrough(
+  w: World,
+  app: AppChild,
+  userId: string,
+  button: FoundButton,
+  responseUrl: string,
+): Promise<{ status: number; ms: number }> {
+  approveTriggers += 1;
+  const triggerId = `crash-approve-${approveTriggers}`;
+  const clicked = await app.click(userId, button, responseUrl, triggerId);
+  if (clicked.status !== 200) return clicked;
+  const opened = await w.slack
+    .waitForCall("views.open", (call) => call.args.trigger_id === triggerId, 10_000)
+    .catch(() => null);
+  if (!opened) return clicked;
+  return app.submit(userId, opened.args.view as SentView, { comment: "" });
+}
+
 /** Waits until no outbox entry is pending, then a moment more, so a late duplicate shows too. */
 async function outboxSettled(database: Database, timeoutMs: number): Promise<boolean> {
   const outbox = database.db.collection(collections.outbox);
@@ -153,7 +184,9 @@ describe("an instance killed in the middle of a burst", () => {
     const decisions = await Promise.all(
       approves.slice(0, 6).map(async (button, i) => {
         const responseUrl = w.slack.responseUrl();
-        const { status } = await first.click(
+        const { status } = await approveThrough(
+          w,
+          first,
           managers[i % managers.length] as string,
           button,
           responseUrl,
@@ -250,7 +283,9 @@ describe("two instances on one database", () => {
       ...approves
         .slice(0, 6)
         .map((button, i) =>
-          instance(i).click(
+          approveThrough(
+            w,
+            instance(i),
             managers[i % managers.length] as string,
             button,
             answerUrls[i] as string,

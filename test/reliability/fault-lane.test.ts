@@ -287,12 +287,10 @@ describe.skipIf(unavailable !== null)("the fault lane", () => {
   }
 
   async function approve(posted: RecordedCall, managerId: string = users.manager): Promise<Step> {
-    const { status, responseUrl } = await harness.click(
-      managerId,
-      buttonLabelled(posted.args.blocks, "Approve"),
-    );
-    if (status !== 200) throw new Error(`Approve answered HTTP ${status}`);
-    await harness.slack.waitForResponse(responseUrl, undefined, 15_000);
+    const responseUrl = harness.slack.responseUrl();
+    await harness.approve(managerId, buttonLabelled(posted.args.blocks, "Approve"), {
+      responseUrl,
+    });
     return { answers: answersOn(responseUrl) };
   }
 

@@ -169,7 +169,7 @@ describe("requests that arrive while the database is down", () => {
     await wire.suspend();
     const [balance, click, credits] = await Promise.all([
       answerTo(harness, users.support, `balance ${commandCustomer.customerId} +5 outage`),
-      harness.clickAndWait(users.manager, approve),
+      harness.approve(users.manager, approve),
       answerTo(harness, users.support, `credits ${commandCustomer.customerId} 3 outage`),
     ]);
     await wire.resume();
@@ -184,7 +184,7 @@ describe("requests that arrive while the database is down", () => {
       users.support,
       `balance ${commandCustomer.customerId} +5 after outage`,
     );
-    const clickAfter = await harness.clickAndWait(users.manager, approve);
+    const clickAfter = await harness.approve(users.manager, approve);
     const problems = [
       ...(await moneyProblems(harness, commandCustomer.customerId)),
       ...(await moneyProblems(harness, approvalCustomer.customerId)),

@@ -42,7 +42,11 @@ async function said(userId: string, text: string): Promise<RecordedResponse> {
 }
 
 async function clicked(userId: string, blocks: unknown, label: string): Promise<RecordedResponse> {
-  const answer = await harness.clickAndWait(userId, buttonLabelled(blocks, label));
+  const button = buttonLabelled(blocks, label);
+  const answer =
+    label === "Approve"
+      ? await harness.approve(userId, button, { comment: "checked the contract" })
+      : await harness.clickAndWait(userId, button);
   answers.push(answer.body);
   return answer;
 }

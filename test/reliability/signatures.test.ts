@@ -18,7 +18,6 @@ import {
 import { aCustomer, insertCustomers } from "../support/customer-fixtures.js";
 import { moneyOf, postedRequest } from "../support/money-helpers.js";
 import {
-  blockActionsPayload,
   eventBody,
   formContentType,
   interactionBody,
@@ -50,7 +49,11 @@ beforeAll(async () => {
   await harness.ask(users.admin, "pool set 100");
   await harness.ask(users.support, `credits ${target.customerId} 7 signed approval`);
   const posted = await postedRequest(harness, target.account);
-  const approve = buttonLabelled(posted.args.blocks, "Approve");
+  const { responseUrl: approveResponseUrl } = await harness.click(
+    users.manager,
+    buttonLabelled(posted.args.blocks, "Approve"),
+  );
+  const approveForm = await harness.openedModal();
   const card = await harness.ask(users.support, `show ${target.customerId}`);
   const { responseUrl: formResponseUrl } = await harness.click(
     users.support,
@@ -59,7 +62,6 @@ beforeAll(async () => {
   const form = await harness.openedModal();
 
   const commandUrl = harness.slack.responseUrl();
-  const clickUrl = harness.slack.responseUrl();
   probes = [
     {
       kind: "command",
@@ -72,21 +74,20 @@ beforeAll(async () => {
       responseUrl: commandUrl,
     },
     {
-      kind: "approve click",
+      kind: "approve form submission",
       body: interactionBody(
-        blockActionsPayload({
+        viewSubmissionPayload({
           userId: users.manager,
-          responseUrl: clickUrl,
-          action: {
-            action_id: approve.action_id,
-            block_id: approve.block_id,
-            value: approve.value,
-            type: "button",
+          view: {
+            callback_id: String(approveForm.callback_id),
+            private_metadata: approveForm.private_metadata,
+            id: "VSIGNED02",
+            state: { values: stateFor(approveForm, { comment: "signed approval" }) },
           },
         }),
       ),
       contentType: formContentType,
-      responseUrl: clickUrl,
+      responseUrl: approveResponseUrl,
     },
     {
       kind: "balance form submission",
@@ -260,7 +261,7 @@ describe("requests that are not provably from Slack are refused before any handl
       scenario: `signatures / ${label}`,
       attempts,
       expected:
-        "401 for the command, the Approve click, the form submission and the event; no response_url post, no Web API call, no audit event, no document changed",
+        "401 for the command, the Approve form, the balance form and the event; no response_url post, no Web API call, no audit event, no document changed",
       observed: `statuses [${statuses.join(", ")}]; ${newResponses} response_url posts; Web API calls [${newCalls.join(", ")}]; changed collections [${changed.join(", ")}]`,
       pass:
         statuses.every((status) => status === 401) &&

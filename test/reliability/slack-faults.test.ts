@@ -105,7 +105,7 @@ describe("the Web API fails while an approval request is posted or decided (the 
     const approve = buttonLabelled(posted.args.blocks, "Approve");
     const reject = buttonLabelled(posted.args.blocks, "Reject");
     harness.slack.failNext("chat.update", { httpStatus: 500 }, 4);
-    const approved = await harness.clickAndWait(users.manager, approve);
+    const approved = await harness.approve(users.manager, approve);
     const dm = await harness.slack.waitForCall(
       "chat.postMessage",
       (call) =>
@@ -125,12 +125,12 @@ describe("the Web API fails while an approval request is posted or decided (the 
     const buttonsGone = updated.length > 0 && !hasButtons(updated[0]?.args.blocks);
     const afterApproval = await moneyOf(harness, updateFails.customerId);
 
-    const second = await harness.clickAndWait(users.admin, approve);
+    const second = await harness.approve(users.admin, approve);
     const rejectClick = await harness.clickAndWait(users.admin, reject);
     harness.advanceClock(25 * 3600 * 1000);
     await harness.bot.expireOverdueApprovals();
     harness.advanceClock(-25 * 3600 * 1000);
-    const late = await harness.clickAndWait(users.admin, approve);
+    const late = await harness.approve(users.admin, approve);
     await harness.outboxDelivered();
     const approval = await harness.db
       .collection(collections.approvals)
@@ -185,8 +185,8 @@ describe("the Web API fails while an approval request is posted or decided (the 
       ),
       "Approve",
     );
-    const approved = await harness.clickAndWait(users.manager, approveFromList);
-    const again = await harness.clickAndWait(users.manager, approveFromList);
+    const approved = await harness.approve(users.manager, approveFromList);
+    const again = await harness.approve(users.manager, approveFromList);
     await harness.outboxDelivered();
     const channelMessages = (
       harness.slack.deliveredMessages()[harness.config.approvalsChannelId] ?? []

@@ -4,7 +4,7 @@
  * `hash`, so an older render never overwrites a newer Home.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Harness, startHarness, users } from "../support/app-harness.js";
+import { type Harness, type SentView, startHarness, users } from "../support/app-harness.js";
 import { aCustomer, insertCustomers } from "../support/customer-fixtures.js";
 import { postedRequest } from "../support/money-helpers.js";
 import { buttonLabelled, visibleText } from "../support/slack-blocks.js";
@@ -138,6 +138,11 @@ describe("two Home publishes racing", () => {
     expect(slow.args.hash).toEqual(expect.any(String));
     // Meanwhile they approve from Home, and the refreshed Home (nothing pending) lands first.
     await harness.clickInHome(users.manager, buttonLabelled(home.blocks, "Approve"));
+    const form = await harness.slack.waitForCall(
+      "views.open",
+      (call) => (call.args.view as SentView).callback_id === "approval_approve_form",
+    );
+    await harness.submitModal(users.manager, form.args.view as SentView, { comment: "" });
     await harness.slack.waitForCall(
       "views.publish",
       (call) =>

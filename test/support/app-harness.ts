@@ -90,6 +90,7 @@ export type SentView = Record<string, unknown> & {
 };
 
 let viewCounter = 0;
+let approveCounter = 0;
 
 /**
  * How long `ask` and `clickAndWait` wait for the answer they expect. Racing tests (dozens of
@@ -162,6 +163,16 @@ export interface Harness {
     userId: string,
     button: FoundButton,
     options?: { responseUrl?: string },
+  ): Promise<RecordedResponse>;
+  /**
+   * Approve as a person does it: clicks the Approve button, fills the approve form it opens with
+   * `comment` (empty when not given) and submits it; resolves with the answer on the message's
+   * response_url — the decision, or the refusal the click got instead of a form.
+   */
+  approve(
+    userId: string,
+    button: FoundButton,
+    options?: { comment?: string; responseUrl?: string },
   ): Promise<RecordedResponse>;
   /** Submits a modal; resolves with the HTTP status and the JSON the app acked with (if any). */
   submitView(
@@ -368,6 +379,41 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         (response) => slack.responsesTo(responseUrl).indexOf(response) >= before,
         answerWaitMs,
       );
+    },
+    async approve(userId, button, approveOptions = {}) {
+      approveCounter += 1;
+      const triggerId = `approve-trigger-${approveCounter}`;
+      const before = approveOptions.responseUrl
+        ? slack.responsesTo(approveOptions.responseUrl).length
+        : 0;
+      const { status, responseUrl } = await harness.click(userId, button, {
+        triggerId,
+        responseUrl: approveOptions.responseUrl,
+      });
+      if (status !== 200) throw new Error(`click on “${button.text}” answered HTTP ${status}`);
+      // The click either opens the approve form (for this trigger) or is answered with a refusal;
+      // the answer to a submitted form comes on the same response_url.
+      const answer = slack.waitForResponse(
+        responseUrl,
+        (response) => slack.responsesTo(responseUrl).indexOf(response) >= before,
+        2 * answerWaitMs,
+      );
+      const refused = answer.then(
+        () => null,
+        () => null,
+      );
+      const opened = slack
+        .waitForCall("views.open", (call) => call.args.trigger_id === triggerId, answerWaitMs)
+        .catch(() => null);
+      const form = await Promise.race([opened, refused]);
+      if (form) {
+        const submitted = await harness.submitModal(userId, form.args.view as SentView, {
+          comment: approveOptions.comment ?? "",
+        });
+        if (submitted.json !== undefined)
+          throw new Error(`the approve form answered ${JSON.stringify(submitted.json)}`);
+      }
+      return answer;
     },
     async submitView(userId, view) {
       const body = interactionBody(viewSubmissionPayload({ userId, view }));

@@ -72,7 +72,7 @@ export function moneyServices(repositories: TestRepositories, now: () => Date) {
     writer,
     pool,
     audit,
-    { ttlMs: approvalTtlMs, currency: usd },
+    { ttlMs: approvalTtlMs, currency: usd, dualApprovalLimit: 500_000 },
     now,
     repositories.outbox,
   );

@@ -13,6 +13,7 @@ import {
   type PickPurpose,
 } from "../../blocks/customer-picker.js";
 import {
+  buildApproveModal,
   buildBalanceModal,
   buildCreditsModal,
   buildMessageChangeModal,
@@ -151,5 +152,16 @@ export async function openRejectForm(
 ): Promise<void> {
   await openForm(opening, { approvalId: approval.approvalId }, (privateMetadata) =>
     buildRejectModal(approval, deps.config.currency, privateMetadata),
+  );
+}
+
+/** Approve on a pending request: the form that takes the approver's optional comment. */
+export async function openApproveForm(
+  deps: Deps,
+  approval: Approval,
+  opening: FormOpening,
+): Promise<void> {
+  await openForm(opening, { approvalId: approval.approvalId }, (privateMetadata) =>
+    buildApproveModal(approval, deps.config.currency, privateMetadata),
   );
 }

@@ -8,6 +8,7 @@ import { createCustomerSubmission } from "./create-customer.js";
 import { editCustomerSubmission } from "./edit-customer.js";
 import { inviteSubmission } from "./invite-customer.js";
 import {
+  approveSubmission,
   balanceSubmission,
   creditsSubmission,
   messageChangeSubmission,
@@ -28,6 +29,7 @@ export function register(app: App, deps: Deps): void {
     .on(viewIds.balance, balanceSubmission(deps))
     .on(viewIds.credits, creditsSubmission(deps))
     .on(viewIds.reject, rejectSubmission(deps))
+    .on(viewIds.approve, approveSubmission(deps))
     .on(viewIds.pickCustomer, pickCustomerSubmission(deps))
     .on(viewIds.messageChange, messageChangeSubmission(deps))
     .on(viewIds.reverseEntry, reverseEntrySubmission(deps));

@@ -1,8 +1,10 @@
 import { z } from "zod";
+import type { Decision } from "../../approvals/approval-service.js";
 import { viewIds } from "../../blocks/action-ids.js";
 import { buildNotice } from "../../blocks/message.js";
-import { md } from "../../blocks/mrkdwn.js";
+import { type Mrkdwn, md } from "../../blocks/mrkdwn.js";
 import { AppError } from "../../errors/app-error.js";
+import { approvalCommentSchema } from "../../input/approval-comment.js";
 import { reasonSchema } from "../../input/reason.js";
 import { amountSchema, targetAmountSchema } from "../../money/amount.js";
 import { actorOf } from "../actor.js";
@@ -144,4 +146,47 @@ export function rejectSubmission(deps: Deps) {
         );
       },
     });
+}
+
+/** Approve form: the optional comment goes with the approval, to the message, the requester and the ledger. */
+export function approveSubmission(deps: Deps) {
+  const form = z.object({ comment: approvalCommentSchema });
+  return (args: ViewArgs) =>
+    submitForm(args, {
+      resultTitle: "Approved",
+      inputs: ["comment"],
+      validate: (values) => validateForm(form, values),
+      apply: async ({ comment }, metadata) => {
+        if (!metadata.approvalId)
+          throw new AppError("invalid_input", "This form does not say which request it approves.");
+        const actor = actorOf(args.context);
+        const decision = await deps.approvals.approve(
+          metadata.approvalId,
+          actor,
+          comment || undefined,
+        );
+        return buildNotice(approveAnswer(decision));
+      },
+      // Nothing the approval refuses belongs on the comment: the form closes at once, and the
+      // answer goes where the Approve button's went, the message's response_url.
+      ackBeforeApply: () => true,
+    });
+}
+
+/** What the approver is told: applied, stale, or (the first of two) waiting for a second manager. */
+function approveAnswer(decision: Decision): Mrkdwn {
+  const { account, kind } = decision.approval;
+  const change = kind === "reversal" ? "reversal" : `${kind} change`;
+  switch (decision.kind) {
+    case "first-approval":
+      return md`:ballot_box_with_check: 1 of 2 approvals — waiting for a second manager: ${account}'s ${change} applies when another manager or admin approves it. Nothing has changed yet.`;
+    case "approved":
+      return kind === "reversal"
+        ? md`:white_check_mark: Approved: the entry of ${account} is reversed; the requester was told.`
+        : md`:white_check_mark: Approved: ${account}'s ${kind} are now set; the requester was told.`;
+    default:
+      return kind === "reversal"
+        ? md`:warning: Not applied: that entry of ${account} was reversed already (or can no longer be), so the request is marked stale. Nothing was changed.`
+        : md`:warning: Not applied: ${account}'s ${kind} changed after the request, so it is marked stale. Nothing was changed.`;
+  }
 }

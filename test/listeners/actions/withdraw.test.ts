@@ -235,7 +235,7 @@ describe("Withdraw", () => {
   it("after the request was approved, or withdrawn already, answers what happened to it and changes nothing", async () => {
     const { approvalId } = await approvalOf(later.customerId);
     const post = posts.get(later.account);
-    const approved = await harness.clickAndWait(
+    const approved = await harness.approve(
       users.manager,
       buttonLabelled(post?.args.blocks, "Approve"),
     );
@@ -262,7 +262,7 @@ describe("Withdraw", () => {
     const post = posts.get(early.account);
     const opened = harness.slack.callsTo("views.open").length;
 
-    const approve = await harness.clickAndWait(
+    const approve = await harness.approve(
       users.manager,
       buttonLabelled(post?.args.blocks, "Approve"),
     );
@@ -287,7 +287,7 @@ describe("Withdraw", () => {
 
       const [withdrawAnswer, approveAnswer] = await Promise.all([
         clickInHomeAndWait(users.support, withdrawButtonFor(approvalId)),
-        harness.clickAndWait(users.manager, approveButton),
+        harness.approve(users.manager, approveButton),
       ]);
 
       const { state } = await approvalOf(customer.customerId);

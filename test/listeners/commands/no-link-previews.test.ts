@@ -34,7 +34,7 @@ describe("no link previews (money stays private)", () => {
     await ask(users.support, `link ${customer.customerId}`);
     await ask(users.support, `credits ${customer.customerId} 20 welcome bonus`);
     const posted = await postedRequest(harness, customer.account);
-    const approved = await harness.clickAndWait(
+    const approved = await harness.approve(
       users.manager,
       buttonLabelled(posted.args.blocks, "Approve"),
     );

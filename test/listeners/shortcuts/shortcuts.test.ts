@@ -171,10 +171,8 @@ describe("message shortcut “Request a change for this message”", () => {
     expect(JSON.stringify((opened.args.view as SentView).blocks)).toContain(
       `"initial_option":{"text":{"type":"plain_text","text":"bo@linked.example`,
     );
-    const updated = await harness.slack.waitForCall(
-      "views.update",
-      (call) =>
-        String((call.args.view as SentView).private_metadata).includes("p1700000777000100"),
+    const updated = await harness.slack.waitForCall("views.update", (call) =>
+      String((call.args.view as SentView).private_metadata).includes("p1700000777000100"),
     );
     const withLink = updated.args.view as SentView;
     const permalink = JSON.parse(String(withLink.private_metadata)).sourcePermalink as string;
@@ -188,7 +186,7 @@ describe("message shortcut “Request a change for this message”", () => {
     const posted = await postedRequest(harness, bo.account);
     const shown = `<${permalink}|from this conversation>`;
     expect(visibleText(posted.args.blocks)).toContain(shown);
-    await harness.clickAndWait(users.manager, buttonLabelled(posted.args.blocks, "Approve"));
+    await harness.approve(users.manager, buttonLabelled(posted.args.blocks, "Approve"));
     expect((await moneyOf(harness, bo.customerId)).credits).toBe(3000);
     const history = await harness.ask(users.support, `history ${bo.customerId}`);
     expect(visibleText(history.body.blocks)).toContain(shown);

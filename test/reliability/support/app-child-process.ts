@@ -2,13 +2,14 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { slackEventsPath } from "../../../src/app/http-server.js";
-import { signingSecret } from "../../support/app-harness.js";
+import { type SentView, signingSecret, stateFor } from "../../support/app-harness.js";
 import {
   blockActionsPayload,
   formContentType,
   interactionBody,
   postSigned,
   slashCommandBody,
+  viewSubmissionPayload,
 } from "../../support/slack/sign-request.js";
 import type { FoundButton } from "../../support/slack-blocks.js";
 
@@ -31,6 +32,13 @@ export interface AppChild {
     userId: string,
     button: FoundButton,
     responseUrl: string,
+    triggerId?: string,
+  ): Promise<{ status: number; ms: number }>;
+  /** Submits a modal it opened, filled with `values` (block_id → text). */
+  submit(
+    userId: string,
+    view: SentView,
+    values: Record<string, string>,
   ): Promise<{ status: number; ms: number }>;
   /** SIGKILL: no shutdown, leases and half-done deliveries left behind. */
   kill(): Promise<void>;
@@ -93,17 +101,32 @@ export async function startAppChild(
     output,
     command: (userId, text, responseUrl) =>
       timedPost(slashCommandBody({ text, user_id: userId, response_url: responseUrl })),
-    click: (userId, button, responseUrl) =>
+    click: (userId, button, responseUrl, triggerId) =>
       timedPost(
         interactionBody(
           blockActionsPayload({
             userId,
             responseUrl,
+            triggerId,
             action: {
               action_id: button.action_id,
               block_id: button.block_id,
               value: button.value,
               type: "button",
+            },
+          }),
+        ),
+      ),
+    submit: (userId, view, values) =>
+      timedPost(
+        interactionBody(
+          viewSubmissionPayload({
+            userId,
+            view: {
+              ...view,
+              callback_id: String(view.callback_id),
+              id: `VCHILD${Date.now()}${Math.random().toString(36).slice(2, 6)}`,
+              state: { values: stateFor(view, values) },
             },
           }),
         ),

@@ -2,7 +2,7 @@
  * A support team's burst: 200 interactions from 20 people, in waves of about 40 sent at once —
  * commands (show, list, refills, deductions, large changes and credit requests that need approval,
  * tags), card buttons, every form (opened from a card or a command, then submitted), and approvals
- * (Approve and Reject pressed on `/customer approvals`, whose answers come on the response_url, so
+ * (Approve and Reject pressed on `/customer approvals` and their forms submitted; the answers come on the response_url, so
  * they need nothing from the rate-limited channel). Every request's ack time is measured.
  */
 import type { Customer } from "../../../src/customers/customer.js";
@@ -172,7 +172,8 @@ export async function runBurst(
   ]);
   await alongside;
 
-  // Wave 4 (40): every form submitted; Approve pressed on listed requests (a different one each).
+  // Wave 4 (51): every form submitted; Approve pressed on listed requests (a different one each)
+  // and its form submitted.
   const pendingButtons = (label: string) => {
     const seen = new Set<string>();
     const buttons: { userId: string; button: FoundButton }[] = [];
@@ -220,10 +221,17 @@ export async function runBurst(
         tag: "",
       }),
     ),
-    ...toApprove.map(({ userId, button }) => click(userId, button)),
+    ...toApprove.map(async ({ userId, button }, i) => {
+      const form = await openForm("click Approve", userId, (triggerId) =>
+        harness.click(userId, button, { triggerId }),
+      );
+      if (form) await submit(form, { comment: i % 2 ? `approved in the ${tag} burst` : "" });
+      else skipped.push("an approve form");
+    }),
   ]);
 
-  // Wave 5 (35): Reject pressed (opening the reason form) and more commands.
+  // Wave 5 (24): Reject pressed (opening the reason form) and more commands (only 6 cards shown:
+  // with wave 4's approve-form submissions the total stays 200).
   if (toReject.length < 5) skipped.push(`${5 - toReject.length} Reject clicks`);
   const [rejectForms] = await Promise.all([
     Promise.all(
@@ -239,7 +247,7 @@ export async function runBurst(
       command(userId, `balance ${customer(i + 5).customerId} +3 top-up ${i}`),
     ),
     ...[...support, ...managers, ...admins]
-      .slice(0, 17)
+      .slice(0, 6)
       .map((userId, i) => command(userId, `show ${customer(i + 7).customerId}`)),
   ]);
 
