@@ -7,6 +7,7 @@ import type {
 import { shortcutIds } from "../../blocks/action-ids.js";
 import { answerErrors } from "../answer-errors.js";
 import type { Deps } from "../deps.js";
+import { IdRouter } from "../id-router.js";
 import {
   type FormOpening,
   openCreateForm,
@@ -34,27 +35,37 @@ function globalShortcut(open: (opening: FormOpening) => Promise<void>) {
   };
 }
 
-/** The global shortcuts and the message shortcut (manifest.yml's `features.shortcuts`). */
+type ShortcutArgs = SlackShortcutMiddlewareArgs & AllMiddlewareArgs;
+type ShortcutHandler = (args: ShortcutArgs) => Promise<void>;
+
+/**
+ * The global shortcuts and the message shortcut (manifest.yml's `features.shortcuts`): one Bolt
+ * listener that looks the handler up by type and callback_id (see IdRouter). A shortcut with no
+ * handler is left unacked here, for `ackUnhandledRequests` to ack and log.
+ */
 export function register(app: App, deps: Deps): void {
   const picker = { picker: {} };
-  app.shortcut<GlobalShortcut>(
-    { type: "shortcut", callback_id: shortcutIds.findCustomer },
-    globalShortcut((opening) => openPickCustomerForm("card", opening)),
-  );
-  app.shortcut<GlobalShortcut>(
-    { type: "shortcut", callback_id: shortcutIds.newCustomer },
-    globalShortcut(openCreateForm),
-  );
-  app.shortcut<GlobalShortcut>(
-    { type: "shortcut", callback_id: shortcutIds.changeBalance },
-    globalShortcut((opening) => openMoneyForm("balance", deps, picker, opening)),
-  );
-  app.shortcut<GlobalShortcut>(
-    { type: "shortcut", callback_id: shortcutIds.requestCredits },
-    globalShortcut((opening) => openMoneyForm("credits", deps, picker, opening)),
-  );
-  app.shortcut(
-    { type: "message_action", callback_id: shortcutIds.requestChange },
-    requestChangeForMessage(deps),
-  );
+  const global = (open: (opening: FormOpening) => Promise<void>) =>
+    globalShortcut(open) as ShortcutHandler;
+  const routes = new IdRouter<ShortcutHandler>()
+    .on(
+      `shortcut:${shortcutIds.findCustomer}`,
+      global((opening) => openPickCustomerForm("card", opening)),
+    )
+    .on(`shortcut:${shortcutIds.newCustomer}`, global(openCreateForm))
+    .on(
+      `shortcut:${shortcutIds.changeBalance}`,
+      global((opening) => openMoneyForm("balance", deps, picker, opening)),
+    )
+    .on(
+      `shortcut:${shortcutIds.requestCredits}`,
+      global((opening) => openMoneyForm("credits", deps, picker, opening)),
+    )
+    .on(
+      `message_action:${shortcutIds.requestChange}`,
+      requestChangeForMessage(deps) as ShortcutHandler,
+    );
+  app.shortcut({}, async (args) => {
+    await routes.find(`${args.body.type}:${args.body.callback_id}`)?.(args);
+  });
 }
