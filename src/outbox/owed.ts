@@ -70,7 +70,10 @@ export function laneOf(owed: Owed): string {
   }
 }
 
-/** Every decision owes its message updated and its requester told; the one who decided also gets a fresh Home. */
+/**
+ * Every decision owes its message updated and its requester told; the requester's Home (the
+ * request leaves "My work") and the decider's are refreshed.
+ */
 export function owedForDecision(
   approval: { approvalId: string; requestedBy: string },
   deciderId?: string,
@@ -78,8 +81,10 @@ export function owedForDecision(
   const owed: Owed[] = [
     { kind: "approval.update", approvalId: approval.approvalId },
     { kind: "approval.dm", approvalId: approval.approvalId, userId: approval.requestedBy },
+    { kind: "home.refresh", userId: approval.requestedBy },
   ];
-  if (deciderId) owed.push({ kind: "home.refresh", userId: deciderId });
+  if (deciderId && deciderId !== approval.requestedBy)
+    owed.push({ kind: "home.refresh", userId: deciderId });
   return owed;
 }
 
