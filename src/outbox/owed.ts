@@ -70,10 +70,7 @@ export function laneOf(owed: Owed): string {
   }
 }
 
-/**
- * Every decision owes its message updated and its requester told; the requester's Home (the
- * request leaves "My work") and the decider's are refreshed.
- */
+/** Every decision owes its message updated and its requester told; the one who decided also gets a fresh Home. */
 export function owedForDecision(
   approval: { approvalId: string; requestedBy: string },
   deciderId?: string,
@@ -81,10 +78,8 @@ export function owedForDecision(
   const owed: Owed[] = [
     { kind: "approval.update", approvalId: approval.approvalId },
     { kind: "approval.dm", approvalId: approval.approvalId, userId: approval.requestedBy },
-    { kind: "home.refresh", userId: approval.requestedBy },
   ];
-  if (deciderId && deciderId !== approval.requestedBy)
-    owed.push({ kind: "home.refresh", userId: deciderId });
+  if (deciderId) owed.push({ kind: "home.refresh", userId: deciderId });
   return owed;
 }
 
