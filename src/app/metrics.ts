@@ -50,7 +50,7 @@ export class AppMetrics {
 
   private readonly outboxDeliveries = new Counter({
     name: "customer_desk_outbox_deliveries_total",
-    help: "Outbox delivery attempts, by kind (approval.post, approval.update, approval.dm, audit.line, home.refresh) and result (delivered, ratelimited, retry, failed)",
+    help: "Outbox delivery attempts, by kind (approval.post, approval.update, approval.reminder, approval.expiry, approval.dm, audit.line, balance.low, home.refresh) and result (delivered, ratelimited, retry, failed)",
     labelNames: ["kind", "result"],
     registers: [this.registry],
   });
