@@ -1,14 +1,11 @@
 import type { Approval } from "../approvals/approval.js";
-import { timeLeft } from "./home.js";
+import { hoursAndMinutes, timeLeft } from "./home.js";
 import { buildNotice, type SlackMessage } from "./message.js";
 import { md, slackDate } from "./mrkdwn.js";
 
 /** "24 h", "1 h 30 min", "45 min": a request's lifetime, to the minute. */
 function lifetimeText(ms: number): string {
-  const minutes = Math.floor(ms / 60_000);
-  const hours = Math.floor(minutes / 60);
-  const parts = [hours ? `${hours} h` : "", minutes % 60 ? `${minutes % 60} min` : ""];
-  return parts.filter(Boolean).join(" ") || "under a minute";
+  return hoursAndMinutes(Math.floor(ms / 60_000)) || "under a minute";
 }
 
 const fiveMinutesMs = 5 * 60_000;

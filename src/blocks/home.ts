@@ -55,11 +55,16 @@ export function timeLeft(expiresAt: Date, now: Date): string {
   const minutes = Math.floor(left / 60_000);
   if (minutes < 1) return "expires in under a minute";
   const hours = Math.floor(minutes / 60);
-  const parts =
-    hours >= 24
-      ? [`${Math.floor(hours / 24)} d`, hours % 24 ? `${hours % 24} h` : ""]
-      : [hours ? `${hours} h` : "", minutes % 60 ? `${minutes % 60} min` : ""];
-  return `expires in ${parts.filter(Boolean).join(" ")}`;
+  if (hours < 24) return `expires in ${hoursAndMinutes(minutes)}`;
+  return `expires in ${[`${Math.floor(hours / 24)} d`, hours % 24 ? `${hours % 24} h` : ""].filter(Boolean).join(" ")}`;
+}
+
+/** "12 h", "1 h 30 min", "45 min" for a whole number of minutes ("" for none). */
+export function hoursAndMinutes(minutes: number): string {
+  const hours = Math.floor(minutes / 60);
+  return [hours ? `${hours} h` : "", minutes % 60 ? `${minutes % 60} min` : ""]
+    .filter(Boolean)
+    .join(" ");
 }
 
 /** "…and 3 more", or "…and 90+ more" when the count reached its cap. */

@@ -46,9 +46,12 @@ export interface LowBalanceWatch {
 }
 
 /** `poolLeft` is set when credits moved, or could not move because the pool has too little. */
+/** A change not made: the customer changed meanwhile, or (`poolLeft`) the pool has too little. */
+type MoneyFailure = { ok: false; poolLeft?: number };
+
 export type MoneyWrite =
   | { ok: true; before: number; after: number; account: string; poolLeft?: number }
-  | { ok: false; poolLeft?: number };
+  | MoneyFailure;
 
 /**
  * What writing a reversal did: applied (the new entry's ID and the values), or why not — the value
@@ -146,8 +149,31 @@ export class MoneyWriter {
   ): Promise<MoneyWrite> {
     const state = await this.customers.ledgerStateOf(customerId, session);
     if (!state || state[field] !== expected) return { ok: false };
+    const written = await this.setFrom(session, state, field, customerId, target, context);
+    if (!written.ok) return written;
+    const { account, poolLeft } = written;
+    return { ok: true, before: expected, after: target, account, poolLeft };
+  }
+
+  /**
+   * Sets `field` from its value in `state` to `target` with the guarded update, chained after the
+   * customer's head: the ledger entry (with `link`), its day bucket and audit record, for credits the
+   * pool moved by the difference, for the balance the low-balance watch. `{ ok: false }` when the
+   * customer changed meanwhile, with `poolLeft` when the pool has too little; the caller's
+   * transaction then aborts.
+   */
+  private async setFrom(
+    session: ClientSession,
+    state: LedgerState,
+    field: MoneyField,
+    customerId: string,
+    target: number,
+    context: ChangeContext,
+    link: { reverses?: string } = {},
+  ): Promise<{ ok: true; entryId: string; account: string; poolLeft?: number } | MoneyFailure> {
+    const expected = state[field];
     const difference = target - expected;
-    const { entry, head } = this.nextEntry(state, customerId, field, difference, context);
+    const { entry, head } = this.nextEntry(state, customerId, field, difference, context, link);
     const changed = await this.customers.setIfStill(
       customerId,
       field,
@@ -160,14 +186,14 @@ export class MoneyWriter {
     if (!changed) return { ok: false };
     const poolLeft = field === "credits" ? await this.pool.move(difference, session) : undefined;
     if (poolLeft === null) return { ok: false, poolLeft: await this.pool.left(session) };
-    await this.record(session, field, changed.account, entry, context);
+    const entryId = await this.record(session, field, changed.account, entry, context);
     if (field === "balance")
       await this.watchBalance(
         session,
         { customerId, account: changed.account, amount: difference, after: target },
         context,
       );
-    return { ok: true, before: expected, after: target, account: changed.account, poolLeft };
+    return { ok: true, entryId, account: changed.account, poolLeft };
   }
 
   /**
@@ -194,38 +220,23 @@ export class MoneyWriter {
     const delta = -original.amount;
     const before = state[field];
     if (before + delta < 0) return { ok: false, why: "below-zero", field, found: before };
-    const { entry, head } = this.nextEntry(state, customerId, field, delta, context, {
+    const written = await this.setFrom(session, state, field, customerId, before + delta, context, {
       reverses: original.entryId,
     });
-    const changed = await this.customers.setIfStill(
-      customerId,
-      field,
-      before,
-      before + delta,
-      context.at,
-      head,
-      session,
-    );
-    if (!changed) return { ok: false, why: "no-customer" };
-    const poolLeft = field === "credits" ? await this.pool.move(delta, session) : undefined;
-    if (poolLeft === null)
-      return { ok: false, why: "pool-short", poolLeft: await this.pool.left(session) };
-    const entryId = await this.record(session, field, changed.account, entry, context);
+    if (!written.ok)
+      return written.poolLeft === undefined
+        ? { ok: false, why: "no-customer" }
+        : { ok: false, why: "pool-short", poolLeft: written.poolLeft };
+    const { entryId, account, poolLeft } = written;
     if (!(await this.ledger.markReversed(customerId, original.entryId, entryId, session)))
       return { ok: false, why: "already-reversed" };
-    if (field === "balance")
-      await this.watchBalance(
-        session,
-        { customerId, account: changed.account, amount: delta, after: before + delta },
-        context,
-      );
     return {
       ok: true,
       entryId,
       field,
       before,
       after: before + delta,
-      account: changed.account,
+      account,
       ...(poolLeft === undefined ? {} : { poolLeft }),
     };
   }
