@@ -36,6 +36,11 @@ import { type SearchKeySource, searchKeysOf } from "./search-keys.js";
  * search keys are the index's business.
  */
 const publicFields = { passwordHash: 0, searchKeys: 0 } as const;
+/**
+ * What an export reads of each of a million customers: the public fields without `_id` and the
+ * lifetime totals, so that neither side encodes or decodes more than a Customer holds.
+ */
+const exportedFields = { ...publicFields, _id: 0, totals: 0 } as const;
 
 /** A listed customer and where it stands in the list's order (for the page buttons). */
 export interface ListedCustomer {
@@ -72,11 +77,13 @@ function withSearchKeys<T extends SearchKeySource>(document: T): T & { searchKey
  * from its (empty) ledger, so billing details read them from the start without a recount.
  */
 function newCustomerDocument<T extends Customer>(customer: T) {
-  const counted =
-    customer.balance === 0 && customer.credits === 0
-      ? { totals: { ...noMoneyMoved, countedAt: customer.createdAt } }
-      : {};
-  return { ...withSearchKeys(customer), ...counted };
+  if (customer.balance !== 0 || customer.credits !== 0) return withSearchKeys(customer);
+  // One copy of the customer (an import makes a million of them).
+  return {
+    ...customer,
+    searchKeys: searchKeysOf(customer),
+    totals: { ...noMoneyMoved, countedAt: customer.createdAt },
+  };
 }
 
 function listed(document: Document): ListedCustomer {
@@ -288,7 +295,7 @@ export class CustomerRepository {
   async *all(batchSize = 1000): AsyncGenerator<Customer> {
     for await (const document of this.collection.find(
       {},
-      { projection: publicFields, sort: { createdAt: 1, _id: 1 }, batchSize },
+      { projection: exportedFields, sort: { createdAt: 1, _id: 1 }, batchSize },
     )) {
       yield toCustomer(document);
     }

@@ -28,25 +28,50 @@ export function normaliseSearchText(text: string): string {
 const words = (text: string, separator: RegExp) => text.split(separator).filter(Boolean);
 const whitespace = /\s+/u;
 const notLetterOrDigit = /[^\p{L}\p{N}]+/u;
+/** The same split for ASCII text, where \p{L} and \p{N} are exactly these (the faster regex). */
+const asciiNotLetterOrDigit = /[^A-Za-z0-9]+/;
+const localPartSeparators = /[._+-]+/;
+
+/** A key for `keys` (cut to the longest a key may be); empty pieces of a split are none. */
+function addKey(keys: Set<string>, key: string): void {
+  if (key) keys.add(key.length > maxKeyLength ? key.slice(0, maxKeyLength) : key);
+}
+
+function addAll(keys: Set<string>, text: string, separator: RegExp): void {
+  for (const piece of text.split(separator)) addKey(keys, piece);
+}
 
 /** A name's words: as typed between spaces (`o'brien`, `.*`) and split at every other character. */
-function nameWords(name: string): string[] {
-  return words(name, whitespace).flatMap((word) => [word, ...words(word, notLetterOrDigit)]);
+function addNameWords(keys: Set<string>, name: string): void {
+  if (!name) return;
+  const separator = asciiOnly.test(name) ? asciiNotLetterOrDigit : notLetterOrDigit;
+  for (const word of name.split(whitespace)) {
+    if (!word) continue;
+    addKey(keys, word);
+    addAll(keys, word, separator);
+  }
 }
 
 /** The account whole, its local part (whole and split at . _ - +), its domain and each label. */
-function accountKeys(account: string): string[] {
+function addAccountKeys(keys: Set<string>, account: string): void {
+  addKey(keys, account);
   const at = account.lastIndexOf("@");
-  if (at < 0) return [account, ...words(account, /[._+-]+/)];
+  if (at < 0) {
+    addAll(keys, account, localPartSeparators);
+    return;
+  }
   const local = account.slice(0, at);
   const domain = account.slice(at + 1);
-  return [account, local, ...words(local, /[._+-]+/), domain, ...words(domain, /\./)];
+  addKey(keys, local);
+  addAll(keys, local, localPartSeparators);
+  addKey(keys, domain);
+  addAll(keys, domain, /\./);
 }
 
-function customerIdKeys(customerId: string): string[] {
-  return customerId.startsWith(customerIdPrefix)
-    ? [customerId, customerId.slice(customerIdPrefix.length)]
-    : [customerId];
+function addCustomerIdKeys(keys: Set<string>, customerId: string): void {
+  addKey(keys, customerId);
+  if (customerId.startsWith(customerIdPrefix))
+    addKey(keys, customerId.slice(customerIdPrefix.length));
 }
 
 /**
@@ -55,13 +80,10 @@ function customerIdKeys(customerId: string): string[] {
  */
 export function searchKeysOf(source: SearchKeySource): string[] {
   const keys = new Set<string>();
-  const add = (found: string[]) => {
-    for (const key of found) if (key) keys.add(key.slice(0, maxKeyLength));
-  };
-  add(accountKeys(normaliseSearchText(source.account)));
-  add(customerIdKeys(normaliseSearchText(source.customerId)));
-  add(nameWords(normaliseSearchText(source.teamName ?? "")));
-  add(nameWords(normaliseSearchText(source.companyName ?? "")));
+  addAccountKeys(keys, normaliseSearchText(source.account));
+  addCustomerIdKeys(keys, normaliseSearchText(source.customerId));
+  addNameWords(keys, normaliseSearchText(source.teamName ?? ""));
+  addNameWords(keys, normaliseSearchText(source.companyName ?? ""));
   return [...keys].sort();
 }
 

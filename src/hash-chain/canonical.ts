@@ -13,7 +13,7 @@ export function canonical(value: unknown): string {
     case "boolean":
       return value ? "true" : "false";
     case "string":
-      return JSON.stringify(value);
+      return quoted(value);
     case "number":
       if (!Number.isFinite(value)) throw new TypeError(`cannot encode the number ${value}`);
       return JSON.stringify(value);
@@ -27,18 +27,65 @@ export function canonical(value: unknown): string {
 function canonicalObject(value: object): string {
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) throw new TypeError("cannot encode an invalid date");
-    return JSON.stringify(value.toISOString());
+    // An ISO-8601 string holds nothing JSON escapes: quoted as it is.
+    return `"${value.toISOString()}"`;
   }
-  if (Array.isArray(value))
-    return `[${value.map((item) => (item === undefined ? "null" : canonical(item))).join(",")}]`;
-  if (isObjectId(value)) return JSON.stringify(value.toHexString());
+  if (Array.isArray(value)) {
+    let out = "[";
+    for (let i = 0; i < value.length; i += 1) {
+      const item: unknown = value[i];
+      out += `${i > 0 ? "," : ""}${item === undefined ? "null" : canonical(item)}`;
+    }
+    return `${out}]`;
+  }
+  if (isObjectId(value)) return `"${value.toHexString()}"`;
   const prototype = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null)
     throw new TypeError(`cannot encode a ${describeType(value)}`);
-  const entries = Object.entries(value)
-    .filter(([, field]) => field !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([key, field]) => `${JSON.stringify(key)}:${canonical(field)}`).join(",")}}`;
+  return canonicalFields(value as Record<string, unknown>, Object.keys(value));
+}
+
+/**
+ * `{"key":value,…}` of `fields` of `object` in sorted order, leaving out undefined values (the one
+ * loop behind every object's encoding and the chain hash's, which names its fields itself).
+ */
+export function canonicalFields(
+  object: Readonly<Record<string, unknown>>,
+  fields: string[],
+): string {
+  // Default sort: UTF-16 code unit order, the order the encoding promises.
+  fields.sort();
+  let out = "{";
+  let first = true;
+  for (const key of fields) {
+    const field = object[key];
+    if (field === undefined) continue;
+    out += `${first ? "" : ","}${quotedKey(key)}:${canonical(field)}`;
+    first = false;
+  }
+  return `${out}}`;
+}
+
+/** What JSON.stringify escapes in a string: quote, backslash, controls and (lone) surrogates. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what JSON escapes
+const escaped = /["\\\u0000-\u001F\uD800-\uDFFF]/;
+
+/** `text` as a JSON string, exactly as JSON.stringify writes it (most need no escape: quoted as they are). */
+function quoted(text: string): string {
+  return escaped.test(text) ? JSON.stringify(text) : `"${text}"`;
+}
+
+/** Field names repeat from document to document: each is quoted once (a bounded cache). */
+const quotedKeys = new Map<string, string>();
+const maxQuotedKeys = 10_000;
+
+function quotedKey(key: string): string {
+  let known = quotedKeys.get(key);
+  if (known === undefined) {
+    known = quoted(key);
+    if (quotedKeys.size < maxQuotedKeys) quotedKeys.set(key, known);
+  }
+  return known;
 }
 
 /** The driver's ObjectId, recognised by its BSON type tag (no driver import outside repositories). */

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { canonical } from "./canonical.js";
+import { canonicalFields } from "./canonical.js";
 
 /** The `prevHash` of a chain's first link: 64 zeros. */
 export const genesisHash = "0".repeat(64);
@@ -26,12 +26,11 @@ export function chainHash(
   document: Readonly<Record<string, unknown>>,
   unhashed: readonly string[] = [],
 ): string {
-  const { _id: _, hash: __, ...rest } = document;
-  const hashed = Object.fromEntries(
-    Object.entries(rest).filter(([field]) => !unhashed.includes(field)),
+  const fields = Object.keys(document).filter(
+    (field) => field !== "_id" && field !== "hash" && !unhashed.includes(field),
   );
   return createHash("sha256")
-    .update(`${String(hashed.prevHash)}\n${canonical(hashed)}`, "utf8")
+    .update(`${String(document.prevHash)}\n${canonicalFields(document, fields)}`, "utf8")
     .digest("hex");
 }
 
@@ -40,13 +39,12 @@ export function chainHash(
  * `hash`; fields whose value is undefined are dropped, so what is stored is exactly what was hashed.
  */
 export function linkAfter<T extends object>(head: ChainHead | null, fields: T): T & ChainLink {
-  const defined = Object.fromEntries(
-    Object.entries(fields).filter(([, value]) => value !== undefined),
-  ) as T;
-  const seq = (head?.seq ?? 0) + 1;
-  const prevHash = head?.hash ?? genesisHash;
-  const unhashed = { ...defined, seq, prevHash };
-  return { ...unhashed, hash: chainHash(unhashed) };
+  const link: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(fields)) if (value !== undefined) link[field] = value;
+  link.seq = (head?.seq ?? 0) + 1;
+  link.prevHash = head?.hash ?? genesisHash;
+  link.hash = chainHash(link);
+  return link as T & ChainLink;
 }
 
 /** `list` chained in order after `head`, and the chain's new head. */

@@ -54,6 +54,16 @@ describe("search keys", () => {
     );
   });
 
+  it("split names in any script at what is neither letter nor digit, as ASCII names are", () => {
+    const keys = searchKeysOf({
+      account: "a@b.c",
+      customerId: "CUS-22222222",
+      teamName: "Σοφία-Labs Ω_2",
+    });
+    expect(keys).toEqual(expect.arrayContaining(["σοφια-labs", "σοφια", "labs", "ω_2", "ω", "2"]));
+    expect(keys).not.toContain("σοφια-");
+  });
+
   it("are lower-case, NFKC and accent-folded, sorted, without duplicates", () => {
     const keys = searchKeysOf({
       account: "jose@acme.example",

@@ -48,6 +48,23 @@ describe("the canonical encoding", () => {
     expect(() => canonical(new Map())).toThrow(/cannot encode a Map/);
     expect(() => canonical(new Date(Number.NaN))).toThrow(/invalid date/);
   });
+
+  it("writes every string and field name exactly as JSON.stringify does", () => {
+    const strings = [
+      "",
+      "plain ascii",
+      'quote " and backslash \\',
+      "controls \u0000 \u0007 \b \t \n \r \u001f and DEL \u007f",
+      "line separators \u2028 \u2029",
+      "emoji 😀 (a surrogate pair)",
+      "lone high \ud83d and lone low \ude00",
+      "é and e\u0301",
+    ];
+    for (const text of strings) {
+      expect(canonical(text)).toBe(JSON.stringify(text));
+      expect(canonical({ [text]: 1 })).toBe(`{${JSON.stringify(text)}:1}`);
+    }
+  });
 });
 
 describe("the chain hash", () => {
