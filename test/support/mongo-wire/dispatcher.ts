@@ -55,7 +55,7 @@ export interface DispatcherParts {
   readonly clock: LogicalClock;
 }
 
-function checkFields(name: string, definition: CommandDefinition, command: Document): void {
+export function checkFields(name: string, definition: CommandDefinition, command: Document): void {
   if (definition.options === "any") return;
   for (const field of Object.keys(command).slice(1)) {
     if (!GENERIC_FIELDS.has(field) && !definition.options.includes(field)) {

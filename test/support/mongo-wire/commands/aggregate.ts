@@ -1,9 +1,10 @@
 import type { Document } from "bson";
-import { failedToParse, typeMismatch, unsupported } from "../errors.js";
+import { failedToParse, typeMismatch } from "../errors.js";
 import { compileFilter, runPipeline } from "../query-engine.js";
 import { isPlainObject } from "../values.js";
 import { cursorBatchSize, requiredArray } from "./arguments.js";
-import { findMatching, matchingLazily } from "./matching.js";
+import { explainAggregate } from "./explain.js";
+import { findMatching, matchingLazily, type ReadTrace } from "./matching.js";
 import type { CommandContext, CommandDefinition } from "./types.js";
 
 /** The operand of `stage` when it is the one stage `name`. */
@@ -61,47 +62,57 @@ function streamThrough(documents: Iterable<Document>, stages: Document[]): Docum
   return out;
 }
 
-function aggregate(command: Document, { view, cursors, dbName }: CommandContext): Document {
-  if (command.explain) throw unsupported("aggregate with explain");
-  if (!isPlainObject(command.cursor)) {
-    throw failedToParse(
-      "The 'cursor' option is required, except for aggregate with the explain argument",
-    );
-  }
+/** What an aggregate ran, as it ran. */
+export interface AggregateRun {
+  readonly ns: string;
+  readonly results: Document[];
+  /** The leading `$match` and `$sort` run through the index walk (undefined: none). */
+  readonly match?: Document;
+  readonly sort?: Document;
+  /** The `$match`/`$skip`/`$limit` stages after them run as the walk's documents streamed by. */
+  readonly streamed: Document[];
+  /** The stages run over what the query part gave. */
+  readonly rest: Document[];
+}
+
+/** Runs an aggregate up to its results; `trace` notes how its query part read (for `explain`). */
+export function runAggregate(
+  command: Document,
+  { view, dbName }: CommandContext,
+  trace?: ReadTrace,
+): AggregateRun {
   const target = command.aggregate;
   if (target !== 1 && (typeof target !== "string" || target === "")) {
     throw typeMismatch("aggregate must name a collection or be 1");
   }
   let pipeline = requiredArray(command, "pipeline") as Document[];
   let source: Document[] = [];
+  let query: Pick<AggregateRun, "match" | "sort" | "streamed"> = { streamed: [] };
   if (typeof target === "string") {
     const collection = view.collection(dbName, target);
     // A leading $match (with the $sort after it) is run here, through an index when one fits.
     const leadingMatch = stageOf(pipeline[0], "$match");
     if (isPlainObject(leadingMatch)) {
       const sort = stageOf(pipeline[1], "$sort");
+      const request = {
+        filter: leadingMatch,
+        sort: isPlainObject(sort) ? sort : undefined,
+        hint: command.hint,
+        trace,
+      };
       const rest = pipeline.slice(isPlainObject(sort) ? 2 : 1);
       const streaming = streamedStages(rest);
       if (streaming) {
-        source = streamThrough(
-          matchingLazily(collection, {
-            filter: leadingMatch,
-            sort: isPlainObject(sort) ? sort : undefined,
-            hint: command.hint,
-          }),
-          streaming.streamed,
-        );
+        source = streamThrough(matchingLazily(collection, request), streaming.streamed);
         pipeline = streaming.rest;
       } else {
-        source = findMatching(collection, {
-          filter: leadingMatch,
-          sort: isPlainObject(sort) ? sort : undefined,
-          hint: command.hint,
-        });
+        source = findMatching(collection, request);
         pipeline = rest;
       }
+      query = { match: leadingMatch, sort: request.sort, streamed: streaming?.streamed ?? [] };
     } else {
       source = collection?.all() ?? [];
+      if (trace) trace.matched = source.length;
     }
   }
   const results = runPipeline(
@@ -110,7 +121,22 @@ function aggregate(command: Document, { view, cursors, dbName }: CommandContext)
     (name) => view.collection(dbName, name)?.all() ?? [],
   );
   const ns = typeof target === "string" ? `${dbName}.${target}` : `${dbName}.$cmd.aggregate`;
-  return { cursor: cursors.open(ns, results, cursorBatchSize(command)), ok: 1 };
+  return { ns, results, ...query, rest: pipeline };
+}
+
+function aggregate(command: Document, context: CommandContext): Document {
+  if (command.explain !== undefined && command.explain !== false) {
+    // The legacy spelling of explain (`{ aggregate, pipeline, explain: true }`): the query plan.
+    if (command.explain !== true) throw typeMismatch("BSON field 'explain' must be a boolean");
+    return explainAggregate(command, context, "queryPlanner");
+  }
+  if (!isPlainObject(command.cursor)) {
+    throw failedToParse(
+      "The 'cursor' option is required, except for aggregate with the explain argument",
+    );
+  }
+  const { ns, results } = runAggregate(command, context);
+  return { cursor: context.cursors.open(ns, results, cursorBatchSize(command)), ok: 1 };
 }
 
 export const aggregateCommands: Record<string, CommandDefinition> = {

@@ -5,7 +5,13 @@ import { badValue } from "../errors.js";
 import { findDocuments, project } from "../query-engine.js";
 import { MISSING, valueKey, valuesAtPath } from "../values.js";
 import { collectionName, optionalDocument, optionalNumber, requiredArray } from "./arguments.js";
-import { candidates, findMatching, matchingDocuments } from "./matching.js";
+import {
+  candidates,
+  findMatching,
+  matchingDocuments,
+  type ReadTrace,
+  traceMatches,
+} from "./matching.js";
 import type { CommandContext, CommandDefinition } from "./types.js";
 
 function nonNegative(command: Document, field: string): number | undefined {
@@ -26,35 +32,51 @@ function naturalOrder(sort: Document | undefined): {
   return { natural: true, reverse: sort.$natural === -1 };
 }
 
-function find(command: Document, { view, cursors, dbName }: CommandContext): Document {
+/** What a find asked for, as it ran. */
+export interface FindRun {
+  readonly ns: string;
+  readonly docs: Document[];
+  readonly filter: Document;
+  readonly sort: Document | undefined;
+  readonly skip: number;
+  readonly limit: number;
+  readonly projection: Document | undefined;
+  /** `sort: { $natural: -1 }`: the collection read backwards. */
+  readonly backwards: boolean;
+}
+
+/** Runs a `find` up to its documents (projected); `trace` notes how (for `explain`). */
+export function runFind(
+  command: Document,
+  { view, dbName }: CommandContext,
+  trace?: ReadTrace,
+): FindRun {
   const name = collectionName(command, "find");
   const filter = optionalDocument(command, "filter") ?? {};
   const collection = view.collection(dbName, name);
   // A negative limit is the legacy spelling of "limit, in a single batch".
-  const rawLimit = optionalNumber(command, "limit") ?? 0;
+  const limit = Math.abs(optionalNumber(command, "limit") ?? 0);
   const { sort, natural, reverse } = naturalOrder(optionalDocument(command, "sort"));
-  const read = {
-    filter,
-    sort,
-    skip: nonNegative(command, "skip"),
-    limit: Math.abs(rawLimit),
-  };
+  const read = { filter, sort, skip: nonNegative(command, "skip"), limit };
   const projection = optionalDocument(command, "projection");
   let docs: Document[];
   if (natural) {
-    const source = candidates(collection, filter);
+    const source = candidates(collection, filter, trace);
+    traceMatches(trace, source, read);
     docs = findDocuments(reverse ? source.reverse() : source, { ...read, projection });
   } else {
-    docs = project(findMatching(collection, { ...read, hint: command.hint }), projection, filter);
+    const found = findMatching(collection, { ...read, hint: command.hint, trace });
+    docs = project(found, projection, filter);
   }
-  const singleBatch = command.singleBatch === true || rawLimit < 0;
-  const cursor = cursors.open(
-    `${dbName}.${name}`,
-    docs,
-    nonNegative(command, "batchSize"),
-    singleBatch,
-  );
-  return { cursor, ok: 1 };
+  const ns = `${dbName}.${name}`;
+  return { ns, docs, filter, sort, skip: read.skip ?? 0, limit, projection, backwards: reverse };
+}
+
+function find(command: Document, context: CommandContext): Document {
+  const { ns, docs } = runFind(command, context);
+  const singleBatch = command.singleBatch === true || (optionalNumber(command, "limit") ?? 0) < 0;
+  const batchSize = nonNegative(command, "batchSize");
+  return { cursor: context.cursors.open(ns, docs, batchSize, singleBatch), ok: 1 };
 }
 
 function getMore(command: Document, { cursors, dbName }: CommandContext): Document {

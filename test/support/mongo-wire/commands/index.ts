@@ -1,4 +1,5 @@
 import { aggregateCommands } from "./aggregate.js";
+import { explainCommands } from "./explain.js";
 import { findCommands } from "./find.js";
 import { findAndModifyCommands } from "./find-and-modify.js";
 import { handshakeCommands } from "./handshake.js";
@@ -18,6 +19,7 @@ export const COMMANDS: ReadonlyMap<string, CommandDefinition> = new Map(
     ...indexCommands,
     ...findCommands,
     ...aggregateCommands,
+    ...explainCommands,
     ...writeCommands,
     ...findAndModifyCommands,
     ...testingCommands,

@@ -1,7 +1,33 @@
 import type { Document } from "bson";
+import type { WalkPlan } from "../index-walk.js";
 import { compileFilter, findDocuments } from "../query-engine.js";
 import { isPlainObject, valueKey } from "../values.js";
 import type { CollectionView } from "../view.js";
+
+/** How a read found its documents (for `explain`). */
+export type ReadAccess =
+  | { kind: "scan" }
+  | { kind: "id"; values: number }
+  | { kind: "unique"; field: string; values: number }
+  | { kind: "or"; branches: ReadAccess[] }
+  | { kind: "walk"; plan: WalkPlan };
+
+/** What a read did, filled in as it runs when `explain` asks (`FindRequest.trace`). */
+export interface ReadTrace {
+  access: ReadAccess;
+  /** Documents that passed the filter (up to where the read stopped). */
+  matched: number;
+  /** The matches were sorted in memory (no index gave the order asked for). */
+  sortedInMemory: boolean;
+}
+
+export const newTrace = (): ReadTrace => ({
+  access: { kind: "scan" },
+  matched: 0,
+  sortedInMemory: false,
+});
+
+const hasSort = (sort: Document | undefined) => Object.keys(sort ?? {}).length > 0;
 
 /**
  * The `_id` keys a filter can only match, when its `_id` condition is an equality or `$in`,
@@ -45,37 +71,56 @@ function equalStrings(condition: unknown): string[] | undefined {
  * `$in`; a string equality on a field with a unique index (account, customerId, …); or an `$or`
  * whose every branch is narrowed that way (MongoDB's index union). The full filter is still applied.
  */
-function indexedCandidates(collection: CollectionView, filter: Document): Document[] | undefined {
+function indexedCandidates(
+  collection: CollectionView,
+  filter: Document,
+  trace?: ReadTrace,
+): Document[] | undefined {
   const ids = idKeysOf(filter._id);
   if (ids) {
     const found: Document[] = [];
-    for (const key of new Set(ids)) {
+    const keys = new Set(ids);
+    for (const key of keys) {
       const doc = collection.get(key);
       if (doc) found.push(doc);
     }
+    if (trace) trace.access = { kind: "id", values: keys.size };
     return found;
   }
   for (const [field, condition] of Object.entries(filter)) {
     if (field.startsWith("$")) continue;
     const values = equalStrings(condition);
     const found = values && collection.lookup(field, values);
-    if (found) return found;
+    if (found) {
+      if (trace) trace.access = { kind: "unique", field, values: values.length };
+      return found;
+    }
   }
   const branches = filter.$or;
   if (!Array.isArray(branches) || branches.length === 0) return undefined;
   const union = new Set<Document>();
+  const accesses: ReadAccess[] = [];
   for (const branch of branches) {
-    const found = isPlainObject(branch) ? indexedCandidates(collection, branch) : undefined;
+    const branchTrace = trace && newTrace();
+    const found = isPlainObject(branch)
+      ? indexedCandidates(collection, branch, branchTrace)
+      : undefined;
     if (!found) return undefined;
+    if (branchTrace) accesses.push(branchTrace.access);
     for (const doc of found) union.add(doc);
   }
+  if (trace) trace.access = { kind: "or", branches: accesses };
   return [...union];
 }
 
 /** Documents worth testing against `filter`: what an index narrows it to, or the whole collection. */
-export function candidates(collection: CollectionView | undefined, filter: Document): Document[] {
+export function candidates(
+  collection: CollectionView | undefined,
+  filter: Document,
+  trace?: ReadTrace,
+): Document[] {
   if (!collection) return [];
-  return indexedCandidates(collection, filter) ?? collection.all();
+  return indexedCandidates(collection, filter, trace) ?? collection.all();
 }
 
 /** A read: which documents, in which order, how many. */
@@ -87,16 +132,28 @@ export interface FindRequest {
   limit?: number | undefined;
   /** An index name or key pattern. */
   hint?: unknown;
+  /** Filled in with what the read does (`explain`). */
+  trace?: ReadTrace | undefined;
 }
 
 /** What narrows `request`: a unique-key or `_id` look-up, else an index walk, else neither (a scan). */
 function planOf(collection: CollectionView | undefined, request: FindRequest) {
-  const narrowed = collection && indexedCandidates(collection, request.filter);
+  const { trace } = request;
+  const narrowed = collection && indexedCandidates(collection, request.filter, trace);
   const plan =
     collection && !narrowed
       ? collection.planWalk(request.filter, request.sort, request.hint)
       : undefined;
+  if (trace && plan) trace.access = { kind: "walk", plan };
   return { narrowed, plan };
+}
+
+/** Notes how many of `docs` match (only when tracing: the read itself leaves that to mingo). */
+export function traceMatches(trace: ReadTrace | undefined, docs: Document[], request: FindRequest) {
+  if (!trace) return;
+  const matches = compileFilter(request.filter);
+  trace.matched = docs.filter((doc) => matches(doc)).length;
+  trace.sortedInMemory = hasSort(request.sort);
 }
 
 /**
@@ -108,23 +165,27 @@ export function findMatching(
   collection: CollectionView | undefined,
   request: FindRequest,
 ): Document[] {
-  const { filter, sort, skip = 0, limit = 0 } = request;
+  const { filter, sort, skip = 0, limit = 0, trace } = request;
   const { narrowed, plan } = planOf(collection, request);
   if (!collection || !plan) {
-    return findDocuments(narrowed ?? collection?.all() ?? [], { filter, sort, skip, limit });
+    const docs = narrowed ?? collection?.all() ?? [];
+    traceMatches(trace, docs, request);
+    return findDocuments(docs, { filter, sort, skip, limit });
   }
   const matches = compileFilter(filter);
-  if (Object.keys(sort ?? {}).length === 0 && !skip && !limit && request.hint === undefined) {
+  if (!hasSort(sort) && !skip && !limit && request.hint === undefined) {
     // Every match, in no order asked for (nor an index hinted): the natural order, as a scan gives
     // it (MongoDB would give the index's; tests written against the scan's order keep passing). The
     // walk still bounds the read.
     const found: Document[] = [];
     for (const doc of collection.walk(plan)) if (matches(doc)) found.push(doc);
+    if (trace) trace.matched = found.length;
     return collection.inNaturalOrder(found);
   }
   if (!plan.sorted) {
     const found: Document[] = [];
     for (const doc of collection.walk(plan)) if (matches(doc)) found.push(doc);
+    if (trace) Object.assign(trace, { matched: found.length, sortedInMemory: true });
     return findDocuments(found, { filter, sort, skip, limit });
   }
   const found: Document[] = [];
@@ -135,6 +196,7 @@ export function findMatching(
     if (skipped < skip) skipped++;
     else if (found.push(doc) === limit) break;
   }
+  if (trace) trace.matched = skipped + found.length;
   return found;
 }
 
@@ -153,7 +215,12 @@ export function* matchingLazily(
     return;
   }
   const matches = compileFilter(request.filter);
-  for (const doc of collection.walk(plan)) if (matches(doc)) yield doc;
+  const { trace } = request;
+  for (const doc of collection.walk(plan)) {
+    if (!matches(doc)) continue;
+    if (trace) trace.matched++;
+    yield doc;
+  }
 }
 
 /** The documents matching `filter` (in index or natural order), stopping after `limit` if given. */
