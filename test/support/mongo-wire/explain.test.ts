@@ -188,6 +188,13 @@ describe("explain of find", () => {
     expect(all.executionStats).toMatchObject({ nReturned: 20, allPlansExecution: [] });
   });
 
+  it("a collection that does not exist has the EOF plan, whatever the filter", async () => {
+    const missing = t.freshDb().collection("missing");
+    const explained = await missing.find({ amount: 1 }).explain("executionStats");
+    expect(explained.queryPlanner.winningPlan).toEqual({ stage: "EOF" });
+    expect(explained.executionStats).toMatchObject({ nReturned: 0, totalDocsExamined: 0 });
+  });
+
   it("returns no documents and leaves no cursor: the next find sees the same data", async () => {
     const explained = await orders.find({ status: "open" }).explain("executionStats");
     expect(explained).not.toHaveProperty("cursor");
@@ -269,8 +276,8 @@ describe("explain of aggregate", () => {
       explain: true,
     });
     expect(answer).toMatchObject({ ok: 1 });
-    // A fresh database: no such collection, so nothing to walk.
-    expect(answer.queryPlanner.winningPlan.stage).toBe("COLLSCAN");
+    // A fresh database: no such collection, nothing to read (MongoDB's EOF plan).
+    expect(answer.queryPlanner.winningPlan).toEqual({ stage: "EOF" });
     const onOrders = await t.client.db(orders.dbName).command({
       aggregate: "orders",
       pipeline: [{ $match: { status: "open" } }, { $project: { ref: 1 } }],

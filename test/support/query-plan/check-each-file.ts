@@ -28,7 +28,7 @@ const allowed = (query: RecordedQuery) => {
 afterAll(async () => {
   const file = relative(process.cwd(), expect.getState().testPath ?? "a test file");
   const { queries: recorded, excludedTestCommands, recordingMs } = takeRecorded();
-  const queries = inject("realMongo")
+  const queries = inject("explainPlans")
     ? await withExplainVerdicts(inject("mongoUri"), recorded)
     : recorded;
   await logQueries(inject("queryPlanLog"), file, queries, allowed, {

@@ -25,6 +25,8 @@ export interface RecordedQuery {
   readonly stacks: string[];
   /** The first command of this shape (find and aggregate), for `explain` on a real MongoDB. */
   sample?: Record<string, unknown>;
+  /** When `explain` decided the verdict: what the rules had said. */
+  rulesVerdict?: Verdict;
 }
 
 const maxSites = 3;

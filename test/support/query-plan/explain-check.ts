@@ -55,6 +55,19 @@ export async function dropScratchDatabases(uri: string): Promise<void> {
   }
 }
 
+const created = new Set<string>();
+
+/**
+ * Creates `name` (empty) in the scratch database unless it exists: a collection no index was
+ * declared for would not, and a planner answers EOF for a missing collection, whatever the query.
+ */
+async function ensureCollection(database: Database, name: string): Promise<void> {
+  if (created.has(name)) return;
+  const existing = await database.db.listCollections({ name }, { nameOnly: true }).toArray();
+  if (existing.length === 0) await database.db.createCollection(name);
+  created.add(name);
+}
+
 export async function withExplainVerdicts(
   uri: string,
   queries: RecordedQuery[],
@@ -64,6 +77,7 @@ export async function withExplainVerdicts(
   const database = await scratchDatabase(uri);
   const explained = new Map<RecordedQuery, RecordedQuery>();
   for (const query of toExplain) {
+    await ensureCollection(database, query.collection);
     const answer = await database.db.command({
       explain: explainable(query),
       verbosity: "executionStats",
@@ -71,6 +85,7 @@ export async function withExplainVerdicts(
     explained.set(query, {
       ...query,
       verdict: planVerdict(query.verdict, query.counts, readExplain(answer)),
+      rulesVerdict: query.verdict,
     });
   }
   return queries.map((query) => explained.get(query) ?? query);

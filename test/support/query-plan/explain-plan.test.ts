@@ -127,6 +127,21 @@ describe('reading explain("executionStats")', () => {
     expect(reading.docsExamined).toBe(50000);
   });
 
+  it("a $sort or $skip after a limit (the $cursor's LIMIT or a $limit stage) is bounded by it", () => {
+    const cursor = (winningPlan: unknown) => ({ $cursor: { queryPlanner: { winningPlan } } });
+    const scan = { stage: "FETCH", inputStage: { stage: "IXSCAN", indexName: "search_keys" } };
+    const candidatesThenSort = {
+      stages: [cursor({ stage: "LIMIT", limitAmount: 2000, inputStage: scan }), { $sort: {} }],
+    };
+    expect(readExplain(candidatesThenSort).problems).toEqual([]);
+    const limitStageThenSkip = { stages: [cursor(scan), { $limit: 50 }, { $skip: 10 }] };
+    expect(readExplain(limitStageThenSkip).problems).toEqual([]);
+    const sortThenLimit = { stages: [cursor(scan), { $sort: {} }, { $limit: 20 }] };
+    expect(readExplain(sortThenLimit).problems).toEqual([
+      "$sort stage after the query: sorts in memory",
+    ]);
+  });
+
   it("an answer without a plan is refused", () => {
     expect(() => readExplain({ ok: 1 })).toThrow(/no queryPlanner/);
     expect(() => readExplain({ queryPlanner: { winningPlan: "nope" } })).toThrow();

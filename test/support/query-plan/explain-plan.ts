@@ -84,8 +84,13 @@ export function readExplain(explain: unknown): PlanReading {
   if (stages.includes("COLLSCAN")) problems.push("COLLSCAN: reads every document");
   if (stages.includes("SORT")) problems.push("SORT: sorts in memory (no index gives the order)");
   if (stages.includes("SKIP")) problems.push("SKIP: reads and throws away the skipped documents");
+  // After a limit (the query's LIMIT, or a `$limit` stage) a sort or skip handles at most that many
+  // documents: bounded, as the rules count a pipeline's first `$limit`.
+  let limited = stages.includes("LIMIT");
   for (const stage of pipeline.slice(1)) {
     const name = Object.keys(stage)[0];
+    if (name === "$limit") limited = true;
+    if (limited) continue;
     if (name === "$sort") problems.push("$sort stage after the query: sorts in memory");
     if (name === "$skip") problems.push("$skip stage: reads and throws away the skipped documents");
   }

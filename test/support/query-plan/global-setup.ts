@@ -5,12 +5,17 @@ import type { TestProject } from "vitest/node";
 import { staleAllowances } from "./allowed-queries.js";
 import { dropScratchDatabases } from "./explain-check.js";
 import { queryListSection, withQueryList } from "./query-list.js";
-import { readQueryLogs } from "./query-log.js";
+import { explainSummary, readQueryLogs } from "./query-log.js";
 
 declare module "vitest" {
   export interface ProvidedContext {
     /** Where each worker logs the queries its test files made the app send. */
     queryPlanLog: string;
+    /**
+     * Re-check every recorded find and aggregate with `explain("executionStats")`: always on a real
+     * MongoDB, and on the wire test server with `QUERY_PLAN_EXPLAIN=1` (its planner explains too).
+     */
+    explainPlans: boolean;
   }
 }
 
@@ -21,9 +26,11 @@ declare module "vitest" {
 export default async function setup(project: TestProject) {
   const directory = await mkdtemp(join(tmpdir(), "query-plans-"));
   project.provide("queryPlanLog", directory);
+  const explainPlans =
+    project.getProvidedContext().realMongo || process.env.QUERY_PLAN_EXPLAIN === "1";
+  project.provide("explainPlans", explainPlans);
   return async () => {
-    if (project.getProvidedContext().realMongo)
-      await dropScratchDatabases(project.getProvidedContext().mongoUri);
+    if (explainPlans) await dropScratchDatabases(project.getProvidedContext().mongoUri);
     const { queries, costs } = await readQueryLogs(directory);
     await rm(directory, { recursive: true, force: true });
     if (queries.length === 0) return;
@@ -34,6 +41,7 @@ export default async function setup(project: TestProject) {
     console.log(
       `\nQuery-plan check: ${commands} app queries of ${shapes.size} shapes in ${costs.length} files; ${excluded} test-side commands excluded; recording took ${Math.round(recordingMs)} ms of worker time in all.`,
     );
+    if (explainPlans) console.log(explainSummary(queries));
     const stale = staleAllowances(queries);
     if (stale.length > 0)
       console.log(

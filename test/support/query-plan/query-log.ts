@@ -4,14 +4,18 @@ import { z } from "zod";
 import type { RecordedQuery } from "./command-recorder.js";
 
 /** One line of a worker's query log: a query shape one test file made the app send. */
+const verdictSchema = z.union([
+  z.object({ ok: z.literal(true), index: z.string() }),
+  z.object({ ok: z.literal(false), problem: z.string() }),
+]);
+
 const loggedQuerySchema = z.object({
   file: z.string(),
   collection: z.string(),
   shape: z.string(),
-  verdict: z.union([
-    z.object({ ok: z.literal(true), index: z.string() }),
-    z.object({ ok: z.literal(false), problem: z.string() }),
-  ]),
+  verdict: verdictSchema,
+  /** Set when explain decided `verdict`: the rules' verdict. */
+  rules: verdictSchema.optional(),
   allowed: z.string().nullable(),
   commands: z.number(),
   sites: z.array(z.string()),
@@ -45,6 +49,7 @@ export async function logQueries(
         collection: query.collection,
         shape: query.shape,
         verdict: query.verdict,
+        ...(query.rulesVerdict ? { rules: query.rulesVerdict } : {}),
         allowed: allowed(query),
         commands: query.app + query.unattributed,
         sites: query.sites,
@@ -72,4 +77,28 @@ export async function readQueryLogs(directory: string): Promise<{
     }
   }
   return { queries, costs };
+}
+
+/**
+ * What explain mode saw: how many shapes it explained, and each whose verdict differs from the
+ * rules' (a gap in the rules or in the server's planner, to look into).
+ */
+export function explainSummary(queries: readonly LoggedQuery[]): string {
+  const explained = queries.filter((query) => query.rules);
+  const shapes = new Set(explained.map((query) => `${query.collection} ${query.shape}`));
+  const differ = new Map<string, string>();
+  for (const query of explained) {
+    if (!query.rules || query.rules.ok === query.verdict.ok) continue;
+    const say = (verdict: LoggedQuery["verdict"]) =>
+      verdict.ok ? `ok (${verdict.index})` : `fails (${verdict.problem})`;
+    differ.set(
+      `${query.collection}: ${query.shape}`,
+      `rules ${say(query.rules)}; explain ${say(query.verdict)}`,
+    );
+  }
+  const lines = [
+    `Explain: ${explained.length} queries (${shapes.size} shapes) re-checked by explain("executionStats"); ${differ.size} shapes whose verdict differs from the rules'.`,
+  ];
+  for (const [shape, why] of differ) lines.push(`  • ${shape}\n    ${why}`);
+  return lines.join("\n");
 }

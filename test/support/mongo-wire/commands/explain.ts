@@ -106,6 +106,9 @@ function lookupStage(access: ReadAccess, specs: IndexSpec[], keys: number): Plan
   return node(indexScan(spec ?? ID_INDEX, false, false), counts);
 }
 
+/** A collection that does not exist: nothing to read (MongoDB's EOF plan). */
+const MISSING_COLLECTION = node({ stage: "EOF" }, { nReturned: 0 });
+
 interface ReadShape {
   filter: Document;
   specs: IndexSpec[];
@@ -216,8 +219,11 @@ function answer(command: Document, context: CommandContext, body: Document): Doc
 function explainFind(command: Document, context: CommandContext, verbosity: Verbosity): Document {
   const trace = newTrace();
   const { result: run, examined, ms } = measure(context, () => runFind(command, context, trace));
-  const specs = context.view.collection(context.dbName, command.find)?.indexSpecs() ?? [];
-  let plan = bounded(accessPlan(trace, { ...run, specs }, examined), trace, run);
+  const collection = context.view.collection(context.dbName, command.find);
+  const specs = collection?.indexSpecs() ?? [];
+  let plan = collection
+    ? bounded(accessPlan(trace, { ...run, specs }, examined), trace, run)
+    : MISSING_COLLECTION;
   if (run.projection && Object.keys(run.projection).length > 0) {
     const stage = isSimpleProjection(run.projection) ? "PROJECTION_SIMPLE" : "PROJECTION_DEFAULT";
     plan = node({ stage, transformBy: run.projection }, { nReturned: run.docs.length }, plan);
@@ -251,10 +257,14 @@ export function explainAggregate(
   const trace = newTrace();
   const measured = measure(context, () => runAggregate(command, context, trace));
   const run = measured.result;
-  const specs = context.view.collection(context.dbName, command.aggregate)?.indexSpecs() ?? [];
+  const collection = context.view.collection(context.dbName, command.aggregate);
+  const specs = collection?.indexSpecs() ?? [];
   const { bounds, after } = leadingBounds(run.streamed);
-  let plan = accessPlan(trace, { filter: run.match ?? {}, specs }, measured.examined);
-  plan = bounded(plan, trace, { sort: run.sort, skip: 0, limit: 0 });
+  let plan = MISSING_COLLECTION;
+  if (collection) {
+    plan = accessPlan(trace, { filter: run.match ?? {}, specs }, measured.examined);
+    plan = bounded(plan, trace, { sort: run.sort, skip: 0, limit: 0 });
+  }
   let passed = plan.counts.nReturned;
   for (const stage of bounds) {
     const skip = stage.$skip as number | undefined;
