@@ -161,6 +161,36 @@ describe("explain of find", () => {
     expect(either.executionStats.nReturned).toBe(2);
   });
 
+  it("an equality on null walks the index (null and missing share a key), so it gives the sort", async () => {
+    const entries = t.freshDb().collection("entries");
+    await entries.createIndexes([
+      { key: { c: 1, approvalId: 1, at: -1 }, name: "by_approval" },
+      { key: { approvalId: 1 }, name: "sparse_approval", sparse: true },
+    ]);
+    await entries.insertMany(
+      Array.from({ length: 30 }, (_, i) => ({
+        c: i % 2,
+        at: new Date(start + i * 1000),
+        ...(i % 3 === 0 ? {} : { approvalId: i % 3 === 1 ? null : `A${i}` }),
+      })),
+    );
+    const query = { c: 1, approvalId: { $eq: null } };
+    const explained = await entries.find(query, { sort: { at: -1 } }).explain("executionStats");
+    expect(stagesOf(explained.queryPlanner.winningPlan)).toEqual(["FETCH", "IXSCAN"]);
+    expect(leafOf(explained.queryPlanner.winningPlan).indexName).toBe("by_approval");
+    const walked = await entries.find(query, { sort: { at: -1 } }).toArray();
+    const scanned = await entries
+      .find(query, { sort: { at: -1 }, hint: { $natural: 1 } })
+      .toArray();
+    expect(walked.map((doc) => doc.at)).toEqual(scanned.map((doc) => doc.at));
+    expect(walked).toHaveLength(10); // the odd c's without an approval: missing or null
+    expect(explained.executionStats.totalDocsExamined).toBe(10);
+    // A sparse index lacks the documents missing the field: it cannot answer null.
+    const sparse = await entries.find({ approvalId: null }).explain("executionStats");
+    expect(sparse.queryPlanner.winningPlan.stage).toBe("COLLSCAN");
+    expect(await entries.countDocuments({ approvalId: null })).toBe(20);
+  });
+
   it("a multikey index says so", async () => {
     const explained = await orders.find({ tags: "t1" }).explain("executionStats");
     expect(leafOf(explained.queryPlanner.winningPlan)).toMatchObject({

@@ -102,10 +102,18 @@ function prefixRange(pattern: unknown, options: unknown): Range | undefined {
   return { lo: { value: prefix, inclusive: true }, hi };
 }
 
+/**
+ * An equality's one key: its value, or for null the key null and missing share (so `null` matches
+ * both, as in MongoDB; not on a sparse index, which lacks the documents missing the field).
+ */
+function equalityBound(value: unknown): Bound | undefined {
+  return isSimple(value) || value === null ? { points: [value] } : undefined;
+}
+
 function operatorBound(operator: string, operand: unknown, options: unknown): Bound | undefined {
   switch (operator) {
     case "$eq":
-      return isSimple(operand) ? { points: [operand] } : undefined;
+      return equalityBound(operand);
     case "$in":
       return Array.isArray(operand) && operand.every(isSimple)
         ? { points: distinctSorted(operand) }
@@ -197,7 +205,7 @@ function conjunction(filter: Document, into: Conjunction = { fields: new Map(), 
  */
 function conditionBound(condition: unknown, multikey: boolean): Bound | undefined {
   if (condition instanceof RegExp) return prefixRange(condition, undefined);
-  if (!isPlainObject(condition)) return isSimple(condition) ? { points: [condition] } : undefined;
+  if (!isPlainObject(condition)) return equalityBound(condition);
   const operators = Object.keys(condition);
   if (operators.length === 0 || operators.some((key) => !key.startsWith("$"))) return undefined;
   let bound: Bound | undefined;
@@ -298,9 +306,13 @@ function planFor(
   if (!directions || index.isPartial || (index.spec.hidden && !hinted)) return undefined;
   // Positional paths (`a.0`) index differently from how queries read them: leave them to the scan.
   if (fields.some((field) => /(^|\.)\d+(\.|$)/.test(field))) return undefined;
-  const bounds = fields.map((field, i) =>
-    index.arrayValued[i] ? undefined : fieldBound(conj, field, index.multikey[i] === true),
-  );
+  const bounds = fields.map((field, i) => {
+    const bound = index.arrayValued[i]
+      ? undefined
+      : fieldBound(conj, field, index.multikey[i] === true);
+    const onMissing = index.spec.sparse && isPoints(bound) && bound.points.includes(null);
+    return onMissing ? undefined : bound;
+  });
   let prefix = 0;
   let combinations = 1;
   while (prefix < fields.length) {
