@@ -191,6 +191,30 @@ describe("explain of find", () => {
     expect(await entries.countDocuments({ approvalId: null })).toBe(20);
   });
 
+  it("a partial index is walked when the filter implies its filter, and only then", async () => {
+    const links = t.freshDb().collection("links");
+    await links.createIndex(
+      { seq: 1 },
+      { name: "chain", unique: true, partialFilterExpression: { seq: { $gt: 0 } } },
+    );
+    await links.insertMany(
+      Array.from({ length: 20 }, (_, i) => (i < 5 ? { n: i } : { n: i, seq: 25 - i })),
+    );
+    const chained = { seq: { $gt: 0, $lte: 12 } };
+    const explained = await links.find(chained, { sort: { seq: 1 } }).explain("executionStats");
+    expect(stagesOf(explained.queryPlanner.winningPlan)).toEqual(["FETCH", "IXSCAN"]);
+    expect(leafOf(explained.queryPlanner.winningPlan)).toMatchObject({
+      indexName: "chain",
+      isPartial: true,
+    });
+    const walked = await links.find(chained, { sort: { seq: 1 } }).toArray();
+    expect(walked.map((doc) => doc.seq)).toEqual([6, 7, 8, 9, 10, 11, 12]);
+    expect(explained.executionStats.totalDocsExamined).toBe(7);
+    // `$gte: 0` reaches documents the index leaves out (none here, but it cannot know): a scan.
+    const wider = await links.find({ seq: { $gte: 0 } }, { sort: { seq: 1 } }).explain();
+    expect(stagesOf(wider.queryPlanner.winningPlan)).toEqual(["SORT", "COLLSCAN"]);
+  });
+
   it("a multikey index says so", async () => {
     const explained = await orders.find({ tags: "t1" }).explain("executionStats");
     expect(leafOf(explained.queryPlanner.winningPlan)).toMatchObject({

@@ -282,6 +282,46 @@ function keysetTie(
   return undefined;
 }
 
+/** Every value `inner` holds, `outer` holds. */
+function within(inner: Bound, outer: Bound): boolean {
+  if (isPoints(inner)) {
+    return inner.points.every((point) =>
+      isPoints(outer)
+        ? outer.points.some((other) => compareBson(point, other) === 0)
+        : above(point, outer.lo) && below(point, outer.hi),
+    );
+  }
+  if (isPoints(outer)) return false;
+  const lo = compareBson(inner.lo.value, outer.lo.value);
+  const hi = compareBson(inner.hi.value, outer.hi.value);
+  return (
+    (lo > 0 || (lo === 0 && (outer.lo.inclusive || !inner.lo.inclusive))) &&
+    (hi < 0 || (hi === 0 && (outer.hi.inclusive || !inner.hi.inclusive)))
+  );
+}
+
+/**
+ * Whether every document `conj` matches is in a partial index of `partial`: each of its conditions
+ * (one value or one operator per field) holds whenever one condition of the query on that field
+ * does (`seq: { $gt: 0, $lte: n }` is in `{ seq: { $gt: 0 } }`), as MongoDB's planner requires.
+ * One condition, not their intersection: on an array each may be met by a different element.
+ */
+function impliesPartial(conj: Conjunction, partial: Document): boolean {
+  return Object.entries(partial).every(([field, condition]) => {
+    if (field.startsWith("$")) return false;
+    if (isPlainObject(condition) && Object.keys(condition).length !== 1) return false;
+    const needed = conditionBound(condition, true);
+    if (!needed) return false;
+    return (conj.fields.get(field) ?? []).some((given) => {
+      if (!isPlainObject(given)) return within({ points: [given] }, needed);
+      return Object.keys(given).some((operator) => {
+        const bound = operatorBound(operator, given[operator], given.$options);
+        return bound !== undefined && within(bound, needed);
+      });
+    });
+  });
+}
+
 /** Appends `end` as the first (`isFirst`) or last key's value, then pads with LOW/HIGH. */
 function endKey(prefix: IndexKey, ends: End[], isFirst: boolean, length: number): IndexKey {
   const key = [...prefix];
@@ -303,7 +343,9 @@ function planFor(
 ): (WalkPlan & { score: number }) | undefined {
   const { fields } = index;
   const directions = index.directions;
-  if (!directions || index.isPartial || (index.spec.hidden && !hinted)) return undefined;
+  if (!directions || (index.spec.hidden && !hinted)) return undefined;
+  const partial = index.spec.partialFilterExpression;
+  if (partial && !impliesPartial(conj, partial)) return undefined;
   // Positional paths (`a.0`) index differently from how queries read them: leave them to the scan.
   if (fields.some((field) => /(^|\.)\d+(\.|$)/.test(field))) return undefined;
   const bounds = fields.map((field, i) => {
