@@ -188,7 +188,8 @@ export class Collection {
       if (doc) for (const values of index.keyValues(doc)) own.push([[...values, recordId], key]);
     }
     own.sort((a, b) => compare(a[0], b[0]));
-    const seen = new Set<string>();
+    // One range of an index no document reached an array in holds each document once.
+    const seen = index.isMultikey || ranges.length > 1 ? new Set<string>() : undefined;
     for (const range of reverse ? [...ranges].reverse() : ranges) {
       const [start, end] = reverse ? [range.last, range.first] : [range.first, range.last];
       const committed = reverse ? tree.entriesReversed(start) : tree.entries(start);
@@ -209,8 +210,10 @@ export class Collection {
           docKey = (fromOwn as [IndexKey, string])[1];
           ownAt++;
         }
-        if (seen.has(docKey)) continue;
-        seen.add(docKey);
+        if (seen) {
+          if (seen.has(docKey)) continue;
+          seen.add(docKey);
+        }
         examined.documents++;
         const doc = this.read(docKey, reader);
         if (doc) yield doc;
