@@ -139,6 +139,10 @@ export interface IndexRange {
 /** Whether walking `path` in `doc` goes through an array (the index is then multikey on it). */
 function crossesArray(value: unknown, path: readonly string[], depth = 0): boolean {
   if (Array.isArray(value)) return true;
+  // A top-level field of a document (the common case): no walk.
+  if (depth === 0 && path.length === 1 && isPlainObject(value)) {
+    return Array.isArray(value[path[0] as string]);
+  }
   if (depth === path.length || !isPlainObject(value)) return false;
   return crossesArray(value[path[depth] as string], path, depth + 1);
 }
@@ -291,11 +295,16 @@ export class Index {
     return this.committed.get(valueKey([value])) ?? null;
   }
 
-  addCommitted(doc: Document, docKey: string, recordId: number): void {
-    if (this.walkable) this.noteArrays(doc);
+  /**
+   * `wasPending`: the document was added as an uncommitted write (`addPending`) first, which noted
+   * its arrays already.
+   */
+  addCommitted(doc: Document, docKey: string, recordId: number, wasPending = false): void {
+    if (this.walkable && !wasPending) this.noteArrays(doc);
     if (this.built) {
       for (const values of this.keyValues(doc)) this.built.set([...values, recordId], docKey);
-    } else if (this.walkable) {
+    } else if (this.walkable && !this.writing.has(doc)) {
+      // (Keys computed for the unique check noted arrays in arrays already.)
       this.noteNestedArrays(doc);
     }
     if (!this.enforcesUniqueness) return;
@@ -438,9 +447,11 @@ function distinctEntries(values: readonly (readonly unknown[])[]): IndexEntry[] 
  * building the list.
  */
 function reachesNestedArray(value: unknown, path: readonly string[], depth = 0): boolean {
-  if (depth === path.length) {
-    return Array.isArray(value) && value.some((item) => Array.isArray(item) && item.length > 0);
+  if (depth === 0 && path.length === 1 && isPlainObject(value)) {
+    const field = path[0] as string;
+    return Object.hasOwn(value, field) && holdsNestedArray(value[field]);
   }
+  if (depth === path.length) return holdsNestedArray(value);
   const part = path[depth] as string;
   if (Array.isArray(value)) {
     const index = /^\d+$/.test(part) ? Number(part) : -1;
@@ -451,6 +462,13 @@ function reachesNestedArray(value: unknown, path: readonly string[], depth = 0):
   if (isPlainObject(value) && Object.hasOwn(value, part)) {
     return reachesNestedArray(value[part], path, depth + 1);
   }
+  return false;
+}
+
+/** Whether `value` is an array holding a non-empty array. */
+function holdsNestedArray(value: unknown): boolean {
+  if (!Array.isArray(value)) return false;
+  for (const item of value) if (Array.isArray(item) && item.length > 0) return true;
   return false;
 }
 

@@ -240,7 +240,8 @@ describe("queries", () => {
   });
 
   it("gives later batches of a cursor the documents as the find saw them, whatever is written meanwhile", async () => {
-    const items = t.freshDb().collection("items");
+    type Item = { i: number; secret: string; nested: { v: string }; tags: string[] };
+    const items = t.freshDb().collection<Item>("items");
     await items.insertMany(
       Array.from({ length: 5 }, (_, i) => ({ i, secret: "s", nested: { v: "old" }, tags: ["a"] })),
     );
