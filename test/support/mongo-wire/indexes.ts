@@ -347,13 +347,21 @@ export class Index {
     }
   }
 
-  /** What `keyValues` notes in `arrayValued`, without building the keys. */
+  /**
+   * What `keyValues` notes in `arrayValued`, without building the keys. Only fields this document
+   * crosses an array on can reach an array in an array, so only fields noted `multikey` (its arrays
+   * are noted first) are looked at.
+   */
   private noteNestedArrays(doc: Document): void {
-    const { paths, arrayValued } = this;
-    if (arrayValued.every(Boolean)) return;
-    if (this.partial && !this.partial(doc)) return;
+    const { paths, arrayValued, multikey } = this;
+    let covered = this.partial === undefined;
     for (let i = 0; i < paths.length; i++) {
-      if (!arrayValued[i] && reachesNestedArray(doc, paths[i] as string[])) arrayValued[i] = true;
+      if (arrayValued[i] || !multikey[i]) continue;
+      if (!covered) {
+        if (!this.partial?.(doc)) return;
+        covered = true;
+      }
+      if (reachesNestedArray(doc, paths[i] as string[])) arrayValued[i] = true;
     }
   }
 

@@ -38,7 +38,10 @@ export function valueKey(value: unknown): string {
     case "bigint":
       return `n:${value}`;
   }
-  if (Array.isArray(value)) return `[${value.map(valueKey).join(",")}]`;
+  if (Array.isArray(value)) {
+    // One value (a one-field index key, the common case) without the list's map and join.
+    return value.length === 1 ? `[${valueKey(value[0])}]` : `[${value.map(valueKey).join(",")}]`;
+  }
   if (value instanceof Date) return `D:${value.getTime()}`;
   if (value instanceof RegExp) return `r:/${value.source}/${value.flags}`;
   if (value instanceof ObjectId) return `o:${value.toHexString()}`;

@@ -39,7 +39,11 @@ function readDocument(frame: Buffer, offset: number, end: number): [Document, nu
   if (offset + 5 > end) fail("truncated BSON document");
   const size = frame.readInt32LE(offset);
   if (size < 5 || offset + size > end) fail("BSON document overruns its section");
-  return [BSON.deserialize(frame.subarray(offset, offset + size)), offset + size];
+  // Read in place (no view of the frame per document).
+  return [
+    BSON.deserialize(frame, { index: offset, allowObjectSmallerThanBufferSize: true }),
+    offset + size,
+  ];
 }
 
 function readCString(frame: Buffer, offset: number, end: number): [string, number] {
@@ -138,7 +142,7 @@ function encodeDocument(doc: Document): Uint8Array {
   const parts: Uint8Array[] = [];
   for (const [field, value] of Object.entries(doc)) {
     if (value instanceof EncodedDocuments) {
-      parts.push(...element(ARRAY, field, wrap(value.documents.flatMap(arrayElement))));
+      parts.push(...element(ARRAY, field, encodeArray(value.documents)));
     } else if (isPlainObject(value) && hasEncoded(value)) {
       parts.push(...element(EMBEDDED_DOCUMENT, field, encodeDocument(value)));
     } else {
@@ -149,8 +153,25 @@ function encodeDocument(doc: Document): Uint8Array {
   return wrap(parts);
 }
 
-const arrayElement = (doc: Uint8Array, index: number): Uint8Array[] =>
-  element(EMBEDDED_DOCUMENT, String(index), doc);
+/** A BSON array of encoded documents, written in one buffer (the names are "0", "1", …). */
+function encodeArray(docs: readonly Uint8Array[]): Uint8Array {
+  let length = 5;
+  for (let i = 0; i < docs.length; i++)
+    length += 2 + String(i).length + (docs[i] as Uint8Array).length;
+  const bytes = Buffer.allocUnsafe(length);
+  bytes.writeInt32LE(length, 0);
+  let offset = 4;
+  for (let i = 0; i < docs.length; i++) {
+    bytes[offset++] = EMBEDDED_DOCUMENT;
+    offset += bytes.write(String(i), offset, "latin1");
+    bytes[offset++] = 0;
+    const doc = docs[i] as Uint8Array;
+    bytes.set(doc, offset);
+    offset += doc.length;
+  }
+  bytes[offset] = 0;
+  return bytes;
+}
 
 /** One element: its type byte and name (a C string), then `value`'s bytes. */
 function element(type: number, name: string, value: Uint8Array): [Uint8Array, Uint8Array] {
