@@ -292,7 +292,7 @@ export class Index {
   ownerOf(field: string, value: string): string | null | undefined {
     if (!this.enforcesUniqueness || this.partial || this.paths.length !== 1) return undefined;
     if (Object.keys(this.spec.key)[0] !== field) return undefined;
-    return this.committed.get(valueKey([value])) ?? null;
+    return this.committed.get(entryKey([value])) ?? null;
   }
 
   /**
@@ -437,14 +437,22 @@ interface UniqueKeys {
   readonly entries: readonly IndexEntry[];
 }
 
+/**
+ * The canonical form of one key of an index (its values, one per field): a one-field index's is its
+ * value's key (all keys of an index have as many values, so this tells them apart as well), which
+ * for a string or ObjectId is one flat string.
+ */
+const entryKey = (values: readonly unknown[]): string =>
+  values.length === 1 ? valueKey(values[0]) : valueKey(values);
+
 function distinctEntries(values: readonly (readonly unknown[])[]): IndexEntry[] {
   if (values.length === 1) {
     const only = values[0] as readonly unknown[];
-    return [{ key: valueKey(only), values: only }];
+    return [{ key: entryKey(only), values: only }];
   }
   const unique = new Map<string, IndexEntry>();
   for (const value of values) {
-    const key = valueKey(value);
+    const key = entryKey(value);
     unique.set(key, { key, values: value });
   }
   return [...unique.values()];
