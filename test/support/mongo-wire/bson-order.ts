@@ -98,7 +98,7 @@ function compareSameRank(rank: number, a: unknown, b: unknown): number {
     case TYPE_RANK.date:
       return sign((a as Date).getTime(), (b as Date).getTime());
     case TYPE_RANK.objectId:
-      return compareBytes((a as ObjectId).id, (b as ObjectId).id);
+      return compareObjectIds(a as ObjectId, b as ObjectId);
     case TYPE_RANK.array: {
       const xs = a as unknown[];
       const ys = b as unknown[];
@@ -140,6 +140,31 @@ function compareSameRank(rank: number, a: unknown, b: unknown): number {
   }
 }
 
+/**
+ * bson 7 keeps an ObjectId's 12 bytes as four 24-bit big-endian numbers (`id` builds a new buffer
+ * on every read): compared in order, they give the bytes' order without allocating.
+ */
+interface ObjectIdWords {
+  i0: number;
+  i1: number;
+  i2: number;
+  i3: number;
+}
+
+function compareObjectIds(a: ObjectId, b: ObjectId): number {
+  const x = a as unknown as Partial<ObjectIdWords>;
+  const y = b as unknown as Partial<ObjectIdWords>;
+  if (typeof x.i0 !== "number" || typeof y.i0 !== "number") return compareBytes(a.id, b.id);
+  const words = x as ObjectIdWords;
+  const others = y as ObjectIdWords;
+  return (
+    sign(words.i0, others.i0) ||
+    sign(words.i1, others.i1) ||
+    sign(words.i2, others.i2) ||
+    sign(words.i3, others.i3)
+  );
+}
+
 /** Byte order of two ObjectIds' 12 bytes (a loop here is cheaper than Buffer.compare's native call). */
 function compareBytes(x: Uint8Array, y: Uint8Array): number {
   for (let i = 0; i < 12; i++) {
@@ -157,7 +182,7 @@ export function compareBson(a: unknown, b: unknown): number {
     return a < b ? -1 : a > b ? 1 : 0;
   }
   if (a instanceof Date && b instanceof Date) return sign(a.getTime(), b.getTime());
-  if (a instanceof ObjectId && b instanceof ObjectId) return compareBytes(a.id, b.id);
+  if (a instanceof ObjectId && b instanceof ObjectId) return compareObjectIds(a, b);
   const rankA = typeRank(a);
   const rankB = typeRank(b);
   if (rankA !== rankB) return rankA < rankB ? -1 : 1;

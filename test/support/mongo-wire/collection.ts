@@ -24,6 +24,58 @@ interface Version {
   readonly doc: Document | undefined;
 }
 
+/**
+ * One document's place in the collection: its record id (insertion number) and its committed
+ * versions, the latest inline (most documents have only it) and the older ones an open snapshot may
+ * still read in `older`.
+ */
+class Stored {
+  /** When the latest committed version was committed; undefined while the first write is uncommitted. */
+  time: number | undefined = undefined;
+  /** The latest committed version; undefined: deleted at `time` (or none yet). */
+  doc: Document | undefined = undefined;
+  /** Older committed versions, oldest first; undefined when there are none. */
+  older: Version[] | undefined = undefined;
+
+  constructor(readonly recordId: number) {}
+
+  /** The version a snapshot at `snapshot` reads. */
+  at(snapshot: number): Document | undefined {
+    if (this.time === undefined) return undefined;
+    if (this.time <= snapshot) return this.doc;
+    const older = this.older;
+    if (!older) return undefined;
+    for (let i = older.length - 1; i >= 0; i--) {
+      const version = older[i] as Version;
+      if (version.time <= snapshot) return version.doc;
+    }
+    return undefined;
+  }
+
+  /** Adds a committed version; the one it replaces is kept in `older` (until pruned). */
+  push(time: number, doc: Document | undefined): void {
+    if (this.time !== undefined) {
+      this.older ??= [];
+      this.older.push({ time: this.time, doc: this.doc });
+    }
+    this.time = time;
+    this.doc = doc;
+  }
+
+  /** Drops the versions no snapshot at or after `oldestSnapshot` reads. */
+  prune(oldestSnapshot: number): void {
+    const older = this.older;
+    if (!older) return;
+    if ((this.time as number) <= oldestSnapshot) {
+      this.older = undefined;
+      return;
+    }
+    let firstNeeded = older.length - 1;
+    while (firstNeeded > 0 && (older[firstNeeded] as Version).time > oldestSnapshot) firstNeeded--;
+    if (firstNeeded > 0) older.splice(0, firstNeeded);
+  }
+}
+
 interface PendingWrite {
   readonly writer: Writer;
   readonly doc: Document | undefined;
@@ -35,16 +87,14 @@ export const idKey = (doc: Document): string => valueKey(doc._id);
 
 export class Collection {
   /**
-   * Committed versions by document key, oldest first. The map's order is the natural order; a key
-   * whose first version is still uncommitted holds an empty list to keep its place.
+   * Documents by key. The map's order is the natural order; a key whose first version is still
+   * uncommitted holds a record without versions to keep its place.
    */
-  private readonly versions = new Map<string, Version[]>();
+  private readonly versions = new Map<string, Stored>();
   private readonly pending = new Map<string, PendingWrite>();
   /** Keys committed while a transaction was open, with their latest commit time. */
   private readonly recent = new Map<string, number>();
   private readonly indexes = new Map<string, Index>([["_id_", this.newIndex(ID_INDEX)]]);
-  /** Each document's record id: its insertion number, kept while its key has versions. */
-  private readonly recordIds = new Map<string, number>();
   private nextRecordId = 1;
   /** Documents in the latest committed state (what an empty count answers). */
   private committedCount = 0;
@@ -72,13 +122,7 @@ export class Collection {
   read(key: string, reader: Reader): Document | undefined {
     const own = this.pending.get(key);
     if (own && own.writer === reader.writer) return own.doc;
-    const chain = this.versions.get(key);
-    if (!chain) return undefined;
-    for (let i = chain.length - 1; i >= 0; i--) {
-      const version = chain[i] as Version;
-      if (version.time <= reader.snapshot) return version.doc;
-    }
-    return undefined;
+    return this.versions.get(key)?.at(reader.snapshot);
   }
 
   /** Every document `reader` sees, in natural order. */
@@ -132,7 +176,7 @@ export class Collection {
   count(reader: Reader): number {
     let n = this.committedCount;
     for (const key of this.keysOffIndex(reader)) {
-      const latest = this.versions.get(key)?.at(-1)?.doc;
+      const latest = this.versions.get(key)?.doc;
       n += (this.read(key, reader) ? 1 : 0) - (latest ? 1 : 0);
     }
     return n;
@@ -157,9 +201,8 @@ export class Collection {
   }
 
   private *latestCommitted(): Generator<CommittedDocument> {
-    for (const [key, chain] of this.versions) {
-      const doc = chain.at(-1)?.doc;
-      if (doc) yield [doc, key, this.recordIds.get(key) as number];
+    for (const [key, stored] of this.versions) {
+      if (stored.doc) yield [stored.doc, key, stored.recordId];
     }
   }
 
@@ -184,11 +227,12 @@ export class Collection {
     const own: [IndexKey, string][] = [];
     for (const key of offIndex) {
       const doc = this.read(key, reader);
-      const recordId = this.recordIds.get(key) as number;
+      const recordId = this.versions.get(key)?.recordId as number;
       if (doc) for (const values of index.keyValues(doc)) own.push([[...values, recordId], key]);
     }
     own.sort((a, b) => compare(a[0], b[0]));
-    const seen = new Set<string>();
+    // One range of an index no document reached an array in holds each document once.
+    const seen = index.isMultikey || ranges.length > 1 ? new Set<string>() : undefined;
     for (const range of reverse ? [...ranges].reverse() : ranges) {
       const [start, end] = reverse ? [range.last, range.first] : [range.first, range.last];
       const committed = reverse ? tree.entriesReversed(start) : tree.entries(start);
@@ -209,8 +253,10 @@ export class Collection {
           docKey = (fromOwn as [IndexKey, string])[1];
           ownAt++;
         }
-        if (seen.has(docKey)) continue;
-        seen.add(docKey);
+        if (seen) {
+          if (seen.has(docKey)) continue;
+          seen.add(docKey);
+        }
         examined.documents++;
         const doc = this.read(docKey, reader);
         if (doc) yield doc;
@@ -220,7 +266,7 @@ export class Collection {
 
   /** `docs` (documents of this collection) in natural order: by record id. */
   inNaturalOrder(docs: Document[]): Document[] {
-    const recordId = (doc: Document) => this.recordIds.get(idKey(doc)) ?? 0;
+    const recordId = (doc: Document) => this.versions.get(idKey(doc))?.recordId ?? 0;
     return docs.sort((a, b) => recordId(a) - recordId(b));
   }
 
@@ -260,11 +306,11 @@ export class Collection {
         }
       }
     };
-    for (const [key, chain] of this.versions) {
-      const doc = chain.at(-1)?.doc;
+    for (const [key, stored] of this.versions) {
+      const doc = stored.doc;
       if (!doc) continue;
       build(doc, key, index.committed);
-      index.addCommitted(doc, key, this.recordIds.get(key) as number);
+      index.addCommitted(doc, key, stored.recordId);
     }
     for (const [key, write] of this.pending) {
       if (!write.doc) continue;
@@ -305,8 +351,8 @@ export class Collection {
   private checkWritable(key: string, writer: Writer): void {
     const write = this.pending.get(key);
     if (write && write.writer !== writer) throw new Conflict(write.writer, `${this.ns} ${key}`);
-    const latest = this.versions.get(key)?.at(-1);
-    if (!write && latest && latest.time > writer.snapshot) {
+    const latest = this.versions.get(key)?.time;
+    if (!write && latest !== undefined && latest > writer.snapshot) {
       throw new Conflict(undefined, `${this.ns} ${key}`);
     }
   }
@@ -324,10 +370,7 @@ export class Collection {
     if (previous?.doc) this.unindexPending(previous.doc, key, true);
     if (!previous) {
       writer.touch(this, key);
-      if (!this.versions.has(key)) {
-        this.versions.set(key, []);
-        this.recordIds.set(key, this.nextRecordId++);
-      }
+      if (!this.versions.has(key)) this.versions.set(key, new Stored(this.nextRecordId++));
     }
     this.pending.set(key, { writer, doc });
     if (doc) for (const index of this.indexes.values()) index.addPending(doc, key, writer);
@@ -350,8 +393,8 @@ export class Collection {
         const ownerWrite = this.pending.get(owner);
         if (ownerWrite?.writer === writer) continue; // its own version of that document counts
         if (ownerWrite) throw new Conflict(ownerWrite.writer, `${index.name} key`);
-        const latest = this.versions.get(owner)?.at(-1);
-        if (latest && latest.time > writer.snapshot) {
+        const latest = this.versions.get(owner)?.time;
+        if (latest !== undefined && latest > writer.snapshot) {
           throw new Conflict(undefined, `${index.name} key`);
         }
         throw index.duplicate(entry, this.ns);
@@ -377,18 +420,23 @@ export class Collection {
       if (write?.writer !== writer) continue;
       this.pending.delete(key);
       if (write.doc) this.unindexPending(write.doc, key);
-      const chain = this.versions.get(key) ?? [];
-      const recordId = this.recordIds.get(key) as number;
-      const before = chain.at(-1)?.doc;
+      let stored = this.versions.get(key);
+      if (!stored) {
+        stored = new Stored(this.nextRecordId++);
+        this.versions.set(key, stored);
+      }
+      const { recordId } = stored;
+      const before = stored.doc;
       if (before) {
         this.committedCount--;
         for (const index of this.indexes.values()) index.removeCommitted(before, key, recordId);
       }
-      chain.push({ time, doc: write.doc });
-      this.versions.set(key, chain);
+      stored.push(time, write.doc);
       if (write.doc) {
         this.committedCount++;
-        for (const index of this.indexes.values()) index.addCommitted(write.doc, key, recordId);
+        for (const index of this.indexes.values()) {
+          index.addCommitted(write.doc, key, recordId, true);
+        }
       }
       if (keepHistory) this.recent.set(key, time);
       else this.prune(key, Number.POSITIVE_INFINITY);
@@ -402,7 +450,7 @@ export class Collection {
       if (write?.writer !== writer) continue;
       this.pending.delete(key);
       if (write.doc) this.unindexPending(write.doc, key, true);
-      if (this.versions.get(key)?.length === 0) this.forget(key);
+      if (this.versions.get(key)?.time === undefined) this.forget(key);
     }
   }
 
@@ -419,16 +467,14 @@ export class Collection {
   }
 
   private prune(key: string, oldestSnapshot: number): void {
-    const chain = this.versions.get(key);
-    if (!chain) return;
-    let firstNeeded = chain.length - 1;
-    while (firstNeeded > 0 && (chain[firstNeeded] as Version).time > oldestSnapshot) firstNeeded--;
-    if (firstNeeded > 0) chain.splice(0, firstNeeded);
-    if (chain.length === 1 && !chain[0]?.doc && !this.pending.has(key)) this.forget(key);
+    const stored = this.versions.get(key);
+    if (!stored) return;
+    stored.prune(oldestSnapshot);
+    const onlyADeletion = !stored.older && stored.time !== undefined && !stored.doc;
+    if (onlyADeletion && !this.pending.has(key)) this.forget(key);
   }
 
   private forget(key: string): void {
     this.versions.delete(key);
-    this.recordIds.delete(key);
   }
 }

@@ -1,5 +1,6 @@
-import { BSON, type Document, Long } from "bson";
+import { type Document, Long } from "bson";
 import { badValue, CommandError } from "./errors.js";
+import { EncodedDocuments, encodeForBatch } from "./wire-protocol.js";
 
 const DEFAULT_FIRST_BATCH = 101;
 /** Keeps a reply under the 16 MiB BSON limit, leaving room for the envelope. */
@@ -72,15 +73,16 @@ export class CursorRegistry {
   }
 }
 
-function takeBatch(cursor: OpenCursor, limit: number): Document[] {
-  const batch: Document[] = [];
+/** The next documents, each encoded once here: its bytes give the batch's size and the reply's. */
+function takeBatch(cursor: OpenCursor, limit: number): EncodedDocuments {
+  const batch: Uint8Array[] = [];
   let bytes = 0;
   while (batch.length < limit && cursor.position < cursor.docs.length) {
-    const doc = cursor.docs[cursor.position] as Document;
-    bytes += BSON.calculateObjectSize(doc);
+    const encoded = encodeForBatch(cursor.docs[cursor.position] as Document);
+    bytes += encoded.length;
     if (batch.length > 0 && bytes > MAX_BATCH_BYTES) break;
-    batch.push(doc);
+    batch.push(encoded);
     cursor.position++;
   }
-  return batch;
+  return new EncodedDocuments(batch);
 }

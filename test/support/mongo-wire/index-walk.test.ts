@@ -270,6 +270,34 @@ describe("index walk: the same answers as a scan", () => {
 });
 
 describe("index walk: BSON order across types", () => {
+  it("orders ObjectIds by their bytes, whichever byte differs", async () => {
+    const items = t.freshDb().collection<{ _id: number; v: ObjectId }>("items");
+    await items.createIndex({ v: 1 });
+    // Each id differs from the others at one byte (high and low halves of each), in shuffled order.
+    const hex = Array.from({ length: 12 }, (_, byte) =>
+      ["0f", "f0"].map((value) => "00".repeat(byte) + value + "00".repeat(11 - byte)),
+    ).flat();
+    const shuffled = hex.map((_, i) => hex[(i * 7) % hex.length] as string);
+    await items.insertMany(shuffled.map((id, i) => ({ _id: i, v: new ObjectId(id) })));
+    const walked = await items.find({}, { sort: { v: 1 }, hint: "v_1" }).toArray();
+    expect(walked.map((doc) => doc.v.toHexString())).toEqual([...hex].sort());
+    const reversed = await items
+      .find(
+        { v: { $lt: new ObjectId("0f".padEnd(24, "0")) } },
+        {
+          sort: { v: -1 },
+          hint: "v_1",
+        },
+      )
+      .toArray();
+    expect(reversed.map((doc) => doc.v.toHexString())).toEqual(
+      [...hex]
+        .sort()
+        .reverse()
+        .filter((id) => id < "0f".padEnd(24, "0")),
+    );
+  });
+
   it("orders null and missing, numbers, strings, objects, ObjectIds, booleans and dates as MongoDB does", async () => {
     const items = t.freshDb().collection<{ _id: number; v?: unknown }>("items");
     await items.createIndex({ v: 1 });

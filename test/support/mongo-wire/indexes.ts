@@ -139,6 +139,10 @@ export interface IndexRange {
 /** Whether walking `path` in `doc` goes through an array (the index is then multikey on it). */
 function crossesArray(value: unknown, path: readonly string[], depth = 0): boolean {
   if (Array.isArray(value)) return true;
+  // A top-level field of a document (the common case): no walk.
+  if (depth === 0 && path.length === 1 && isPlainObject(value)) {
+    return Array.isArray(value[path[0] as string]);
+  }
   if (depth === path.length || !isPlainObject(value)) return false;
   return crossesArray(value[path[depth] as string], path, depth + 1);
 }
@@ -288,14 +292,19 @@ export class Index {
   ownerOf(field: string, value: string): string | null | undefined {
     if (!this.enforcesUniqueness || this.partial || this.paths.length !== 1) return undefined;
     if (Object.keys(this.spec.key)[0] !== field) return undefined;
-    return this.committed.get(valueKey([value])) ?? null;
+    return this.committed.get(entryKey([value])) ?? null;
   }
 
-  addCommitted(doc: Document, docKey: string, recordId: number): void {
-    if (this.walkable) this.noteArrays(doc);
+  /**
+   * `wasPending`: the document was added as an uncommitted write (`addPending`) first, which noted
+   * its arrays already.
+   */
+  addCommitted(doc: Document, docKey: string, recordId: number, wasPending = false): void {
+    if (this.walkable && !wasPending) this.noteArrays(doc);
     if (this.built) {
       for (const values of this.keyValues(doc)) this.built.set([...values, recordId], docKey);
-    } else if (this.walkable) {
+    } else if (this.walkable && !this.writing.has(doc)) {
+      // (Keys computed for the unique check noted arrays in arrays already.)
       this.noteNestedArrays(doc);
     }
     if (!this.enforcesUniqueness) return;
@@ -338,13 +347,21 @@ export class Index {
     }
   }
 
-  /** What `keyValues` notes in `arrayValued`, without building the keys. */
+  /**
+   * What `keyValues` notes in `arrayValued`, without building the keys. Only fields this document
+   * crosses an array on can reach an array in an array, so only fields noted `multikey` (its arrays
+   * are noted first) are looked at.
+   */
   private noteNestedArrays(doc: Document): void {
-    const { paths, arrayValued } = this;
-    if (arrayValued.every(Boolean)) return;
-    if (this.partial && !this.partial(doc)) return;
+    const { paths, arrayValued, multikey } = this;
+    let covered = this.partial === undefined;
     for (let i = 0; i < paths.length; i++) {
-      if (!arrayValued[i] && reachesNestedArray(doc, paths[i] as string[])) arrayValued[i] = true;
+      if (arrayValued[i] || !multikey[i]) continue;
+      if (!covered) {
+        if (!this.partial?.(doc)) return;
+        covered = true;
+      }
+      if (reachesNestedArray(doc, paths[i] as string[])) arrayValued[i] = true;
     }
   }
 
@@ -420,14 +437,22 @@ interface UniqueKeys {
   readonly entries: readonly IndexEntry[];
 }
 
+/**
+ * The canonical form of one key of an index (its values, one per field): a one-field index's is its
+ * value's key (all keys of an index have as many values, so this tells them apart as well), which
+ * for a string or ObjectId is one flat string.
+ */
+const entryKey = (values: readonly unknown[]): string =>
+  values.length === 1 ? valueKey(values[0]) : valueKey(values);
+
 function distinctEntries(values: readonly (readonly unknown[])[]): IndexEntry[] {
   if (values.length === 1) {
     const only = values[0] as readonly unknown[];
-    return [{ key: valueKey(only), values: only }];
+    return [{ key: entryKey(only), values: only }];
   }
   const unique = new Map<string, IndexEntry>();
   for (const value of values) {
-    const key = valueKey(value);
+    const key = entryKey(value);
     unique.set(key, { key, values: value });
   }
   return [...unique.values()];
@@ -438,9 +463,11 @@ function distinctEntries(values: readonly (readonly unknown[])[]): IndexEntry[] 
  * building the list.
  */
 function reachesNestedArray(value: unknown, path: readonly string[], depth = 0): boolean {
-  if (depth === path.length) {
-    return Array.isArray(value) && value.some((item) => Array.isArray(item) && item.length > 0);
+  if (depth === 0 && path.length === 1 && isPlainObject(value)) {
+    const field = path[0] as string;
+    return Object.hasOwn(value, field) && holdsNestedArray(value[field]);
   }
+  if (depth === path.length) return holdsNestedArray(value);
   const part = path[depth] as string;
   if (Array.isArray(value)) {
     const index = /^\d+$/.test(part) ? Number(part) : -1;
@@ -451,6 +478,13 @@ function reachesNestedArray(value: unknown, path: readonly string[], depth = 0):
   if (isPlainObject(value) && Object.hasOwn(value, part)) {
     return reachesNestedArray(value[part], path, depth + 1);
   }
+  return false;
+}
+
+/** Whether `value` is an array holding a non-empty array. */
+function holdsNestedArray(value: unknown): boolean {
+  if (!Array.isArray(value)) return false;
+  for (const item of value) if (Array.isArray(item) && item.length > 0) return true;
   return false;
 }
 

@@ -146,6 +146,8 @@ export function findDocuments(candidates: Document[], spec: FindSpec): Document[
  */
 export function project(docs: Document[], projection: Document | undefined, filter: Document = {}) {
   if (!projection || Object.keys(projection).length === 0) return docs;
+  const excluded = topLevelExclusions(projection);
+  if (excluded) return docs.map((doc) => withoutFields(doc, excluded));
   return viaMingo(
     "projection",
     () =>
@@ -196,4 +198,35 @@ export function applyUpdate(
     );
   }
   return docs[0] as Document;
+}
+
+/**
+ * The fields of a projection that only excludes top-level fields (`{ passwordHash: 0, _id: 0 }`),
+ * which needs no mingo and no deep copy; undefined for any other projection.
+ */
+function topLevelExclusions(projection: Document): Set<string> | undefined {
+  const fields = new Set<string>();
+  for (const [field, value] of Object.entries(projection)) {
+    if (value !== 0 && value !== false) return undefined;
+    if (field === "" || field.includes(".") || field.startsWith("$")) return undefined;
+    fields.add(field);
+  }
+  return fields;
+}
+
+/**
+ * `doc` without `excluded`, in its field order. A shallow copy: the nested values are the stored
+ * document's, which is never changed in place, and a reply is only serialized.
+ */
+function withoutFields(doc: Document, excluded: ReadonlySet<string>): Document {
+  const copy: Document = {};
+  for (const field of Object.keys(doc)) {
+    if (excluded.has(field)) continue;
+    if (field === "__proto__") {
+      Object.defineProperty(copy, field, { value: doc[field], enumerable: true, writable: true });
+    } else {
+      copy[field] = doc[field];
+    }
+  }
+  return copy;
 }

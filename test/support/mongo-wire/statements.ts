@@ -18,7 +18,7 @@ export function inTransaction(base: ContextBase, writer: Writer): CommandContext
     ...base,
     view,
     inTransaction: true,
-    atomically: async (work) => {
+    atomically: (work) => {
       try {
         return work(view);
       } catch (error) {
@@ -38,22 +38,52 @@ export function outsideTransaction(base: ContextBase, signal: AbortSignal): Comm
   };
 }
 
-async function runStatement<T>(base: ContextBase, work: (view: View) => T, signal: AbortSignal) {
-  const { store } = base;
+/** Runs `work` as one statement at once; only one that meets a transaction's write waits. */
+function runStatement<T>(
+  base: ContextBase,
+  work: (view: View) => T,
+  signal: AbortSignal,
+): T | Promise<T> {
   for (;;) {
-    const writer = store.begin(false);
-    let result: T;
-    try {
-      result = work(new View(store, writer, base.examined));
-    } catch (error) {
-      store.abort(writer);
-      if (!(error instanceof Conflict)) throw error;
-      if (error.holder) await waitFor(error.holder, signal);
-      continue;
-    }
-    store.commit(writer);
-    return result;
+    const attempt = attemptStatement(base, work);
+    if ("result" in attempt) return attempt.result;
+    if (attempt.holder) return runAfter(attempt.holder, base, work, signal);
   }
+}
+
+/** Waits for `holder` to end, then runs the statement again (and waits again if it must). */
+async function runAfter<T>(
+  holder: Writer,
+  base: ContextBase,
+  work: (view: View) => T,
+  signal: AbortSignal,
+): Promise<T> {
+  let waitingFor: Writer | undefined = holder;
+  for (;;) {
+    if (waitingFor) await waitFor(waitingFor, signal);
+    const attempt = attemptStatement(base, work);
+    if ("result" in attempt) return attempt.result;
+    waitingFor = attempt.holder;
+  }
+}
+
+/** One try: committed (its result), or aborted on a conflict with `holder` (undefined: none). */
+function attemptStatement<T>(
+  base: ContextBase,
+  work: (view: View) => T,
+): { result: T } | { holder: Writer | undefined } {
+  const { store } = base;
+  const writer = store.begin(false);
+  let result: T;
+  try {
+    result = work(new View(store, writer, base.examined));
+  } catch (error) {
+    store.abort(writer);
+    if (!(error instanceof Conflict)) throw error;
+    return { holder: error.holder };
+  }
+  store.commit(writer);
+  return { result };
 }
 
 function waitFor(holder: Writer, signal: AbortSignal): Promise<void> {

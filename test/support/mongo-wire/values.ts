@@ -24,7 +24,10 @@ export function cloneValue<T>(value: T): T {
 /**
  * A string that is equal for two values exactly when MongoDB considers them equal
  * (numbers compare by value whatever their BSON type; documents are field-order sensitive).
- * Used for `_id` lookup and unique index keys.
+ * Used for `_id` lookup and unique index keys, so kept for as long as a document is: the keys of
+ * strings (their JSON, the only keys starting with `"`) and ObjectIds (their 24 hex digits, the only
+ * keys without a `:`, bracket or brace besides `null`) are flat strings made in one go (a string
+ * built piece by piece is a tree of pieces, several times the size).
  */
 export function valueKey(value: unknown): string {
   if (value === null || value === undefined || value === MISSING) return "null";
@@ -32,16 +35,19 @@ export function valueKey(value: unknown): string {
     case "number":
       return `n:${value === 0 ? 0 : value}`;
     case "string":
-      return `s:${JSON.stringify(value)}`;
+      return JSON.stringify(value);
     case "boolean":
       return value ? "b:1" : "b:0";
     case "bigint":
       return `n:${value}`;
   }
-  if (Array.isArray(value)) return `[${value.map(valueKey).join(",")}]`;
+  if (Array.isArray(value)) {
+    // One value (a one-field index key, the common case) without the list's map and join.
+    return value.length === 1 ? `[${valueKey(value[0])}]` : `[${value.map(valueKey).join(",")}]`;
+  }
   if (value instanceof Date) return `D:${value.getTime()}`;
   if (value instanceof RegExp) return `r:/${value.source}/${value.flags}`;
-  if (value instanceof ObjectId) return `o:${value.toHexString()}`;
+  if (value instanceof ObjectId) return objectIdKey(value);
   if (value instanceof Long) {
     return value.lessThanOrEqual(Number.MAX_SAFE_INTEGER) &&
       value.greaterThanOrEqual(Number.MIN_SAFE_INTEGER)
@@ -57,6 +63,12 @@ export function valueKey(value: unknown): string {
   }
   const bsonType = (value as { _bsontype?: string })._bsontype ?? "unknown";
   return `${bsonType}:${String(value)}`;
+}
+
+/** An ObjectId's 24 hex digits, decoded from its bytes as one flat string. */
+function objectIdKey(id: ObjectId): string {
+  const bytes = id.id;
+  return (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes)).toString("hex");
 }
 
 /** Renders a value the way MongoDB prints it in error messages (`{ account: "x" }`). */

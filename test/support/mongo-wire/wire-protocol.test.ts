@@ -1,8 +1,16 @@
 import { connect, type Socket } from "node:net";
-import { BSON, type Document } from "bson";
+import { BSON, type Document, Long, ObjectId } from "bson";
 import { describe, expect, it } from "vitest";
 import { useWireServer } from "./harness.js";
-import { OP_MSG, OP_QUERY, OP_REPLY } from "./wire-protocol.js";
+import {
+  EncodedDocuments,
+  encodeForBatch,
+  encodeReply,
+  OP_MSG,
+  OP_QUERY,
+  OP_REPLY,
+  type WireRequest,
+} from "./wire-protocol.js";
 
 const t = useWireServer();
 
@@ -94,6 +102,53 @@ describe("wire protocol", () => {
     const items = t.freshDb().collection("items");
     await items.insertOne({ still: "working" });
     expect(await items.countDocuments()).toBe(1);
+  });
+
+  it("closes the connection on a sequence document whose fields overrun it, inserting nothing", async () => {
+    const good = Buffer.from(BSON.serialize({ _id: 1, name: "fine" }));
+    const bad = Buffer.from(BSON.serialize({ _id: 2, name: "abcdef" }));
+    bad.writeInt32LE(64, bad.indexOf("name") + 5); // the string's length now runs past its document
+    const sequence = Buffer.concat([Buffer.from("documents\0"), good, bad, good]);
+    const size = Buffer.alloc(4);
+    size.writeInt32LE(4 + sequence.length);
+    const db = t.freshDb();
+    const command = BSON.serialize({ insert: "overrun", $db: db.databaseName });
+    const socket = await open();
+    const reply = nextReply(socket);
+    socket.write(
+      frame(
+        OP_MSG,
+        Buffer.concat([
+          Buffer.alloc(4),
+          Buffer.from([0]),
+          command,
+          Buffer.from([1]),
+          size,
+          sequence,
+        ]),
+      ),
+    );
+    expect(await reply).toBe("closed");
+    expect(await db.collection("overrun").countDocuments()).toBe(0);
+  });
+
+  it("encodes a reply holding documents encoded already exactly as it encodes the documents", () => {
+    const docs = Array.from({ length: 12 }, (_, i) => ({
+      _id: new ObjectId(),
+      i,
+      name: i % 2 ? "ünï" : "plain",
+      nested: { at: new Date(i), big: Long.fromString("9007199254740993"), gone: undefined },
+      list: [1, "two", { three: 3 }],
+    }));
+    const request: WireRequest = { requestId: 9, opCode: OP_MSG, command: {}, moreToCome: false };
+    const reply = (batch: unknown) => ({
+      cursor: { firstBatch: batch, id: Long.fromNumber(5), ns: "db.items" },
+      ok: 1,
+      skipped: undefined,
+      operationTime: 12,
+    });
+    const spliced = encodeReply(request, reply(new EncodedDocuments(docs.map(encodeForBatch))), 3);
+    expect(spliced.equals(encodeReply(request, reply(docs), 3))).toBe(true);
   });
 
   it("performs unacknowledged (w: 0) writes without replying", async () => {

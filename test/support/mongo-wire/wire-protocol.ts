@@ -6,6 +6,7 @@
  * OP_QUERY (2004) is only used by drivers for the first handshake and is answered with OP_REPLY (1).
  */
 import { BSON, type Document } from "bson";
+import { isPlainObject } from "./values.js";
 
 export const OP_REPLY = 1;
 export const OP_QUERY = 2004;
@@ -38,7 +39,11 @@ function readDocument(frame: Buffer, offset: number, end: number): [Document, nu
   if (offset + 5 > end) fail("truncated BSON document");
   const size = frame.readInt32LE(offset);
   if (size < 5 || offset + size > end) fail("BSON document overruns its section");
-  return [BSON.deserialize(frame.subarray(offset, offset + size)), offset + size];
+  // Read in place (no view of the frame per document).
+  return [
+    BSON.deserialize(frame, { index: offset, allowObjectSmallerThanBufferSize: true }),
+    offset + size,
+  ];
 }
 
 function readCString(frame: Buffer, offset: number, end: number): [string, number] {
@@ -108,6 +113,89 @@ export function parseMessage(frame: Buffer): WireRequest {
   return fail(`unsupported opCode ${opCode}`);
 }
 
+const SERIALIZE = { ignoreUndefined: true } as const;
+const EMBEDDED_DOCUMENT = 0x03;
+const ARRAY = 0x04;
+
+/**
+ * A BSON array of documents encoded already (a cursor's batch, each document serialized once when
+ * the batch is taken, which also gives its size); `encodeReply` copies the bytes into the reply.
+ */
+export class EncodedDocuments {
+  constructor(readonly documents: readonly Uint8Array[]) {}
+}
+
+/** Encodes one document for a batch, as the reply would encode it. */
+export const encodeForBatch = (doc: Document): Uint8Array => BSON.serialize(doc, SERIALIZE);
+
+/** Whether `doc` holds EncodedDocuments (as a field, or in a sub-document's). */
+function hasEncoded(doc: Document): boolean {
+  for (const value of Object.values(doc)) {
+    if (value instanceof EncodedDocuments) return true;
+    if (isPlainObject(value) && hasEncoded(value)) return true;
+  }
+  return false;
+}
+
+/** BSON of `doc` where fields holding EncodedDocuments take their bytes as they are. */
+function encodeDocument(doc: Document): Uint8Array {
+  const parts: Uint8Array[] = [];
+  for (const [field, value] of Object.entries(doc)) {
+    if (value instanceof EncodedDocuments) {
+      parts.push(...element(ARRAY, field, encodeArray(value.documents)));
+    } else if (isPlainObject(value) && hasEncoded(value)) {
+      parts.push(...element(EMBEDDED_DOCUMENT, field, encodeDocument(value)));
+    } else {
+      const single = BSON.serialize({ [field]: value }, SERIALIZE);
+      parts.push(single.subarray(4, single.length - 1)); // its one element, without length and end
+    }
+  }
+  return wrap(parts);
+}
+
+/** A BSON array of encoded documents, written in one buffer (the names are "0", "1", …). */
+function encodeArray(docs: readonly Uint8Array[]): Uint8Array {
+  let length = 5;
+  for (let i = 0; i < docs.length; i++)
+    length += 2 + String(i).length + (docs[i] as Uint8Array).length;
+  const bytes = Buffer.allocUnsafe(length);
+  bytes.writeInt32LE(length, 0);
+  let offset = 4;
+  for (let i = 0; i < docs.length; i++) {
+    bytes[offset++] = EMBEDDED_DOCUMENT;
+    offset += bytes.write(String(i), offset, "latin1");
+    bytes[offset++] = 0;
+    const doc = docs[i] as Uint8Array;
+    bytes.set(doc, offset);
+    offset += doc.length;
+  }
+  bytes[offset] = 0;
+  return bytes;
+}
+
+/** One element: its type byte and name (a C string), then `value`'s bytes. */
+function element(type: number, name: string, value: Uint8Array): [Uint8Array, Uint8Array] {
+  const head = Buffer.alloc(2 + Buffer.byteLength(name));
+  head[0] = type;
+  head.write(name, 1, "utf8"); // the name's terminating 0 is the last byte, already 0
+  return [head, value];
+}
+
+/** A BSON document of `elements`: its length, the elements, the terminating 0. */
+function wrap(elements: readonly Uint8Array[]): Buffer {
+  let length = 5;
+  for (const part of elements) length += part.length;
+  const bytes = Buffer.allocUnsafe(length);
+  bytes.writeInt32LE(length, 0);
+  let offset = 4;
+  for (const part of elements) {
+    bytes.set(part, offset);
+    offset += part.length;
+  }
+  bytes[offset] = 0;
+  return bytes;
+}
+
 function header(length: number, requestId: number, responseTo: number, opCode: number): Buffer {
   const bytes = Buffer.alloc(HEADER_BYTES);
   bytes.writeInt32LE(length, 0);
@@ -119,7 +207,7 @@ function header(length: number, requestId: number, responseTo: number, opCode: n
 
 /** The reply to `request`, in the matching format (OP_MSG, or OP_REPLY for OP_QUERY). */
 export function encodeReply(request: WireRequest, reply: Document, requestId: number): Buffer {
-  const body = BSON.serialize(reply, { ignoreUndefined: true });
+  const body = hasEncoded(reply) ? encodeDocument(reply) : BSON.serialize(reply, SERIALIZE);
   if (request.opCode === OP_MSG) {
     const prefix = Buffer.alloc(5); // flagBits = 0, then section kind 0
     const length = HEADER_BYTES + prefix.length + body.length;

@@ -226,6 +226,41 @@ describe("queries", () => {
     expect(aggregated).toHaveLength(150);
   });
 
+  it("keeps each reply under 16 MiB, splitting a batch of large documents", async () => {
+    const items = t.freshDb().collection("items");
+    const blob = "x".repeat(1024 * 1024);
+    await items.insertMany(Array.from({ length: 20 }, (_, i) => ({ i, blob })));
+    const getMoresBefore = t.server.commandCounts().getMore ?? 0;
+    const cursor = items.find({}, { batchSize: 100, sort: { i: 1 } });
+    const all = await cursor.toArray();
+    expect(all.map((d) => [d.i, d.blob.length])).toEqual(
+      Array.from({ length: 20 }, (_, i) => [i, blob.length]),
+    );
+    expect((t.server.commandCounts().getMore ?? 0) - getMoresBefore).toBe(1);
+  });
+
+  it("gives later batches of a cursor the documents as the find saw them, whatever is written meanwhile", async () => {
+    type Item = { i: number; secret: string; nested: { v: string }; tags: string[] };
+    const items = t.freshDb().collection<Item>("items");
+    await items.insertMany(
+      Array.from({ length: 5 }, (_, i) => ({ i, secret: "s", nested: { v: "old" }, tags: ["a"] })),
+    );
+    const cursor = items.find({}, { projection: { secret: 0 }, batchSize: 2, sort: { i: 1 } });
+    const first = [await cursor.next(), await cursor.next()];
+    await items.updateMany({}, { $set: { "nested.v": "new", secret: "t" }, $push: { tags: "b" } });
+    await items.deleteOne({ i: 4 });
+    const rest = await cursor.toArray();
+    for (const doc of [...first, ...rest]) {
+      expect(Object.keys(doc ?? {})).toEqual(["_id", "i", "nested", "tags"]);
+      expect(doc).toMatchObject({ nested: { v: "old" }, tags: ["a"] });
+    }
+    expect([...first, ...rest].map((doc) => doc?.i)).toEqual([0, 1, 2, 3, 4]);
+    const now = await items.find({}, { projection: { _id: 0, i: 0 } }).toArray();
+    expect(now).toEqual(
+      Array.from({ length: 4 }, () => ({ secret: "t", nested: { v: "new" }, tags: ["a", "b"] })),
+    );
+  });
+
   it("evaluates aggregation expressions and stages", async () => {
     const db = t.freshDb();
     const orders = db.collection("orders");

@@ -7,7 +7,7 @@ import type { CollectionView, View } from "../view.js";
 import { collectionName, cursorBatchSize, requiredArray } from "./arguments.js";
 import type { CommandContext, CommandDefinition } from "./types.js";
 
-function createIndexes(command: Document, context: CommandContext): Promise<Document> {
+function createIndexes(command: Document, context: CommandContext): Document | Promise<Document> {
   const name = collectionName(command, "createIndexes");
   const specs = requiredArray(command, "indexes").map(normalizeIndexSpec);
   if (specs.length === 0) throw badValue("Must specify at least one index to create");

@@ -35,7 +35,7 @@ function checkNoTransactionWrites(collection: Collection | undefined): void {
   if (writer) throw new Conflict(writer, `dropping ${collection?.ns}`);
 }
 
-function dropDatabase(_command: Document, context: CommandContext): Promise<Document> {
+function dropDatabase(_command: Document, context: CommandContext): Document | Promise<Document> {
   const { store, dbName } = context;
   return context.atomically(() => {
     for (const collection of store.database(dbName)?.collections.values() ?? []) {
@@ -46,7 +46,7 @@ function dropDatabase(_command: Document, context: CommandContext): Promise<Docu
   });
 }
 
-function create(command: Document, context: CommandContext): Promise<Document> {
+function create(command: Document, context: CommandContext): Document | Promise<Document> {
   const { dbName } = context;
   const name = collectionName(command, "create");
   return context.atomically((view) => {
@@ -58,7 +58,7 @@ function create(command: Document, context: CommandContext): Promise<Document> {
   });
 }
 
-function drop(command: Document, context: CommandContext): Promise<Document> {
+function drop(command: Document, context: CommandContext): Document | Promise<Document> {
   const { store, dbName } = context;
   const name = collectionName(command, "drop");
   return context.atomically(() => {

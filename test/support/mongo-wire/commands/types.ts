@@ -36,9 +36,10 @@ export interface CommandContext {
   readonly inTransaction: boolean;
   /**
    * Makes the changes of `work` atomically, through the view it is given: as part of the command's
-   * transaction, or as one statement of its own that waits out conflicting transactions.
+   * transaction, or as one statement of its own that waits out conflicting transactions. Done at
+   * once (its result, or its error thrown) unless it has to wait: then a promise.
    */
-  atomically<T>(work: (view: View) => T): Promise<T>;
+  atomically<T>(work: (view: View) => T): T | Promise<T>;
 }
 
 export interface CommandDefinition {

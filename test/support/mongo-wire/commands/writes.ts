@@ -31,12 +31,13 @@ import {
 async function runStatements(
   statements: unknown[],
   ordered: boolean,
-  run: (statement: unknown, index: number) => Promise<void>,
+  run: (statement: unknown, index: number) => void | Promise<void>,
 ): Promise<Document[]> {
   const writeErrors: Document[] = [];
   for (const [index, statement] of statements.entries()) {
     try {
-      await run(statement, index);
+      const running = run(statement, index);
+      if (running) await running; // (most statements are done at once: no promise to wait on)
     } catch (error) {
       if (error instanceof DuplicateKeyError) {
         writeErrors.push({ index, code: 11000, errmsg: error.message, ...error.details() });
@@ -80,9 +81,14 @@ async function insert(command: Document, context: CommandContext): Promise<Docum
   const documents = requiredArray(command, "documents");
   const name = collectionName(command, "insert");
   let n = 0;
-  const writeErrors = await runStatements(documents, command.ordered !== false, async (doc) => {
+  const writeErrors = await runStatements(documents, command.ordered !== false, (doc) => {
     const toInsert = documentToInsert(doc);
-    await context.atomically((view) => view.ensureCollection(dbName, name).insert(toInsert));
+    const done = context.atomically((view) => view.ensureCollection(dbName, name).insert(toInsert));
+    if (done instanceof Promise) {
+      return done.then(() => {
+        n++;
+      });
+    }
     n++;
   });
   return withWriteErrors({ n }, writeErrors);
