@@ -77,13 +77,11 @@ function withSearchKeys<T extends SearchKeySource>(document: T): T & { searchKey
  * from its (empty) ledger, so billing details read them from the start without a recount.
  */
 function newCustomerDocument<T extends Customer>(customer: T) {
-  if (customer.balance !== 0 || customer.credits !== 0) return withSearchKeys(customer);
-  // One copy of the customer (an import makes a million of them).
-  return {
-    ...customer,
-    searchKeys: searchKeysOf(customer),
-    totals: { ...noMoneyMoved, countedAt: customer.createdAt },
-  };
+  const document = withSearchKeys(customer);
+  // Set on the copy withSearchKeys made, not spread into another (an import makes a million).
+  if (customer.balance === 0 && customer.credits === 0)
+    return Object.assign(document, { totals: { ...noMoneyMoved, countedAt: customer.createdAt } });
+  return document;
 }
 
 function listed(document: Document): ListedCustomer {

@@ -31,6 +31,7 @@ const notLetterOrDigit = /[^\p{L}\p{N}]+/u;
 /** The same split for ASCII text, where \p{L} and \p{N} are exactly these (the faster regex). */
 const asciiNotLetterOrDigit = /[^A-Za-z0-9]+/;
 const localPartSeparators = /[._+-]+/;
+const domainLabelSeparator = /\./;
 
 /** A key for `keys` (cut to the longest a key may be); empty pieces of a split are none. */
 function addKey(keys: Set<string>, key: string): void {
@@ -65,7 +66,7 @@ function addAccountKeys(keys: Set<string>, account: string): void {
   addKey(keys, local);
   addAll(keys, local, localPartSeparators);
   addKey(keys, domain);
-  addAll(keys, domain, /\./);
+  addAll(keys, domain, domainLabelSeparator);
 }
 
 function addCustomerIdKeys(keys: Set<string>, customerId: string): void {
