@@ -9,7 +9,7 @@ import {
   type CustomerInputField,
   validateCustomerInput,
 } from "./customer-input.js";
-import type { CustomerRepository } from "./customer-repository.js";
+import type { CustomerRepository, InsertRefusal } from "./customer-repository.js";
 
 /** One rejected row: its line in the file, its account when one could be read, and every reason. */
 export interface ImportError {
@@ -43,12 +43,25 @@ export interface ImportOptions {
   onRejected?: (errors: ImportError[]) => void | Promise<void>;
   /** Called after every batch (every `batchSize` rows read, and at the end). */
   onProgress?: (progress: ImportProgress) => void;
-  /** Rows read per batch; each batch is one insert of customers and one of audit events. Default 1000. */
+  /**
+   * Rows read per batch; each batch's customers are inserted a few hundred at a time, and its audit
+   * events are recorded in one transaction. Default 1000.
+   */
   batchSize?: number;
   /** New internal IDs (tests force collisions with it). */
   newId?: () => string;
 }
 
+/**
+ * Batches written at once (each one's customers inserted, then its audit events recorded) while the
+ * next is read; see `importCustomers`. What the import holds is bounded by it, whatever the file.
+ */
+export const batchesHeld = 8;
+/**
+ * Customers a single insert carries. A batch's customers go in a few inserts, so that the steps of
+ * the audit chain, one after the other, do not wait long behind them at the database.
+ */
+const insertChunk = 250;
 /** Field order of the reasons given for an invalid row. */
 const fieldOrder: CustomerInputField[] = ["account", "teamName", "teamType", "companyName", "tag"];
 /** How often one row gets a fresh internal ID when the one drawn is taken (31^8 IDs: practically never twice). */
@@ -97,26 +110,40 @@ export async function importCustomers(
   const { report } = run;
   const newBatch = (): Batch => ({ valid: [], rejected: [], readUpTo: 0 });
   let batch = newBatch();
-  // One batch is written while the next is read and checked (the database and the import work at
-  // the same time); never more than one, so at most two batches are held.
-  let writing: Promise<void> = Promise.resolve();
+  // A batch is written in two steps, each in file order: its customers are inserted, then its audit
+  // events are recorded and its rejected rows reported. The audit chain's steps are one after the
+  // other, so while a batch is recorded the next batches' customers are inserted and further rows
+  // read and checked: the database and the import both have work while the other works. At most
+  // `batchesHeld` batches are being written, plus the one being read.
+  let inserting: Promise<unknown> = Promise.resolve();
+  /** The batches being written, oldest first, each one's promise settling once it is recorded. */
+  const recordings: Promise<void>[] = [];
   const flush = async () => {
     const done = batch;
     done.readUpTo = report.read;
     batch = newBatch();
-    await writing;
-    writing = (async () => {
-      report.invalid += done.rejected.length;
-      await insertBatch(done, run);
-      if (done.rejected.length > 0) {
-        done.rejected.sort((a, b) => a.line - b.line);
-        await options.onRejected?.(done.rejected);
-      }
-      const { created, invalid, duplicates } = report;
-      options.onProgress?.({ read: done.readUpTo, created, invalid, duplicates });
-    })();
-    // Handled only so that it is no unhandled rejection meanwhile: the next `await writing` throws it.
-    writing.catch(() => {});
+    while (recordings.length >= batchesHeld) await recordings.shift();
+    const inserted = inserting.then(() => insertCustomers(done, run));
+    const previous = recordings.at(-1) ?? Promise.resolve();
+    // Recorded even when an earlier batch failed to be (its customers are in: nothing goes
+    // unaudited or unreported); the earlier failure is the one passed on.
+    const recorded = previous.then(
+      async () => recordBatch(done, await inserted, run),
+      async (error: unknown) => {
+        await recordBatch(done, await inserted, run).catch(() => {});
+        throw error;
+      },
+    );
+    inserting = inserted;
+    recordings.push(recorded);
+    // Handled only so that they are no unhandled rejections meanwhile: a later await throws them.
+    inserted.catch(() => {});
+    recorded.catch(() => {});
+  };
+  /** Waits for every batch being written; the first failure in file order, if any, is thrown. */
+  const settled = async () => {
+    const outcomes = await Promise.allSettled([...recordings, inserting]);
+    for (const outcome of outcomes) if (outcome.status === "rejected") throw outcome.reason;
   };
 
   try {
@@ -128,12 +155,12 @@ export async function importCustomers(
       if (report.read % batchSize === 0) await flush();
     }
   } catch (error) {
-    // The file failed: let the batch being written finish before the caller closes the database.
-    await writing.catch(() => {});
+    // The file failed: let the batches being written finish before the caller closes the database.
+    await settled().catch(() => {});
     throw error;
   }
   if (report.read % batchSize !== 0 || report.read === 0) await flush();
-  await writing;
+  await settled();
   return { ...report };
 }
 
@@ -161,24 +188,36 @@ const importDetail = (source: string, line: number) => `imported from ${source} 
 /** The line an import event's detail names (see importDetail). */
 const importedLine = /line (\d+)$/;
 
+/** What inserting a batch's customers did, for its second step (`recordBatch`). */
+interface Inserted {
+  /** When the customers were created (their audit events carry the same time). */
+  at: Date;
+  created: { row: Pending; customer: Customer }[];
+  /** Rows whose account the unique index refused. */
+  taken: Pending[];
+  /** Rows the database refused for another reason (the import stops after this batch). */
+  failures: string[];
+}
+
 /**
- * Inserts the batch's valid rows (unordered: the unique indexes refuse what is taken), records an
- * audit event per created customer, then reports each refused account as a duplicate.
+ * The first step of writing a batch: inserts its valid rows (unordered: the unique indexes refuse
+ * what is taken), drawing a fresh internal ID for a row whose ID was taken.
  */
-async function insertBatch(batch: Batch, run: Run): Promise<void> {
-  if (batch.valid.length === 0) return;
-  const { customers } = run;
-  const now = run.now?.() ?? new Date();
+async function insertCustomers(batch: Batch, run: Run): Promise<Inserted> {
+  const at = run.now?.() ?? new Date();
+  const inserted: Inserted = { at, created: [], taken: [], failures: [] };
+  const { created, taken, failures } = inserted;
   const newId = run.newId ?? (() => newCustomerId());
-  const created: { row: Pending; customer: Customer }[] = [];
-  const taken: Pending[] = [];
-  const failures: string[] = [];
   let toInsert = batch.valid;
   for (let attempt = 1; toInsert.length > 0; attempt += 1) {
-    const attempted = toInsert.map((row) => newCustomer(row.input, newId(), now));
-    const refused = new Map(
-      (await customers.insertEach(attempted)).map((refusal) => [refusal.index, refusal]),
-    );
+    const attempted = toInsert.map((row) => newCustomer(row.input, newId(), at));
+    const refused = new Map<number, InsertRefusal>();
+    for (let start = 0; start < attempted.length; start += insertChunk) {
+      const chunk = attempted.slice(start, start + insertChunk);
+      for (const refusal of await run.customers.insertEach(chunk)) {
+        refused.set(start + refusal.index, refusal);
+      }
+    }
     const again: Pending[] = [];
     for (const [index, row] of toInsert.entries()) {
       const customer = attempted[index] as Customer;
@@ -191,12 +230,31 @@ async function insertBatch(batch: Batch, run: Run): Promise<void> {
     }
     toInsert = again;
   }
+  return inserted;
+}
 
-  run.report.created += created.length;
-  await run.audit.recordMany(
-    created.map(({ row, customer }) => importEvent(row, customer, run, now)),
-  );
+/**
+ * The second step, in file order: records an audit event per created customer, reports each
+ * refused account as a duplicate (the events of earlier batches are recorded by then), hands out
+ * the batch's rejected rows and its progress, and fails when the database refused a row.
+ */
+async function recordBatch(batch: Batch, inserted: Inserted, run: Run): Promise<void> {
+  const { report } = run;
+  const { at, created, taken, failures } = inserted;
+  report.invalid += batch.rejected.length;
+  report.created += created.length;
+  if (created.length > 0) {
+    await run.audit.recordMany(
+      created.map(({ row, customer }) => importEvent(row, customer, run, at)),
+    );
+  }
   if (taken.length > 0) await rejectTaken(taken, batch, run);
+  if (batch.rejected.length > 0) {
+    batch.rejected.sort((x, y) => x.line - y.line);
+    await run.onRejected?.(batch.rejected);
+  }
+  const { created: createdSoFar, invalid, duplicates } = report;
+  run.onProgress?.({ read: batch.readUpTo, created: createdSoFar, invalid, duplicates });
   if (failures.length > 0) {
     throw new Error(
       `the database refused ${failures.length} row(s): ${failures.slice(0, 5).join("; ")}`,

@@ -9,6 +9,7 @@ import {
   readCustomerRows,
 } from "../../src/customers/customer-file-format.js";
 import {
+  batchesHeld,
   type ImportError,
   type ImportOptions,
   type ImportProgress,
@@ -308,11 +309,11 @@ describe("importing customers", () => {
     ]);
   });
 
-  it("hands out each batch's rejected rows as soon as that batch is written, in line order, one batch read ahead at most", async () => {
+  it("hands out each batch's rejected rows as soon as that batch is written, in line order, reading a bounded number of batches ahead", async () => {
     const lines = [header];
-    for (let i = 1; i <= 60; i += 1) {
+    for (let i = 1; i <= 200; i += 1) {
       if (i % 7 === 0) lines.push(`bad-${i},Team,default,,`);
-      else if (i === 45)
+      else if (i === 145)
         lines.push("user3@example.com,Again,default,,"); // row 3 is on line 4
       else if (i === 12)
         lines.push("user11@example.com,Twice,default,,"); // the row just before
@@ -338,21 +339,119 @@ describe("importing customers", () => {
       },
     });
 
-    expect(report).toEqual({ read: 60, created: 50, invalid: 8, duplicates: 2 });
+    expect(report).toEqual({ read: 200, created: 170, invalid: 28, duplicates: 2 });
     // Row r is on line r + 1, so batch b holds lines 10b + 2 … 10b + 11.
     const batchOf = (line: number) => Math.floor((line - 2) / 10);
     for (const { rowsRead: readThen, errors } of handedOut) {
       const batch = batchOf(errors[0]?.line ?? 0);
       expect(errors.every((error) => batchOf(error.line) === batch)).toBe(true);
-      expect(readThen).toBeLessThanOrEqual((batch + 2) * 10);
+      // The batches being written after this one, and the one being read.
+      expect(readThen).toBeLessThanOrEqual((batch + batchesHeld + 1) * 10);
     }
+    expect(handedOut[0]?.rowsRead).toBeLessThan(200);
     const all = handedOut.flatMap(({ errors }) => errors);
-    expect(all.map((error) => error.line)).toEqual([8, 13, 15, 22, 29, 36, 43, 46, 50, 57]);
+    const expectedLines = [13, 146];
+    for (let i = 7; i <= 200; i += 7) expectedLines.push(i + 1);
+    expect(all.map((error) => error.line)).toEqual(expectedLines.sort((a, b) => a - b));
     expect(all.find((error) => error.line === 13)?.reasons).toEqual(["duplicate of line 12"]);
-    expect(all.find((error) => error.line === 46)?.reasons).toEqual(["duplicate of line 4"]);
+    expect(all.find((error) => error.line === 146)?.reasons).toEqual(["duplicate of line 4"]);
     expect(
       await db.collection(collections.customers).countDocuments({ account: "user3@example.com" }),
     ).toBe(1);
+  });
+
+  it("stops at a database failure with every customer it created audited and every rejected row before it reported", async () => {
+    const lines = [header];
+    for (let i = 1; i <= 100; i += 1) {
+      lines.push(
+        i % 10 === 5 ? `bad-${i},Team,default,,` : `user${i}@example.com,Team ${i},default,,`,
+      );
+    }
+    class FailingCustomers extends CustomerRepository {
+      inserts = 0;
+      override async insertEach(customers: Parameters<CustomerRepository["insertEach"]>[0]) {
+        this.inserts += 1;
+        if (this.inserts === 4) throw new Error("connection reset by the database");
+        return super.insertEach(customers);
+      }
+    }
+    const customers = new FailingCustomers(db);
+    const rejected: ImportError[] = [];
+
+    await expect(
+      importText(lines.join("\n"), "csv", {
+        customers,
+        batchSize: 10,
+        onRejected: (errors) => {
+          rejected.push(...errors);
+        },
+      }),
+    ).rejects.toThrow("connection reset by the database");
+
+    // Batches 1–3 went in (9 customers each), batch 4 failed, nothing after it was inserted.
+    const imported = await db
+      .collection(collections.customers)
+      .countDocuments({ account: { $regex: /^user/ } });
+    expect(imported).toBe(27);
+    expect(customers.inserts).toBe(4);
+    const events = await db
+      .collection(collections.auditEvents)
+      .countDocuments({ action: "customer.import" });
+    expect(events).toBe(27);
+    expect(rejected.map((error) => error.line)).toEqual([6, 16, 26]);
+  });
+
+  it("records the events of customers already inserted when an earlier batch's events fail to be recorded", async () => {
+    const lines = [header];
+    for (let i = 1; i <= 40; i += 1) lines.push(`user${i}@example.com,Team ${i},default,,`);
+    let release: () => void = () => {};
+    const secondInserted = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    class SlowCustomers extends CustomerRepository {
+      inserts = 0;
+      override async insertEach(customers: Parameters<CustomerRepository["insertEach"]>[0]) {
+        this.inserts += 1;
+        const refusals = await super.insertEach(customers);
+        if (this.inserts === 2) release();
+        return refusals;
+      }
+    }
+    class FailingAudit extends AuditRepository {
+      records = 0;
+      override async recordMany(...args: Parameters<AuditRepository["recordMany"]>) {
+        if (args[1]) return super.recordMany(...args); // (the call inside its own transaction)
+        this.records += 1;
+        if (this.records === 1) {
+          // The second batch's customers are in before the first batch's events fail.
+          await secondInserted;
+          throw new Error("audit write failed");
+        }
+        return super.recordMany(...args);
+      }
+    }
+    const customers = new SlowCustomers(db);
+
+    await expect(
+      importText(lines.join("\n"), "csv", {
+        customers,
+        audit: new FailingAudit(db),
+        batchSize: 10,
+      }),
+    ).rejects.toThrow("audit write failed");
+
+    const inserted = await db
+      .collection(collections.customers)
+      .find({ account: { $regex: /^user/ } }, { projection: { customerId: 1 } })
+      .toArray();
+    const audited = await db
+      .collection(collections.auditEvents)
+      .find({ action: "customer.import" }, { projection: { "target.customerId": 1 } })
+      .toArray();
+    // The first batch's 10 customers have no event (its recording failed); every later customer
+    // that went in has one.
+    expect(inserted.length).toBeGreaterThanOrEqual(20);
+    expect(audited.length).toBe(inserted.length - 10);
   });
 
   it("gives a row a fresh internal ID when the one drawn is already taken", async () => {
