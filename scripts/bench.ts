@@ -314,7 +314,12 @@ async function run(options: Options, resources: Resources): Promise<boolean> {
   say(`Logs: ${logDir}`);
 
   const laneStarted = performance.now();
-  const lane = await chooseBenchLane(logDir);
+  const lane = await chooseBenchLane(logDir, {
+    // The seeded customers and ledger entries, and an imported customer and its audit event a row.
+    documents:
+      (options.scenarios.length > 0 ? options.customers + options.entries : 0) +
+      (options.fileTools.length > 0 ? options.rows * 2 : 0),
+  });
   resources.add("MongoDB", () => lane.stop());
   say(
     `MongoDB lane: ${lane.name} — ${lane.description} (ready in ${Math.round(performance.now() - laneStarted)} ms)`,

@@ -6,6 +6,7 @@
  * (test/support/mongo-wire/main.ts, whose first stdout line is its URI).
  */
 import { lookup } from "node:dns/promises";
+import { totalmem } from "node:os";
 import { join } from "node:path";
 import { firstLine, rememberProcess, spawnScript, withTimeout } from "./processes.js";
 
@@ -20,6 +21,29 @@ export interface BenchLane {
 }
 
 const startTimeoutMs = 120_000;
+
+/** What a run will store, for sizing the wire test server's heap. */
+export interface LaneSize {
+  /** Documents the run stores: customers, ledger entries, audit events… */
+  documents: number;
+}
+
+/**
+ * The wire test server holds every document as a JavaScript object, about 2.2 KB of heap each
+ * (measured at a million customers and a million audit events). It gets a heap limit that holds
+ * them, and a first old-generation size to match, so the garbage collector does not mark gigabytes
+ * of live documents again each time the heap grows (a real mongod keeps its data outside any such
+ * heap). Node's defaults when the run is small.
+ */
+export function wireServerHeapArgs(size: LaneSize, memoryBytes = totalmem()): string[] {
+  const MB = 1024 * 1024;
+  const neededMB = Math.ceil((size.documents * 2.5 * 1024) / MB);
+  if (neededMB < 1024) return [];
+  const limitMB = Math.floor((memoryBytes * 0.8) / MB);
+  const maxMB = Math.min(limitMB, Math.max(4096, Math.ceil(neededMB * 1.6)));
+  const initialMB = Math.min(neededMB, Math.floor((memoryBytes * 0.5) / MB));
+  return [`--max-old-space-size=${maxMB}`, `--initial-old-space-size=${initialMB}`];
+}
 
 async function memoryServerUnavailableReason(): Promise<string | null> {
   if (process.env.MONGOMS_SYSTEM_BINARY) return null;
@@ -36,9 +60,11 @@ async function memoryServerUnavailableReason(): Promise<string | null> {
   }
 }
 
-async function startWireLane(why: string, logDir: string): Promise<BenchLane> {
+async function startWireLane(why: string, logDir: string, size: LaneSize): Promise<BenchLane> {
+  const nodeArgs = wireServerHeapArgs(size);
   const child = spawnScript({
     name: "wire test server",
+    nodeArgs,
     script: "test/support/mongo-wire/main.ts",
     args: ["--port", "0"],
     logFile: join(logDir, "wire-server.log"),
@@ -51,7 +77,7 @@ async function startWireLane(why: string, logDir: string): Promise<BenchLane> {
       uri,
       realMongo: false,
       pid: child.process.pid,
-      description: `the wire test server (mingo + bson) as child process ${child.process.pid}, because ${why}`,
+      description: `the wire test server (mingo + bson) as child process ${child.process.pid}${nodeArgs.length ? ` (${nodeArgs.join(" ")}, sized for ${size.documents.toLocaleString("en-US")} documents)` : ""}, because ${why}`,
       stop: () => child.stop(5000),
     };
   } catch (error) {
@@ -60,7 +86,7 @@ async function startWireLane(why: string, logDir: string): Promise<BenchLane> {
   }
 }
 
-export async function chooseBenchLane(logDir: string): Promise<BenchLane> {
+export async function chooseBenchLane(logDir: string, size: LaneSize): Promise<BenchLane> {
   const uri = process.env.MONGODB_URI;
   if (uri) {
     return {
@@ -72,7 +98,7 @@ export async function chooseBenchLane(logDir: string): Promise<BenchLane> {
     };
   }
   const reason = await memoryServerUnavailableReason();
-  if (reason !== null) return startWireLane(reason, logDir);
+  if (reason !== null) return startWireLane(reason, logDir, size);
   try {
     const { MongoMemoryReplSet } = await import("mongodb-memory-server");
     const replSet = await withTimeout(
@@ -91,6 +117,10 @@ export async function chooseBenchLane(logDir: string): Promise<BenchLane> {
       stop: () => replSet.stop().then(() => undefined),
     };
   } catch (error) {
-    return startWireLane(`mongodb-memory-server failed: ${(error as Error).message}`, logDir);
+    return startWireLane(
+      `mongodb-memory-server failed: ${(error as Error).message}`,
+      logDir,
+      size,
+    );
   }
 }
