@@ -117,10 +117,6 @@ export async function chooseBenchLane(logDir: string, size: LaneSize): Promise<B
       stop: () => replSet.stop().then(() => undefined),
     };
   } catch (error) {
-    return startWireLane(
-      `mongodb-memory-server failed: ${(error as Error).message}`,
-      logDir,
-      size,
-    );
+    return startWireLane(`mongodb-memory-server failed: ${(error as Error).message}`, logDir, size);
   }
 }
