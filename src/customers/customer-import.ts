@@ -154,12 +154,13 @@ export async function importCustomers(
       else batch.valid.push(checked);
       if (report.read % batchSize === 0) await flush();
     }
+    if (report.read % batchSize !== 0 || report.read === 0) await flush();
   } catch (error) {
-    // The file failed: let the batches being written finish before the caller closes the database.
+    // The file or a batch failed: let the batches being written finish before the caller closes
+    // the database.
     await settled().catch(() => {});
     throw error;
   }
-  if (report.read % batchSize !== 0 || report.read === 0) await flush();
   await settled();
   return { ...report };
 }

@@ -119,6 +119,51 @@ const customersIn = (target: Db) =>
     .find({}, { projection: { _id: 0 }, sort: { account: 1 } })
     .toArray();
 
+/** Customers whose `n`-th insert, once done, settles `inserted` (a test waits for it). */
+class CustomersSignalling extends CustomerRepository {
+  private inserts = 0;
+  private signal: () => void = () => {};
+  readonly inserted = new Promise<void>((resolve) => {
+    this.signal = resolve;
+  });
+
+  constructor(
+    target: Db,
+    private readonly n: number,
+  ) {
+    super(target);
+  }
+
+  override async insertEach(customers: Parameters<CustomerRepository["insertEach"]>[0]) {
+    const refusals = await super.insertEach(customers);
+    this.inserts += 1;
+    if (this.inserts === this.n) this.signal();
+    return refusals;
+  }
+}
+
+/** An audit trail whose first recording fails once `ready` settles; the later ones go through. */
+class FirstRecordingFails extends AuditRepository {
+  private records = 0;
+
+  constructor(
+    target: Db,
+    private readonly ready: Promise<void>,
+  ) {
+    super(target);
+  }
+
+  override async recordMany(...args: Parameters<AuditRepository["recordMany"]>) {
+    if (args[1]) return super.recordMany(...args); // (the call inside its own transaction)
+    this.records += 1;
+    if (this.records === 1) {
+      await this.ready;
+      throw new Error("audit write failed");
+    }
+    return super.recordMany(...args);
+  }
+}
+
 describe("importing customers", () => {
   it("stores exactly the good rows and reports every other row with its line and reasons", async () => {
     const report = await importText(mixedCsv);
@@ -401,57 +446,31 @@ describe("importing customers", () => {
     expect(rejected.map((error) => error.line)).toEqual([6, 16, 26]);
   });
 
-  it("records the events of customers already inserted when an earlier batch's events fail to be recorded", async () => {
+  it("records the events of the batches under way when an earlier batch's fail, and returns only once all are written", async () => {
+    // 8 full batches and a last one of 5 rows: the failure of the first batch's events is met when
+    // the last batch waits for room, with the 7 others still being written.
     const lines = [header];
-    for (let i = 1; i <= 40; i += 1) lines.push(`user${i}@example.com,Team ${i},default,,`);
-    let release: () => void = () => {};
-    const secondInserted = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    class SlowCustomers extends CustomerRepository {
-      inserts = 0;
-      override async insertEach(customers: Parameters<CustomerRepository["insertEach"]>[0]) {
-        this.inserts += 1;
-        const refusals = await super.insertEach(customers);
-        if (this.inserts === 2) release();
-        return refusals;
-      }
-    }
-    class FailingAudit extends AuditRepository {
-      records = 0;
-      override async recordMany(...args: Parameters<AuditRepository["recordMany"]>) {
-        if (args[1]) return super.recordMany(...args); // (the call inside its own transaction)
-        this.records += 1;
-        if (this.records === 1) {
-          // The second batch's customers are in before the first batch's events fail.
-          await secondInserted;
-          throw new Error("audit write failed");
-        }
-        return super.recordMany(...args);
-      }
-    }
-    const customers = new SlowCustomers(db);
+    for (let i = 1; i <= 85; i += 1) lines.push(`user${i}@example.com,Team ${i},default,,`);
+    const customers = new CustomersSignalling(db, batchesHeld);
 
     await expect(
       importText(lines.join("\n"), "csv", {
         customers,
-        audit: new FailingAudit(db),
+        audit: new FirstRecordingFails(db, customers.inserted),
         batchSize: 10,
       }),
     ).rejects.toThrow("audit write failed");
 
+    // Read at once: nothing may still be writing once the import has given its answer. The first
+    // batch's 10 customers have no event (its recording failed); the 70 inserted after them do.
     const inserted = await db
       .collection(collections.customers)
-      .find({ account: { $regex: /^user/ } }, { projection: { customerId: 1 } })
-      .toArray();
+      .countDocuments({ account: { $regex: /^user/ } });
     const audited = await db
       .collection(collections.auditEvents)
-      .find({ action: "customer.import" }, { projection: { "target.customerId": 1 } })
-      .toArray();
-    // The first batch's 10 customers have no event (its recording failed); every later customer
-    // that went in has one.
-    expect(inserted.length).toBeGreaterThanOrEqual(20);
-    expect(audited.length).toBe(inserted.length - 10);
+      .countDocuments({ action: "customer.import" });
+    expect(inserted).toBe(batchesHeld * 10);
+    expect(audited).toBe(inserted - 10);
   });
 
   it("gives a row a fresh internal ID when the one drawn is already taken", async () => {
