@@ -35,7 +35,7 @@ export interface LaneSize {
  * of live documents again each time the heap grows (a real mongod keeps its data outside any such
  * heap). Node's defaults when the run is small.
  */
-export function wireServerHeapArgs(size: LaneSize, memoryBytes = totalmem()): string[] {
+function wireServerHeapArgs(size: LaneSize, memoryBytes = totalmem()): string[] {
   const MB = 1024 * 1024;
   const neededMB = Math.ceil((size.documents * 2.5 * 1024) / MB);
   if (neededMB < 1024) return [];

@@ -140,9 +140,12 @@ export async function importCustomers(
     inserted.catch(() => {});
     recorded.catch(() => {});
   };
-  /** Waits for every batch being written; the first failure in file order, if any, is thrown. */
+  /**
+   * Waits for every batch being written (each recording waits for its batch's insert); the first
+   * failure in file order, if any, is thrown.
+   */
   const settled = async () => {
-    const outcomes = await Promise.allSettled([...recordings, inserting]);
+    const outcomes = await Promise.allSettled(recordings);
     for (const outcome of outcomes) if (outcome.status === "rejected") throw outcome.reason;
   };
 
