@@ -33,8 +33,14 @@ export interface LaneSize {
  * (measured at a million customers and a million audit events). It gets a heap limit that holds
  * them, and a first old-generation size to match, so the garbage collector does not mark gigabytes
  * of live documents again each time the heap grows (a real mongod keeps its data outside any such
- * heap). Node's defaults when the run is small.
+ * heap). Its young generation is sized up too (semi-spaces of `semiSpaceMB`, where V8 gives about
+ * 16 MB): every document the server stores survives the young generation, and each scavenge's cost
+ * grows with the old generation it is tied to (20–36 ms per scavenge at 2 million documents), so
+ * fewer, larger scavenges cut the server's CPU per imported row by about a quarter (1M-row import:
+ * 110 → 80 s of server CPU, measured side by side). Node's defaults when the run is small.
  */
+const semiSpaceMB = 64;
+
 function wireServerHeapArgs(size: LaneSize, memoryBytes = totalmem()): string[] {
   const MB = 1024 * 1024;
   const neededMB = Math.ceil((size.documents * 2.5 * 1024) / MB);
@@ -42,7 +48,12 @@ function wireServerHeapArgs(size: LaneSize, memoryBytes = totalmem()): string[] 
   const limitMB = Math.floor((memoryBytes * 0.8) / MB);
   const maxMB = Math.min(limitMB, Math.max(4096, Math.ceil(neededMB * 1.6)));
   const initialMB = Math.min(neededMB, Math.floor((memoryBytes * 0.5) / MB));
-  return [`--max-old-space-size=${maxMB}`, `--initial-old-space-size=${initialMB}`];
+  return [
+    `--max-old-space-size=${maxMB}`,
+    `--initial-old-space-size=${initialMB}`,
+    `--min-semi-space-size=${semiSpaceMB}`,
+    `--max-semi-space-size=${semiSpaceMB}`,
+  ];
 }
 
 async function memoryServerUnavailableReason(): Promise<string | null> {
