@@ -28,6 +28,9 @@ export interface LaneSize {
   documents: number;
 }
 
+/** Semi-spaces of the test server of a large run, in MB (as fast as 128 or 256, less memory). */
+const semiSpaceMB = 64;
+
 /**
  * The wire test server holds every document as a JavaScript object, about 2.2 KB of heap each
  * (measured at a million customers and a million audit events). It gets a heap limit that holds
@@ -39,8 +42,6 @@ export interface LaneSize {
  * fewer, larger scavenges cut the server's CPU per imported row by about a quarter (1M-row import:
  * 110 → 80 s of server CPU, measured side by side). Node's defaults when the run is small.
  */
-const semiSpaceMB = 64;
-
 function wireServerHeapArgs(size: LaneSize, memoryBytes = totalmem()): string[] {
   const MB = 1024 * 1024;
   const neededMB = Math.ceil((size.documents * 2.5 * 1024) / MB);
