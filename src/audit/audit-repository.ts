@@ -1,7 +1,7 @@
 import type { ClientSession, Collection, Db, Document, MongoClient } from "mongodb";
 import { collections } from "../db/collections.js";
 import { type KeysetPage, keysetPage, type PageCursor } from "../db/keyset-page.js";
-import { afterCommit, inTransaction } from "../db/transaction.js";
+import { afterCommit, inTransaction, isDuplicateKey, StartOverWhen } from "../db/transaction.js";
 import { type ChainHead, linkAll } from "../hash-chain/chain.js";
 import { ChainHeadRepository } from "../hash-chain/chain-head-repository.js";
 import { type AuditEvent, auditEventSchema } from "./audit-event.js";
@@ -16,8 +16,10 @@ export type OweAuditLines = (events: AuditEvent[], session?: ClientSession) => P
  * The `audit_events` collection. Append-only: this class has no update or delete, by design.
  * Every event is a link of the one audit chain (`seq`, `prevHash`, `hash`; README “The ledger's
  * hash chain”), chained in the transaction that records it — a write given no session gets a short
- * transaction of its own — with the chain's head read and moved as the write's last step, so
- * concurrent writers serialise on the head for as short a time as possible. `onRecorded` hears of every event once it is durable (after its transaction commits). With
+ * transaction of its own — with the chain's head moved as the write's last step, so concurrent
+ * writers serialise on the head for as short a time as possible. The head linked after is the one
+ * this process last committed when it knows it (`ChainTurns`), else the one read in the transaction.
+ * `onRecorded` hears of every event once it is durable (after its transaction commits). With
  * `oweAuditLines`, every change (outcome "done") also owes a line in the audit channel, recorded (in
  * the outbox) in the same transaction as the event.
  */
@@ -60,10 +62,25 @@ export class AuditRepository {
     }
     await this.oweLines(events, session);
     await this.turns.take(session);
-    const head = await this.heads.headOf("audit", session);
+    const known = this.turns.knownHead(session);
+    const head = known ?? (await this.heads.headOf("audit", session));
     const chained = linkAll(head, events);
-    await this.collection.insertMany(chained.linked, { session });
-    await this.heads.move("audit", head, chained.head as ChainHead, session);
+    const next = chained.head as ChainHead;
+    this.turns.moving(session, next, (hook) => afterCommit(session, hook));
+    let moved: boolean;
+    try {
+      await this.collection.insertMany(chained.linked, { session });
+      moved = await this.heads.move("audit", head, next, session);
+    } catch (error) {
+      if (known && isDuplicateKey(error, "chain")) moved = false;
+      else throw error;
+    }
+    if (!moved) {
+      // Linked after the head this process last committed, but another process (or an emptied
+      // database) has moved the chain since: start over, reading the head this time.
+      if (known) throw new StartOverWhen(async () => {});
+      throw new Error(`the audit chain's head moved past seq ${head?.seq ?? 0} meanwhile`);
+    }
     for (const event of events) afterCommit(session, () => this.onRecorded(event));
   }
 

@@ -1,9 +1,17 @@
 import { Mutex } from "async-mutex";
 import type { ClientSession } from "mongodb";
 import { StartOverWhen, whenTransactionEnds } from "../db/transaction.js";
+import type { ChainHead } from "../hash-chain/chain.js";
 
-/** One queue per database: every audit repository of this process on it shares the chain's head. */
-const queues = new Map<string, Mutex>();
+/** What this process's audit repositories on one database share. */
+interface DatabaseTurns {
+  queue: Mutex;
+  /** The head the last transaction of this process to move it committed; undefined: not known. */
+  head?: ChainHead;
+}
+
+/** One entry per database: every audit repository of this process on it shares the chain's head. */
+const databases = new Map<string, DatabaseTurns>();
 
 /**
  * Turns at moving the audit chain's head. The chain is one line, so two transactions that both add
@@ -14,18 +22,23 @@ const queues = new Map<string, Mutex>();
  * once it has it. So no transaction of this process conflicts on the head with another one of this
  * process. Across processes the guarded update of the head and the driver's retry of write
  * conflicts still serialise them.
+ *
+ * The turns also remember the head the last of them committed, so the next holder can link after
+ * it without reading it again. It is only a guess when another process writes to the chain too (or
+ * the database was emptied): the guarded move refuses a stale one, and the holder forgets it and
+ * starts over with the head read from the database.
  */
 export class ChainTurns {
-  private readonly queue: Mutex;
+  private readonly database: DatabaseTurns;
   private readonly holders = new WeakSet<ClientSession>();
 
   constructor(databaseName: string) {
-    let queue = queues.get(databaseName);
-    if (!queue) {
-      queue = new Mutex();
-      queues.set(databaseName, queue);
+    let database = databases.get(databaseName);
+    if (!database) {
+      database = { queue: new Mutex() };
+      databases.set(databaseName, database);
     }
-    this.queue = queue;
+    this.database = database;
   }
 
   /**
@@ -37,12 +50,33 @@ export class ChainTurns {
    */
   async take(session: ClientSession): Promise<void> {
     if (this.holders.has(session)) return;
-    if (!this.queue.isLocked()) return this.hold(session);
+    if (!this.database.queue.isLocked()) return this.hold(session);
     throw new StartOverWhen(() => this.hold(session));
   }
 
+  /**
+   * The head the last turn committed, for `session`'s transaction to link after — when it holds
+   * the turn (no other transaction of this process can move the head meanwhile) and nothing has
+   * moved the head since that commit; else undefined (read it from the database).
+   */
+  knownHead(session: ClientSession): ChainHead | undefined {
+    return this.holders.has(session) ? this.database.head : undefined;
+  }
+
+  /**
+   * Called as `session`'s transaction is about to move the head to `next`: the head is unknown
+   * until that commits, and remembered as `next` once it has (never, should it not commit).
+   */
+  moving(session: ClientSession, next: ChainHead, afterCommit: (hook: () => void) => void): void {
+    this.database.head = undefined;
+    if (!this.holders.has(session)) return;
+    afterCommit(() => {
+      this.database.head = next;
+    });
+  }
+
   private async hold(session: ClientSession): Promise<void> {
-    const release = await this.queue.acquire();
+    const release = await this.database.queue.acquire();
     if (
       !whenTransactionEnds(session, () => {
         this.holders.delete(session);

@@ -35,26 +35,26 @@ export class ChainHeadRepository {
   }
 
   /**
-   * Moves the head from `expected` (null: the chain is empty) to `next`, in the caller's
-   * transaction. A head that moved meanwhile is a write conflict in MongoDB (the driver retries
-   * the transaction); should the filter still not match, this throws rather than fork the chain.
+   * Moves the head from exactly `expected` (its seq and hash; null: the chain is empty) to `next`,
+   * in the caller's transaction; false, moving nothing, when the head is not at `expected`. A head
+   * that another transaction moved meanwhile is a write conflict in MongoDB (the driver retries
+   * the transaction), so false means the caller linked after a head that was not the chain's.
    */
   async move(
     chain: ChainName,
     expected: ChainHead | null,
     next: ChainHead,
     session: ClientSession,
-  ): Promise<void> {
+  ): Promise<boolean> {
     if (expected === null) {
       await this.collection.insertOne({ _id: chain, ...next }, { session });
-      return;
+      return true;
     }
     const result = await this.collection.updateOne(
-      { _id: { $eq: chain }, seq: { $eq: expected.seq } },
+      { _id: { $eq: chain }, seq: { $eq: expected.seq }, hash: { $eq: expected.hash } },
       { $set: { seq: next.seq, hash: next.hash } },
       { session },
     );
-    if (result.matchedCount !== 1)
-      throw new Error(`the ${chain} chain's head moved past seq ${expected.seq} meanwhile`);
+    return result.matchedCount === 1;
   }
 }
