@@ -571,6 +571,20 @@ export function formatFileToolTable(results: FileToolResult[]): string {
   return lines.join("\n");
 }
 
+/**
+ * Each process's CPU per row and the rows/s that alone would allow it (a single-threaded process on
+ * a core of its own): the tool and the database server share this machine's cores, and the lower of
+ * the two bounds the run.
+ */
+function cpuPerRow(row: FileToolResult): string {
+  const share = (name: string, seconds: number | null) => {
+    if (seconds === null || row.rows === 0) return `${name} unknown`;
+    const us = (seconds * 1e6) / row.rows;
+    return `${name} ${fixed(us)} µs (alone ${Math.round(1e6 / us).toLocaleString("en-US")} rows/s)`;
+  };
+  return `CPU per row: ${share("tool", row.cpuSeconds.tool)}, ${share("database", row.cpuSeconds.database)}`;
+}
+
 /** Issue #15 point 6: each tool at ≥ 10,000 rows/s and RSS < 200 MB with npm start's 128 MB heap. */
 export function judgeFileTools(results: FileToolResult[]): TargetVerdict[] {
   return results.map((row) => {
@@ -579,7 +593,7 @@ export function judgeFileTools(results: FileToolResult[]): TargetVerdict[] {
     return {
       target: `${row.scenario}: ≥ ${fileToolTargets.rowsPerSec.toLocaleString("en-US")} rows/s and peak RSS < ${fileToolTargets.peakRssMB} MB (heap ${toolHeapArgs.join(" ")})`,
       pass: row.exitCode === 0 && fast && small,
-      detail: `${row.rows.toLocaleString("en-US")} rows in ${fixed(row.elapsedMs / 1000)} s (process start and connecting included): ${row.rowsPerSec.toLocaleString("en-US")} rows/s, peak RSS ${row.peakRssMB === null ? "unknown (no /proc)" : `${fixed(row.peakRssMB)} MB`}, exit ${row.exitCode}`,
+      detail: `${row.rows.toLocaleString("en-US")} rows in ${fixed(row.elapsedMs / 1000)} s (process start and connecting included): ${row.rowsPerSec.toLocaleString("en-US")} rows/s, peak RSS ${row.peakRssMB === null ? "unknown (no /proc)" : `${fixed(row.peakRssMB)} MB`}, exit ${row.exitCode}; ${cpuPerRow(row)}`,
     };
   });
 }
