@@ -16,8 +16,8 @@ export type OweAuditLines = (events: AuditEvent[], session?: ClientSession) => P
  * The `audit_events` collection. Append-only: this class has no update or delete, by design.
  * Every event is a link of the one audit chain (`seq`, `prevHash`, `hash`; README “The ledger's
  * hash chain”), chained in the transaction that records it — a write given no session gets a short
- * transaction of its own — with the chain's head moved as the write's last step, so concurrent
- * writers serialise on the head for as short a time as possible. The head linked after is the one
+ * transaction of its own — with the chain's head moved as the write's last step but one (the
+ * events' insert), so concurrent writers serialise on the head for as short a time as possible. The head linked after is the one
  * this process last committed when it knows it (`ChainTurns`), else the one read in the transaction.
  * `onRecorded` hears of every event once it is durable (after its transaction commits). With
  * `oweAuditLines`, every change (outcome "done") also owes a line in the audit channel, recorded (in
@@ -63,14 +63,18 @@ export class AuditRepository {
     await this.oweLines(events, session);
     await this.turns.take(session);
     const known = this.turns.knownHead(session);
-    const head = known ?? (await this.heads.headOf("audit", session));
+    const head = known ?? (await this.heads.claim("audit", session));
     const chained = linkAll(head, events);
     const next = chained.head as ChainHead;
     this.turns.moving(session, next, (hook) => afterCommit(session, hook));
+    // The head is moved before the events go in: from then on another process's writer to the
+    // chain is the one that conflicts (and retries, its transaction short), not this one, however
+    // many events it inserts (an import's batch: without it, a process recording events one at a
+    // time kept an import in another process retrying its batch for good).
     let moved: boolean;
     try {
-      await this.collection.insertMany(chained.linked, { session });
       moved = await this.heads.move("audit", head, next, session);
+      if (moved) await this.collection.insertMany(chained.linked, { session });
     } catch (error) {
       if (known && isDuplicateKey(error, "chain")) moved = false;
       else throw error;

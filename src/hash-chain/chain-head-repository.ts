@@ -10,6 +10,8 @@ interface ChainHeadDocument {
   _id: ChainName;
   seq: number;
   hash: string;
+  /** When a transaction last claimed the head to extend the chain (see `claim`). */
+  claimedAt?: Date;
 }
 
 const chainHeadSchema = z.object({ seq: z.number().int().positive(), hash: z.string() });
@@ -30,6 +32,22 @@ export class ChainHeadRepository {
     const document = await this.collection.findOne(
       { _id: { $eq: chain } },
       { projection: { _id: 0, seq: 1, hash: 1 }, session },
+    );
+    return document ? chainHeadSchema.parse(document) : null;
+  }
+
+  /**
+   * The chain's head (null while the chain is empty), read by a write in the caller's transaction
+   * that marks it claimed: from then until that transaction ends, any other transaction that
+   * writes the head conflicts — rather than this one at its move, after linking and inserting a
+   * batch of events meanwhile, which a stream of short writers in another process could make
+   * happen every time.
+   */
+  async claim(chain: ChainName, session: ClientSession): Promise<ChainHead | null> {
+    const document = await this.collection.findOneAndUpdate(
+      { _id: { $eq: chain } },
+      { $set: { claimedAt: new Date() } },
+      { projection: { _id: 0, seq: 1, hash: 1 }, returnDocument: "before", session },
     );
     return document ? chainHeadSchema.parse(document) : null;
   }

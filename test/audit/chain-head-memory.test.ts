@@ -4,6 +4,9 @@
  * database is emptied): these tests move the chain behind the repository's back, as another
  * process would, and check that the chain stays one unbroken line that verifies.
  */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { CommandStartedEvent, Document } from "mongodb";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import type { AuditEvent } from "../../src/audit/audit-event.js";
@@ -13,6 +16,7 @@ import { inTransaction } from "../../src/db/transaction.js";
 import { linkAll } from "../../src/hash-chain/chain.js";
 import { verifyAuditChain } from "../../src/integrity/verify-audit.js";
 import { openTestDatabase } from "../support/mongo/test-database.js";
+import { runCliTool } from "../support/run-cli.js";
 
 const database = await openTestDatabase({ monitorCommands: true });
 afterAll(() => database.drop());
@@ -150,4 +154,46 @@ describe("the audit chain's head, as this process last committed it", () => {
 
     await expectWholeChainOf(["kept", "next"]);
   });
+});
+
+describe("the audit chain with an import running in another process", () => {
+  it("stays one unbroken line: every event of both processes chained once, and it verifies", async () => {
+    const folder = await mkdtemp(join(tmpdir(), "chain-two-processes-"));
+    const rows = 2_500;
+    const file = join(folder, "customers.csv");
+    const lines = ["account,teamName,teamType,companyName,tag"];
+    for (let i = 0; i < rows; i += 1)
+      lines.push(`two.processes${i}@example.com,Team ${i},default,,`);
+    await writeFile(file, `${lines.join("\n")}\n`);
+    try {
+      const importing = runCliTool("import", [file], db.databaseName);
+      let over = false;
+      void importing.then(() => {
+        over = true;
+      });
+      // This process keeps recording (each write links after the head it last committed) for as
+      // long as the import's batches move the head too.
+      let here = 0;
+      while (!over || here < 20) {
+        await audit.record(anEvent(`here ${here}`));
+        here += 1;
+      }
+      const imported = await importing;
+      expect(imported.code, imported.stderr).toBe(0);
+
+      const chained = await chain();
+      expect(chained.map((link) => link.seq)).toEqual(
+        Array.from({ length: rows + here }, (_, i) => i + 1),
+      );
+      expect(chained.every((link) => link.linked)).toBe(true);
+      expect(chained.filter((link) => link.detail?.startsWith("here ")).length).toBe(here);
+      expect(await verifyAuditChain(audit, 10)).toEqual({
+        chained: rows + here,
+        breaks: [],
+        totalBreaks: 0,
+      });
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
