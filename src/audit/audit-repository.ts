@@ -1,7 +1,7 @@
 import type { ClientSession, Collection, Db, Document, MongoClient } from "mongodb";
 import { collections } from "../db/collections.js";
 import { type KeysetPage, keysetPage, type PageCursor } from "../db/keyset-page.js";
-import { afterCommit, inTransaction, isDuplicateKey, StartOverWhen } from "../db/transaction.js";
+import { afterCommit, inTransaction } from "../db/transaction.js";
 import { type ChainHead, linkAll } from "../hash-chain/chain.js";
 import { ChainHeadRepository } from "../hash-chain/chain-head-repository.js";
 import { type AuditEvent, auditEventSchema } from "./audit-event.js";
@@ -63,28 +63,26 @@ export class AuditRepository {
     await this.oweLines(events, session);
     await this.turns.take(session);
     const known = this.turns.knownHead(session);
-    const head = known ?? (await this.heads.claim("audit", session));
-    const chained = linkAll(head, events);
-    const next = chained.head as ChainHead;
-    this.turns.moving(session, next, (hook) => afterCommit(session, hook));
+    let head = known ?? (await this.heads.claim("audit", session));
+    let chained = linkAll(head, events);
     // The head is moved before the events go in: from then on another process's writer to the
     // chain is the one that conflicts (and retries, its transaction short), not this one, however
     // many events it inserts (an import's batch: without it, a process recording events one at a
     // time kept an import in another process retrying its batch for good).
-    let moved: boolean;
-    try {
-      moved = await this.heads.move("audit", head, next, session);
-      if (moved) await this.collection.insertMany(chained.linked, { session });
-    } catch (error) {
-      if (known && isDuplicateKey(error, "chain")) moved = false;
-      else throw error;
-    }
-    if (!moved) {
+    let moved = await this.heads.move("audit", head, chained.head as ChainHead, session);
+    if (!moved && known) {
       // Linked after the head this process last committed, but another process (or an emptied
-      // database) has moved the chain since: start over, reading the head this time.
-      if (known) throw new StartOverWhen(async () => {});
-      throw new Error(`the audit chain's head moved past seq ${head?.seq ?? 0} meanwhile`);
+      // database) has moved the chain since: link after the head as it is (nothing was written).
+      // Forgotten, so that an attempt the claim's conflict starts over begins with the claim.
+      this.turns.forgetHead();
+      head = await this.heads.claim("audit", session);
+      chained = linkAll(head, events);
+      moved = await this.heads.move("audit", head, chained.head as ChainHead, session);
     }
+    if (!moved)
+      throw new Error(`the audit chain's head moved past seq ${head?.seq ?? 0} meanwhile`);
+    this.turns.moving(session, chained.head as ChainHead, (hook) => afterCommit(session, hook));
+    await this.collection.insertMany(chained.linked, { session });
     for (const event of events) afterCommit(session, () => this.onRecorded(event));
   }
 

@@ -25,8 +25,8 @@ const databases = new Map<string, DatabaseTurns>();
  *
  * The turns also remember the head the last of them committed, so the next holder can link after
  * it without reading it again. It is only a guess when another process writes to the chain too (or
- * the database was emptied): the guarded move refuses a stale one, and the holder forgets it and
- * starts over with the head read from the database.
+ * the database was emptied): the guarded move refuses a stale one, and the holder reads the head
+ * from the database and links after it instead, in the same transaction.
  */
 export class ChainTurns {
   private readonly database: DatabaseTurns;
@@ -64,8 +64,8 @@ export class ChainTurns {
   }
 
   /**
-   * Called as `session`'s transaction is about to move the head to `next`: the head is unknown
-   * until that commits, and remembered as `next` once it has (never, should it not commit).
+   * Called once `session`'s transaction has moved the head to `next` (before it commits): the head
+   * is unknown until that commits, and remembered as `next` once it has (never, should it not).
    */
   moving(session: ClientSession, next: ChainHead, afterCommit: (hook: () => void) => void): void {
     this.database.head = undefined;
@@ -73,6 +73,11 @@ export class ChainTurns {
     afterCommit(() => {
       this.database.head = next;
     });
+  }
+
+  /** Forgets the remembered head (it turned out stale): the next holder reads it from the database. */
+  forgetHead(): void {
+    this.database.head = undefined;
   }
 
   private async hold(session: ClientSession): Promise<void> {

@@ -108,6 +108,19 @@ describe("the audit chain's head, as this process last committed it", () => {
     ]);
   });
 
+  it("gives way without running the transaction's work again: another process's events cost no second attempt", async () => {
+    await audit.record(anEvent("here 1"));
+    await recordedElsewhere("there 1");
+    let attempts = 0;
+    await inTransaction(client, async (session) => {
+      attempts += 1;
+      await audit.record(anEvent("here 2"), session);
+    });
+
+    expect(attempts).toBe(1);
+    await expectWholeChainOf(["here 1", "there 1", "here 2"]);
+  });
+
   it("gives way to a chain that was emptied: the next write starts it again at seq 1", async () => {
     await audit.recordMany([anEvent("before 1"), anEvent("before 2")]);
     await events.deleteMany({});
