@@ -17,11 +17,11 @@ export type OweAuditLines = (events: AuditEvent[], session?: ClientSession) => P
  * Every event is a link of the one audit chain (`seq`, `prevHash`, `hash`; README “The ledger's
  * hash chain”), chained in the transaction that records it — a write given no session gets a short
  * transaction of its own — with the chain's head moved as the write's last step but one (the
- * events' insert), so concurrent writers serialise on the head for as short a time as possible. The head linked after is the one
- * this process last committed when it knows it (`ChainTurns`), else the one read in the transaction.
- * `onRecorded` hears of every event once it is durable (after its transaction commits). With
- * `oweAuditLines`, every change (outcome "done") also owes a line in the audit channel, recorded (in
- * the outbox) in the same transaction as the event.
+ * events' insert), so concurrent writers serialise on the head for as short a time as possible.
+ * The head linked after is the one this process last committed when it knows it (`ChainTurns`),
+ * else the one claimed in the transaction. `onRecorded` hears of every event once it is durable
+ * (after its transaction commits). With `oweAuditLines`, every change (outcome "done") also owes a
+ * line in the audit channel, recorded (in the outbox) in the same transaction as the event.
  */
 export class AuditRepository {
   private readonly collection: Collection<AuditEvent>;
