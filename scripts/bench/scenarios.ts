@@ -481,14 +481,20 @@ export function billingHeavyDeepScenario(context: ScenarioContext): Scenario {
   };
 }
 
+/** An Approve form the app opened (views.open), to be submitted. */
+interface OpenedApproveForm {
+  view: { callback_id: string; private_metadata: string; blocks: AnyBlock[] };
+  responseUrl: string;
+}
+
 export function approvalClickScenario(context: ScenarioContext): Scenario {
-  const buttons: FoundButton[] = [];
+  const forms: OpenedApproveForm[] = [];
   let used = 0;
   return {
     name: "approval-click",
     target: "app",
     completes:
-      "the clicker's answer on the button's response_url (the message update and DM follow through the outbox)",
+      "the approver's answer on the request message's response_url once the Approve form (opened by the Approve button, untimed) is submitted; the message update and DM follow through the outbox",
     async prepare(operations) {
       if (operations > context.customers.length)
         throw new Error(
@@ -524,6 +530,7 @@ export function approvalClickScenario(context: ScenarioContext): Scenario {
           .filter((call) => call.args.channel === workspace.approvalsChannel);
       for (let waited = 0; posted().length < operations && waited < 60_000; waited += 100)
         await new Promise((resolve) => setTimeout(resolve, 100));
+      const buttons: FoundButton[] = [];
       for (const call of posted()) {
         const approve = allButtons(call.args.blocks).find((button) => button.text === "Approve");
         if (approve) buttons.push(approve);
@@ -532,22 +539,60 @@ export function approvalClickScenario(context: ScenarioContext): Scenario {
         throw new Error(
           `expected ${operations} approval requests in the approvals channel, found ${buttons.length}`,
         );
+      // The manager clicks each Approve button (untimed, 8 at a time): the app opens its form.
+      let clicked = 0;
+      const openOne = async () => {
+        while (clicked < operations) {
+          const button = buttons[clicked] as FoundButton;
+          clicked += 1;
+          forms.push(await openApproveForm(context, button));
+        }
+      };
+      await Promise.all(Array.from({ length: 8 }, openOne));
     },
     next() {
-      const button = buttons[used];
+      const form = forms[used];
       used += 1;
-      if (!button) throw new Error("approval-click ran out of prepared approval requests");
-      return clickOf(
-        context,
-        button,
-        (body) =>
+      if (!form) throw new Error("approval-click ran out of prepared approval requests");
+      const view = {
+        ...form.view,
+        id: `VBENCHAPPROVE${process.pid}x${used}`,
+        state: { values: stateFor(form.view.blocks, { comment: "" }) },
+      };
+      return {
+        body: interactionBody(viewSubmissionPayload({ userId: workspace.users.manager, view })),
+        contentType: formContentType,
+        checkAck: emptyAck,
+        completion: answerOn(context, form.responseUrl, (body) =>
           textOf(body).includes("Approved")
             ? null
-            : `approve ${button.value}: unexpected answer “${textOf(body).slice(0, 100)}”`,
-        { userId: workspace.users.manager, channelId: workspace.approvalsChannel },
-      );
+            : `approve: unexpected answer “${textOf(body).slice(0, 100)}”`,
+        ),
+      };
     },
   };
+}
+
+/** The manager's click of an Approve button, and the form the app opened for it (untimed). */
+async function openApproveForm(
+  context: ScenarioContext,
+  button: FoundButton,
+): Promise<OpenedApproveForm> {
+  const click = clickOf(context, button, () => null, {
+    userId: workspace.users.manager,
+    channelId: workspace.approvalsChannel,
+  });
+  const triggerId = JSON.parse(new URLSearchParams(click.body).get("payload") ?? "{}").trigger_id;
+  const ack = await context.appSender.post(click.body, click.contentType);
+  if (ack.status !== 200) throw new Error(`Approve answered HTTP ${ack.status}`);
+  const opened = () =>
+    context.slack.callsTo("views.open").find((call) => call.args.trigger_id === triggerId);
+  for (let waited = 0; !opened() && waited < context.completionTimeoutMs; waited += 20)
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  const view = opened()?.args.view as OpenedApproveForm["view"] | undefined;
+  if (!view || view.callback_id !== viewIds.approve)
+    throw new Error(`Approve ${button.value} opened no Approve form`);
+  return { view, responseUrl: click.responseUrl };
 }
 
 /** The storm: what Slack answers the methods the app calls in the background, for as long as it lasts. */
