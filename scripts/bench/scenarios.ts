@@ -343,7 +343,7 @@ function clickOf(
   button: FoundButton,
   check: (body: RecordedResponse["body"]) => string | null,
   by: { userId: string; channelId?: string } = { userId: workspace.users.support },
-): Operation & { responseUrl: string } {
+): Operation & { responseUrl: string; triggerId: string } {
   const responseUrl = context.slack.responseUrl();
   const payload = blockActionsPayload({
     ...by,
@@ -361,6 +361,7 @@ function clickOf(
     checkAck: emptyAck,
     completion: answerOn(context, responseUrl, check),
     responseUrl,
+    triggerId: String(payload.trigger_id),
   };
 }
 
@@ -582,14 +583,14 @@ async function openApproveForm(
     userId: workspace.users.manager,
     channelId: workspace.approvalsChannel,
   });
-  const triggerId = JSON.parse(new URLSearchParams(click.body).get("payload") ?? "{}").trigger_id;
   const ack = await context.appSender.post(click.body, click.contentType);
   if (ack.status !== 200) throw new Error(`Approve answered HTTP ${ack.status}`);
-  const opened = () =>
-    context.slack.callsTo("views.open").find((call) => call.args.trigger_id === triggerId);
-  for (let waited = 0; !opened() && waited < context.completionTimeoutMs; waited += 20)
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  const view = opened()?.args.view as OpenedApproveForm["view"] | undefined;
+  const opened = await context.slack.waitForCall(
+    "views.open",
+    (call) => call.args.trigger_id === click.triggerId,
+    context.completionTimeoutMs,
+  );
+  const view = opened.args.view as OpenedApproveForm["view"] | undefined;
   if (!view || view.callback_id !== viewIds.approve)
     throw new Error(`Approve ${button.value} opened no Approve form`);
   return { view, responseUrl: click.responseUrl };

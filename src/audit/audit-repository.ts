@@ -81,7 +81,7 @@ export class AuditRepository {
     }
     if (!moved)
       throw new Error(`the audit chain's head moved past seq ${head?.seq ?? 0} meanwhile`);
-    this.turns.moving(session, chained.head as ChainHead, (hook) => afterCommit(session, hook));
+    this.turns.moving(session, chained.head as ChainHead);
     await this.collection.insertMany(chained.linked, { session });
     for (const event of events) afterCommit(session, () => this.onRecorded(event));
   }

@@ -1,6 +1,6 @@
 import { Mutex } from "async-mutex";
 import type { ClientSession } from "mongodb";
-import { StartOverWhen, whenTransactionEnds } from "../db/transaction.js";
+import { afterCommit, StartOverWhen, whenTransactionEnds } from "../db/transaction.js";
 import type { ChainHead } from "../hash-chain/chain.js";
 
 /** What this process's audit repositories on one database share. */
@@ -67,10 +67,10 @@ export class ChainTurns {
    * Called once `session`'s transaction has moved the head to `next` (before it commits): the head
    * is unknown until that commits, and remembered as `next` once it has (never, should it not).
    */
-  moving(session: ClientSession, next: ChainHead, afterCommit: (hook: () => void) => void): void {
-    this.database.head = undefined;
+  moving(session: ClientSession, next: ChainHead): void {
+    this.forgetHead();
     if (!this.holders.has(session)) return;
-    afterCommit(() => {
+    afterCommit(session, () => {
       this.database.head = next;
     });
   }
